@@ -1,0 +1,171 @@
+//! `wastecheck check`.
+
+use crate::Format;
+use anyhow::{Context, Result};
+use serde_json::Value;
+use std::io::Read;
+use std::process::ExitCode;
+use wastecheck::model::{Date, DocumentKind};
+use wastecheck::{CheckOptions, Locale, Report, Severity};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Documents to check; `-` reads standard input.
+    #[arg(required = true)]
+    files: Vec<String>,
+    /// Check as this kind, whatever the document's `kind` says.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<DocumentKind>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Language of messages in JSON output (text output shows both).
+    #[arg(long, default_value = "zh-CN", value_parser = parse_locale)]
+    locale: Locale,
+    /// Legal date to check at (YYYY-MM-DD); by default taken from each document.
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// Facts (licences, permits, …) as a JSON file.
+    #[arg(long)]
+    facts: Option<String>,
+}
+
+fn parse_kind(text: &str) -> Result<DocumentKind, String> {
+    text.parse()
+        .map_err(|e: wastecheck::model::Problem| e.to_string())
+}
+
+fn parse_locale(text: &str) -> Result<Locale, String> {
+    text.parse()
+        .map_err(|e: wastecheck::locale::UnknownLocale| e.to_string())
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    text.parse()
+        .map_err(|e: wastecheck::model::Problem| e.to_string())
+}
+
+fn read(path: &str) -> Result<String> {
+    if path == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading standard input")?;
+        Ok(text)
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {path}"))
+    }
+}
+
+pub fn run(args: &Args) -> Result<ExitCode> {
+    let checker = wastecheck_rules::checker();
+    let facts: Option<Value> = match &args.facts {
+        Some(path) => Some(
+            serde_json::from_str(&read(path)?).with_context(|| format!("{path} is not JSON"))?,
+        ),
+        None => None,
+    };
+    let options = CheckOptions {
+        locale: args.locale,
+        as_of: args.as_of,
+        kind: args.kind,
+    };
+    let mut reports = Vec::with_capacity(args.files.len());
+    for path in &args.files {
+        let text = read(path)?;
+        let report = checker.check_str(&text, facts.as_ref(), &options);
+        reports.push((path, text, report));
+    }
+    let all_valid = reports.iter().all(|(_, _, r)| r.valid);
+    match args.format {
+        Format::Json => {
+            let json = if let [(_, _, report)] = reports.as_slice() {
+                serde_json::to_string_pretty(report)?
+            } else {
+                let all: Vec<&Report> = reports.iter().map(|(_, _, r)| r).collect();
+                serde_json::to_string_pretty(&all)?
+            };
+            println!("{json}");
+        }
+        Format::Text => {
+            for (path, text, report) in &reports {
+                print!("{}", render_text(path, text, report));
+            }
+        }
+    }
+    Ok(if all_valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// A report for people: a summary line, then each violation with both languages,
+/// the value found at its path and its basis.
+fn render_text(path: &str, text: &str, report: &Report) -> String {
+    let mut out = String::new();
+    let kind = report.kind.map_or("?", |k| k.as_str());
+    let as_of = report.as_of.as_deref().unwrap_or("-");
+    let editions: Vec<&str> = report.packs.iter().map(|p| p.id.as_str()).collect();
+    let counts = report.counts;
+    let verdict = if report.valid {
+        "valid / 合规".to_owned()
+    } else {
+        format!(
+            "{} error(s), {} warning(s), {} info / {} 个错误",
+            counts.error, counts.warning, counts.info, counts.error
+        )
+    };
+    out.push_str(&format!(
+        "{path}: {verdict} [{kind}, as of {as_of}, {}]\n",
+        editions.join(", ")
+    ));
+    let document: Option<Value> = serde_json::from_str(text).ok();
+    for violation in &report.violations {
+        let severity = match violation.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let at = if violation.path.is_empty() {
+            "/"
+        } else {
+            &violation.path
+        };
+        out.push_str(&format!("\n{severity}[{}] at {at}\n", violation.rule));
+        match &violation.text {
+            Some(text) => {
+                out.push_str(&format!(
+                    "  {}\n  {}\n",
+                    text.get(Locale::ZhCn),
+                    text.get(Locale::En)
+                ));
+            }
+            None => out.push_str(&format!("  {}\n", violation.message)),
+        }
+        if let Some(found) = document.as_ref().and_then(|d| d.pointer(&violation.path)) {
+            if !violation.path.is_empty() {
+                out.push_str(&format!("  found: {}\n", truncate(&found.to_string(), 120)));
+            }
+        }
+        for basis in &violation.basis {
+            let article = basis.article.as_deref().unwrap_or_default();
+            out.push_str(&format!(
+                "  basis: {}{}{}\n",
+                basis.instrument,
+                if article.is_empty() { "" } else { " " },
+                article
+            ));
+        }
+    }
+    out
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}

@@ -1,0 +1,53 @@
+//! `wastecheck`: check waste documents and search the national waste catalogue from
+//! the command line.
+
+mod catalogue_cmd;
+mod check_cmd;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::process::ExitCode;
+
+/// Compliance checker for China's industrial solid waste and hazardous waste documents.
+#[derive(Debug, Parser)]
+#[command(name = "wastecheck", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check documents (JSON files, or `-` for standard input). Exits 0 when every
+    /// document is valid, 1 when any has errors, 2 on usage errors.
+    Check(check_cmd::Args),
+    /// Look up the National Hazardous Waste List.
+    Catalogue {
+        #[command(subcommand)]
+        command: catalogue_cmd::Command,
+    },
+}
+
+/// How to print results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Format {
+    /// For people: each violation with its path, both languages and the value found.
+    #[default]
+    Text,
+    /// The report as JSON (one report, or an array for several files).
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check_cmd::run(&args),
+        Command::Catalogue { command } => catalogue_cmd::run(&command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("wastecheck: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

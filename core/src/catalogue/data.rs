@@ -1,0 +1,448 @@
+//! Loading and looking up one catalogue edition.
+
+use crate::model::{Category, Date, ExemptionStage, Hazard, WasteCode};
+use std::collections::HashMap;
+
+/// Something wrong with catalogue data (a pack's CSV), with its line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogueError {
+    /// The CSV could not be read.
+    #[error("{file}: line {line}: {message}")]
+    Csv {
+        /// Which data file.
+        file: &'static str,
+        /// 1-based line.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A column the file must have is missing.
+    #[error("{file}: missing column `{column}`")]
+    MissingColumn {
+        /// Which data file.
+        file: &'static str,
+        /// The column.
+        column: &'static str,
+    },
+    /// The same code twice.
+    #[error("{file}: line {line}: duplicate code {code}")]
+    Duplicate {
+        /// Which data file.
+        file: &'static str,
+        /// 1-based line.
+        line: u64,
+        /// The code.
+        code: String,
+    },
+}
+
+/// An edition of a catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Edition {
+    /// Stable id, e.g. `hw-2021`.
+    pub id: String,
+    /// Title in Chinese, e.g. `国家危险废物名录（2021年版）`.
+    pub title_zh: String,
+    /// Title in English.
+    pub title_en: String,
+    /// First day in force.
+    pub effective_from: Date,
+}
+
+/// How a list entry's hazard characteristics are to be read (the list's note 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum HazardRule {
+    /// Written with ","; the waste has the first-listed characteristic and may have
+    /// the others.
+    FirstListed,
+    /// Written with "/"; the waste has one or more of the listed characteristics.
+    AnyOf,
+}
+
+/// The hazard characteristics of a list entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HazardSpec {
+    /// The official string (`T,I` or `T/C/I/R`).
+    pub raw: String,
+    /// The characteristics listed, in order.
+    pub listed: Vec<Hazard>,
+    /// How to read them.
+    pub rule: HazardRule,
+}
+
+impl HazardSpec {
+    fn parse(raw: &str) -> Option<Self> {
+        let rule = if raw.contains('/') {
+            HazardRule::AnyOf
+        } else {
+            HazardRule::FirstListed
+        };
+        let listed = raw
+            .split([',', '/'])
+            .map(|token| token.trim().parse().ok())
+            .collect::<Option<Vec<Hazard>>>()?;
+        (!listed.is_empty()).then(|| HazardSpec {
+            raw: raw.to_owned(),
+            listed,
+            rule,
+        })
+    }
+
+    /// The characteristics a declaration must name at least one of: the first
+    /// listed for "," entries, any listed for "/" entries.
+    pub fn required(&self) -> &[Hazard] {
+        match self.rule {
+            HazardRule::FirstListed => self.listed.get(..1).unwrap_or_default(),
+            HazardRule::AnyOf => &self.listed,
+        }
+    }
+
+    /// Whether declared characteristics satisfy the entry: they include a required
+    /// one. (Naming one the entry does not list is a separate question.)
+    pub fn is_satisfied_by(&self, declared: &[Hazard]) -> bool {
+        self.required().iter().any(|h| declared.contains(h))
+    }
+}
+
+/// One entry of the hazardous waste list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Entry {
+    /// 废物代码.
+    pub code: WasteCode,
+    /// 废物类别.
+    pub category: Category,
+    /// 行业来源, as printed.
+    pub industry: String,
+    /// 危险废物 (description), as printed.
+    pub description: String,
+    /// 危险特性.
+    pub hazards: HazardSpec,
+}
+
+/// A category of the list with its name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CategoryInfo {
+    /// The category.
+    pub category: Category,
+    /// Its name (e.g. `其他废物`).
+    pub name: String,
+}
+
+/// What an exemption item applies to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum ExemptionSubject {
+    /// Listed codes.
+    Codes(Vec<WasteCode>),
+    /// A whole category.
+    Category(Category),
+    /// A class of waste named in words (生活垃圾中的危险废物 …).
+    Described(String),
+    /// No code or category (点对点定向利用).
+    Unspecified,
+}
+
+/// One line of the exemption list: an item at one stage.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Exemption {
+    /// 序号 of the item (1–32 in 2021).
+    pub item: u32,
+    /// What it applies to.
+    pub subject: ExemptionSubject,
+    /// 危险废物 (description).
+    pub description: String,
+    /// 豁免环节, as printed.
+    pub stage_text: String,
+    /// The stages covered.
+    pub stages: Vec<ExemptionStage>,
+    /// 豁免条件.
+    pub condition: String,
+    /// 豁免内容.
+    pub content: String,
+}
+
+impl Exemption {
+    /// Whether this line exempts `code` at `stage`.
+    pub fn covers(&self, code: &WasteCode, stage: ExemptionStage) -> bool {
+        let stage_ok = self.stages.contains(&ExemptionStage::All) || self.stages.contains(&stage);
+        let code_ok = match &self.subject {
+            ExemptionSubject::Codes(codes) => codes.contains(code),
+            ExemptionSubject::Category(category) => code.category() == *category,
+            ExemptionSubject::Described(_) | ExemptionSubject::Unspecified => true,
+        };
+        stage_ok && code_ok
+    }
+}
+
+/// One edition of the hazardous waste list with its exemption list and the general
+/// industrial solid waste categories.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    pub(super) edition: Edition,
+    pub(super) entries: Vec<Entry>,
+    pub(super) by_code: HashMap<WasteCode, usize>,
+    pub(super) categories: Vec<CategoryInfo>,
+    pub(super) general: Vec<CategoryInfo>,
+    pub(super) exemptions: Vec<Exemption>,
+    /// Lower-cased search keys, parallel to `entries`: code digits, description.
+    pub(super) search_keys: Vec<super::search::Keys>,
+}
+
+/// The CSV texts of one edition.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    /// The list: `category_code,category_name,industry,waste_code,description,hazard_characteristics_raw,…`.
+    pub list: &'a str,
+    /// The categories: `category_code,category_name`.
+    pub categories: &'a str,
+    /// The exemption list: `row,waste_code_or_category,description,exempt_stage,exempt_condition,exempt_content,…`.
+    pub exemptions: &'a str,
+    /// General industrial solid waste categories: `category_code,category_name`.
+    pub general: &'a str,
+}
+
+struct Table {
+    file: &'static str,
+    headers: csv::StringRecord,
+    rows: Vec<(u64, csv::StringRecord)>,
+}
+
+impl Table {
+    fn read(file: &'static str, text: &str) -> Result<Self, CatalogueError> {
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let csv_error = |e: csv::Error| CatalogueError::Csv {
+            file,
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        };
+        let headers = reader.headers().map_err(csv_error)?.clone();
+        let mut rows = Vec::new();
+        for record in reader.records() {
+            let record = record.map_err(csv_error)?;
+            let line = record.position().map_or(0, |p| p.line());
+            rows.push((line, record));
+        }
+        Ok(Table {
+            file,
+            headers,
+            rows,
+        })
+    }
+
+    fn column(&self, name: &'static str) -> Result<usize, CatalogueError> {
+        self.headers
+            .iter()
+            .position(|h| h == name)
+            .ok_or(CatalogueError::MissingColumn {
+                file: self.file,
+                column: name,
+            })
+    }
+
+    fn bad(&self, line: u64, message: String) -> CatalogueError {
+        CatalogueError::Csv {
+            file: self.file,
+            line,
+            message,
+        }
+    }
+}
+
+fn cell(record: &csv::StringRecord, index: usize) -> &str {
+    record.get(index).unwrap_or_default()
+}
+
+fn read_categories(table: &Table) -> Result<Vec<CategoryInfo>, CatalogueError> {
+    let (code, name) = (
+        table.column("category_code")?,
+        table.column("category_name")?,
+    );
+    table
+        .rows
+        .iter()
+        .map(|(line, row)| {
+            Ok(CategoryInfo {
+                category: cell(row, code)
+                    .parse()
+                    .map_err(|e: crate::model::Problem| table.bad(*line, e.to_string()))?,
+                name: cell(row, name).to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn exemption_stages(text: &str) -> Option<Vec<ExemptionStage>> {
+    text.split('、')
+        .map(|part| match part {
+            "全部环节" => Some(ExemptionStage::All),
+            "收集" => Some(ExemptionStage::Collection),
+            "运输" => Some(ExemptionStage::Transport),
+            "利用" => Some(ExemptionStage::Utilisation),
+            "处置" => Some(ExemptionStage::Disposal),
+            "贮存" => Some(ExemptionStage::Storage),
+            _ => None,
+        })
+        .collect()
+}
+
+fn exemption_subject(text: &str) -> Result<ExemptionSubject, crate::model::Problem> {
+    if text == "-" {
+        return Ok(ExemptionSubject::Unspecified);
+    }
+    if text.starts_with("HW") || text.starts_with("SW") {
+        return text.parse().map(ExemptionSubject::Category);
+    }
+    if text.starts_with(|c: char| c.is_ascii_digit()) {
+        return text
+            .split("; ")
+            .map(str::parse)
+            .collect::<Result<_, _>>()
+            .map(ExemptionSubject::Codes);
+    }
+    Ok(ExemptionSubject::Described(text.to_owned()))
+}
+
+impl Catalogue {
+    /// Reads an edition from its CSV texts, checking every row: codes well formed
+    /// and unique, each code's category digits equal to its category, hazard
+    /// characteristics only T, C, I, R, In, exemption codes all in the list.
+    pub fn from_csv(edition: Edition, sources: Sources<'_>) -> Result<Self, CatalogueError> {
+        let categories = read_categories(&Table::read("categories", sources.categories)?)?;
+        let general = read_categories(&Table::read("general", sources.general)?)?;
+
+        let list = Table::read("list", sources.list)?;
+        let columns = (
+            list.column("category_code")?,
+            list.column("industry")?,
+            list.column("waste_code")?,
+            list.column("description")?,
+            list.column("hazard_characteristics_raw")?,
+        );
+        let mut entries = Vec::with_capacity(list.rows.len());
+        let mut by_code = HashMap::with_capacity(list.rows.len());
+        for (line, row) in &list.rows {
+            let (category, industry, code, description, hazards) = columns;
+            let code: WasteCode = cell(row, code)
+                .parse()
+                .map_err(|e: crate::model::Problem| list.bad(*line, e.to_string()))?;
+            let category: Category = cell(row, category)
+                .parse()
+                .map_err(|e: crate::model::Problem| list.bad(*line, e.to_string()))?;
+            if code.category() != category {
+                return Err(list.bad(*line, format!("{code} is not in {category}")));
+            }
+            let hazards = HazardSpec::parse(cell(row, hazards)).ok_or_else(|| {
+                list.bad(
+                    *line,
+                    format!("bad hazard characteristics `{}`", cell(row, hazards)),
+                )
+            })?;
+            if by_code.insert(code.clone(), entries.len()).is_some() {
+                return Err(CatalogueError::Duplicate {
+                    file: "list",
+                    line: *line,
+                    code: code.to_string(),
+                });
+            }
+            entries.push(Entry {
+                code,
+                category,
+                industry: cell(row, industry).to_owned(),
+                description: cell(row, description).to_owned(),
+                hazards,
+            });
+        }
+
+        let table = Table::read("exemptions", sources.exemptions)?;
+        let columns = (
+            table.column("row")?,
+            table.column("waste_code_or_category")?,
+            table.column("description")?,
+            table.column("exempt_stage")?,
+            table.column("exempt_condition")?,
+            table.column("exempt_content")?,
+        );
+        let mut exemptions = Vec::with_capacity(table.rows.len());
+        for (line, row) in &table.rows {
+            let (item, subject, description, stage, condition, content) = columns;
+            let subject = exemption_subject(cell(row, subject))
+                .map_err(|e| table.bad(*line, e.to_string()))?;
+            if let ExemptionSubject::Codes(codes) = &subject
+                && let Some(unknown) = codes.iter().find(|c| !by_code.contains_key(*c))
+            {
+                return Err(table.bad(*line, format!("{unknown} is not in the list")));
+            }
+            exemptions.push(Exemption {
+                item: cell(row, item)
+                    .parse()
+                    .map_err(|_| table.bad(*line, format!("bad item `{}`", cell(row, item))))?,
+                subject,
+                description: cell(row, description).to_owned(),
+                stage_text: cell(row, stage).to_owned(),
+                stages: exemption_stages(cell(row, stage))
+                    .ok_or_else(|| table.bad(*line, format!("bad stage `{}`", cell(row, stage))))?,
+                condition: cell(row, condition).to_owned(),
+                content: cell(row, content).to_owned(),
+            });
+        }
+
+        let search_keys = entries.iter().map(super::search::Keys::of).collect();
+        Ok(Catalogue {
+            edition,
+            entries,
+            by_code,
+            categories,
+            general,
+            exemptions,
+            search_keys,
+        })
+    }
+
+    /// The edition.
+    pub fn edition(&self) -> &Edition {
+        &self.edition
+    }
+
+    /// Every entry, in the official order.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry for a code, if the code is in this edition.
+    pub fn get(&self, code: &WasteCode) -> Option<&Entry> {
+        self.by_code.get(code).and_then(|i| self.entries.get(*i))
+    }
+
+    /// The entries of a category, in the official order.
+    pub fn in_category(&self, category: Category) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(move |e| e.category == category)
+    }
+
+    /// The hazardous waste categories with their names.
+    pub fn categories(&self) -> &[CategoryInfo] {
+        &self.categories
+    }
+
+    /// The name of a hazardous or general category, if this edition has it.
+    pub fn category_name(&self, category: Category) -> Option<&str> {
+        self.categories
+            .iter()
+            .chain(&self.general)
+            .find(|c| c.category == category)
+            .map(|c| c.name.as_str())
+    }
+
+    /// The general industrial solid waste categories.
+    pub fn general_categories(&self) -> &[CategoryInfo] {
+        &self.general
+    }
+
+    /// Every line of the exemption list.
+    pub fn exemptions(&self) -> &[Exemption] {
+        &self.exemptions
+    }
+
+    /// The lines of exemption item `item` (one per stage).
+    pub fn exemption_item(&self, item: u32) -> impl Iterator<Item = &Exemption> {
+        self.exemptions.iter().filter(move |e| e.item == item)
+    }
+}

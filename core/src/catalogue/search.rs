@@ -1,0 +1,116 @@
+//! Ranked search over a catalogue, fast enough to run on every keystroke of a form.
+
+use super::data::{Catalogue, Entry};
+
+/// How a hit matched, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// The query is the code.
+    ExactCode,
+    /// The query begins the code (dashes optional: `90004` finds `900-041-49`).
+    CodePrefix,
+    /// The query names the category (`HW08`).
+    Category,
+    /// Every word of the query is in the description, industry or category name.
+    Text,
+}
+
+/// One search result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Hit<'a> {
+    /// The entry.
+    pub entry: &'a Entry,
+    /// How it matched.
+    pub matched: MatchKind,
+}
+
+/// Precomputed search keys of one entry.
+#[derive(Debug, Clone)]
+pub(crate) struct Keys {
+    digits: String,
+    category: String,
+    text: String,
+    description_chars: usize,
+    code_order: usize,
+}
+
+impl Keys {
+    pub(crate) fn of(entry: &Entry) -> Self {
+        Keys {
+            digits: entry.code.as_str().replace('-', ""),
+            category: entry.category.to_string(),
+            text: format!("{}\u{1f}{}", entry.description, entry.industry).to_lowercase(),
+            description_chars: entry.description.chars().count(),
+            code_order: entry
+                .code
+                .as_str()
+                .replace('-', "")
+                .parse()
+                .unwrap_or(usize::MAX),
+        }
+    }
+}
+
+impl Catalogue {
+    /// The best `limit` entries for `query`: exact code, then code prefix, then
+    /// category, then text matches (earlier and shorter descriptions first), ties in
+    /// the list's order. A blank query finds nothing.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit<'_>> {
+        let query = query.trim();
+        if query.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let code_like = query.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+        let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+        let upper = query.to_ascii_uppercase();
+        let lower = query.to_lowercase();
+        let terms: Vec<&str> = lower.split_whitespace().collect();
+        let category_named = self
+            .categories
+            .iter()
+            .find(|c| c.name == query)
+            .map(|c| c.category.to_string());
+
+        // (kind, position of first term, then code order for code matches or
+        // description length for text matches, list order)
+        let mut ranked: Vec<(MatchKind, usize, usize, usize)> = Vec::new();
+        for (index, keys) in self.search_keys.iter().enumerate() {
+            let kind = if code_like && !digits.is_empty() {
+                if keys.digits == digits {
+                    Some((MatchKind::ExactCode, 0, 0))
+                } else if keys.digits.starts_with(&digits) {
+                    Some((MatchKind::CodePrefix, 0, keys.code_order))
+                } else {
+                    None
+                }
+            } else if keys.category == upper || category_named.as_deref() == Some(&keys.category) {
+                Some((MatchKind::Category, 0, 0))
+            } else {
+                let mut first = usize::MAX;
+                let all = terms.iter().all(|term| match keys.text.find(term) {
+                    Some(at) => {
+                        first = first.min(at);
+                        true
+                    }
+                    None => false,
+                });
+                all.then_some((MatchKind::Text, first, keys.description_chars))
+            };
+            if let Some((kind, position, secondary)) = kind {
+                ranked.push((kind, position, secondary, index));
+            }
+        }
+        if ranked.len() > limit {
+            ranked.select_nth_unstable(limit - 1);
+            ranked.truncate(limit);
+        }
+        ranked.sort_unstable();
+        ranked
+            .into_iter()
+            .filter_map(|(matched, _, _, index)| {
+                self.entries.get(index).map(|entry| Hit { entry, matched })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,85 @@
+//! 年度申报: a producer's annual declaration of what it produced, stored, used,
+//! disposed of and transferred (固废法 Art.78; HJ 1259-2022 §7).
+
+use super::common::{Enterprise, KindTag};
+use crate::model::{Category, Date, List, ManifestNumber, Quantity, Text, WasteCode, Year};
+
+crate::model::closed_enum! {
+    /// Management class of a producer (HJ 1259-2022 §4.2).
+    pub enum UnitClass {
+        /// 危险废物环境重点监管单位.
+        Key = "key",
+        /// 简化管理单位.
+        Simplified = "simplified",
+        /// 登记管理单位.
+        Registration = "registration",
+    }
+}
+
+crate::model::record! {
+    /// An annual declaration.
+    pub struct Declaration {
+        /// Always `declaration`.
+        kind: KindTag,
+        /// The declaring enterprise and site.
+        enterprise: Enterprise,
+        /// The year declared.
+        year: Year,
+        /// When the declaration was filed.
+        declared_at: Date,
+        /// The producer's management class.
+        unit_class: UnitClass,
+        /// Hazardous waste, one line per waste code.
+        hazardous: List<HazardousBalance>,
+        /// General industrial solid waste, one line per category.
+        general: List<GeneralBalance>,
+    }
+}
+
+crate::model::record! {
+    /// One hazardous waste's balance for the year.
+    pub struct HazardousBalance {
+        /// 废物代码.
+        code: WasteCode,
+        /// 废物类别, as declared.
+        category: Category,
+        /// Name as written.
+        name: Text,
+        /// Stock on 1 January.
+        opening_stock: Quantity,
+        /// Produced in the year.
+        produced: Quantity,
+        /// Utilised on site.
+        utilised_on_site: Quantity,
+        /// Disposed of on site.
+        disposed_on_site: Quantity,
+        /// Transferred out (委外).
+        transferred: Quantity,
+        /// Manifests of the transfers.
+        manifests: List<ManifestNumber>,
+        /// Stock on 31 December.
+        closing_stock: Quantity,
+    }
+}
+
+crate::model::record! {
+    /// One general industrial solid waste's balance for the year.
+    pub struct GeneralBalance {
+        /// 一般工业固体废物类别 (SWxx).
+        category: Category,
+        /// The enterprise's own code for the waste, as in its ledger.
+        code: Text,
+        /// Name as written.
+        name: Text,
+        /// Stock on 1 January.
+        opening_stock: Quantity,
+        /// Produced in the year.
+        produced: Quantity,
+        /// Utilised (on site and by others).
+        utilised: Quantity,
+        /// Disposed of (on site and by others).
+        disposed: Quantity,
+        /// Stock on 31 December.
+        closing_stock: Quantity,
+    }
+}

@@ -1,0 +1,71 @@
+//! 管理台账: the ledger of every batch produced, stored, used, disposed of or handed
+//! over (固废法 Art.78; HJ 1259-2022 §6).
+
+use super::common::{Enterprise, KindTag, Packaging};
+use crate::model::{Category, DateTime, List, ManifestNumber, Quantity, Text, WasteCode};
+
+crate::model::closed_enum! {
+    /// Which ledger table an entry belongs to (HJ 1259 Tables B.1–B.5).
+    pub enum LedgerStage {
+        /// 产生 (B.1).
+        Production = "production",
+        /// 入库 (B.2).
+        StorageIn = "storage_in",
+        /// 出库 (B.3).
+        StorageOut = "storage_out",
+        /// 自行利用/处置 (B.4).
+        OwnTreatment = "own_treatment",
+        /// 委外利用/处置 (B.5).
+        Entrusted = "entrusted",
+    }
+}
+
+crate::model::record! {
+    /// A ledger.
+    pub struct Ledger {
+        /// Always `ledger`.
+        kind: KindTag,
+        /// The enterprise and site.
+        enterprise: Enterprise,
+        /// The entries, in the order kept.
+        entries: List<LedgerEntry>,
+    }
+}
+
+crate::model::record! {
+    /// One ledger entry.
+    pub struct LedgerEntry {
+        /// Batch code (HWCS/HWRK/HWCK… + date + serial).
+        batch_code: Text,
+        /// Which table.
+        stage: LedgerStage,
+        /// When.
+        time: DateTime,
+        /// 废物代码.
+        code: WasteCode,
+        /// 废物类别, as declared.
+        category: Category,
+        /// Name as written.
+        name: Text,
+        /// Quantity.
+        quantity: Quantity,
+        /// Container code.
+        container_code: Text,
+        /// Containers.
+        packaging: Packaging,
+        /// Facility code (production, storage or treatment).
+        facility_code: Text,
+        /// Person responsible.
+        handler: Text,
+        /// Where it went.
+        destination: Text,
+        /// Receiver's name (entrusted entries).
+        receiver_name: Text,
+        /// Receiver's licence number (entrusted entries).
+        receiver_licence_number: Text,
+        /// Manifest of an entrusted transfer, where the local system records it.
+        manifest_number: ManifestNumber,
+        /// The batch this entry came from.
+        source_batch_code: Text,
+    }
+}

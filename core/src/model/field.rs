@@ -1,0 +1,317 @@
+//! Lenient decoding. Forms send half-filled drafts and people make mistakes, so a
+//! document is read field by field: a missing value is [`Field::Absent`], a
+//! malformed one is kept as [`Field::Invalid`] with its raw JSON and reported at its
+//! JSON Pointer, and every other field is still read. Nothing is coerced, nothing is
+//! dropped: serialising a decoded document gives back every value it had.
+
+use super::problem::{JsonType, Problem};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+/// One field of a document: absent, valid, or kept as written with its problem.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Field<T> {
+    /// Not given (or `null`).
+    #[default]
+    Absent,
+    /// Given and valid.
+    Valid(T),
+    /// Given but not valid: the raw value and what is wrong with it.
+    Invalid(Box<Invalid>),
+}
+
+/// A value that could not be read, kept as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    /// The value exactly as submitted.
+    pub raw: Value,
+    /// What is wrong with it.
+    pub problem: Problem,
+}
+
+impl<T> Field<T> {
+    /// The value, when it was given and is valid.
+    pub fn valid(&self) -> Option<&T> {
+        match self {
+            Field::Valid(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Whether the field was not given at all.
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Field::Absent)
+    }
+
+    /// Whether the field was given, valid or not.
+    pub fn is_present(&self) -> bool {
+        !self.is_absent()
+    }
+
+    /// Whether the field was given but is not valid.
+    pub fn is_invalid(&self) -> bool {
+        matches!(self, Field::Invalid(_))
+    }
+}
+
+impl<T> From<T> for Field<T> {
+    fn from(value: T) -> Self {
+        Field::Valid(value)
+    }
+}
+
+impl<T: Serialize> Serialize for Field<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::Absent => serializer.serialize_none(),
+            Field::Valid(value) => value.serialize(serializer),
+            Field::Invalid(invalid) => invalid.raw.serialize(serializer),
+        }
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for Field<T> {
+    fn schema_name() -> Cow<'static, str> {
+        <Option<T>>::schema_name()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        <Option<T>>::schema_id()
+    }
+
+    fn inline_schema() -> bool {
+        <Option<T>>::inline_schema()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        <Option<T>>::json_schema(generator)
+    }
+
+    fn _schemars_private_non_optional_json_schema(generator: &mut SchemaGenerator) -> Schema {
+        T::json_schema(generator)
+    }
+
+    fn _schemars_private_is_option() -> bool {
+        true
+    }
+}
+
+/// One segment of a JSON Pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// A problem found while decoding, with the JSON Pointer of the value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// RFC 6901 JSON Pointer into the submitted document.
+    pub path: String,
+    /// What is wrong there.
+    pub problem: Problem,
+}
+
+/// The decoding context: the path to the current value and the problems found so far.
+#[derive(Debug, Default)]
+pub struct Decoder {
+    path: Vec<Segment>,
+    problems: Vec<Located>,
+}
+
+/// Escapes one reference token of a JSON Pointer (RFC 6901 §3).
+pub fn escape_token(token: &str) -> Cow<'_, str> {
+    if token.contains(['~', '/']) {
+        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+impl Decoder {
+    /// A decoder at the root of a document.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The problems found, in document order.
+    pub fn into_problems(self) -> Vec<Located> {
+        self.problems
+    }
+
+    /// The JSON Pointer of the current value.
+    pub fn pointer(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            out.push('/');
+            match segment {
+                Segment::Key(key) => out.push_str(&escape_token(key)),
+                Segment::Index(index) => out.push_str(&index.to_string()),
+            }
+        }
+        out
+    }
+
+    /// Records a problem at the current path.
+    pub fn report(&mut self, problem: Problem) {
+        if problem.is_reported_here() {
+            let path = self.pointer();
+            self.problems.push(Located { path, problem });
+        }
+    }
+
+    /// Records a problem at a member of the current value.
+    pub fn report_at(&mut self, key: &str, problem: Problem) {
+        self.path.push(Segment::Key(key.to_owned()));
+        self.report(problem);
+        self.path.pop();
+    }
+
+    /// Decodes the member `key` of an object.
+    pub fn member<T: Decode>(&mut self, key: &str, value: &Value) -> Field<T> {
+        self.path.push(Segment::Key(key.to_owned()));
+        let field = self.field(value);
+        self.path.pop();
+        field
+    }
+
+    /// Decodes the member `key` of `object`, which a composite value cannot do
+    /// without: its absence is reported.
+    pub fn required<T: Decode>(&mut self, object: &Map<String, Value>, key: &str) -> Field<T> {
+        match object.get(key) {
+            None | Some(Value::Null) => {
+                self.report_at(key, Problem::Required);
+                Field::Absent
+            }
+            Some(value) => self.member(key, value),
+        }
+    }
+
+    /// Decodes a value at the current path.
+    pub fn field<T: Decode>(&mut self, value: &Value) -> Field<T> {
+        if value.is_null() {
+            return Field::Absent;
+        }
+        match T::decode(value, self) {
+            Ok(decoded) => Field::Valid(decoded),
+            Err(problem) => {
+                self.report(problem.clone());
+                Field::Invalid(Box::new(Invalid {
+                    raw: value.clone(),
+                    problem,
+                }))
+            }
+        }
+    }
+
+    /// The value as an object, or a type problem.
+    pub fn object<'v>(&self, value: &'v Value) -> Result<&'v Map<String, Value>, Problem> {
+        value.as_object().ok_or(Problem::WrongType {
+            expected: JsonType::Object,
+            found: JsonType::of(value),
+        })
+    }
+}
+
+/// A type that can be read leniently from JSON.
+pub trait Decode: Sized {
+    /// Reads the value. Problems inside composite values are reported through
+    /// `decoder` at their own paths, and the composite returns [`Problem::Nested`]
+    /// only when it cannot be used as a whole.
+    fn decode(value: &Value, decoder: &mut Decoder) -> Result<Self, Problem>;
+}
+
+/// Lists: every item is decoded on its own, so one bad line never hides the others.
+impl<T: Decode> Decode for Vec<Field<T>> {
+    fn decode(value: &Value, decoder: &mut Decoder) -> Result<Self, Problem> {
+        let items = value.as_array().ok_or(Problem::WrongType {
+            expected: JsonType::Array,
+            found: JsonType::of(value),
+        })?;
+        let mut out = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            decoder.path.push(Segment::Index(index));
+            out.push(decoder.field(item));
+            decoder.path.pop();
+        }
+        Ok(out)
+    }
+}
+
+/// A list of leniently decoded items.
+pub type List<T> = Vec<Field<T>>;
+
+impl Decode for bool {
+    fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
+        value.as_bool().ok_or(Problem::WrongType {
+            expected: JsonType::Boolean,
+            found: JsonType::of(value),
+        })
+    }
+}
+
+/// Declares a document record: a struct whose every field is a [`Field`], with its
+/// lenient [`Decode`] (unknown members are reported, never dropped silently), its
+/// serde serialisation and its JSON Schema (`additionalProperties: false`).
+macro_rules! record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $(
+                $(#[$field_meta:meta])*
+                $field:ident : $ty:ty
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
+        #[schemars(deny_unknown_fields)]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                #[serde(skip_serializing_if = "crate::model::Field::is_absent")]
+                pub $field: crate::model::Field<$ty>,
+            )*
+        }
+
+        impl $name {
+            /// The JSON member names of this record, in declaration order.
+            pub const FIELDS: &'static [&'static str] =
+                &[$(crate::model::member_name(stringify!($field))),*];
+        }
+
+        impl crate::model::Decode for $name {
+            fn decode(
+                value: &serde_json::Value,
+                decoder: &mut crate::model::Decoder,
+            ) -> Result<Self, crate::model::Problem> {
+                let object = decoder.object(value)?;
+                let mut out = Self::default();
+                for (key, item) in object {
+                    $(
+                        if key == crate::model::member_name(stringify!($field)) {
+                            out.$field = decoder.member(key, item);
+                            continue;
+                        }
+                    )*
+                    decoder.report_at(key, crate::model::Problem::UnknownField);
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+pub(crate) use record;
+
+/// The JSON member name of a Rust field name (`r#type` → `type`).
+pub const fn member_name(ident: &'static str) -> &'static str {
+    match ident.as_bytes() {
+        [b'r', b'#', rest @ ..] => match std::str::from_utf8(rest) {
+            Ok(name) => name,
+            Err(_) => ident,
+        },
+        _ => ident,
+    }
+}

@@ -1,0 +1,218 @@
+//! Dates and date-times. A date-time must carry its UTC offset: a manifest
+//! dispatched at 23:30 in Shaoxing is on another day in UTC.
+
+use super::string_value;
+use crate::model::field::{Decode, Decoder};
+use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed};
+use chrono::{Datelike, FixedOffset, NaiveDate};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::Serialize;
+use serde_json::Value;
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Date(pub NaiveDate);
+
+impl Date {
+    /// Builds a date; `None` if it does not exist.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
+        NaiveDate::from_ymd_opt(year, month, day).map(Date)
+    }
+
+    /// The year.
+    pub fn year(&self) -> i32 {
+        self.0.year()
+    }
+}
+
+/// Whether `text` has the `YYYY-MM-DD` shape (digits and dashes only).
+fn is_date_shaped(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+}
+
+impl FromStr for Date {
+    type Err = Problem;
+    fn from_str(text: &str) -> Result<Self, Problem> {
+        if !is_date_shaped(text) {
+            return Err(malformed(Subject::Date, text, Reason::Form));
+        }
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Date)
+            .map_err(|_| malformed(Subject::Date, text, Reason::NoSuchDate))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+string_value!(Date, "Date", {
+    "type": "string",
+    "description": "A calendar date, YYYY-MM-DD.",
+    "format": "date",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+});
+
+/// A date-time with a UTC offset (RFC 3339), kept with the offset it was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateTime(pub chrono::DateTime<FixedOffset>);
+
+impl DateTime {
+    /// The local calendar date at the written offset (the date a person there saw).
+    pub fn local_date(&self) -> Date {
+        Date(self.0.date_naive())
+    }
+}
+
+impl FromStr for DateTime {
+    type Err = Problem;
+    fn from_str(text: &str) -> Result<Self, Problem> {
+        match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(value) => Ok(DateTime(value)),
+            Err(_) => {
+                let date_part = text.get(..10).unwrap_or(text);
+                let reason = if !is_date_shaped(date_part) {
+                    Reason::Form
+                } else if NaiveDate::parse_from_str(date_part, "%Y-%m-%d").is_err() {
+                    Reason::NoSuchDate
+                } else if chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").is_ok()
+                    || chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").is_ok()
+                    || chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").is_ok()
+                {
+                    Reason::NoOffset
+                } else {
+                    Reason::Form
+                };
+                Err(malformed(Subject::DateTime, text, reason))
+            }
+        }
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.to_rfc3339())
+    }
+}
+
+string_value!(DateTime, "DateTime", {
+    "type": "string",
+    "description": "A date-time with its UTC offset (RFC 3339), e.g. 2026-03-02T08:30:00+08:00.",
+    "format": "date-time"
+});
+
+/// A calendar year of a plan, declaration or report (2000–2100).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Year(pub u16);
+
+impl Year {
+    const MIN: u16 = 2000;
+    const MAX: u16 = 2100;
+
+    /// The year as a number.
+    pub fn get(self) -> i32 {
+        i32::from(self.0)
+    }
+
+    /// 1 January of the year.
+    pub fn first_day(self) -> Option<Date> {
+        Date::from_ymd(self.get(), 1, 1)
+    }
+}
+
+impl Decode for Year {
+    fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
+        let out_of_range = |text: String| Problem::OutOfRange {
+            value: text,
+            min: Year::MIN.to_string(),
+            max: Year::MAX.to_string(),
+        };
+        match value {
+            Value::Number(n) => match n.as_u64() {
+                Some(y) if (u64::from(Year::MIN)..=u64::from(Year::MAX)).contains(&y) => {
+                    Ok(Year(y as u16))
+                }
+                Some(_) => Err(out_of_range(n.to_string())),
+                None if n.is_i64() => Err(out_of_range(n.to_string())),
+                None => Err(Problem::WrongType {
+                    expected: JsonType::Integer,
+                    found: JsonType::Number,
+                }),
+            },
+            other => Err(Problem::WrongType {
+                expected: JsonType::Integer,
+                found: JsonType::of(other),
+            }),
+        }
+    }
+}
+
+impl JsonSchema for Year {
+    fn schema_name() -> Cow<'static, str> {
+        "Year".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "integer",
+            "description": "A calendar year.",
+            "minimum": Year::MIN,
+            "maximum": Year::MAX
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!("2026-03-02".parse::<Date>().unwrap().year(), 2026);
+        assert!(matches!(
+            "2026-02-30".parse::<Date>(),
+            Err(Problem::Malformed {
+                reason: Reason::NoSuchDate,
+                ..
+            })
+        ));
+        assert!(matches!(
+            "2026-3-2".parse::<Date>(),
+            Err(Problem::Malformed {
+                reason: Reason::Form,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn date_times_need_an_offset() {
+        let t: DateTime = "2026-03-01T23:30:00+08:00".parse().unwrap();
+        assert_eq!(t.local_date().to_string(), "2026-03-01");
+        assert!(matches!(
+            "2026-03-01T23:30:00".parse::<DateTime>(),
+            Err(Problem::Malformed {
+                reason: Reason::NoOffset,
+                ..
+            })
+        ));
+        assert!(matches!(
+            "2026-02-30T23:30:00+08:00".parse::<DateTime>(),
+            Err(Problem::Malformed {
+                reason: Reason::NoSuchDate,
+                ..
+            })
+        ));
+    }
+}

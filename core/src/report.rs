@@ -1,0 +1,164 @@
+//! The report every check returns (DESIGN.md §5, a contract): every violation with
+//! its rule, severity, JSON Pointer, message, parameters and legal basis, in a
+//! deterministic order.
+
+use crate::locale::{Bilingual, Locale};
+use crate::model::DocumentKind;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// How serious a violation is.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The document breaks the law or cannot be processed.
+    Error,
+    /// Likely wrong, or a local policy the document departs from.
+    Warning,
+    /// For information.
+    Info,
+}
+
+/// The legal (or technical) basis of a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Basis {
+    /// The instrument, e.g. `危险废物转移管理办法`.
+    pub instrument: String,
+    /// Article or clause, e.g. `第十五条`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
+}
+
+impl Basis {
+    /// A basis with an article.
+    pub fn new(instrument: &str, article: &str) -> Self {
+        Basis {
+            instrument: instrument.to_owned(),
+            article: Some(article.to_owned()),
+        }
+    }
+}
+
+/// One violation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Violation {
+    /// Stable rule id (`schema.format`, `cn.catalogue.unknown-code`, …).
+    pub rule: String,
+    /// Severity.
+    pub severity: Severity,
+    /// RFC 6901 JSON Pointer into the submitted document (`""` for the whole).
+    pub path: String,
+    /// The message in the report's locale.
+    pub message: String,
+    /// Named parameters of the message.
+    #[serde(default)]
+    pub params: Map<String, Value>,
+    /// Legal or technical basis.
+    #[serde(default)]
+    pub basis: Vec<Basis>,
+    /// The pack the rule came from (`cn@1.0.0`), or absent for built-in checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<String>,
+    /// The message in every locale, for renderers that show both.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub text: Option<Bilingual>,
+}
+
+/// Violations counted by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Counts {
+    /// Errors.
+    pub error: usize,
+    /// Warnings.
+    pub warning: usize,
+    /// Infos.
+    pub info: usize,
+}
+
+/// A rule pack or data edition the report was checked against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PackRef {
+    /// Pack or data id.
+    pub id: String,
+    /// Version or edition.
+    pub version: String,
+    /// `sha256:…` digest of its contents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// The result of checking one document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Report {
+    /// The document kind checked, when it could be determined.
+    pub kind: Option<DocumentKind>,
+    /// The legal date the document was checked at (`YYYY-MM-DD`), when known.
+    pub as_of: Option<String>,
+    /// Packs and data editions used, most specific first.
+    pub packs: Vec<PackRef>,
+    /// No errors (warnings and infos do not make a document invalid).
+    pub valid: bool,
+    /// Every check could be evaluated.
+    pub complete: bool,
+    /// The violations, in a deterministic order.
+    pub violations: Vec<Violation>,
+    /// Violations by severity.
+    pub counts: Counts,
+}
+
+impl Report {
+    /// Builds a report: sorts the violations (schema violations first, then by path,
+    /// rule and message) and counts them.
+    pub fn new(
+        kind: Option<DocumentKind>,
+        as_of: Option<String>,
+        packs: Vec<PackRef>,
+        mut violations: Vec<Violation>,
+        complete: bool,
+    ) -> Self {
+        // The order never depends on the locale: ties are broken on the parameters
+        // and the Chinese text, not on the rendered message.
+        violations.sort_by_cached_key(|v| {
+            (
+                !v.rule.starts_with("schema."),
+                v.path.clone(),
+                v.rule.clone(),
+                Value::Object(v.params.clone()).to_string(),
+                v.text.as_ref().map(|t| t.zh.clone()),
+            )
+        });
+        let mut counts = Counts::default();
+        for violation in &violations {
+            match violation.severity {
+                Severity::Error => counts.error += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Info => counts.info += 1,
+            }
+        }
+        Report {
+            kind,
+            as_of,
+            packs,
+            valid: counts.error == 0,
+            complete,
+            violations,
+            counts,
+        }
+    }
+
+    /// The report rendered in another locale (messages only; the findings are the
+    /// same in every locale).
+    pub fn in_locale(&self, locale: Locale) -> Report {
+        let mut out = self.clone();
+        for violation in &mut out.violations {
+            if let Some(text) = &violation.text {
+                violation.message = text.get(locale).to_owned();
+            }
+        }
+        out
+    }
+}
