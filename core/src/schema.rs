@@ -39,6 +39,11 @@ pub fn document_schema(kind: DocumentKind) -> Value {
             "const": kind.as_str()
         });
     }
+    // A document names its kind; a caller may override it (`--kind`), but a form's
+    // validator has only the document.
+    if let Some(object) = schema.as_object_mut() {
+        object.insert("required".into(), json!(["kind"]));
+    }
     schema
 }
 

@@ -143,10 +143,10 @@ fn render_text(path: &str, text: &str, report: &Report) -> String {
             }
             None => out.push_str(&format!("  {}\n", violation.message)),
         }
-        if let Some(found) = document.as_ref().and_then(|d| d.pointer(&violation.path)) {
-            if !violation.path.is_empty() {
-                out.push_str(&format!("  found: {}\n", truncate(&found.to_string(), 120)));
-            }
+        if let Some(found) = document.as_ref().and_then(|d| d.pointer(&violation.path))
+            && !violation.path.is_empty()
+        {
+            out.push_str(&format!("  found: {}\n", truncate(&found.to_string(), 120)));
         }
         for basis in &violation.basis {
             let article = basis.article.as_deref().unwrap_or_default();

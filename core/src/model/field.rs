@@ -215,6 +215,23 @@ impl Decoder {
     }
 }
 
+/// Implements serde's `Deserialize` through [`Decode`]: a composite value keeps its
+/// malformed members as [`Field::Invalid`] (so deserialising a document never loses
+/// what was sent); a value that cannot be read at all is an error.
+macro_rules! deserialize_via_decode {
+    ($ty:ty) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let mut decoder = crate::model::Decoder::new();
+                <$ty as crate::model::Decode>::decode(&value, &mut decoder)
+                    .map_err(|problem| serde::de::Error::custom(problem.message(crate::Locale::En)))
+            }
+        }
+    };
+}
+pub(crate) use deserialize_via_decode;
+
 /// A type that can be read leniently from JSON.
 pub trait Decode: Sized {
     /// Reads the value. Problems inside composite values are reported through
@@ -281,6 +298,8 @@ macro_rules! record {
             pub const FIELDS: &'static [&'static str] =
                 &[$(crate::model::member_name(stringify!($field))),*];
         }
+
+        crate::model::field::deserialize_via_decode!($name);
 
         impl crate::model::Decode for $name {
             fn decode(

@@ -8,7 +8,7 @@
 mod documents;
 mod enums;
 mod facts;
-mod field;
+pub(crate) mod field;
 mod problem;
 mod values;
 
@@ -19,6 +19,9 @@ pub(crate) use field::record;
 pub use field::{Decode, Decoder, Field, Invalid, List, Located, escape_token, member_name};
 pub use problem::{JsonType, Problem, Reason, Subject};
 pub use values::*;
+
+/// Exact decimals, as quantities use them.
+pub use rust_decimal::Decimal;
 
 use serde_json::Value;
 

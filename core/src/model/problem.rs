@@ -383,6 +383,21 @@ impl Problem {
     }
 }
 
+/// The value of a JSON number that is a whole number, however it was written (`12`,
+/// `12.0`, `1.2e1`, `-0`): JSON Schema's `integer`, and all a JavaScript form can
+/// tell apart.
+pub(crate) fn whole_number(number: &serde_json::Number) -> Option<i128> {
+    if let Some(n) = number.as_u64() {
+        return Some(i128::from(n));
+    }
+    if let Some(n) = number.as_i64() {
+        return Some(i128::from(n));
+    }
+    let float = number.as_f64()?;
+    // Beyond 2^63 a float's integer value is not what was written anyway.
+    (float.is_finite() && float.fract() == 0.0 && float.abs() < 9.2e18).then_some(float as i128)
+}
+
 /// Shorthand for a malformed value.
 pub(crate) fn malformed(subject: Subject, value: &str, reason: Reason) -> Problem {
     Problem::Malformed {

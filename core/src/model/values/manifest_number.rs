@@ -67,10 +67,8 @@ impl FromStr for ManifestNumber {
             ));
         }
         let number = ManifestNumber(text.to_owned());
-        if format!("{}0000", number.province_digits())
-            .parse::<RegionCode>()
-            .is_err()
-        {
+        let province = format!("{}0000", number.province_digits()).parse::<RegionCode>();
+        if !province.is_ok_and(|p| !p.is_national()) {
             return Err(malformed(
                 Subject::ManifestNumber,
                 text,
@@ -132,5 +130,9 @@ mod tests {
             })
         ));
         assert!("20269906000123".parse::<ManifestNumber>().is_err());
+        assert!(
+            "20260006000123".parse::<ManifestNumber>().is_err(),
+            "no province 00"
+        );
     }
 }

@@ -253,6 +253,10 @@ impl Decode for Quantity {
     }
 }
 
+crate::model::field::deserialize_via_decode!(Amount);
+crate::model::field::deserialize_via_decode!(MassUnit);
+crate::model::field::deserialize_via_decode!(Quantity);
+
 #[cfg(test)]
 mod tests {
     use super::*;

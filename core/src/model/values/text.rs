@@ -1,13 +1,29 @@
 //! Free text and counts as documents carry them.
 
 use crate::model::field::{Decode, Decoder};
-use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed};
+use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed, whole_number};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
+
+/// Whitespace as JavaScript's `\s` (and so JSON Schema's `pattern` in a browser)
+/// knows it, so the checker and a form's validator agree on what is blank.
+fn is_js_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
+}
 
 /// Free text that is not blank, kept exactly as written (no trimming).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -36,7 +52,7 @@ impl From<&str> for Text {
 impl Decode for Text {
     fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
         match value {
-            Value::String(text) if text.trim().is_empty() => {
+            Value::String(text) if text.chars().all(is_js_whitespace) => {
                 Err(malformed(Subject::Text, text, Reason::Blank))
             }
             Value::String(text) => Ok(Text(text.clone())),
@@ -47,6 +63,8 @@ impl Decode for Text {
         }
     }
 }
+
+crate::model::field::deserialize_via_decode!(Text);
 
 impl JsonSchema for Text {
     fn schema_name() -> Cow<'static, str> {
@@ -69,29 +87,27 @@ pub struct Count(pub u32);
 
 impl Decode for Count {
     fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
-        let out_of_range = |text: String| Problem::OutOfRange {
-            value: text,
-            min: "0".into(),
-            max: u32::MAX.to_string(),
-        };
-        match value {
-            Value::Number(number) => match number.as_u64() {
-                Some(n) => u32::try_from(n)
-                    .map(Count)
-                    .map_err(|_| out_of_range(number.to_string())),
-                None if number.is_i64() => Err(out_of_range(number.to_string())),
-                None => Err(Problem::WrongType {
-                    expected: JsonType::Integer,
-                    found: JsonType::Number,
-                }),
-            },
-            other => Err(Problem::WrongType {
+        let Value::Number(number) = value else {
+            return Err(Problem::WrongType {
                 expected: JsonType::Integer,
-                found: JsonType::of(other),
-            }),
-        }
+                found: JsonType::of(value),
+            });
+        };
+        let whole = whole_number(number).ok_or(Problem::WrongType {
+            expected: JsonType::Integer,
+            found: JsonType::Number,
+        })?;
+        u32::try_from(whole)
+            .map(Count)
+            .map_err(|_| Problem::OutOfRange {
+                value: number.to_string(),
+                min: "0".into(),
+                max: u32::MAX.to_string(),
+            })
     }
 }
+
+crate::model::field::deserialize_via_decode!(Count);
 
 impl JsonSchema for Count {
     fn schema_name() -> Cow<'static, str> {

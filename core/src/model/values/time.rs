@@ -3,7 +3,7 @@
 
 use super::string_value;
 use crate::model::field::{Decode, Decoder};
-use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed};
+use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed, whole_number};
 use chrono::{Datelike, FixedOffset, NaiveDate};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
@@ -77,9 +77,12 @@ impl DateTime {
 impl FromStr for DateTime {
     type Err = Problem;
     fn from_str(text: &str) -> Result<Self, Problem> {
+        // chrono also takes a space for the `T`; RFC 3339's `date-time` (and JSON
+        // Schema's format) does not.
+        let separated = matches!(text.as_bytes().get(10), Some(b'T' | b't'));
         match chrono::DateTime::parse_from_rfc3339(text) {
-            Ok(value) => Ok(DateTime(value)),
-            Err(_) => {
+            Ok(value) if separated => Ok(DateTime(value)),
+            _ => {
                 let date_part = text.get(..10).unwrap_or(text);
                 let reason = if !is_date_shaped(date_part) {
                     Reason::Form
@@ -108,7 +111,8 @@ impl fmt::Display for DateTime {
 string_value!(DateTime, "DateTime", {
     "type": "string",
     "description": "A date-time with its UTC offset (RFC 3339), e.g. 2026-03-02T08:30:00+08:00.",
-    "format": "date-time"
+    "format": "date-time",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
 });
 
 /// A calendar year of a plan, declaration or report (2000–2100).
@@ -133,30 +137,29 @@ impl Year {
 
 impl Decode for Year {
     fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
-        let out_of_range = |text: String| Problem::OutOfRange {
-            value: text,
-            min: Year::MIN.to_string(),
-            max: Year::MAX.to_string(),
-        };
-        match value {
-            Value::Number(n) => match n.as_u64() {
-                Some(y) if (u64::from(Year::MIN)..=u64::from(Year::MAX)).contains(&y) => {
-                    Ok(Year(y as u16))
-                }
-                Some(_) => Err(out_of_range(n.to_string())),
-                None if n.is_i64() => Err(out_of_range(n.to_string())),
-                None => Err(Problem::WrongType {
-                    expected: JsonType::Integer,
-                    found: JsonType::Number,
-                }),
-            },
-            other => Err(Problem::WrongType {
+        let Value::Number(number) = value else {
+            return Err(Problem::WrongType {
                 expected: JsonType::Integer,
-                found: JsonType::of(other),
-            }),
-        }
+                found: JsonType::of(value),
+            });
+        };
+        let whole = whole_number(number).ok_or(Problem::WrongType {
+            expected: JsonType::Integer,
+            found: JsonType::Number,
+        })?;
+        u16::try_from(whole)
+            .ok()
+            .filter(|y| (Year::MIN..=Year::MAX).contains(y))
+            .map(Year)
+            .ok_or_else(|| Problem::OutOfRange {
+                value: number.to_string(),
+                min: Year::MIN.to_string(),
+                max: Year::MAX.to_string(),
+            })
     }
 }
+
+crate::model::field::deserialize_via_decode!(Year);
 
 impl JsonSchema for Year {
     fn schema_name() -> Cow<'static, str> {
@@ -197,7 +200,15 @@ mod tests {
     }
 
     #[test]
-    fn date_times_need_an_offset() {
+    fn date_times_need_an_offset_and_a_t() {
+        assert!(matches!(
+            "2026-03-01 23:30:00+08:00".parse::<DateTime>(),
+            Err(Problem::Malformed {
+                reason: Reason::Form,
+                ..
+            })
+        ));
+        assert!("2026-03-01t23:30:00.5Z".parse::<DateTime>().is_ok());
         let t: DateTime = "2026-03-01T23:30:00+08:00".parse().unwrap();
         assert_eq!(t.local_date().to_string(), "2026-03-01");
         assert!(matches!(

@@ -1,0 +1,189 @@
+//! Structural checks: every problem at once, each at its JSON Pointer, in both
+//! languages; nothing coerced, nothing crashes.
+
+use serde_json::{Value, json};
+use wastecheck::model::{Decimal, Document, DocumentKind, Manifest, decode_document};
+use wastecheck::{CheckOptions, Locale, Report};
+
+fn check(document: &Value) -> Report {
+    wastecheck_rules::checker().check_value(document, None, &CheckOptions::default())
+}
+
+fn rules_at(report: &Report) -> Vec<(String, String)> {
+    report
+        .violations
+        .iter()
+        .map(|v| (v.path.clone(), v.rule.clone()))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(p, r)| (p.to_string(), r.to_string()))
+        .collect()
+}
+
+/// A draft with one mistake in each of many fields.
+fn draft_with_mistakes() -> Value {
+    json!({
+        "kind": "manifest",
+        "number": "2026330600012",
+        "stage": "drafted",
+        "consignor": {"credit_code": "91330100716105852A", "name": "绍兴示例化工有限公司", "region": "990603"},
+        "carrier": {"vehicle_plate": "浙d12345", "driver": "张三"},
+        "receiver": {"credit_code": "91330100716105852F", "licnce_number": "ZJ-HW-0001"},
+        "wastes": [
+            {"code": "900-041-49", "category": "HW08", "quantity": {"value": "1,5", "unit": "t"}},
+            {"code": "90004149", "hazards": ["T", "X"], "quantity": {"value": -2, "unit": "吨"}},
+            "not a line",
+            {"code": "900-123-49", "packaging": {"type": "桶", "count": 2.5}}
+        ],
+        "dispatched_at": "2026-03-02T08:30:00"
+    })
+}
+
+#[test]
+fn every_problem_is_reported_at_once_at_its_path() {
+    let report = check(&draft_with_mistakes());
+    assert!(!report.valid);
+    assert_eq!(
+        rules_at(&report),
+        pairs(&[
+            ("/carrier/driver", "schema.type"),
+            ("/carrier/vehicle_plate", "schema.format"),
+            ("/consignor/credit_code", "schema.check-digit"),
+            ("/consignor/region", "schema.format"),
+            ("/dispatched_at", "schema.format"),
+            ("/number", "schema.format"),
+            ("/receiver/licnce_number", "schema.unknown-field"),
+            ("/stage", "schema.enum"),
+            ("/wastes/0/quantity/value", "schema.format"),
+            ("/wastes/1/code", "schema.format"),
+            ("/wastes/1/hazards/1", "schema.enum"),
+            ("/wastes/1/quantity/unit", "schema.enum"),
+            ("/wastes/1/quantity/value", "schema.range"),
+            ("/wastes/2", "schema.type"),
+            ("/wastes/3/packaging/count", "schema.type"),
+            ("/wastes/0/category", "cn.catalogue.category-mismatch"),
+            ("/wastes/3/code", "cn.catalogue.unknown-code"),
+        ])
+    );
+    assert_eq!(report.counts.error, 17);
+    assert!(report.complete);
+}
+
+#[test]
+fn the_report_in_both_languages() {
+    let document = draft_with_mistakes();
+    let checker = wastecheck_rules::checker();
+    for locale in Locale::ALL {
+        let options = CheckOptions {
+            locale,
+            ..CheckOptions::default()
+        };
+        let report = checker.check_value(&document, None, &options);
+        insta::assert_json_snapshot!(format!("mistakes-{locale}"), report);
+    }
+}
+
+#[test]
+fn a_wrong_check_digit_names_the_expected_character() {
+    let report =
+        check(&json!({"kind": "manifest", "consignor": {"credit_code": "91330100716105852A"}}));
+    let v = &report.violations[0];
+    assert_eq!(
+        (v.path.as_str(), v.rule.as_str()),
+        ("/consignor/credit_code", "schema.check-digit")
+    );
+    assert_eq!(v.params["expected"], "F");
+    let text = v.text.as_ref().unwrap();
+    assert!(text.zh.contains("应为“F”"), "{}", text.zh);
+    assert!(text.en.contains("should be `F`"), "{}", text.en);
+    assert_eq!(
+        v.basis[0].instrument,
+        "GB 32100-2015 法人和其他组织统一社会信用代码编码规则"
+    );
+}
+
+#[test]
+fn malformed_json_is_one_violation_with_line_and_column() {
+    let text = "{\n  \"kind\": \"manifest\",\n  \"number\": 2026330600012x\n}";
+    let report = wastecheck_rules::checker().check_str(text, None, &CheckOptions::default());
+    assert_eq!(report.violations.len(), 1);
+    let v = &report.violations[0];
+    assert_eq!(v.rule, "schema.json");
+    assert_eq!(
+        (v.params["line"].as_u64(), v.params["column"].as_u64()),
+        (Some(3), Some(26))
+    );
+    assert!(v.text.as_ref().unwrap().zh.contains("第 3 行第 26 列"));
+}
+
+#[test]
+fn duplicate_keys_are_reported_not_silently_merged() {
+    let text = r#"{"kind": "manifest", "number": "20263306000123", "number": "20263306000124"}"#;
+    let report = wastecheck_rules::checker().check_str(text, None, &CheckOptions::default());
+    assert_eq!(
+        rules_at(&report),
+        pairs(&[("/number", "schema.duplicate-key")])
+    );
+}
+
+#[test]
+fn the_kind_comes_from_the_document_or_the_caller() {
+    let report = check(&json!({"number": "20263306000123"}));
+    assert_eq!(rules_at(&report), pairs(&[("/kind", "schema.required")]));
+    let report = check(&json!({"kind": "manifests"}));
+    assert_eq!(rules_at(&report), pairs(&[("/kind", "schema.enum")]));
+    let report = check(&json!([1, 2]));
+    assert_eq!(rules_at(&report), pairs(&[("", "schema.type")]));
+    let options = CheckOptions {
+        kind: Some(DocumentKind::Plan),
+        ..CheckOptions::default()
+    };
+    let report =
+        wastecheck_rules::checker().check_value(&json!({"kind": "manifest"}), None, &options);
+    assert_eq!(rules_at(&report), pairs(&[("/kind", "schema.enum")]));
+    assert_eq!(report.kind, Some(DocumentKind::Plan));
+}
+
+#[test]
+fn quantities_are_exact_and_never_coerced() {
+    let value = json!({"kind": "manifest", "wastes": [
+        {"quantity": {"value": 0.1, "unit": "t"}},
+        {"quantity": {"value": "0.2", "unit": "t"}},
+        {"quantity": {"value": 300, "unit": "kg"}},
+        {"quantity": {"value": "1,5", "unit": "t"}}
+    ]});
+    let (document, problems) = decode_document(DocumentKind::Manifest, &value);
+    let Some(Document::Manifest(manifest)) = document else {
+        panic!("not a manifest")
+    };
+    let total: Decimal = manifest
+        .wastes
+        .valid()
+        .unwrap()
+        .iter()
+        .filter_map(|line| line.valid()?.quantity.valid())
+        .map(|q| q.in_tonnes())
+        .sum();
+    assert_eq!(total, Decimal::new(6, 1), "0.1 t + 0.2 t + 300 kg, exactly");
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "/wastes/3/quantity/value");
+}
+
+#[test]
+fn a_decoded_document_serialises_back_to_what_was_sent() {
+    let mut value = draft_with_mistakes();
+    // Unknown fields are reported rather than kept in the typed document.
+    value["receiver"]
+        .as_object_mut()
+        .unwrap()
+        .remove("licnce_number");
+    let (document, _) = decode_document(DocumentKind::Manifest, &value);
+    let Some(Document::Manifest(manifest)) = document else {
+        panic!("not a manifest")
+    };
+    let back = serde_json::to_value::<&Manifest>(&manifest).unwrap();
+    assert_eq!(back, value);
+}
