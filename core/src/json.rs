@@ -5,6 +5,7 @@
 use crate::model::escape_token;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A JSON syntax error with its position.
@@ -31,19 +32,15 @@ pub struct Parsed {
 
 /// Parses JSON text.
 pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
-    let mut duplicate_keys = Vec::new();
+    let mut state = State::default();
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let seed = Tracked {
-        pointer: String::new(),
-        duplicates: &mut duplicate_keys,
-    };
-    let result = seed
+    let result = Tracked { state: &mut state }
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value));
     match result {
         Ok(value) => Ok(Parsed {
             value,
-            duplicate_keys,
+            duplicate_keys: state.duplicates,
         }),
         Err(error) => Err(SyntaxError {
             line: error.line(),
@@ -53,19 +50,71 @@ pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
     }
 }
 
-struct Tracked<'a> {
-    pointer: String,
-    duplicates: &'a mut Vec<String>,
+/// One step of the path to the value being read. Keys are borrowed from the text
+/// where they have no escapes, so tracking the path costs no allocation; a pointer
+/// is only built for a duplicate.
+enum Step<'de> {
+    Key(Cow<'de, str>),
+    Index(usize),
 }
 
-impl<'de> DeserializeSeed<'de> for Tracked<'_> {
+#[derive(Default)]
+struct State<'de> {
+    path: Vec<Step<'de>>,
+    duplicates: Vec<String>,
+}
+
+impl State<'_> {
+    fn pointer(&self) -> String {
+        let mut out = String::new();
+        for step in &self.path {
+            out.push('/');
+            match step {
+                Step::Key(key) => out.push_str(&escape_token(key)),
+                Step::Index(index) => out.push_str(&index.to_string()),
+            }
+        }
+        out
+    }
+}
+
+/// A map key, borrowed from the text when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct Tracked<'s, 'de> {
+    state: &'s mut State<'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for Tracked<'_, 'de> {
     type Value = Value;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Tracked<'_> {
+impl<'de> Visitor<'de> for Tracked<'_, 'de> {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -107,11 +156,12 @@ impl<'de> Visitor<'de> for Tracked<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
         loop {
-            let seed = Tracked {
-                pointer: format!("{}/{}", self.pointer, items.len()),
-                duplicates: &mut *self.duplicates,
-            };
-            match seq.next_element_seed(seed)? {
+            self.state.path.push(Step::Index(items.len()));
+            let item = seq.next_element_seed(Tracked {
+                state: &mut *self.state,
+            });
+            self.state.path.pop();
+            match item? {
                 Some(item) => items.push(item),
                 None => return Ok(Value::Array(items)),
             }
@@ -120,17 +170,21 @@ impl<'de> Visitor<'de> for Tracked<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let pointer = format!("{}/{}", self.pointer, escape_token(&key));
-            if object.contains_key(&key) {
-                self.duplicates.push(pointer.clone());
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let duplicate = object.contains_key(key.as_ref());
+            self.state.path.push(Step::Key(key));
+            if duplicate {
+                let pointer = self.state.pointer();
+                self.state.duplicates.push(pointer);
             }
-            let seed = Tracked {
-                pointer,
-                duplicates: &mut *self.duplicates,
+            let value = map.next_value_seed(Tracked {
+                state: &mut *self.state,
+            });
+            let key = match self.state.path.pop() {
+                Some(Step::Key(key)) => key.into_owned(),
+                _ => String::new(),
             };
-            let value = map.next_value_seed(seed)?;
-            object.insert(key, value);
+            object.insert(key, value?);
         }
         Ok(Value::Object(object))
     }

@@ -26,10 +26,13 @@
     )
 )]
 
+pub mod calendar;
 pub mod catalogue;
 pub mod check;
+pub mod engine;
 pub mod locale;
 pub mod model;
+pub mod pack;
 pub mod report;
 pub mod schema;
 

@@ -108,6 +108,12 @@ pub struct Report {
     pub violations: Vec<Violation>,
     /// Violations by severity.
     pub counts: Counts,
+    /// Rules that could not be evaluated (then `complete` is false), and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_evaluated: Vec<crate::engine::chain::NotEvaluated>,
+    /// The catalogue edition checked against (`hw-2021`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub catalogue: Option<String>,
 }
 
 impl Report {
@@ -147,6 +153,8 @@ impl Report {
             complete,
             violations,
             counts,
+            not_evaluated: Vec::new(),
+            catalogue: None,
         }
     }
 

@@ -64,6 +64,14 @@ pub fn all_schemas() -> Vec<(String, Value)> {
         .map(|kind| (format!("{}.json", kind.as_str()), document_schema(*kind)))
         .collect();
     out.push(("facts.json".into(), facts_schema()));
+    out.push((
+        "pack.json".into(),
+        generate::<crate::pack::spec::PackManifest>("pack", "wastecheck pack.toml"),
+    ));
+    out.push((
+        "rule.json".into(),
+        generate::<crate::pack::spec::RuleSpec>("rule", "wastecheck rule.toml"),
+    ));
     out.push(("report.json".into(), report_schema()));
     out
 }

@@ -24,9 +24,7 @@ fn search(c: &mut Criterion) {
 }
 
 fn load(c: &mut Criterion) {
-    c.bench_function("catalogue_load_2021", |b| {
-        b.iter(wastecheck_rules::load_catalogue_2021)
-    });
+    c.bench_function("builtin_packs_load", |b| b.iter(wastecheck_rules::load));
 }
 
 criterion_group!(benches, search, load);

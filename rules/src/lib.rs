@@ -1,67 +1,76 @@
 //! # wastecheck-rules
 //!
-//! The built-in rule packs and reference data of wastecheck, embedded in the binary
-//! so that checking works offline with no set-up. The sources live in `packs/`, one
-//! folder per pack; this crate only embeds and loads them.
+//! The built-in rule packs of wastecheck — national `cn` (and, as they land,
+//! Zhejiang `zj` and Shaoxing `zj-shaoxing`) with the national waste catalogue and
+//! the official working-day calendar — embedded in the binary so that checking
+//! works offline with no set-up. The sources live in `packs/`, one folder per pack
+//! and one folder per rule; this crate only embeds and loads them.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
-use wastecheck::catalogue::{Edition, Sources};
-use wastecheck::model::Date;
-use wastecheck::{Catalogue, CatalogueError, Checker};
+use wastecheck::engine::chain::CompileOptions;
+use wastecheck::pack::bundle::{self, PackFiles};
+use wastecheck::pack::registry::Registry;
+use wastecheck::{Catalogue, Checker};
 
-/// The CSV sources of the 2021 national catalogue, as embedded.
-pub mod sources {
-    /// 国家危险废物名录（2021年版）.
-    pub const HW_LIST_2021: &str = include_str!("../packs/cn/catalogue/hw-list-2021.csv");
-    /// Its 46 categories.
-    pub const HW_CATEGORIES_2021: &str =
-        include_str!("../packs/cn/catalogue/hw-categories-2021.csv");
-    /// 危险废物豁免管理清单 (2021).
-    pub const HW_EXEMPTIONS_2021: &str =
-        include_str!("../packs/cn/catalogue/hw-exemptions-2021.csv");
-    /// General industrial solid waste categories (RECALL: see the catalogue README).
-    pub const SW_CATEGORIES_2021: &str =
-        include_str!("../packs/cn/catalogue/sw-categories-2021.csv");
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-/// The edition of the built-in hazardous waste list.
-pub fn edition_2021() -> Edition {
-    Edition {
-        id: "hw-2021".into(),
-        title_zh: "国家危险废物名录（2021年版）".into(),
-        title_en: "National Hazardous Waste List (2021 edition)".into(),
-        // 名录2021 第八条: 本名录自2021年1月1日起施行.
-        effective_from: Date::from_ymd(2021, 1, 1).unwrap_or(Date(Default::default())),
+/// The embedded pack sources, one entry per pack folder.
+pub fn sources() -> Vec<PackFiles> {
+    let mut packs: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+    for (pack, path, text) in embedded::FILES {
+        packs
+            .entry(pack)
+            .or_default()
+            .insert((*path).to_owned(), (*text).to_owned());
     }
+    packs
+        .into_iter()
+        .map(|(name, files)| PackFiles {
+            name: name.to_owned(),
+            files,
+        })
+        .collect()
 }
 
-/// Loads the built-in 2021 catalogue from its embedded sources.
-pub fn load_catalogue_2021() -> Result<Catalogue, CatalogueError> {
-    Catalogue::from_csv(
-        edition_2021(),
-        Sources {
-            list: sources::HW_LIST_2021,
-            categories: sources::HW_CATEGORIES_2021,
-            exemptions: sources::HW_EXEMPTIONS_2021,
-            general: sources::SW_CATEGORIES_2021,
-        },
-    )
-}
-
-/// The built-in catalogue, loaded once. The embedded data is checked by this crate's
-/// tests, so loading it cannot fail in a released build.
-pub fn catalogue() -> &'static Catalogue {
-    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
-    CATALOGUE.get_or_init(|| match load_catalogue_2021() {
-        Ok(catalogue) => catalogue,
-        Err(error) => panic!("the embedded catalogue is invalid: {error}"),
+/// The built-in bundle: the canonical bytes of every embedded pack.
+pub fn bundle() -> &'static [u8] {
+    static BUNDLE: OnceLock<Vec<u8>> = OnceLock::new();
+    BUNDLE.get_or_init(|| match bundle::encode(&sources()) {
+        Ok(bytes) => bytes,
+        Err(error) => panic!("the embedded packs cannot be bundled: {error}"),
     })
 }
 
-/// A checker over the built-in packs and data, built once.
+/// Loads and compiles the embedded packs afresh (a benchmark of start-up cost).
+pub fn load() -> Result<Registry, wastecheck::pack::spec::PackError> {
+    Registry::from_sources(&sources(), &CompileOptions::default())
+}
+
+/// A checker over the built-in packs, loaded and compiled once. The embedded packs
+/// are checked by this crate's tests (and `wastecheck pack lint`), so loading them
+/// cannot fail in a released build.
 pub fn checker() -> &'static Checker {
     static CHECKER: OnceLock<Checker> = OnceLock::new();
-    CHECKER.get_or_init(|| Checker::new(catalogue().clone()))
+    CHECKER.get_or_init(|| match load() {
+        Ok(registry) => Checker::new(registry),
+        Err(error) => panic!("the embedded packs are invalid: {error}"),
+    })
+}
+
+/// The built-in packs.
+pub fn builtin() -> &'static Registry {
+    checker().registry()
+}
+
+/// The newest national catalogue edition of the built-in packs.
+pub fn catalogue() -> &'static Catalogue {
+    match checker().catalogue() {
+        Some(catalogue) => catalogue,
+        None => panic!("the built-in packs carry no catalogue"),
+    }
 }
 
 #[cfg(test)]
@@ -69,10 +78,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_embedded_catalogue_loads() {
-        let catalogue = load_catalogue_2021().unwrap();
-        assert_eq!(catalogue.entries().len(), 467);
-        assert_eq!(catalogue.categories().len(), 46);
-        assert_eq!(catalogue.edition().effective_from.to_string(), "2021-01-01");
+    fn the_embedded_packs_load() {
+        let registry = builtin();
+        assert!(registry.packs().iter().any(|p| p.manifest.id == "cn"));
+        assert_eq!(catalogue().entries().len(), 467);
+        assert_eq!(
+            catalogue().edition().effective_from.to_string(),
+            "2021-01-01"
+        );
+    }
+
+    #[test]
+    fn the_bundle_is_deterministic() {
+        let again = bundle::encode(&sources()).unwrap();
+        assert_eq!(bundle(), again.as_slice());
     }
 }

@@ -1,11 +1,16 @@
 //! `wastecheck check`.
 
 use crate::Format;
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 use std::io::Read;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use wastecheck::Checker;
+use wastecheck::engine::chain::CompileOptions;
 use wastecheck::model::{Date, DocumentKind};
+use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
+use wastecheck::pack::registry::Registry;
 use wastecheck::{CheckOptions, Locale, Report, Severity};
 
 #[derive(Debug, clap::Args)]
@@ -28,6 +33,68 @@ pub struct Args {
     /// Facts (licences, permits, …) as a JSON file.
     #[arg(long)]
     facts: Option<String>,
+    /// Check against these packs instead of the built-in ones: pack source folders
+    /// (repeat for a chain) or one bundle file (its signature is read from FILE.sig).
+    #[arg(long = "packs", value_name = "DIR|BUNDLE")]
+    packs: Vec<PathBuf>,
+    /// A trusted public key for bundles (`KEYFILE.pub`); repeat for several.
+    #[arg(long = "trust", value_name = "PUBKEYFILE")]
+    trust: Vec<PathBuf>,
+    /// Accept pack sources and unsigned bundles (for trying a draft pack).
+    #[arg(long)]
+    allow_unsigned: bool,
+}
+
+/// The checker: built-in packs, or those `--packs` names.
+fn checker(args: &Args) -> Result<std::borrow::Cow<'static, Checker>> {
+    if args.packs.is_empty() {
+        return Ok(std::borrow::Cow::Borrowed(wastecheck_rules::checker()));
+    }
+    let options = CompileOptions::default();
+    let registry = if let [file] = args.packs.as_slice()
+        && file.is_file()
+    {
+        let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        let mut sig_path = file.clone().into_os_string();
+        sig_path.push(".sig");
+        let signature = match std::fs::read_to_string(&sig_path) {
+            Ok(text) => Some(
+                text.parse::<Signature>()
+                    .map_err(|e| anyhow!("{}: {e}", PathBuf::from(&sig_path).display()))?,
+            ),
+            Err(_) => None,
+        };
+        let trusted = args
+            .trust
+            .iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?;
+                text.parse::<PublicKey>()
+                    .map_err(|e| anyhow!("{}: {e}", path.display()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let trust = if args.allow_unsigned {
+            Trust::AllowUnsigned
+        } else {
+            Trust::RequireSignature
+        };
+        Registry::from_bundle(&bytes, signature.as_ref(), &trusted, trust, &options)
+            .map_err(|e| anyhow!("{}: {e}", file.display()))?
+    } else {
+        if !args.allow_unsigned {
+            bail!(
+                "pack source folders are unsigned: pass --allow-unsigned to check against a draft pack"
+            );
+        }
+        let sources = args
+            .packs
+            .iter()
+            .map(|dir| crate::pack_cmd::read_pack_dir(dir))
+            .collect::<Result<Vec<_>>>()?;
+        Registry::from_sources(&sources, &options).map_err(|e| anyhow!("{e}"))?
+    };
+    Ok(std::borrow::Cow::Owned(Checker::new(registry)))
 }
 
 fn parse_kind(text: &str) -> Result<DocumentKind, String> {
@@ -58,7 +125,7 @@ fn read(path: &str) -> Result<String> {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
-    let checker = wastecheck_rules::checker();
+    let checker = checker(args)?;
     let facts: Option<Value> = match &args.facts {
         Some(path) => Some(
             serde_json::from_str(&read(path)?).with_context(|| format!("{path} is not JSON"))?,

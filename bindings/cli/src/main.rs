@@ -3,6 +3,7 @@
 
 mod catalogue_cmd;
 mod check_cmd;
+mod pack_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -25,6 +26,11 @@ enum Command {
         #[command(subcommand)]
         command: catalogue_cmd::Command,
     },
+    /// Rule packs: test, lint, diff, build, sign, verify.
+    Pack {
+        #[command(subcommand)]
+        command: pack_cmd::Command,
+    },
 }
 
 /// How to print results.
@@ -42,6 +48,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check_cmd::run(&args),
         Command::Catalogue { command } => catalogue_cmd::run(&command),
+        Command::Pack { command } => pack_cmd::run(&command),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,6 @@
 //! JSON facade every binding sits on.
 
 mod as_of;
-mod catalogue_checks;
 mod facade;
 mod structural;
 mod waste_lines;
@@ -12,11 +11,17 @@ pub use facade::{CheckRequest, FacadeError, check_json};
 pub use waste_lines::{WasteRef, waste_refs};
 
 use crate::catalogue::Catalogue;
+use crate::engine::chain::Chain;
 use crate::json;
 use crate::locale::Locale;
-use crate::model::{Date, DocumentKind, JsonType, Problem, decode_document, decode_facts, kind_of};
+use crate::model::{
+    Date, Document, DocumentKind, Field, JsonType, Problem, RegionCode, decode_document,
+    decode_facts, kind_of,
+};
+use crate::pack::registry::Registry;
 use crate::report::{PackRef, Report};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// How to check a document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -31,21 +36,36 @@ pub struct CheckOptions {
     pub kind: Option<DocumentKind>,
 }
 
-/// Checks documents against a catalogue. Build once, check many documents.
+/// Checks documents against rule packs. Build once, check many documents.
 #[derive(Debug, Clone)]
 pub struct Checker {
-    catalogue: Catalogue,
+    registry: Arc<Registry>,
 }
 
 impl Checker {
-    /// A checker over a catalogue edition.
-    pub fn new(catalogue: Catalogue) -> Self {
-        Checker { catalogue }
+    /// A checker over loaded packs.
+    pub fn new(registry: Registry) -> Self {
+        Checker {
+            registry: Arc::new(registry),
+        }
     }
 
-    /// The catalogue checked against.
-    pub fn catalogue(&self) -> &Catalogue {
-        &self.catalogue
+    /// The packs.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The newest catalogue edition of the national chain.
+    pub fn catalogue(&self) -> Option<&Catalogue> {
+        self.registry
+            .select(None, None)
+            .and_then(|c| c.catalogue_on(None))
+            .map(|c| c.as_ref())
+    }
+
+    /// The chain a document is checked against: by its region and legal date.
+    pub fn chain_for(&self, document: &Document, as_of: Option<Date>) -> Option<&Arc<Chain>> {
+        self.registry.select(region_of(document), as_of)
     }
 
     /// Checks JSON text. Malformed JSON gives one `schema.json` violation naming the
@@ -129,36 +149,64 @@ impl Checker {
                 structural::violation(located.path.clone(), &located.problem, locale)
             }),
         );
-        if let Some(facts) = facts {
-            let (_facts, problems) = decode_facts(facts);
+        let decoded_facts = facts.map(|facts| {
+            let (decoded, problems) = decode_facts(facts);
             violations.extend(
                 problems
                     .iter()
                     .map(|located| structural::fact_violation(located, locale)),
             );
-        }
+            decoded
+        });
 
         let as_of = options
             .as_of
             .or_else(|| decoded.as_ref().and_then(legal_date));
-        if let Some(document) = &decoded {
-            violations.extend(catalogue_checks::check(document, &self.catalogue, locale));
-        }
-        Report::new(
+        let as_of_text = as_of.map(|d| d.to_string());
+        let chain = decoded.as_ref().and_then(|d| self.chain_for(d, as_of));
+        let (Some(typed), Some(chain)) = (&decoded, chain) else {
+            return Report::new(Some(kind), as_of_text, Vec::new(), violations, true);
+        };
+        let no_facts = crate::model::Facts::default();
+        let (found, not_evaluated) = chain.run(
+            typed,
+            document,
+            decoded_facts.as_ref().unwrap_or(&no_facts),
+            facts,
+            as_of,
+            locale,
+        );
+        violations.extend(found);
+        let mut report = Report::new(
             Some(kind),
-            as_of.map(|d| d.to_string()),
-            self.packs(),
+            as_of_text,
+            chain.packs.clone(),
             violations,
-            true,
-        )
+            not_evaluated.is_empty(),
+        );
+        report.catalogue = chain.catalogue_on(as_of).map(|c| c.edition().id.clone());
+        report.not_evaluated = not_evaluated;
+        report
     }
 
     fn packs(&self) -> Vec<PackRef> {
-        let edition = self.catalogue.edition();
-        vec![PackRef {
-            id: edition.id.clone(),
-            version: edition.effective_from.to_string(),
-            digest: None,
-        }]
+        self.registry
+            .select(None, None)
+            .map(|c| c.packs.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// The region whose packs apply to a document: the consignor's or the
+/// enterprise's, or the district's.
+pub fn region_of(document: &Document) -> Option<RegionCode> {
+    let region = |field: &Field<RegionCode>| field.valid().copied();
+    match document {
+        Document::Manifest(m) => m.consignor.valid().and_then(|c| region(&c.region)),
+        Document::Declaration(d) => d.enterprise.valid().and_then(|e| region(&e.region)),
+        Document::Plan(p) => p.enterprise.valid().and_then(|e| region(&e.region)),
+        Document::Ledger(l) => l.enterprise.valid().and_then(|e| region(&e.region)),
+        Document::Storage(s) => s.enterprise.valid().and_then(|e| region(&e.region)),
+        Document::DistrictReport(r) => r.region.valid().copied(),
     }
 }

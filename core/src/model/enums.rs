@@ -50,6 +50,12 @@ macro_rules! closed_enum {
             }
         }
 
+        impl crate::engine::node::AsNode for $name {
+            fn as_node(&self) -> crate::engine::node::Node<'_> {
+                crate::engine::node::Node::Enum(self.as_str())
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())

@@ -301,6 +301,24 @@ macro_rules! record {
 
         crate::model::field::deserialize_via_decode!($name);
 
+        impl crate::engine::node::Record for $name {
+            fn member(&self, name: &str) -> crate::engine::node::Node<'_> {
+                use crate::engine::node::AsNode;
+                $(
+                    if name == crate::model::member_name(stringify!($field)) {
+                        return self.$field.as_node();
+                    }
+                )*
+                crate::engine::node::Node::Absent
+            }
+        }
+
+        impl crate::engine::node::AsNode for $name {
+            fn as_node(&self) -> crate::engine::node::Node<'_> {
+                crate::engine::node::Node::Record(self)
+            }
+        }
+
         impl crate::model::Decode for $name {
             fn decode(
                 value: &serde_json::Value,

@@ -47,6 +47,8 @@ crate::model::record! {
         category: Category,
         /// Name as written.
         name: Text,
+        /// The identification report (鉴别报告) of a `900-000-XX` waste (名录 Art.6).
+        identification_report: Text,
         /// Quantity.
         quantity: Quantity,
         /// Container code.

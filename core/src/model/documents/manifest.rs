@@ -127,6 +127,8 @@ crate::model::record! {
         method: Text,
         /// Quantity the receiver accepted.
         received_quantity: Quantity,
+        /// The identification report (鉴别报告) of a `900-000-XX` waste (名录 Art.6).
+        identification_report: Text,
         /// Exemption claimed under the 豁免管理清单, if any.
         exemption: ExemptionClaim,
     }

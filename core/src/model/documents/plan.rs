@@ -39,6 +39,8 @@ crate::model::record! {
         category: Category,
         /// Name as written.
         name: Text,
+        /// The identification report (鉴别报告) of a `900-000-XX` waste (名录 Art.6).
+        identification_report: Text,
         /// 产生环节 / producing facility code.
         facility_code: Text,
         /// Physical form.

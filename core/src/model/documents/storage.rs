@@ -77,6 +77,8 @@ crate::model::record! {
         code: WasteCode,
         /// 废物类别, as declared.
         category: Category,
+        /// The identification report (鉴别报告) of a `900-000-XX` waste (名录 Art.6).
+        identification_report: Text,
         /// Quantity.
         quantity: Quantity,
         /// Date it went into store.

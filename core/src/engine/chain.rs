@@ -1,0 +1,640 @@
+//! A compiled chain of packs (national → province → city): the rules of every pack
+//! in the chain with parameters, severities and disabled rules resolved, compiled
+//! once and run over many documents.
+
+use super::kinds::{self, Args, Check, Finding, RunCx};
+use super::node::{Node, Pointer};
+use super::sandbox::Limits;
+use super::script::{CompiledScript, ScriptEngine, ScriptInput};
+use crate::calendar::Calendar;
+use crate::catalogue::Catalogue;
+use crate::locale::{Bilingual, Locale};
+use crate::model::{Date, Document, DocumentKind, Facts};
+use crate::pack::load::SourcePack;
+use crate::pack::spec::{LegalBasis, LocalisedText, PackProblem, Status, Stricter};
+use crate::report::{Basis, PackRef, Severity, Violation};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// How a rule checks.
+#[derive(Debug)]
+pub enum Body {
+    /// A declarative check compiled to native code.
+    Native(Box<dyn Check>),
+    /// A sandboxed script.
+    Script(CompiledScript),
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub struct CompiledRule {
+    /// Stable id.
+    pub id: String,
+    /// `pack@version` it comes from.
+    pub pack: String,
+    /// Title in both locales.
+    pub title: LocalisedText,
+    /// Severity after the chain's overrides.
+    pub severity: Severity,
+    /// Document kinds.
+    pub applies_to: Vec<DocumentKind>,
+    /// Manifest stages (all when empty).
+    pub stages: Vec<String>,
+    /// Window in which the rule applies.
+    pub effective_from: Option<Date>,
+    /// Window in which the rule applies.
+    pub effective_until: Option<Date>,
+    /// Legal basis.
+    pub basis: Vec<LegalBasis>,
+    /// Messages.
+    pub messages: LocalisedText,
+    /// The lists iterated, by kind, parsed once (none: the rule runs once per
+    /// document).
+    pub each: Option<Vec<(DocumentKind, Vec<Pointer>)>>,
+    /// The check.
+    pub body: Body,
+    /// Lifecycle.
+    pub status: Status,
+}
+
+impl CompiledRule {
+    fn applies(&self, kind: DocumentKind, stage: Option<&str>, as_of: Option<Date>) -> bool {
+        let in_window = match as_of {
+            None => true,
+            Some(date) => {
+                self.effective_from.is_none_or(|from| from <= date)
+                    && self.effective_until.is_none_or(|until| date <= until)
+            }
+        };
+        self.status != Status::Removed
+            && in_window
+            && self.applies_to.contains(&kind)
+            && (self.stages.is_empty()
+                || self
+                    .stages
+                    .iter()
+                    .any(|s| Some(s.as_str()) == stage.or(Some("draft"))))
+    }
+}
+
+/// A rule that could not be evaluated for one document, and why.
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct NotEvaluated {
+    /// The rule.
+    pub rule: String,
+    /// `pack@version`.
+    pub pack: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A compiled chain.
+#[derive(Debug)]
+pub struct Chain {
+    /// The packs, most specific first.
+    pub packs: Vec<PackRef>,
+    /// The rules, national first, in declaration order.
+    pub rules: Vec<CompiledRule>,
+    /// Catalogue editions, oldest first.
+    pub catalogues: Vec<Arc<Catalogue>>,
+    /// The working-day calendar (the most specific pack's that has one).
+    pub calendar: Option<Arc<Calendar>>,
+    /// The resolved parameters.
+    pub params: BTreeMap<String, toml::Value>,
+    scripts: Option<ScriptEngine>,
+    script_params: rhai::Map,
+}
+
+const fn severity_rank(severity: Severity) -> u8 {
+    match severity {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
+    }
+}
+
+fn as_decimal(value: &toml::Value) -> Option<rust_decimal::Decimal> {
+    match value {
+        toml::Value::Integer(n) => Some((*n).into()),
+        toml::Value::Float(f) => f.to_string().parse().ok(),
+        toml::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Options for compiling chains.
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    /// Sandbox limits for scripts.
+    pub limits: Limits,
+    /// Compile only these rules (a pack test runs one rule at a time).
+    pub only: Option<Vec<String>>,
+}
+
+impl Chain {
+    /// Compiles a chain given root first (`[cn, zj, zj-shaoxing]`).
+    pub fn compile(
+        packs: &[Arc<SourcePack>],
+        options: &CompileOptions,
+    ) -> Result<Chain, Vec<PackProblem>> {
+        let mut problems = Vec::new();
+        let mut params: BTreeMap<String, toml::Value> = BTreeMap::new();
+        let mut strictness: BTreeMap<String, Stricter> = BTreeMap::new();
+        let mut severities: BTreeMap<String, Severity> = BTreeMap::new();
+        let mut disabled: BTreeMap<String, String> = BTreeMap::new();
+        let mut declared: Vec<(&SourcePack, &crate::pack::load::SourceRule)> = Vec::new();
+
+        for pack in packs {
+            let m = &pack.manifest;
+            let at = |message: String| PackProblem {
+                pack: m.id.clone(),
+                file: "pack.toml".into(),
+                line: None,
+                message,
+            };
+            for (name, spec) in &m.params {
+                if let (Some(old), Some(rule)) = (params.get(name), strictness.get(name)) {
+                    let looser = match (as_decimal(old), as_decimal(&spec.value)) {
+                        (Some(old), Some(new)) => match rule {
+                            Stricter::Lower => new > old,
+                            Stricter::Higher => new < old,
+                        },
+                        _ => false,
+                    };
+                    if looser
+                        && spec
+                            .loosen_reason
+                            .as_deref()
+                            .is_none_or(|r| r.trim().is_empty())
+                    {
+                        problems.push(at(format!(
+                            "param `{name}` = {} loosens the parent's {old}: say why with `loosen_reason`",
+                            spec.value
+                        )));
+                    }
+                }
+                params.insert(name.clone(), spec.value.clone());
+                if let Some(s) = spec.stricter {
+                    strictness.insert(name.clone(), s);
+                }
+            }
+            for (rule, change) in &m.overrides {
+                let Some(current) = severities.get(rule).copied() else {
+                    problems.push(at(format!(
+                        "override of `{rule}`, which no parent pack has"
+                    )));
+                    continue;
+                };
+                if severity_rank(change.severity) < severity_rank(current) {
+                    problems.push(at(format!(
+                        "override may only raise the severity of `{rule}`"
+                    )));
+                }
+                severities.insert(rule.clone(), change.severity);
+            }
+            for (rule, reason) in &m.disable {
+                if !severities.contains_key(rule) {
+                    problems.push(at(format!(
+                        "`{rule}` is disabled, but no parent pack has it"
+                    )));
+                }
+                disabled.insert(rule.clone(), reason.clone());
+            }
+            for rule in &pack.rules {
+                if severities
+                    .insert(rule.spec.id.clone(), rule.spec.severity)
+                    .is_some()
+                {
+                    problems.push(at(format!(
+                        "rule `{}` is already defined by a parent pack",
+                        rule.spec.id
+                    )));
+                }
+                declared.push((pack, rule));
+            }
+        }
+
+        let catalogues: Vec<Arc<Catalogue>> = {
+            let mut all: Vec<Arc<Catalogue>> = packs
+                .iter()
+                .flat_map(|p| p.catalogues.iter().cloned())
+                .collect();
+            all.sort_by_key(|c| c.edition().effective_from);
+            all
+        };
+        let calendar = packs.iter().rev().find_map(|p| p.calendar.clone());
+        let newest = catalogues.last().cloned();
+
+        let needs_scripts = declared.iter().any(|(_, r)| r.script.is_some());
+        let scripts = match (&newest, needs_scripts) {
+            (Some(catalogue), true) => Some(ScriptEngine::new(
+                &options.limits,
+                catalogue.clone(),
+                calendar.clone(),
+            )),
+            (None, true) => {
+                problems.push(PackProblem {
+                    pack: packs
+                        .first()
+                        .map(|p| p.manifest.id.clone())
+                        .unwrap_or_default(),
+                    file: "pack.toml".into(),
+                    line: None,
+                    message: "scripts need a catalogue in the chain".into(),
+                });
+                None
+            }
+            _ => None,
+        };
+
+        let mut rules = Vec::new();
+        for (pack, rule) in declared {
+            let spec = &rule.spec;
+            if disabled.contains_key(&spec.id)
+                || options
+                    .only
+                    .as_ref()
+                    .is_some_and(|only| !only.contains(&spec.id))
+            {
+                continue;
+            }
+            let file = format!("{}/rule.toml", rule.dir);
+            let at = |message: String| PackProblem {
+                pack: pack.manifest.id.clone(),
+                file: file.clone(),
+                line: None,
+                message,
+            };
+            let body = match (&spec.check, &rule.script, &scripts) {
+                (Some(table), _, _) => {
+                    let kind_name = table
+                        .get("kind")
+                        .and_then(toml::Value::as_str)
+                        .unwrap_or_default();
+                    let Some(kind) = kinds::kind(kind_name) else {
+                        problems.push(at(format!(
+                            "unknown check kind `{kind_name}`; kinds: {}",
+                            kinds::KINDS
+                                .iter()
+                                .map(|k| k.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )));
+                        continue;
+                    };
+                    let mut args = Args::new(table, &params, spec.each.is_some());
+                    let check = (kind.compile)(&mut args);
+                    args.finish();
+                    let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
+                        .into_iter()
+                        .filter(|p| !kind.provides.contains(p))
+                        .collect();
+                    if !unknown.is_empty() {
+                        args.problems.push(format!(
+                            "messages use {{{}}}, which `{}` does not provide (it provides {{{}}})",
+                            unknown.join("}, {"),
+                            kind.name,
+                            kind.provides.join("}, {")
+                        ));
+                    }
+                    if !args.problems.is_empty() || check.is_none() {
+                        problems.extend(
+                            args.problems
+                                .into_iter()
+                                .map(|p| at(format!("[check] {p}"))),
+                        );
+                        continue;
+                    }
+                    match check {
+                        Some(check) => Body::Native(check),
+                        None => continue,
+                    }
+                }
+                (None, Some(source), Some(engine)) => match engine.compile(source) {
+                    Ok(script) => Body::Script(script),
+                    Err(e) => {
+                        problems.push(PackProblem {
+                            pack: pack.manifest.id.clone(),
+                            file: format!(
+                                "{}/{}",
+                                rule.dir,
+                                spec.script.as_deref().unwrap_or("check.rhai")
+                            ),
+                            line: e.line,
+                            message: e.message,
+                        });
+                        continue;
+                    }
+                },
+                _ => continue,
+            };
+            rules.push(CompiledRule {
+                id: spec.id.clone(),
+                pack: pack.label(),
+                title: spec.title.clone(),
+                severity: severities.get(&spec.id).copied().unwrap_or(spec.severity),
+                applies_to: spec.applies_to.clone(),
+                stages: spec.stage.clone(),
+                effective_from: spec.effective_from,
+                effective_until: spec.effective_until,
+                basis: spec.legal_basis.clone(),
+                messages: spec.messages.clone(),
+                each: spec.each.as_ref().map(|each| {
+                    spec.applies_to
+                        .iter()
+                        .map(|kind| {
+                            (
+                                *kind,
+                                each.lists(*kind).into_iter().map(Pointer::parse).collect(),
+                            )
+                        })
+                        .collect()
+                }),
+                body,
+                status: spec.status,
+            });
+        }
+
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let script_params = params
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str().into(), rhai::serde::to_dynamic(v).ok()?)))
+            .collect();
+        Ok(Chain {
+            packs: packs
+                .iter()
+                .rev()
+                .map(|p| PackRef {
+                    id: p.manifest.id.clone(),
+                    version: p.manifest.version.to_string(),
+                    digest: Some(p.digest.clone()),
+                })
+                .collect(),
+            rules,
+            catalogues,
+            calendar,
+            params,
+            scripts,
+            script_params,
+        })
+    }
+
+    /// The catalogue edition in force on `date` (the newest when no date is known,
+    /// the oldest for dates before every edition the chain carries).
+    pub fn catalogue_on(&self, date: Option<Date>) -> Option<&Arc<Catalogue>> {
+        match date {
+            None => self.catalogues.last(),
+            Some(date) => self
+                .catalogues
+                .iter()
+                .rev()
+                .find(|c| c.edition().effective_from <= date)
+                .or_else(|| self.catalogues.first()),
+        }
+    }
+
+    /// Runs every applicable rule over a decoded document.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run(
+        &self,
+        document: &Document,
+        raw: &Value,
+        facts: &Facts,
+        raw_facts: Option<&Value>,
+        as_of: Option<Date>,
+        locale: Locale,
+    ) -> (Vec<Violation>, Vec<NotEvaluated>) {
+        let mut violations = Vec::new();
+        let mut not_evaluated = Vec::new();
+        let Some(catalogue) = self.catalogue_on(as_of) else {
+            return (violations, not_evaluated);
+        };
+        let kind = document.kind();
+        let root = document_node(document);
+        let stage = root.member("stage").text();
+        let cx = RunCx {
+            root,
+            item: None,
+            facts,
+            has_facts: raw_facts.is_some(),
+            as_of,
+            catalogue,
+            calendar: self.calendar.as_deref(),
+        };
+        // Converted once per check and shared by every script rule.
+        let mut script_inputs: Option<(rhai::Dynamic, rhai::Dynamic)> = None;
+
+        for rule in self
+            .rules
+            .iter()
+            .filter(|r| r.applies(kind, stage.as_deref(), as_of))
+        {
+            let mut findings = Vec::new();
+            let lists: Option<&[Pointer]> = rule.each.as_ref().map(|each| {
+                each.iter()
+                    .find(|(k, _)| *k == kind)
+                    .map_or(&[][..], |(_, lists)| lists.as_slice())
+            });
+            let outcome = match &rule.body {
+                Body::Native(check) => match &lists {
+                    None => run_native(check.as_ref(), None, &cx, &mut findings),
+                    Some(lists) => lists.iter().try_for_each(|list| {
+                        run_native(check.as_ref(), Some(list), &cx, &mut findings)
+                    }),
+                },
+                Body::Script(script) => {
+                    let (doc, facts_dyn) = script_inputs.get_or_insert_with(|| {
+                        (
+                            ScriptEngine::to_dynamic(raw),
+                            ScriptEngine::to_dynamic(raw_facts.unwrap_or(&Value::Null)),
+                        )
+                    });
+                    match &lists {
+                        None => {
+                            self.run_script(script, None, raw, doc, facts_dyn, as_of, &mut findings)
+                        }
+                        Some(lists) => lists.iter().try_for_each(|list| {
+                            self.run_script(
+                                script,
+                                Some(list),
+                                raw,
+                                doc,
+                                facts_dyn,
+                                as_of,
+                                &mut findings,
+                            )
+                        }),
+                    }
+                }
+            };
+            if let Err(reason) = outcome {
+                not_evaluated.push(NotEvaluated {
+                    rule: rule.id.clone(),
+                    pack: rule.pack.clone(),
+                    reason,
+                });
+            }
+            violations.extend(findings.into_iter().map(|f| render(rule, f, locale)));
+        }
+        (violations, not_evaluated)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_script(
+        &self,
+        script: &CompiledScript,
+        each: Option<&Pointer>,
+        raw: &Value,
+        doc: &rhai::Dynamic,
+        facts: &rhai::Dynamic,
+        as_of: Option<Date>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), String> {
+        let Some(engine) = &self.scripts else {
+            return Err("no script engine".into());
+        };
+        let mut run = |item: Option<(usize, &rhai::Dynamic)>, base: &str| -> Result<(), String> {
+            let input = ScriptInput {
+                document: doc,
+                facts,
+                item,
+                params: &self.script_params,
+                as_of,
+            };
+            let findings = engine.run(script, &input).map_err(|e| e.to_string())?;
+            out.extend(findings.into_iter().map(|f| {
+                let path = if f.path.starts_with('/') || base.is_empty() && f.path.is_empty() {
+                    f.path
+                } else if f.path.is_empty() {
+                    base.to_owned()
+                } else {
+                    format!("{base}/{}", f.path)
+                };
+                Finding {
+                    path,
+                    params: f.params,
+                    severity: None,
+                }
+            }));
+            Ok(())
+        };
+        match each {
+            None => run(None, ""),
+            Some(pointer) => {
+                let Some(Value::Array(items)) = raw.pointer(pointer.as_str()) else {
+                    return Ok(());
+                };
+                for (index, item) in items.iter().enumerate() {
+                    if item.is_object() {
+                        let item = ScriptEngine::to_dynamic(item);
+                        run(
+                            Some((index, &item)),
+                            &format!("{}/{index}", pointer.as_str()),
+                        )?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+pub(crate) fn document_node(document: &Document) -> Node<'_> {
+    match document {
+        Document::Manifest(d) => Node::Record(d.as_ref()),
+        Document::Declaration(d) => Node::Record(d.as_ref()),
+        Document::Plan(d) => Node::Record(d.as_ref()),
+        Document::Ledger(d) => Node::Record(d.as_ref()),
+        Document::Storage(d) => Node::Record(d.as_ref()),
+        Document::DistrictReport(d) => Node::Record(d.as_ref()),
+    }
+}
+
+pub(crate) fn run_native(
+    check: &dyn Check,
+    each: Option<&Pointer>,
+    cx: &RunCx<'_>,
+    out: &mut Vec<Finding>,
+) -> Result<(), String> {
+    match each {
+        None => check.run(cx, out).map_err(|e| e.0),
+        Some(pointer) => {
+            let Node::List(list) = pointer.resolve(cx.root) else {
+                return Ok(());
+            };
+            for index in 0..list.len() {
+                let item = list.item(index);
+                if let Node::Record(_) = item {
+                    let base = format!("{}/{index}", pointer.as_str());
+                    let item_cx = RunCx {
+                        item: Some((item, base.as_str())),
+                        ..*cx
+                    };
+                    check.run(&item_cx, out).map_err(|e| e.0)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Fills a message template's `{placeholders}` from a finding's parameters. A
+/// parameter may be localised, `{"zh-CN": …, "en": …}`.
+pub fn fill(template: &str, params: &Map<String, Value>, locale: Locale) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start + 1..).unwrap_or_default();
+        match after.find('}') {
+            Some(end) if after.get(..end).is_some_and(|n| params.contains_key(n)) => {
+                let name = after.get(..end).unwrap_or_default();
+                let value = match params.get(name) {
+                    Some(Value::Object(localised)) => localised.get(locale.tag()),
+                    other => other,
+                };
+                match value {
+                    Some(Value::String(s)) => out.push_str(s),
+                    Some(Value::Null) | None => out.push('—'),
+                    Some(other) => out.push_str(&other.to_string()),
+                }
+                rest = after.get(end + 1..).unwrap_or_default();
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn render(rule: &CompiledRule, finding: Finding, locale: Locale) -> Violation {
+    let text = Bilingual::new(
+        fill(&rule.messages.zh, &finding.params, Locale::ZhCn),
+        fill(&rule.messages.en, &finding.params, Locale::En),
+    );
+    Violation {
+        rule: rule.id.clone(),
+        severity: finding.severity.unwrap_or(rule.severity),
+        path: finding.path,
+        message: text.get(locale).to_owned(),
+        params: finding.params,
+        basis: rule
+            .basis
+            .iter()
+            .map(|b| Basis {
+                instrument: b.instrument.clone(),
+                article: Some(b.article.clone()),
+            })
+            .collect(),
+        pack: Some(rule.pack.clone()),
+        text: Some(text),
+    }
+}

@@ -1,0 +1,226 @@
+//! Reading a `[check]` table: typed parameters, `$name` references to pack
+//! parameters, and every problem reported (unknown keys too).
+
+use crate::engine::node::Pointer;
+use crate::model::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::str::FromStr;
+
+/// A field a check reads: a JSON Pointer from the root (`/consignor/region`) or,
+/// in a rule with `each`, relative to the item (`code`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ref {
+    /// The pointer.
+    pub pointer: Pointer,
+    /// From the document root rather than the item.
+    pub absolute: bool,
+}
+
+/// The parameters of one check, being read.
+#[derive(Debug)]
+pub struct Args<'a> {
+    table: &'a toml::Table,
+    params: &'a BTreeMap<String, toml::Value>,
+    has_each: bool,
+    used: BTreeSet<&'a str>,
+    /// Problems found so far.
+    pub problems: Vec<String>,
+}
+
+impl<'a> Args<'a> {
+    /// Starts reading `table` (without its `kind`), with the chain's resolved params.
+    pub fn new(
+        table: &'a toml::Table,
+        params: &'a BTreeMap<String, toml::Value>,
+        has_each: bool,
+    ) -> Self {
+        let mut used = BTreeSet::new();
+        used.insert("kind");
+        Args {
+            table,
+            params,
+            has_each,
+            used,
+            problems: Vec::new(),
+        }
+    }
+
+    fn raw(&mut self, key: &'a str) -> Option<&'a toml::Value> {
+        self.used.insert(key);
+        let value = self.table.get(key)?;
+        // `"$name"` names a pack parameter (a child pack may override it).
+        if let toml::Value::String(text) = value
+            && let Some(name) = text.strip_prefix('$')
+        {
+            let resolved = self.params.get(name);
+            if resolved.is_none() {
+                self.problems.push(format!(
+                    "`{key}` refers to parameter `{name}`, which no pack in the chain defines"
+                ));
+            }
+            return resolved;
+        }
+        Some(value)
+    }
+
+    fn missing(&mut self, key: &str, what: &str) {
+        self.problems.push(format!("`{key}` is required: {what}"));
+    }
+
+    /// A field reference, required.
+    pub fn field(&mut self, key: &'a str) -> Option<Ref> {
+        let value = self.optional_field(key);
+        if value.is_none() && !self.table.contains_key(key) {
+            self.missing(key, "a JSON Pointer to a field");
+        }
+        value
+    }
+
+    /// A field reference, optional.
+    pub fn optional_field(&mut self, key: &'a str) -> Option<Ref> {
+        match self.raw(key)? {
+            toml::Value::String(text) => self.reference(key, text),
+            _ => {
+                self.problems
+                    .push(format!("`{key}` must be a JSON Pointer string"));
+                None
+            }
+        }
+    }
+
+    /// A list of field references.
+    pub fn fields(&mut self, key: &'a str) -> Vec<Ref> {
+        match self.raw(key) {
+            Some(toml::Value::Array(items)) => items
+                .iter()
+                .filter_map(|item| match item {
+                    toml::Value::String(text) => self.reference(key, text),
+                    _ => {
+                        self.problems
+                            .push(format!("`{key}` must list JSON Pointer strings"));
+                        None
+                    }
+                })
+                .collect(),
+            Some(_) => {
+                self.problems
+                    .push(format!("`{key}` must be an array of JSON Pointers"));
+                Vec::new()
+            }
+            None => {
+                self.missing(key, "an array of JSON Pointers");
+                Vec::new()
+            }
+        }
+    }
+
+    fn reference(&mut self, key: &str, text: &str) -> Option<Ref> {
+        let absolute = text.starts_with('/');
+        if !absolute && !self.has_each {
+            self.problems.push(format!(
+                "`{key}` = \"{text}\" is relative, but the rule has no `each`: write it from the root, starting with `/`"
+            ));
+            return None;
+        }
+        if text.is_empty() || text.ends_with('/') || text.contains("//") {
+            self.problems
+                .push(format!("`{key}` = \"{text}\" is not a JSON Pointer"));
+            return None;
+        }
+        Some(Ref {
+            pointer: Pointer::parse(text),
+            absolute,
+        })
+    }
+
+    /// An exact decimal (TOML integer, float, or decimal string), required.
+    pub fn decimal(&mut self, key: &'a str) -> Option<Decimal> {
+        let value = self.optional_decimal(key);
+        if value.is_none() && !self.table.contains_key(key) {
+            self.missing(key, "a number");
+        }
+        value
+    }
+
+    /// An exact decimal, optional.
+    pub fn optional_decimal(&mut self, key: &'a str) -> Option<Decimal> {
+        let parsed = match self.raw(key)? {
+            toml::Value::Integer(n) => Some(Decimal::from(*n)),
+            toml::Value::Float(f) => Decimal::from_str(&f.to_string()).ok(),
+            toml::Value::String(s) => Decimal::from_str_exact(s).ok(),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.problems.push(format!("`{key}` must be a number"));
+        }
+        parsed
+    }
+
+    /// A whole number, required.
+    pub fn integer(&mut self, key: &'a str) -> Option<i64> {
+        match self.raw(key) {
+            Some(toml::Value::Integer(n)) => Some(*n),
+            Some(_) => {
+                self.problems
+                    .push(format!("`{key}` must be a whole number"));
+                None
+            }
+            None => {
+                self.missing(key, "a whole number");
+                None
+            }
+        }
+    }
+
+    /// A string, optional.
+    pub fn optional_string(&mut self, key: &'a str) -> Option<&'a str> {
+        match self.raw(key)? {
+            toml::Value::String(s) => Some(s),
+            _ => {
+                self.problems.push(format!("`{key}` must be a string"));
+                None
+            }
+        }
+    }
+
+    /// One of `choices`, required.
+    pub fn choice(&mut self, key: &'a str, choices: &[&'static str]) -> Option<&'static str> {
+        let Some(value) = self.optional_string(key) else {
+            if !self.table.contains_key(key) {
+                self.missing(key, &format!("one of {}", choices.join(", ")));
+            }
+            return None;
+        };
+        let found = choices.iter().find(|c| **c == value).copied();
+        if found.is_none() {
+            self.problems.push(format!(
+                "`{key}` = \"{value}\": use one of {}",
+                choices.join(", ")
+            ));
+        }
+        found
+    }
+
+    /// A boolean, with a default.
+    pub fn flag(&mut self, key: &'a str, default: bool) -> bool {
+        match self.raw(key) {
+            Some(toml::Value::Boolean(b)) => *b,
+            Some(_) => {
+                self.problems.push(format!("`{key}` must be true or false"));
+                default
+            }
+            None => default,
+        }
+    }
+
+    /// Reports keys the kind does not read; call last.
+    pub fn finish(&mut self) {
+        let unknown: Vec<String> = self
+            .table
+            .keys()
+            .filter(|k| !self.used.contains(k.as_str()))
+            .map(|k| format!("unknown parameter `{k}`"))
+            .collect();
+        self.problems.extend(unknown);
+    }
+}

@@ -1,0 +1,94 @@
+//! `catalogue-code`: the waste code is in the list edition in force on the legal
+//! date (名录 Art.5, 6). A `900-000-XX` code (a waste classed by identification,
+//! Art.6) passes only when `identification` names a field that is given.
+//!
+//! ```toml
+//! [check]
+//! kind = "catalogue-code"
+//! code = "code"                 # in a rule with each = "/wastes"
+//! identification = "identification_report"   # optional
+//! ```
+//! Provides `{code}` and `{edition}` (the edition's title, in each locale).
+
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use crate::engine::node::Node;
+
+pub const KIND: Kind = Kind {
+    name: "catalogue-code",
+    provides: &["code", "edition"],
+    compile,
+};
+
+#[derive(Debug)]
+struct CatalogueCode {
+    code: Ref,
+    identification: Option<Ref>,
+}
+
+fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
+    let code = args.field("code")?;
+    let identification = args.optional_field("identification");
+    Some(Box::new(CatalogueCode {
+        code,
+        identification,
+    }))
+}
+
+impl Check for CatalogueCode {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let Node::WasteCode(code) = cx.get(&self.code) else {
+            return Ok(());
+        };
+        if cx.catalogue.get(code).is_some() {
+            return Ok(());
+        }
+        let identified = code.is_identified_unlisted()
+            && self
+                .identification
+                .as_ref()
+                .is_some_and(|field| cx.get(field).is_present());
+        if !identified {
+            out.push(Finding::new(
+                cx.path(&self.code),
+                &[
+                    ("code", code.as_str().into()),
+                    (
+                        "edition",
+                        serde_json::json!({
+                            "zh-CN": cx.catalogue.edition().title_zh,
+                            "en": cx.catalogue.edition().title_en,
+                        }),
+                    ),
+                ],
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paths, run};
+    use serde_json::json;
+
+    const CHECK: &str =
+        "kind = \"catalogue-code\"\ncode = \"code\"\nidentification = \"identification_report\"";
+
+    #[test]
+    fn unlisted_codes_and_identified_wastes() {
+        let doc = json!({"kind": "manifest", "wastes": [
+            {"code": "900-041-49"},
+            {"code": "900-123-49"},
+            {"code": "900-000-08", "identification_report": "鉴〔2025〕1号"},
+            {"code": "900-000-08"},
+            {"code": "bad"}
+        ]});
+        let found = run(CHECK, Some("/wastes"), doc, None).unwrap().unwrap();
+        assert_eq!(paths(&found), ["/wastes/1/code", "/wastes/3/code"]);
+        assert_eq!(found[0].params["code"], "900-123-49");
+        assert_eq!(
+            found[0].params["edition"]["en"],
+            "National Hazardous Waste List (2021 edition)"
+        );
+    }
+}

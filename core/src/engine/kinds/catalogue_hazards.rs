@@ -1,0 +1,105 @@
+//! `catalogue-hazards`: the declared hazard characteristics include what the list
+//! requires of the code — the first listed for entries written with ",", at least
+//! one of those listed for entries written with "/" (the list's note 1).
+//!
+//! ```toml
+//! [check]
+//! kind = "catalogue-hazards"
+//! code = "code"
+//! hazards = "hazards"
+//! ```
+//! Provides `{code}`, `{declared}` (as written, e.g. `I`), `{listed}` (the list's
+//! string, e.g. `T,I`) and `{required}` (e.g. `T`, or `T/C` for any-of entries).
+
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use crate::catalogue::HazardRule;
+use crate::engine::node::Node;
+use crate::model::Hazard;
+
+pub const KIND: Kind = Kind {
+    name: "catalogue-hazards",
+    provides: &["code", "declared", "listed", "required"],
+    compile,
+};
+
+#[derive(Debug)]
+struct CatalogueHazards {
+    code: Ref,
+    hazards: Ref,
+}
+
+fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
+    Some(Box::new(CatalogueHazards {
+        code: args.field("code")?,
+        hazards: args.field("hazards")?,
+    }))
+}
+
+impl Check for CatalogueHazards {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let (Node::WasteCode(code), Node::List(list)) = (cx.get(&self.code), cx.get(&self.hazards))
+        else {
+            return Ok(());
+        };
+        let Some(entry) = cx.catalogue.get(code) else {
+            return Ok(());
+        };
+        let declared: Vec<Hazard> = (0..list.len())
+            .filter_map(|i| match list.item(i) {
+                Node::Hazard(h) => Some(h),
+                _ => None,
+            })
+            .collect();
+        if !entry.hazards.is_satisfied_by(&declared) {
+            let separator = match entry.hazards.rule {
+                HazardRule::FirstListed => ",",
+                HazardRule::AnyOf => "/",
+            };
+            let required: Vec<&str> = entry
+                .hazards
+                .required()
+                .iter()
+                .map(|h| h.symbol())
+                .collect();
+            let declared: Vec<&str> = declared.iter().map(|h| h.symbol()).collect();
+            out.push(Finding::new(
+                cx.path(&self.hazards),
+                &[
+                    ("code", code.as_str().into()),
+                    ("declared", declared.join(",").into()),
+                    ("listed", entry.hazards.raw.clone().into()),
+                    ("required", required.join(separator).into()),
+                ],
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paths, run};
+    use serde_json::json;
+
+    #[test]
+    fn first_listed_and_any_of_entries() {
+        // 900-249-08 is "T,I": T is required. 900-047-49 is "T/C/I/R": any one.
+        let doc = json!({"kind": "manifest", "wastes": [
+            {"code": "900-249-08", "hazards": ["T"]},
+            {"code": "900-249-08", "hazards": ["I"]},
+            {"code": "900-047-49", "hazards": ["C"]},
+            {"code": "900-047-49", "hazards": ["In"]}
+        ]});
+        let found = run(
+            "kind = \"catalogue-hazards\"\ncode = \"code\"\nhazards = \"hazards\"",
+            Some("/wastes"),
+            doc,
+            None,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(paths(&found), ["/wastes/1/hazards", "/wastes/3/hazards"]);
+        assert_eq!(found[0].params["required"], "T");
+        assert_eq!(found[1].params["required"], "T/C/I/R");
+    }
+}

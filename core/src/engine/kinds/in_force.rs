@@ -1,0 +1,187 @@
+//! `in-force`: a party holds a fact of a kind — a licence, a transport permit, an
+//! insurance policy, an approval — in force on a date, optionally one that lists a
+//! vehicle.
+//!
+//! ```toml
+//! [check]
+//! kind = "in-force"
+//! fact = "insurance_policies"    # licences | transport_permits | insurance_policies | approvals
+//! holder = "/carrier/credit_code"
+//! date = "/dispatched_at"
+//! vehicle = "/carrier/vehicle_plate"   # optional: the fact's `vehicles` must list it
+//! ```
+//! A finding at `holder` when none is in force (or none lists the vehicle). Provides
+//! `{holder}`, `{date}`, `{vehicle}` and `{found}` (how many facts the party holds at
+//! all). Not evaluated when the host passed no facts of that kind; skipped when the
+//! document does not give the holder or the date yet.
+
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, text};
+use crate::engine::node::{Node, Record};
+use crate::model::Date;
+
+pub const KIND: Kind = Kind {
+    name: "in-force",
+    provides: &["holder", "date", "vehicle", "found"],
+    compile,
+};
+
+/// Fact collections with a holder and a validity window.
+pub(crate) const COLLECTIONS: &[&str] = &[
+    "licences",
+    "transport_permits",
+    "insurance_policies",
+    "approvals",
+];
+
+#[derive(Debug)]
+struct InForce {
+    fact: &'static str,
+    holder: Ref,
+    date: Ref,
+    vehicle: Option<Ref>,
+}
+
+fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
+    let fact = args.choice("fact", COLLECTIONS);
+    let holder = args.field("holder");
+    let date = args.field("date");
+    let vehicle = args.optional_field("vehicle");
+    Some(Box::new(InForce {
+        fact: fact?,
+        holder: holder?,
+        date: date?,
+        vehicle,
+    }))
+}
+
+/// The member naming a fact's holder.
+pub(crate) fn holder_member(fact: &str) -> &'static str {
+    if fact == "approvals" {
+        "consignor"
+    } else {
+        "holder"
+    }
+}
+
+/// Whether a fact record is in force on `date` (both ends inclusive; an open end
+/// is unbounded, a missing start is not in force).
+pub(crate) fn in_force_on(record: &Node<'_>, date: Date) -> bool {
+    let from = record.member("valid_from").date();
+    let until = record.member("valid_until").date();
+    from.is_some_and(|from| from <= date) && until.is_none_or(|until| date <= until)
+}
+
+/// The facts of `collection` held by `holder`, or `None` when the host passed none.
+pub(crate) fn held_by<'a>(cx: &RunCx<'a>, collection: &str, holder: &str) -> Option<Vec<Node<'a>>> {
+    let Node::List(list) = cx.facts.member(collection) else {
+        return None;
+    };
+    let member = holder_member(collection);
+    Some(
+        (0..list.len())
+            .map(|i| list.item(i))
+            .filter(|fact| fact.member(member).text().as_deref() == Some(holder))
+            .collect(),
+    )
+}
+
+impl Check for InForce {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let holder_node = cx.get(&self.holder);
+        let (Some(holder), Some(date)) = (holder_node.text(), cx.get(&self.date).date()) else {
+            return Ok(());
+        };
+        let held = held_by(cx, self.fact, &holder)
+            .ok_or_else(|| NotEvaluated(format!("no `{}` facts were passed", self.fact)))?;
+        let vehicle = self.vehicle.as_ref().map(|v| cx.get(v));
+        let vehicle_text = vehicle.as_ref().and_then(Node::text);
+        let ok =
+            held.iter()
+                .filter(|fact| in_force_on(fact, date))
+                .any(|fact| match &vehicle_text {
+                    None => true,
+                    Some(plate) => match fact.member("vehicles") {
+                        Node::List(list) => {
+                            (0..list.len()).any(|i| list.item(i).text().as_deref() == Some(plate))
+                        }
+                        _ => false,
+                    },
+                });
+        if !ok {
+            out.push(Finding::new(
+                cx.path(&self.holder),
+                &[
+                    ("holder", text(&holder_node)),
+                    ("date", date.to_string().into()),
+                    (
+                        "vehicle",
+                        vehicle.as_ref().map_or(serde_json::Value::Null, text),
+                    ),
+                    ("found", held.len().into()),
+                ],
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::run;
+    use serde_json::json;
+
+    const CHECK: &str = "kind = \"in-force\"\nfact = \"transport_permits\"\nholder = \"/carrier/credit_code\"\ndate = \"/dispatched_at\"\nvehicle = \"/carrier/vehicle_plate\"";
+
+    fn doc(plate: &str, date: &str) -> serde_json::Value {
+        json!({"kind": "manifest", "carrier": {"credit_code": "91330100716105852F", "vehicle_plate": plate}, "dispatched_at": date})
+    }
+
+    fn facts() -> serde_json::Value {
+        json!({"transport_permits": [{"number": "浙交运001", "holder": "91330100716105852F", "vehicles": ["浙D12345"], "valid_from": "2024-01-01", "valid_until": "2026-12-31"}]})
+    }
+
+    #[test]
+    fn a_permit_in_force_listing_the_vehicle() {
+        let ok = run(
+            CHECK,
+            None,
+            doc("浙D12345", "2026-03-02T08:00:00+08:00"),
+            Some(facts()),
+        )
+        .unwrap()
+        .unwrap();
+        assert!(ok.is_empty());
+        let other_vehicle = run(
+            CHECK,
+            None,
+            doc("浙D99999", "2026-03-02T08:00:00+08:00"),
+            Some(facts()),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(other_vehicle[0].path, "/carrier/credit_code");
+        assert_eq!(other_vehicle[0].params["vehicle"], "浙D99999");
+        let expired = run(
+            CHECK,
+            None,
+            doc("浙D12345", "2027-01-01T08:00:00+08:00"),
+            Some(facts()),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(expired.len(), 1);
+        assert_eq!(expired[0].params["found"], 1);
+    }
+
+    #[test]
+    fn without_facts_it_is_not_evaluated() {
+        let outcome = run(
+            CHECK,
+            None,
+            doc("浙D12345", "2026-03-02T08:00:00+08:00"),
+            None,
+        )
+        .unwrap();
+        assert!(outcome.unwrap_err().contains("transport_permits"));
+    }
+}

@@ -1,0 +1,8 @@
+//! The rule engine: a chain of packs compiled once into native checks (and
+//! sandboxed scripts), run over many documents.
+
+pub mod chain;
+pub mod kinds;
+pub mod node;
+pub mod sandbox;
+pub mod script;

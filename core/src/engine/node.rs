@@ -1,0 +1,240 @@
+//! Typed access to documents by JSON Pointer, for checks compiled from pack data.
+//! Each record answers for its members by name; nothing is copied or re-parsed.
+
+use crate::model::{
+    Amount, Category, Count, CreditCode, Date, DateTime, Decimal, Field, Hazard, Invalid,
+    ManifestNumber, Quantity, RegionCode, Text, VehiclePlate, WasteCode, Year,
+};
+use std::borrow::Cow;
+
+/// A value in a document, as a check sees it.
+#[derive(Debug, Clone, Copy)]
+pub enum Node<'a> {
+    /// Not given.
+    Absent,
+    /// Given but malformed (already reported as a `schema.*` violation).
+    Invalid,
+    /// An object of the model.
+    Record(&'a dyn Record),
+    /// A list.
+    List(&'a dyn ListNode),
+    Text(&'a str),
+    Enum(&'static str),
+    WasteCode(&'a WasteCode),
+    Category(Category),
+    Hazard(Hazard),
+    CreditCode(&'a CreditCode),
+    Region(RegionCode),
+    ManifestNumber(&'a ManifestNumber),
+    Plate(&'a VehiclePlate),
+    Quantity(&'a Quantity),
+    Amount(Decimal),
+    Date(Date),
+    DateTime(&'a DateTime),
+    Count(u32),
+    Year(Year),
+    Bool(bool),
+    Number(f64),
+}
+
+/// A record of the model, answering for its members by JSON name.
+pub trait Record: std::fmt::Debug + Sync {
+    /// The member `name`, or [`Node::Absent`] for a name the record does not have.
+    fn member(&self, name: &str) -> Node<'_>;
+}
+
+/// A list of the model.
+pub trait ListNode: std::fmt::Debug + Sync {
+    /// Number of items.
+    fn len(&self) -> usize;
+    /// Whether the list is empty.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Item `index`.
+    fn item(&self, index: usize) -> Node<'_>;
+}
+
+/// Conversion of a model value to a [`Node`].
+pub trait AsNode {
+    /// The value as a node.
+    fn as_node(&self) -> Node<'_>;
+}
+
+impl<T: AsNode> AsNode for Field<T> {
+    fn as_node(&self) -> Node<'_> {
+        match self {
+            Field::Absent => Node::Absent,
+            Field::Valid(value) => value.as_node(),
+            Field::Invalid(_) => Node::Invalid,
+        }
+    }
+}
+
+impl<T: AsNode + std::fmt::Debug + Sync> ListNode for Vec<Field<T>> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn item(&self, index: usize) -> Node<'_> {
+        self.get(index).map_or(Node::Absent, AsNode::as_node)
+    }
+}
+
+impl<T: AsNode + std::fmt::Debug + Sync> AsNode for Vec<Field<T>> {
+    fn as_node(&self) -> Node<'_> {
+        Node::List(self)
+    }
+}
+
+macro_rules! as_node {
+    ($($ty:ty => |$v:ident| $node:expr),* $(,)?) => {
+        $(impl AsNode for $ty {
+            fn as_node(&self) -> Node<'_> {
+                let $v = self;
+                $node
+            }
+        })*
+    };
+}
+
+as_node! {
+    Text => |v| Node::Text(v),
+    WasteCode => |v| Node::WasteCode(v),
+    Category => |v| Node::Category(*v),
+    Hazard => |v| Node::Hazard(*v),
+    CreditCode => |v| Node::CreditCode(v),
+    RegionCode => |v| Node::Region(*v),
+    ManifestNumber => |v| Node::ManifestNumber(v),
+    VehiclePlate => |v| Node::Plate(v),
+    Quantity => |v| Node::Quantity(v),
+    Amount => |v| Node::Amount(v.0),
+    Date => |v| Node::Date(*v),
+    DateTime => |v| Node::DateTime(v),
+    Count => |v| Node::Count(v.0),
+    Year => |v| Node::Year(*v),
+    bool => |v| Node::Bool(*v),
+    crate::model::Latitude => |v| Node::Number(v.0),
+    crate::model::Longitude => |v| Node::Number(v.0),
+}
+
+impl AsNode for Invalid {
+    fn as_node(&self) -> Node<'_> {
+        Node::Invalid
+    }
+}
+
+impl<'a> Node<'a> {
+    /// Whether a value was given (valid or not).
+    pub fn is_present(&self) -> bool {
+        !matches!(self, Node::Absent)
+    }
+
+    /// The member `name` of a record node.
+    pub fn member(&self, name: &str) -> Node<'a> {
+        match self {
+            Node::Record(record) => record.member(name),
+            _ => Node::Absent,
+        }
+    }
+
+    /// The value's text, for comparing keys and for messages.
+    pub fn text(&self) -> Option<Cow<'a, str>> {
+        Some(match *self {
+            Node::Text(t) => Cow::Borrowed(t),
+            Node::Enum(t) => Cow::Borrowed(t),
+            Node::WasteCode(c) => Cow::Borrowed(c.as_str()),
+            Node::CreditCode(c) => Cow::Borrowed(c.as_str()),
+            Node::ManifestNumber(n) => Cow::Borrowed(n.as_str()),
+            Node::Plate(p) => Cow::Borrowed(p.as_str()),
+            Node::Category(c) => Cow::Owned(c.to_string()),
+            Node::Hazard(h) => Cow::Borrowed(h.symbol()),
+            Node::Region(r) => Cow::Owned(r.to_string()),
+            Node::Quantity(q) => Cow::Owned(q.to_string()),
+            Node::Amount(a) => Cow::Owned(a.to_string()),
+            Node::Date(d) => Cow::Owned(d.to_string()),
+            Node::DateTime(t) => Cow::Owned(t.to_string()),
+            Node::Count(n) => Cow::Owned(n.to_string()),
+            Node::Year(y) => Cow::Owned(y.get().to_string()),
+            Node::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
+            Node::Number(n) => Cow::Owned(n.to_string()),
+            Node::Absent | Node::Invalid | Node::Record(_) | Node::List(_) => return None,
+        })
+    }
+
+    /// The legal date of a date or date-time (a date-time's local date).
+    pub fn date(&self) -> Option<Date> {
+        match self {
+            Node::Date(d) => Some(*d),
+            Node::DateTime(t) => Some(t.local_date()),
+            _ => None,
+        }
+    }
+
+    /// An exact number: a quantity in tonnes, an amount, a count or a year.
+    pub fn decimal(&self) -> Option<Decimal> {
+        match self {
+            Node::Quantity(q) => Some(q.in_tonnes()),
+            Node::Amount(a) => Some(*a),
+            Node::Count(n) => Some(Decimal::from(*n)),
+            Node::Year(y) => Some(Decimal::from(y.get())),
+            _ => None,
+        }
+    }
+}
+
+/// A compiled JSON Pointer: member names and list indices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pointer {
+    text: String,
+    segments: Vec<String>,
+}
+
+impl Pointer {
+    /// Parses an RFC 6901 pointer (`/consignor/credit_code`, or `code` relative to an
+    /// item, which is the same as `/code` from the item).
+    pub fn parse(text: &str) -> Pointer {
+        let body = text.strip_prefix('/').unwrap_or(text);
+        let segments = if body.is_empty() {
+            Vec::new()
+        } else {
+            body.split('/')
+                .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                .collect()
+        };
+        Pointer {
+            text: if text.starts_with('/') || text.is_empty() {
+                text.to_owned()
+            } else {
+                format!("/{text}")
+            },
+            segments,
+        }
+    }
+
+    /// The pointer as written, absolute form (`/a/b`).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The member names and indices.
+    pub fn segments(&self) -> &[String] {
+        &self.segments
+    }
+
+    /// The node this pointer names from `root`.
+    pub fn resolve<'a>(&self, root: Node<'a>) -> Node<'a> {
+        let mut node = root;
+        for segment in &self.segments {
+            node = match node {
+                Node::Record(record) => record.member(segment),
+                Node::List(list) => match segment.parse::<usize>() {
+                    Ok(index) => list.item(index),
+                    Err(_) => Node::Absent,
+                },
+                _ => Node::Absent,
+            };
+        }
+        node
+    }
+}

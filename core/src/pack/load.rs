@@ -1,0 +1,269 @@
+//! Reading one pack's source files into checked, typed parts. Every problem is
+//! collected with its file and line; a pack with any problem does not load.
+
+use super::bundle::{PackFiles, pack_digest};
+use super::spec::{PackManifest, PackProblem, RuleSpec, parse_toml, placeholders};
+use crate::calendar::Calendar;
+use crate::catalogue::{Catalogue, Edition, Sources};
+use crate::model::RegionCode;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A rule as its pack declares it.
+#[derive(Debug, Clone)]
+pub struct SourceRule {
+    /// The declaration.
+    pub spec: RuleSpec,
+    /// Its folder in the pack.
+    pub dir: String,
+    /// The script's source, for script rules.
+    pub script: Option<String>,
+}
+
+/// A pack read from its files.
+#[derive(Debug, Clone)]
+pub struct SourcePack {
+    /// `pack.toml`.
+    pub manifest: PackManifest,
+    /// The jurisdiction, parsed.
+    pub jurisdiction: RegionCode,
+    /// Its rules, by folder order.
+    pub rules: Vec<SourceRule>,
+    /// Catalogue editions it carries.
+    pub catalogues: Vec<Arc<Catalogue>>,
+    /// Its working-day calendar.
+    pub calendar: Option<Arc<Calendar>>,
+    /// `sha256:…` of its canonical encoding.
+    pub digest: String,
+    /// The files.
+    pub files: PackFiles,
+}
+
+impl SourcePack {
+    /// `id@version`.
+    pub fn label(&self) -> String {
+        format!("{}@{}", self.manifest.id, self.manifest.version)
+    }
+}
+
+/// Whether a rule id is well formed: lower-case words and dashes in at least three
+/// dot-separated parts (`cn.transfer.receiver-unlicensed`).
+pub fn is_well_formed_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('.').collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && !p.starts_with('-')
+                && !p.ends_with('-')
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
+}
+
+/// Reads a pack.
+pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
+    let name = files.name.as_str();
+    let mut problems = Vec::new();
+    let problem = |file: &str, line: Option<usize>, message: String| PackProblem {
+        pack: name.to_owned(),
+        file: file.to_owned(),
+        line,
+        message,
+    };
+
+    let Some(manifest_text) = files.files.get("pack.toml") else {
+        return Err(vec![problem(
+            "pack.toml",
+            None,
+            "the pack has no pack.toml".into(),
+        )]);
+    };
+    let manifest: PackManifest = match parse_toml(name, "pack.toml", manifest_text) {
+        Ok(m) => m,
+        Err(p) => return Err(vec![p]),
+    };
+    if manifest.id != name {
+        problems.push(problem(
+            "pack.toml",
+            None,
+            format!("id `{}` differs from the folder name `{name}`", manifest.id),
+        ));
+    }
+    let jurisdiction = match manifest.jurisdiction.parse::<RegionCode>() {
+        Ok(region) => region,
+        Err(e) => {
+            problems.push(problem("pack.toml", None, format!("jurisdiction: {e}")));
+            RegionCode::NATIONAL
+        }
+    };
+    if let Some(until) = manifest.effective_until
+        && until < manifest.effective_from
+    {
+        problems.push(problem(
+            "pack.toml",
+            None,
+            "effective_until is before effective_from".into(),
+        ));
+    }
+    for (rule, reason) in &manifest.disable {
+        if reason.trim().is_empty() {
+            problems.push(problem(
+                "pack.toml",
+                None,
+                format!("disabling `{rule}` needs a reason"),
+            ));
+        }
+    }
+
+    let file = |path: &str, problems: &mut Vec<PackProblem>| -> Option<&String> {
+        let found = files.files.get(path);
+        if found.is_none() {
+            problems.push(problem(
+                "pack.toml",
+                None,
+                format!("`{path}` is named but not in the pack"),
+            ));
+        }
+        found
+    };
+
+    let mut catalogues = Vec::new();
+    for spec in &manifest.catalogue {
+        let texts = (
+            file(&spec.list, &mut problems),
+            file(&spec.categories, &mut problems),
+            file(&spec.exemptions, &mut problems),
+            file(&spec.general, &mut problems),
+        );
+        if let (Some(list), Some(categories), Some(exemptions), Some(general)) = texts {
+            let edition = Edition {
+                id: spec.id.clone(),
+                title_zh: spec.title.zh.clone(),
+                title_en: spec.title.en.clone(),
+                effective_from: spec.effective_from,
+            };
+            match Catalogue::from_csv(
+                edition,
+                Sources {
+                    list,
+                    categories,
+                    exemptions,
+                    general,
+                },
+            ) {
+                Ok(c) => catalogues.push(Arc::new(c)),
+                Err(e) => problems.push(problem(
+                    &spec.list,
+                    None,
+                    format!("catalogue {}: {e}", spec.id),
+                )),
+            }
+        }
+    }
+
+    let calendar = match &manifest.calendar {
+        None => None,
+        Some(spec) => file(&spec.file, &mut problems).and_then(|text| {
+            Calendar::from_csv(text, spec.covers_until)
+                .map_err(|e| problems.push(problem(&spec.file, None, e.to_string())))
+                .ok()
+                .map(Arc::new)
+        }),
+    };
+
+    let mut rules = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (path, text) in &files.files {
+        let Some(dir) = path.strip_suffix("/rule.toml") else {
+            continue;
+        };
+        let spec: RuleSpec = match parse_toml(name, path, text) {
+            Ok(spec) => spec,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        let mut rule_problem = |message: String| problems.push(problem(path, None, message));
+        if !is_well_formed_id(&spec.id) {
+            rule_problem(format!(
+                "id `{}` is not of the form pack.area.what-is-wrong",
+                spec.id
+            ));
+        }
+        if !spec.id.starts_with(&format!("{}.", manifest.id)) {
+            rule_problem(format!(
+                "id `{}` must start with the pack id `{}.`",
+                spec.id, manifest.id
+            ));
+        }
+        if dir != spec.id {
+            rule_problem(format!(
+                "the folder `{dir}` must be named after the rule id `{}`",
+                spec.id
+            ));
+        }
+        if !ids.insert(spec.id.clone()) {
+            rule_problem(format!("duplicate rule id `{}`", spec.id));
+        }
+        if spec.legal_basis.is_empty() {
+            rule_problem("a rule needs at least one legal_basis".into());
+        }
+        if spec.applies_to.is_empty() {
+            rule_problem("applies_to names no document kind".into());
+        }
+        let (zh, en) = (
+            placeholders(&spec.messages.zh),
+            placeholders(&spec.messages.en),
+        );
+        if zh != en {
+            rule_problem(format!(
+                "messages use different placeholders: zh-CN {{{}}}, en {{{}}}",
+                zh.join("}, {"),
+                en.join("}, {")
+            ));
+        }
+        let script = match (&spec.check, &spec.script) {
+            (Some(_), None) => None,
+            (None, Some(file)) => {
+                let script_path = format!("{dir}/{file}");
+                match files.files.get(&script_path) {
+                    Some(source) => Some(source.clone()),
+                    None => {
+                        rule_problem(format!("script `{script_path}` is not in the pack"));
+                        None
+                    }
+                }
+            }
+            _ => {
+                rule_problem(
+                    "give either a [check] table or a script, not both and not neither".into(),
+                );
+                None
+            }
+        };
+        rules.push(SourceRule {
+            spec,
+            dir: dir.to_owned(),
+            script,
+        });
+    }
+
+    let digest = pack_digest(files).unwrap_or_else(|e| {
+        problems.push(problem("", None, e.to_string()));
+        String::new()
+    });
+    if problems.is_empty() {
+        Ok(SourcePack {
+            manifest,
+            jurisdiction,
+            rules,
+            catalogues,
+            calendar,
+            digest,
+            files: files.clone(),
+        })
+    } else {
+        Err(problems)
+    }
+}

@@ -1,0 +1,7 @@
+//! Rule packs: sources, layering, bundles.
+
+pub mod bundle;
+pub mod load;
+pub mod registry;
+pub mod spec;
+pub mod tooling;

@@ -1,0 +1,199 @@
+//! The registry: every version of every pack side by side, each pack version's
+//! chain compiled once, and selection of the most specific chain in force for a
+//! document's region and legal date.
+
+use super::bundle::{self, PackFiles, PublicKey, Signature, Trust};
+use super::load::{SourcePack, load_pack};
+use super::spec::{PackError, PackProblem};
+use crate::engine::chain::{Chain, CompileOptions};
+use crate::model::{Date, RegionCode};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Loaded packs and their compiled chains.
+#[derive(Debug)]
+pub struct Registry {
+    packs: Vec<Arc<SourcePack>>,
+    /// One chain per pack version, ending at it, parallel to `packs`.
+    chains: Vec<Arc<Chain>>,
+    digest: Option<String>,
+}
+
+fn level(region: &RegionCode) -> u8 {
+    if region.is_national() {
+        0
+    } else if region.is_province() {
+        1
+    } else if region.is_city() {
+        2
+    } else {
+        3
+    }
+}
+
+impl Registry {
+    /// Loads and compiles packs from their source files. Every problem of every
+    /// pack is reported; nothing half-loaded is ever returned.
+    pub fn from_sources(
+        sources: &[PackFiles],
+        options: &CompileOptions,
+    ) -> Result<Registry, PackError> {
+        let mut problems = Vec::new();
+        let mut packs = Vec::new();
+        let mut seen = BTreeSet::new();
+        for files in sources {
+            match load_pack(files) {
+                Ok(pack) => {
+                    if !seen.insert((pack.manifest.id.clone(), pack.manifest.version.clone())) {
+                        problems.push(PackProblem {
+                            pack: files.name.clone(),
+                            file: "pack.toml".into(),
+                            line: None,
+                            message: format!("{} is loaded twice", pack.label()),
+                        });
+                    }
+                    packs.push(Arc::new(pack));
+                }
+                Err(mut p) => problems.append(&mut p),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(PackError { problems });
+        }
+        // Deterministic order whatever the sources' order.
+        packs.sort_by(|a, b| {
+            (&a.manifest.id, &a.manifest.version).cmp(&(&b.manifest.id, &b.manifest.version))
+        });
+        let mut chains = Vec::with_capacity(packs.len());
+        for pack in &packs {
+            match lineage(&packs, pack) {
+                Ok(line) => match Chain::compile(&line, options) {
+                    Ok(chain) => chains.push(Arc::new(chain)),
+                    Err(mut p) => problems.append(&mut p),
+                },
+                Err(p) => problems.push(p),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Registry {
+                packs,
+                chains,
+                digest: None,
+            })
+        } else {
+            problems.sort_by(|a, b| (&a.pack, &a.file, a.line).cmp(&(&b.pack, &b.file, b.line)));
+            problems.dedup();
+            Err(PackError { problems })
+        }
+    }
+
+    /// Loads a bundle, verifying its signature against `trusted` keys unless
+    /// `trust` allows unsigned bundles.
+    pub fn from_bundle(
+        bytes: &[u8],
+        signature: Option<&Signature>,
+        trusted: &[PublicKey],
+        trust: Trust,
+        options: &CompileOptions,
+    ) -> Result<Registry, LoadError> {
+        let verified = bundle::verify(bytes, signature, trusted, trust)?;
+        let sources = bundle::decode(bytes)?;
+        let mut registry = Registry::from_sources(&sources, options)?;
+        registry.digest = Some(verified.digest);
+        Ok(registry)
+    }
+
+    /// The bundle's digest, when loaded from a bundle.
+    pub fn digest(&self) -> Option<&str> {
+        self.digest.as_deref()
+    }
+
+    /// Every pack version.
+    pub fn packs(&self) -> &[Arc<SourcePack>] {
+        &self.packs
+    }
+
+    /// Every chain, parallel to [`Registry::packs`].
+    pub fn chains(&self) -> &[Arc<Chain>] {
+        &self.chains
+    }
+
+    /// The most specific chain in force for a region on a date: the pack whose
+    /// jurisdiction contains the region most narrowly and whose window contains the
+    /// date (the newest version when several are), with its ancestors. Without a
+    /// region only national packs qualify; without a date, the newest versions.
+    pub fn select(&self, region: Option<RegionCode>, date: Option<Date>) -> Option<&Arc<Chain>> {
+        let region = region.unwrap_or(RegionCode::NATIONAL);
+        self.packs
+            .iter()
+            .zip(&self.chains)
+            .filter(|(pack, _)| {
+                let m = &pack.manifest;
+                pack.jurisdiction.contains(&region)
+                    && date.is_none_or(|d| {
+                        m.effective_from <= d && m.effective_until.is_none_or(|u| d <= u)
+                    })
+            })
+            .max_by(|(a, _), (b, _)| {
+                (level(&a.jurisdiction), &a.manifest.version)
+                    .cmp(&(level(&b.jurisdiction), &b.manifest.version))
+            })
+            .map(|(_, chain)| chain)
+    }
+}
+
+/// The pack with its ancestors, root first, following `extends` to the newest
+/// version that meets each requirement.
+pub(crate) fn lineage(
+    packs: &[Arc<SourcePack>],
+    pack: &Arc<SourcePack>,
+) -> Result<Vec<Arc<SourcePack>>, PackProblem> {
+    let mut line = vec![pack.clone()];
+    let mut current = pack.clone();
+    while let Some(extends) = &current.manifest.extends {
+        let parent = packs
+            .iter()
+            .filter(|p| p.manifest.id == extends.id && extends.version.matches(&p.manifest.version))
+            .max_by(|a, b| a.manifest.version.cmp(&b.manifest.version))
+            .cloned()
+            .ok_or_else(|| PackProblem {
+                pack: current.manifest.id.clone(),
+                file: "pack.toml".into(),
+                line: None,
+                message: format!(
+                    "extends {} {}, which is not loaded",
+                    extends.id, extends.version
+                ),
+            })?;
+        if line.iter().any(|p| p.manifest.id == parent.manifest.id) {
+            return Err(PackProblem {
+                pack: pack.manifest.id.clone(),
+                file: "pack.toml".into(),
+                line: None,
+                message: format!(
+                    "cycle in extends: {} → {}",
+                    line.iter()
+                        .map(|p| p.label())
+                        .collect::<Vec<_>>()
+                        .join(" → "),
+                    parent.label()
+                ),
+            });
+        }
+        line.push(parent.clone());
+        current = parent;
+    }
+    line.reverse();
+    Ok(line)
+}
+
+/// Why a bundle could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The bundle itself (format, signature).
+    #[error(transparent)]
+    Bundle(#[from] bundle::BundleError),
+    /// The packs in it.
+    #[error(transparent)]
+    Packs(#[from] PackError),
+}

@@ -1,0 +1,307 @@
+//! The pack source format (spec/rule-pack.md): `pack.toml` and each rule's
+//! `rule.toml`, read with every problem reported by file and line.
+
+use crate::model::{Date, DocumentKind};
+use crate::report::Severity;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A problem with a pack's sources, with its file and line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{pack}/{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct PackProblem {
+    /// The pack folder.
+    pub pack: String,
+    /// The file inside it.
+    pub file: String,
+    /// 1-based line, where known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Every problem that kept packs from loading.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} problem(s) in rule packs:\n{}", problems.len(), problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+pub struct PackError {
+    /// The problems, in file order.
+    pub problems: Vec<PackProblem>,
+}
+
+/// Text in both locales, as pack files write it (`zh-CN`, `en`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalisedText {
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// The parent a pack extends.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extends {
+    /// Parent pack id.
+    pub id: String,
+    /// Semver requirement on the parent's version (`^1`).
+    #[schemars(with = "String")]
+    pub version: semver::VersionReq,
+}
+
+/// Which way a parameter is stricter, so a child cannot loosen it by accident.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Stricter {
+    /// A lower value is stricter (a deadline, a maximum).
+    Lower,
+    /// A higher value is stricter (a minimum rate).
+    Higher,
+}
+
+/// A named parameter: a threshold a child pack may override.
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamSpec {
+    /// The value.
+    #[schemars(with = "serde_json::Value")]
+    pub value: toml::Value,
+    /// What it means, for pack authors.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Which way is stricter; overrides the other way need `loosen_reason`.
+    #[serde(default)]
+    pub stricter: Option<Stricter>,
+    /// Why a child loosens a parent's threshold (required to do so).
+    #[serde(default)]
+    pub loosen_reason: Option<String>,
+    /// Set for a legal figure that was recalled, not read in the source: the rule
+    /// docs must say so.
+    #[serde(default)]
+    pub recall: bool,
+}
+
+/// A catalogue edition carried by a pack.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueSpec {
+    /// Edition id (`hw-2021`).
+    pub id: String,
+    /// Title in both locales.
+    pub title: LocalisedText,
+    /// First day in force.
+    pub effective_from: Date,
+    /// The list CSV.
+    pub list: String,
+    /// The categories CSV.
+    pub categories: String,
+    /// The exemption list CSV.
+    pub exemptions: String,
+    /// General industrial solid waste categories CSV.
+    pub general: String,
+}
+
+/// The working-day calendar a pack carries.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CalendarSpec {
+    /// The holiday CSV.
+    pub file: String,
+    /// Last date the data is authoritative for.
+    pub covers_until: Date,
+}
+
+/// An override of an inherited rule's severity.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOverride {
+    /// New severity (only raising is allowed).
+    pub severity: Severity,
+}
+
+/// `pack.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackManifest {
+    /// Pack id (`cn`, `zj`, `zj-shaoxing`).
+    pub id: String,
+    /// Semver version.
+    #[schemars(with = "String")]
+    pub version: semver::Version,
+    /// Region the pack governs (`000000`, `330000`, `330600`).
+    pub jurisdiction: String,
+    /// The parent pack.
+    #[serde(default)]
+    pub extends: Option<Extends>,
+    /// First day in force.
+    pub effective_from: Date,
+    /// Last day in force.
+    #[serde(default)]
+    pub effective_until: Option<Date>,
+    /// Title in both locales.
+    pub title: LocalisedText,
+    /// Parameters.
+    #[serde(default)]
+    pub params: BTreeMap<String, ParamSpec>,
+    /// Catalogue editions.
+    #[serde(default)]
+    pub catalogue: Vec<CatalogueSpec>,
+    /// Working-day calendar.
+    #[serde(default)]
+    pub calendar: Option<CalendarSpec>,
+    /// Severity overrides of inherited rules.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, RuleOverride>,
+    /// Inherited rules switched off, each with its reason.
+    #[serde(default)]
+    pub disable: BTreeMap<String, String>,
+}
+
+/// A rule's lifecycle.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Runs; may change.
+    Preview,
+    /// Runs.
+    Stable,
+    /// Runs; will be removed.
+    Deprecated,
+    /// Does not run; the id stays reserved.
+    Removed,
+}
+
+/// One legal basis of a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegalBasis {
+    /// The instrument.
+    pub instrument: String,
+    /// Article or clause.
+    pub article: String,
+    /// First day in force.
+    pub effective_from: Date,
+    /// Last day in force.
+    #[serde(default)]
+    pub effective_until: Option<Date>,
+}
+
+/// `rule.toml`.
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable id: `<pack>.<area>.<what-is-wrong>`.
+    pub id: String,
+    /// Short title in both locales.
+    pub title: LocalisedText,
+    /// Document kinds it applies to.
+    pub applies_to: Vec<DocumentKind>,
+    /// Severity.
+    pub severity: Severity,
+    /// Manifest stages it applies to (all when empty).
+    #[serde(default)]
+    pub stage: Vec<String>,
+    /// Lifecycle.
+    pub status: Status,
+    /// First day the rule applies.
+    #[serde(default)]
+    pub effective_from: Option<Date>,
+    /// Last day the rule applies.
+    #[serde(default)]
+    pub effective_until: Option<Date>,
+    /// Legal basis, at least one.
+    pub legal_basis: Vec<LegalBasis>,
+    /// Messages in both locales, with the same `{placeholders}`.
+    pub messages: LocalisedText,
+    /// The list(s) the rule runs over, once per item: `"/wastes"`, or by document
+    /// kind, `{ manifest = "/wastes", plan = ["/production", "/transfers"] }`.
+    #[serde(default)]
+    pub each: Option<Each>,
+    /// The declarative check: `kind` and its parameters.
+    #[serde(default)]
+    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
+    pub check: Option<toml::Table>,
+    /// The script file, for rules no check kind expresses.
+    #[serde(default)]
+    pub script: Option<String>,
+}
+
+/// The lists a rule iterates.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Each {
+    /// One list, whatever the kind.
+    One(String),
+    /// Several lists, whatever the kind.
+    Many(Vec<String>),
+    /// Lists by document kind.
+    ByKind(BTreeMap<DocumentKind, OneOrMany>),
+}
+
+/// One pointer or several.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn list(&self) -> Vec<&str> {
+        match self {
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+impl Each {
+    /// The lists for a document kind.
+    pub fn lists(&self, kind: DocumentKind) -> Vec<&str> {
+        match self {
+            Each::One(s) => vec![s.as_str()],
+            Each::Many(v) => v.iter().map(String::as_str).collect(),
+            Each::ByKind(map) => map.get(&kind).map(OneOrMany::list).unwrap_or_default(),
+        }
+    }
+}
+
+/// 1-based line of a byte offset.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .map_or(1, |head| head.matches('\n').count() + 1)
+}
+
+/// Parses a TOML file into `T`, with the error's line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    pack: &str,
+    file: &str,
+    text: &str,
+) -> Result<T, PackProblem> {
+    toml::from_str(text).map_err(|error| PackProblem {
+        pack: pack.to_owned(),
+        file: file.to_owned(),
+        line: error.span().map(|span| line_of(text, span.start)),
+        message: error.message().trim().to_owned(),
+    })
+}
+
+/// The `{placeholders}` of a message template, sorted.
+pub fn placeholders(template: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+        .filter(|name| {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}

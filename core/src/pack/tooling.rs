@@ -1,0 +1,452 @@
+//! Pack tooling for regulators' engineers: `test` (each rule's fixtures with only
+//! that rule enabled), `lint` (what a well-kept pack has), `diff` (what changed
+//! between two versions). The command line gives them verbs; CI runs them.
+
+use super::bundle::PackFiles;
+use super::load::{SourcePack, load_pack};
+use super::registry::lineage;
+use super::spec::PackProblem;
+use crate::check::{CheckRequest, legal_date};
+use crate::engine::chain::{Chain, CompileOptions, NotEvaluated};
+use crate::locale::Locale;
+use crate::model::{decode_document, decode_facts, kind_of};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// What a fixture produced, as snapshotted: both locales and the basis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixtureOutcome {
+    /// Findings of the rule under test.
+    pub findings: Vec<SnapshotFinding>,
+    /// Why the rule could not be evaluated, if it could not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_evaluated: Vec<NotEvaluated>,
+}
+
+/// One finding in a snapshot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SnapshotFinding {
+    /// Rule id.
+    pub rule: String,
+    /// Severity.
+    pub severity: crate::report::Severity,
+    /// JSON Pointer.
+    pub path: String,
+    /// Message in Chinese.
+    pub message_zh: String,
+    /// Message in English.
+    pub message_en: String,
+    /// Parameters.
+    pub params: Map<String, Value>,
+    /// Legal basis.
+    pub basis: Vec<crate::report::Basis>,
+}
+
+/// The result of one fixture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixtureResult {
+    /// The rule.
+    pub rule: String,
+    /// `<rule>/fixtures/<name>.json`.
+    pub file: String,
+    /// What it produced.
+    pub outcome: FixtureOutcome,
+    /// The canonical snapshot text of the outcome.
+    pub snapshot: String,
+    /// Why the fixture fails, if it does.
+    pub failure: Option<String>,
+}
+
+/// The result of testing a pack.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TestReport {
+    /// Every fixture run.
+    pub fixtures: Vec<FixtureResult>,
+    /// Problems that kept fixtures from running at all.
+    pub problems: Vec<PackProblem>,
+}
+
+impl TestReport {
+    /// Whether every fixture passed and nothing kept one from running.
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty() && self.fixtures.iter().all(|f| f.failure.is_none())
+    }
+}
+
+fn problem(pack: &str, file: &str, message: String) -> PackProblem {
+    PackProblem {
+        pack: pack.to_owned(),
+        file: file.to_owned(),
+        line: None,
+        message,
+    }
+}
+
+/// The fixtures of a rule folder: `(file, text)`.
+fn fixtures<'a>(files: &'a PackFiles, rule_dir: &str) -> Vec<(&'a str, &'a str)> {
+    let prefix = format!("{rule_dir}/fixtures/");
+    files
+        .files
+        .iter()
+        .filter(|(path, _)| path.starts_with(&prefix) && path.ends_with(".json"))
+        .filter(|(path, _)| !path.get(prefix.len()..).unwrap_or_default().contains('/'))
+        .map(|(path, text)| (path.as_str(), text.as_str()))
+        .collect()
+}
+
+/// The snapshot file of a fixture: `<rule>/fixtures/snapshots/<name>.snap`.
+pub fn snapshot_path(fixture: &str) -> String {
+    match fixture.rsplit_once('/') {
+        Some((dir, name)) => format!("{dir}/snapshots/{}.snap", name.trim_end_matches(".json")),
+        None => format!("snapshots/{fixture}.snap"),
+    }
+}
+
+/// The content of an insta snapshot file (after its `---` header).
+pub fn snapshot_content(snap: &str) -> Option<&str> {
+    let body = snap.strip_prefix("---\n")?;
+    let end = body.find("\n---\n")?;
+    body.get(end + 5..)
+}
+
+fn run_fixture(chain: &Chain, rule: &str, text: &str) -> Result<FixtureOutcome, String> {
+    let request: CheckRequest =
+        serde_json::from_str(text).map_err(|e| format!("not a check request: {e}"))?;
+    let options = request.options().map_err(|e| e.to_string())?;
+    let kind = match (options.kind, kind_of(&request.document)) {
+        (Some(kind), _) | (None, Some(Ok(kind))) => kind,
+        _ => return Err("the fixture's document names no kind".into()),
+    };
+    let (document, _) = decode_document(kind, &request.document);
+    let document = document.ok_or("the fixture's document is not an object")?;
+    let facts = request
+        .facts
+        .as_ref()
+        .map(|f| decode_facts(f).0)
+        .unwrap_or_default();
+    let as_of = options.as_of.or_else(|| legal_date(&document));
+    let (violations, not_evaluated) = chain.run(
+        &document,
+        &request.document,
+        &facts,
+        request.facts.as_ref(),
+        as_of,
+        Locale::ZhCn,
+    );
+    Ok(FixtureOutcome {
+        findings: violations
+            .into_iter()
+            .filter(|v| v.rule == rule)
+            .map(|v| {
+                let text = v.text.clone().unwrap_or_else(|| {
+                    crate::locale::Bilingual::new(v.message.clone(), v.message.clone())
+                });
+                SnapshotFinding {
+                    rule: v.rule,
+                    severity: v.severity,
+                    path: v.path,
+                    message_zh: text.zh,
+                    message_en: text.en,
+                    params: v.params,
+                    basis: v.basis,
+                }
+            })
+            .collect(),
+        not_evaluated,
+    })
+}
+
+/// Runs every fixture of pack `name` with only its rule enabled. `sources` must
+/// include the pack's ancestors.
+pub fn test_pack(sources: &[PackFiles], name: &str) -> TestReport {
+    let mut report = TestReport::default();
+    let Some(files) = sources.iter().find(|s| s.name == name) else {
+        report.problems.push(problem(
+            name,
+            "",
+            format!("no pack `{name}` among the sources"),
+        ));
+        return report;
+    };
+    let packs = match load_all(sources) {
+        Ok(packs) => packs,
+        Err(problems) => {
+            report.problems = problems;
+            return report;
+        }
+    };
+    let Some(pack) = packs.iter().find(|p| p.files.name == name) else {
+        return report;
+    };
+    let line = match lineage(&packs, pack) {
+        Ok(line) => line,
+        Err(p) => {
+            report.problems.push(p);
+            return report;
+        }
+    };
+    for rule in &pack.rules {
+        let options = CompileOptions {
+            only: Some(vec![rule.spec.id.clone()]),
+            ..CompileOptions::default()
+        };
+        let chain = match Chain::compile(&line, &options) {
+            Ok(chain) => chain,
+            Err(mut p) => {
+                report.problems.append(&mut p);
+                continue;
+            }
+        };
+        for (file, text) in fixtures(files, &rule.dir) {
+            let name = file.rsplit('/').next().unwrap_or_default();
+            let (outcome, mut failure) = match run_fixture(&chain, &rule.spec.id, text) {
+                Ok(outcome) => (outcome, None),
+                Err(e) => (
+                    FixtureOutcome {
+                        findings: Vec::new(),
+                        not_evaluated: Vec::new(),
+                    },
+                    Some(e),
+                ),
+            };
+            if failure.is_none() {
+                failure = if name.starts_with("pass-") {
+                    (!outcome.findings.is_empty() || !outcome.not_evaluated.is_empty()).then(|| {
+                        format!(
+                            "a pass fixture must produce nothing, but the rule reported {} finding(s){}",
+                            outcome.findings.len(),
+                            if outcome.not_evaluated.is_empty() { "" } else { " and could not be evaluated" }
+                        )
+                    })
+                } else if name.starts_with("fail-") {
+                    outcome.findings.is_empty().then(|| match outcome.not_evaluated.first() {
+                        Some(n) => format!("a fail fixture must produce a finding, but the rule was not evaluated: {}", n.reason),
+                        None => "a fail fixture must produce a finding of the rule, but produced none".into(),
+                    })
+                } else {
+                    Some("fixture names start with `pass-` or `fail-`".into())
+                };
+            }
+            let snapshot = serde_json::to_string_pretty(&outcome).unwrap_or_default();
+            if failure.is_none()
+                && let Some(snap) = files.files.get(&snapshot_path(file))
+            {
+                let recorded = snapshot_content(snap).map(str::trim_end);
+                if recorded != Some(snapshot.trim_end()) {
+                    failure = Some(format!("differs from its snapshot {}", snapshot_path(file)));
+                }
+            }
+            report.fixtures.push(FixtureResult {
+                rule: rule.spec.id.clone(),
+                file: file.to_owned(),
+                outcome,
+                snapshot,
+                failure,
+            });
+        }
+    }
+    report
+}
+
+fn load_all(sources: &[PackFiles]) -> Result<Vec<Arc<SourcePack>>, Vec<PackProblem>> {
+    let mut packs = Vec::new();
+    let mut problems = Vec::new();
+    for files in sources {
+        match load_pack(files) {
+            Ok(p) => packs.push(Arc::new(p)),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(packs)
+    } else {
+        Err(problems)
+    }
+}
+
+/// What a well-kept pack has: it loads and compiles; every rule has docs
+/// (`README.md`), a pass and a fail fixture; no fixture or snapshot is orphaned.
+pub fn lint(sources: &[PackFiles], name: &str) -> Vec<PackProblem> {
+    let Some(files) = sources.iter().find(|s| s.name == name) else {
+        return vec![problem(
+            name,
+            "",
+            format!("no pack `{name}` among the sources"),
+        )];
+    };
+    let packs = match load_all(sources) {
+        Ok(packs) => packs,
+        Err(problems) => return problems.into_iter().filter(|p| p.pack == name).collect(),
+    };
+    let mut problems = Vec::new();
+    let Some(pack) = packs.iter().find(|p| p.files.name == name) else {
+        return problems;
+    };
+    match lineage(&packs, pack) {
+        Ok(line) => {
+            if let Err(mut p) = Chain::compile(&line, &CompileOptions::default()) {
+                problems.append(&mut p);
+            }
+        }
+        Err(p) => problems.push(p),
+    }
+    let rule_dirs: BTreeSet<&str> = pack.rules.iter().map(|r| r.dir.as_str()).collect();
+    for rule in &pack.rules {
+        let file = format!("{}/rule.toml", rule.dir);
+        if !files.files.contains_key(&format!("{}/README.md", rule.dir)) {
+            problems.push(problem(
+                name,
+                &file,
+                "the rule has no README.md documenting it".into(),
+            ));
+        }
+        let names: Vec<&str> = fixtures(files, &rule.dir)
+            .iter()
+            .filter_map(|(f, _)| f.rsplit('/').next())
+            .collect();
+        for (prefix, what) in [("pass-", "pass"), ("fail-", "fail")] {
+            if !names.iter().any(|n| n.starts_with(prefix)) {
+                problems.push(problem(
+                    name,
+                    &file,
+                    format!("the rule has no {what} fixture ({prefix}*.json)"),
+                ));
+            }
+        }
+        if rule.spec.messages.zh.trim().is_empty() || rule.spec.messages.en.trim().is_empty() {
+            problems.push(problem(name, &file, "a message is empty".into()));
+        }
+    }
+    for path in files.files.keys() {
+        if let Some((dir, _)) = path.split_once("/fixtures/") {
+            if !rule_dirs.contains(dir) {
+                problems.push(problem(
+                    name,
+                    path,
+                    format!("fixture of `{dir}`, which is not a rule of the pack"),
+                ));
+            } else if path.ends_with(".snap") {
+                let fixture = path.replace("/snapshots/", "/").replace(".snap", ".json");
+                if !files.files.contains_key(&fixture) {
+                    problems.push(problem(
+                        name,
+                        path,
+                        "snapshot of a fixture that does not exist".into(),
+                    ));
+                }
+            } else if !path.ends_with(".json") {
+                problems.push(problem(
+                    name,
+                    path,
+                    "fixtures are `pass-*.json` or `fail-*.json`".into(),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// One difference between two versions of a pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum Change {
+    /// A rule only in the new version.
+    RuleAdded { rule: String },
+    /// A rule only in the old version.
+    RuleRemoved { rule: String },
+    /// A rule's declaration changed (what: severity, status, messages, check, …).
+    RuleChanged { rule: String, what: Vec<String> },
+    /// A parameter's value changed, or it was added or removed.
+    ParamChanged {
+        param: String,
+        old: Option<String>,
+        new: Option<String>,
+    },
+    /// The pack's window, parent or catalogue editions changed.
+    PackChanged { what: String },
+}
+
+/// The differences between two versions of a pack.
+pub fn diff(old: &SourcePack, new: &SourcePack) -> Vec<Change> {
+    let mut out = Vec::new();
+    let (om, nm) = (&old.manifest, &new.manifest);
+    if (om.effective_from, om.effective_until) != (nm.effective_from, nm.effective_until) {
+        out.push(Change::PackChanged {
+            what: "effective window".into(),
+        });
+    }
+    if om.extends != nm.extends {
+        out.push(Change::PackChanged {
+            what: "extends".into(),
+        });
+    }
+    if om
+        .catalogue
+        .iter()
+        .map(|c| &c.id)
+        .ne(nm.catalogue.iter().map(|c| &c.id))
+    {
+        out.push(Change::PackChanged {
+            what: "catalogue editions".into(),
+        });
+    }
+    let names: BTreeSet<&String> = om.params.keys().chain(nm.params.keys()).collect();
+    for name in names {
+        let (a, b) = (
+            om.params.get(name).map(|p| p.value.to_string()),
+            nm.params.get(name).map(|p| p.value.to_string()),
+        );
+        if a != b {
+            out.push(Change::ParamChanged {
+                param: name.clone(),
+                old: a,
+                new: b,
+            });
+        }
+    }
+    for rule in &old.rules {
+        match new.rules.iter().find(|r| r.spec.id == rule.spec.id) {
+            None => out.push(Change::RuleRemoved {
+                rule: rule.spec.id.clone(),
+            }),
+            Some(newer) => {
+                let (a, b) = (&rule.spec, &newer.spec);
+                let mut what = Vec::new();
+                let mut differs = |name: &str, changed: bool| {
+                    if changed {
+                        what.push(name.to_owned());
+                    }
+                };
+                differs("severity", a.severity != b.severity);
+                differs("status", a.status != b.status);
+                differs("applies_to", a.applies_to != b.applies_to);
+                differs("stage", a.stage != b.stage);
+                differs(
+                    "effective window",
+                    (a.effective_from, a.effective_until) != (b.effective_from, b.effective_until),
+                );
+                differs("legal_basis", a.legal_basis != b.legal_basis);
+                differs("messages", a.messages != b.messages);
+                differs("each", a.each != b.each);
+                differs("check", a.check != b.check);
+                differs("script", rule.script != newer.script);
+                if !what.is_empty() {
+                    out.push(Change::RuleChanged {
+                        rule: a.id.clone(),
+                        what,
+                    });
+                }
+            }
+        }
+    }
+    for rule in &new.rules {
+        if !old.rules.iter().any(|r| r.spec.id == rule.spec.id) {
+            out.push(Change::RuleAdded {
+                rule: rule.spec.id.clone(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,422 @@
+//! The rule engine end to end: layering and selection, bad packs, sandboxed
+//! scripts that misbehave, signed bundles.
+
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use wastecheck::engine::chain::CompileOptions;
+use wastecheck::pack::bundle::{self, PackFiles, SecretKey, Trust};
+use wastecheck::pack::registry::{LoadError, Registry};
+use wastecheck::{CheckOptions, Checker, Report};
+
+fn pack(name: &str, files: &[(&str, &str)]) -> PackFiles {
+    PackFiles {
+        name: name.into(),
+        files: files
+            .iter()
+            .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+/// A provincial pack on top of the built-in `cn`, with one native rule and one
+/// script rule of its own.
+fn zj(version: &str, from: &str, script: &str, extra_manifest: &str) -> PackFiles {
+    let manifest = format!(
+        r#"id = "zj"
+version = "{version}"
+jurisdiction = "330000"
+extends = {{ id = "cn", version = "^1" }}
+effective_from = "{from}"
+title = {{ zh-CN = "浙江", en = "Zhejiang" }}
+{extra_manifest}
+"#
+    );
+    let rule = r#"id = "zj.transfer.leaves-province"
+title = { zh-CN = "危险废物出省", en = "Waste leaves the province" }
+applies_to = ["manifest"]
+severity = "warning"
+status = "stable"
+[[legal_basis]]
+instrument = "浙江省固体废物污染环境防治条例"
+article = "第三十一条"
+effective_from = "2017-09-30"
+[messages]
+zh-CN = "接受人位于 {b_name}"
+en = "the receiver is in {b_name}"
+[check]
+kind = "region-relation"
+a = "/consignor/region"
+b = "/receiver/region"
+relation = "same-province"
+"#;
+    let script_rule = r#"id = "zj.transfer.scripted"
+title = { zh-CN = "脚本", en = "Script" }
+applies_to = ["manifest"]
+severity = "info"
+status = "stable"
+script = "check.rhai"
+[[legal_basis]]
+instrument = "测试"
+article = "第一条"
+effective_from = "2017-09-30"
+[messages]
+zh-CN = "脚本发现 {n}"
+en = "the script found {n}"
+"#;
+    pack(
+        "zj",
+        &[
+            ("pack.toml", &manifest),
+            ("zj.transfer.leaves-province/rule.toml", rule),
+            ("zj.transfer.scripted/rule.toml", script_rule),
+            ("zj.transfer.scripted/check.rhai", script),
+        ],
+    )
+}
+
+fn registry(extra: Vec<PackFiles>) -> Result<Registry, wastecheck::pack::spec::PackError> {
+    let mut sources = wastecheck_rules::sources();
+    sources.extend(extra);
+    Registry::from_sources(&sources, &CompileOptions::default())
+}
+
+fn manifest(consignor_region: &str, receiver_region: &str, dispatched: &str) -> Value {
+    json!({
+        "kind": "manifest",
+        "consignor": {"region": consignor_region},
+        "receiver": {"region": receiver_region},
+        "dispatched_at": dispatched,
+        "wastes": [{"code": "900-123-49", "category": "HW49"}]
+    })
+}
+
+fn check(registry: Registry, document: &Value) -> Report {
+    Checker::new(registry).check_value(document, None, &CheckOptions::default())
+}
+
+fn rules(report: &Report) -> Vec<&str> {
+    report.violations.iter().map(|v| v.rule.as_str()).collect()
+}
+
+#[test]
+fn a_script_that_loops_forever_is_not_evaluated_and_the_rest_still_runs() {
+    let registry = registry(vec![zj("1.0.0", "2020-01-01", "loop { }", "")]).unwrap();
+    let started = std::time::Instant::now();
+    let report = check(
+        registry,
+        &manifest("330603", "320500", "2026-03-02T08:00:00+08:00"),
+    );
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "the sandbox stopped the loop"
+    );
+    assert!(!report.complete);
+    assert_eq!(report.not_evaluated.len(), 1);
+    assert_eq!(report.not_evaluated[0].rule, "zj.transfer.scripted");
+    assert!(
+        report.not_evaluated[0].reason.contains("operations")
+            || report.not_evaluated[0]
+                .reason
+                .to_lowercase()
+                .contains("limit"),
+        "{}",
+        report.not_evaluated[0].reason
+    );
+    assert_eq!(
+        rules(&report),
+        ["zj.transfer.leaves-province", "cn.catalogue.unknown-code"],
+        "in path order"
+    );
+}
+
+#[test]
+fn a_script_that_throws_is_named_with_its_cause() {
+    let registry = registry(vec![zj("1.0.0", "2020-01-01", r#"throw "boom""#, "")]).unwrap();
+    let report = check(
+        registry,
+        &manifest("330603", "330100", "2026-03-02T08:00:00+08:00"),
+    );
+    assert!(!report.complete);
+    assert!(report.not_evaluated[0].reason.contains("boom"));
+}
+
+#[test]
+fn a_script_finding_carries_its_params() {
+    let registry = registry(vec![zj(
+        "1.0.0",
+        "2020-01-01",
+        r#"#{ path: "/receiver/region", params: #{ n: doc.receiver.region } }"#,
+        "",
+    )])
+    .unwrap();
+    let report = check(
+        registry,
+        &manifest("330603", "330100", "2026-03-02T08:00:00+08:00"),
+    );
+    let v = report
+        .violations
+        .iter()
+        .find(|v| v.rule == "zj.transfer.scripted")
+        .unwrap();
+    assert_eq!(v.path, "/receiver/region");
+    assert_eq!(v.message, "脚本发现 330100");
+    assert_eq!(v.pack.as_deref(), Some("zj@1.0.0"));
+    assert!(report.complete);
+}
+
+#[test]
+fn selection_by_region_and_date() {
+    let registry = registry(vec![
+        zj("1.0.0", "2020-01-01", "()", ""),
+        zj("1.1.0", "2026-01-01", "()", ""),
+    ])
+    .unwrap();
+    let checker = Checker::new(registry);
+    let packs = |document: Value| -> Vec<String> {
+        let report = checker.check_value(&document, None, &CheckOptions::default());
+        report
+            .packs
+            .iter()
+            .map(|p| format!("{}@{}", p.id, p.version))
+            .collect()
+    };
+    // Zhejiang documents get the provincial pack in force on their date; others cn only.
+    assert_eq!(
+        packs(manifest("330603", "330100", "2025-06-01T08:00:00+08:00")),
+        ["zj@1.0.0", "cn@1.0.0"]
+    );
+    assert_eq!(
+        packs(manifest("330603", "330100", "2026-06-01T08:00:00+08:00")),
+        ["zj@1.1.0", "cn@1.0.0"]
+    );
+    assert_eq!(
+        packs(manifest("320500", "330100", "2026-06-01T08:00:00+08:00")),
+        ["cn@1.0.0"]
+    );
+    assert_eq!(
+        packs(manifest("330603", "330100", "2019-06-01T08:00:00+08:00")),
+        Vec::<String>::new(),
+        "before every pack"
+    );
+}
+
+#[test]
+fn layering_params_severities_and_disabled_rules() {
+    // Raise a severity, disable with a reason, tighten a parameter.
+    let extra = r#"
+[params.confirmation_working_days]
+value = 3
+[overrides."cn.catalogue.unknown-code"]
+severity = "error"
+[disable]
+"cn.transfer.number-format" = "replaced by a provincial rule"
+"#;
+    let layered = registry(vec![zj("1.0.0", "2020-01-01", "()", extra)]).unwrap();
+    let chain = layered
+        .select(Some("330603".parse().unwrap()), None)
+        .unwrap();
+    assert_eq!(
+        chain.params["confirmation_working_days"].as_integer(),
+        Some(3)
+    );
+    assert!(
+        chain
+            .rules
+            .iter()
+            .all(|r| r.id != "cn.transfer.number-format")
+    );
+
+    // Loosening a parent's threshold needs a reason; lowering a severity is refused;
+    // disabling needs a reason.
+    let looser = r#"
+[params.confirmation_working_days]
+value = 7
+[overrides."cn.catalogue.unknown-code"]
+severity = "info"
+"#;
+    let error = registry(vec![zj("1.0.0", "2020-01-01", "()", looser)])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("loosens the parent's 5"), "{error}");
+    assert!(error.contains("may only raise the severity"), "{error}");
+    let blank_reason = "[disable]\n\"cn.transfer.number-format\" = \" \"\n";
+    let error = registry(vec![zj("1.0.0", "2020-01-01", "()", blank_reason)])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("needs a reason"), "{error}");
+
+    let with_reason = r#"
+[params.confirmation_working_days]
+value = 7
+loosen_reason = "pilot: paper confirmations in remote counties"
+"#;
+    assert!(registry(vec![zj("1.0.0", "2020-01-01", "()", with_reason)]).is_ok());
+}
+
+#[test]
+fn a_bad_pack_lists_every_problem_with_file_and_line() {
+    let bad_rule = r#"id = "zj.Bad"
+title = { zh-CN = "坏", en = "Bad" }
+applies_to = ["manifest"]
+severity = "error"
+status = "stable"
+colour = "red"
+"#;
+    let no_basis = r#"id = "zj.transfer.no-basis"
+title = { zh-CN = "无依据", en = "No basis" }
+applies_to = ["manifest"]
+severity = "error"
+status = "stable"
+legal_basis = []
+[messages]
+zh-CN = "{a}"
+en = "{b}"
+[check]
+kind = "required"
+fields = ["/number"]
+"#;
+    let bad_script = r#"id = "zj.transfer.bad-script"
+title = { zh-CN = "坏脚本", en = "Bad script" }
+applies_to = ["manifest"]
+severity = "error"
+status = "stable"
+script = "check.rhai"
+[[legal_basis]]
+instrument = "测试"
+article = "第一条"
+effective_from = "2020-01-01"
+[messages]
+zh-CN = "x"
+en = "x"
+"#;
+    let zj = pack(
+        "zj",
+        &[
+            (
+                "pack.toml",
+                "id = \"zj\"\nversion = \"1.0.0\"\njurisdiction = \"330000\"\nextends = { id = \"cn\", version = \"^1\" }\neffective_from = \"2020-01-01\"\ntitle = { zh-CN = \"浙江\", en = \"Zhejiang\" }\n",
+            ),
+            ("zj.Bad/rule.toml", bad_rule),
+            ("zj.transfer.no-basis/rule.toml", no_basis),
+            ("zj.transfer.bad-script/rule.toml", bad_script),
+            ("zj.transfer.bad-script/check.rhai", "let x = ;"),
+        ],
+    );
+    let broken_toml = pack(
+        "zj-ningbo",
+        &[("pack.toml", "id = \"zj-ningbo\"\nversion = [\n")],
+    );
+    let error = registry(vec![zj, broken_toml]).unwrap_err();
+    let text = error.to_string();
+    assert!(
+        text.contains("zj/zj.Bad/rule.toml:6: unknown field `colour`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a rule needs at least one legal_basis"),
+        "{text}"
+    );
+    assert!(
+        text.contains("messages use different placeholders"),
+        "{text}"
+    );
+    assert!(text.contains("zj-ningbo/pack.toml:2"), "{text}");
+
+    // With the rule problems fixed, the script that does not compile is reported
+    // with its line.
+    let bad_script_only = pack(
+        "zj",
+        &[
+            (
+                "pack.toml",
+                "id = \"zj\"\nversion = \"1.0.0\"\njurisdiction = \"330000\"\nextends = { id = \"cn\", version = \"^1\" }\neffective_from = \"2020-01-01\"\ntitle = { zh-CN = \"浙江\", en = \"Zhejiang\" }\n",
+            ),
+            ("zj.transfer.bad-script/rule.toml", bad_script),
+            (
+                "zj.transfer.bad-script/check.rhai",
+                "let ok = 1;\nlet x = ;",
+            ),
+        ],
+    );
+    let text = registry(vec![bad_script_only]).unwrap_err().to_string();
+    assert!(
+        text.contains("zj/zj.transfer.bad-script/check.rhai:2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn duplicate_ids_and_extends_cycles_are_refused() {
+    let a = pack(
+        "a",
+        &[(
+            "pack.toml",
+            "id = \"a\"\nversion = \"1.0.0\"\njurisdiction = \"330000\"\nextends = { id = \"b\", version = \"^1\" }\neffective_from = \"2020-01-01\"\ntitle = { zh-CN = \"甲\", en = \"A\" }\n",
+        )],
+    );
+    let b = pack(
+        "b",
+        &[(
+            "pack.toml",
+            "id = \"b\"\nversion = \"1.0.0\"\njurisdiction = \"330600\"\nextends = { id = \"a\", version = \"^1\" }\neffective_from = \"2020-01-01\"\ntitle = { zh-CN = \"乙\", en = \"B\" }\n",
+        )],
+    );
+    let text = registry(vec![a, b]).unwrap_err().to_string();
+    assert!(text.contains("cycle in extends"), "{text}");
+    let twice = registry(wastecheck_rules::sources())
+        .unwrap_err()
+        .to_string();
+    assert!(twice.contains("cn@1.0.0 is loaded twice"), "{twice}");
+}
+
+#[test]
+fn bundles_are_deterministic_signed_and_tamper_evident() {
+    let mut sources = wastecheck_rules::sources();
+    let first = bundle::encode(&sources).unwrap();
+    sources.reverse();
+    let second = bundle::encode(&sources).unwrap();
+    assert_eq!(bundle::digest(&first), bundle::digest(&second));
+
+    let key = SecretKey::from_seed([42; 32]);
+    let signature = bundle::sign(&first, &key);
+    let trusted = [key.public_key()];
+    let registry = Registry::from_bundle(
+        &first,
+        Some(&signature),
+        &trusted,
+        Trust::RequireSignature,
+        &CompileOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(registry.digest(), Some(bundle::digest(&first).as_str()));
+
+    let mut flipped = first.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x01;
+    let refused = Registry::from_bundle(
+        &flipped,
+        Some(&signature),
+        &trusted,
+        Trust::RequireSignature,
+        &CompileOptions::default(),
+    );
+    assert!(matches!(refused, Err(LoadError::Bundle(_))));
+    let unsigned = Registry::from_bundle(
+        &first,
+        None,
+        &trusted,
+        Trust::RequireSignature,
+        &CompileOptions::default(),
+    );
+    assert!(matches!(unsigned, Err(LoadError::Bundle(_))));
+    assert!(
+        Registry::from_bundle(
+            &first,
+            None,
+            &trusted,
+            Trust::AllowUnsigned,
+            &CompileOptions::default()
+        )
+        .is_ok()
+    );
+}

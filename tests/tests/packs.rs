@@ -1,0 +1,171 @@
+//! Every rule of every built-in pack against its fixtures, with only that rule
+//! enabled: `pass-*` fixtures produce nothing, `fail-*` fixtures produce the rule.
+//! What they produce (both locales, the basis) is snapshotted next to the fixture,
+//! in `<rule>/fixtures/snapshots/`. And every pack lints clean.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use wastecheck::pack::bundle::PackFiles;
+use wastecheck::pack::tooling::{lint, test_pack};
+
+fn packs_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rules/packs")
+}
+
+fn read_all(dir: &Path, prefix: &str, files: &mut BTreeMap<String, String>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            read_all(&path, &format!("{prefix}{name}/"), files);
+        } else {
+            files.insert(
+                format!("{prefix}{name}"),
+                std::fs::read_to_string(&path).unwrap(),
+            );
+        }
+    }
+}
+
+/// Every pack folder with all its files (fixtures and docs included).
+fn sources() -> Vec<PackFiles> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(packs_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .filter(|d| d.is_dir())
+        .map(|dir| {
+            let mut files = BTreeMap::new();
+            read_all(&dir, "", &mut files);
+            PackFiles {
+                name: dir.file_name().unwrap().to_string_lossy().into_owned(),
+                files,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_rule_passes_its_fixtures_and_matches_its_snapshots() {
+    let sources = sources();
+    let mut count = 0;
+    for pack in &sources {
+        let report = test_pack(&sources, &pack.name);
+        assert!(
+            report.problems.is_empty(),
+            "{}: {:#?}",
+            pack.name,
+            report.problems
+        );
+        for fixture in &report.fixtures {
+            count += 1;
+            assert!(
+                fixture.failure.is_none(),
+                "{}: {}",
+                fixture.file,
+                fixture.failure.as_deref().unwrap_or_default()
+            );
+            let (dir, name) = fixture.file.rsplit_once('/').unwrap();
+            let snapshots = packs_dir().join(&pack.name).join(dir).join("snapshots");
+            insta::with_settings!({
+                snapshot_path => snapshots,
+                prepend_module_to_snapshot => false,
+                omit_expression => true,
+            }, {
+                insta::assert_snapshot!(name.trim_end_matches(".json"), fixture.snapshot);
+            });
+        }
+    }
+    assert!(count >= 10, "only {count} fixtures ran");
+}
+
+#[test]
+fn every_pack_lints_clean() {
+    let sources = sources();
+    for pack in &sources {
+        let problems = lint(&sources, &pack.name);
+        assert!(
+            problems.is_empty(),
+            "{}:\n{}",
+            pack.name,
+            problems
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
+
+#[test]
+fn a_broken_fixture_fails_the_pack_test() {
+    let mut sources = sources();
+    let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
+    // Turn the unlisted code of a fail fixture into a listed one: the fixture now
+    // passes, which a fail fixture must not.
+    let path = "cn.catalogue.unknown-code/fixtures/fail-unlisted-code.json";
+    let fixed = cn.files[path].replace("900-123-49", "900-041-49");
+    cn.files.insert(path.into(), fixed);
+    let report = test_pack(&sources, "cn");
+    let failure = report
+        .fixtures
+        .iter()
+        .find(|f| f.file == path)
+        .and_then(|f| f.failure.clone());
+    assert_eq!(
+        failure.as_deref(),
+        Some("a fail fixture must produce a finding of the rule, but produced none")
+    );
+    assert!(!report.passed());
+}
+
+#[test]
+fn a_changed_message_no_longer_matches_its_snapshot() {
+    let mut sources = sources();
+    let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
+    let path = "cn.catalogue.category-mismatch/rule.toml";
+    let changed = cn.files[path].replace("与废物代码", "和废物代码");
+    cn.files.insert(path.into(), changed);
+    let report = test_pack(&sources, "cn");
+    assert!(report.fixtures.iter().any(|f| {
+        f.failure
+            .as_deref()
+            .is_some_and(|m| m.starts_with("differs from its snapshot"))
+    }));
+}
+
+#[test]
+fn lint_finds_what_is_missing() {
+    let mut sources = sources();
+    let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
+    cn.files
+        .retain(|path, _| !path.starts_with("cn.transfer.confirmation-late/fixtures/pass-"));
+    cn.files.remove("cn.transfer.number-format/README.md");
+    cn.files
+        .insert("cn.no-such.rule/fixtures/pass-x.json".into(), "{}".into());
+    let problems: Vec<String> = lint(&sources, "cn").iter().map(|p| p.to_string()).collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("confirmation-late") && p.contains("no pass fixture")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("number-format") && p.contains("README")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("cn.no-such.rule") && p.contains("not a rule")),
+        "{problems:?}"
+    );
+}
