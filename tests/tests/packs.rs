@@ -169,3 +169,41 @@ fn lint_finds_what_is_missing() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn diff_names_what_changed() {
+    use wastecheck::pack::load::load_pack;
+    use wastecheck::pack::tooling::{Change, diff};
+    let sources = sources();
+    let old = sources.iter().find(|p| p.name == "cn").unwrap().clone();
+    let mut new = old.clone();
+    let rule = "cn.catalogue.category-mismatch/rule.toml";
+    new.files.insert(
+        rule.into(),
+        new.files[rule].replace("severity = \"error\"", "severity = \"warning\""),
+    );
+    new.files.insert(
+        "pack.toml".into(),
+        new.files["pack.toml"].replace("value = 5", "value = 4"),
+    );
+    new.files
+        .retain(|path, _| !path.starts_with("cn.transfer.number-format/"));
+    let changes = diff(&load_pack(&old).unwrap(), &load_pack(&new).unwrap());
+    assert_eq!(
+        changes,
+        [
+            Change::ParamChanged {
+                param: "confirmation_working_days".into(),
+                old: Some("5".into()),
+                new: Some("4".into())
+            },
+            Change::RuleChanged {
+                rule: "cn.catalogue.category-mismatch".into(),
+                what: vec!["severity".into()]
+            },
+            Change::RuleRemoved {
+                rule: "cn.transfer.number-format".into()
+            },
+        ]
+    );
+}
