@@ -643,8 +643,8 @@ mod tests {
             Err(CalendarError::MissingColumn { column: "date" })
         );
         assert!(matches!(
-            load("2026-01-01,holiday,\"unterminated\n"),
-            Err(CalendarError::Csv { .. }) | Ok(_)
+            load("2026-01-01,holiday,,\n2026-01-02,holiday\n"),
+            Err(CalendarError::Csv { line: 3, .. })
         ));
         // A holiday may fall on a weekend; festival columns are optional.
         let calendar = Calendar::from_csv("date,kind\n2026-01-03,holiday\n", until).unwrap();

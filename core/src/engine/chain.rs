@@ -361,9 +361,13 @@ impl Chain {
         if !problems.is_empty() {
             return Err(problems);
         }
+        // Through JSON, so non-whole numbers reach scripts as exact decimals.
         let script_params = params
             .iter()
-            .filter_map(|(k, v)| Some((k.as_str().into(), rhai::serde::to_dynamic(v).ok()?)))
+            .filter_map(|(k, v)| {
+                let json = serde_json::to_value(v).ok()?;
+                Some((k.as_str().into(), ScriptEngine::to_dynamic(&json)))
+            })
             .collect();
         Ok(Chain {
             packs: packs
@@ -530,12 +534,12 @@ impl Chain {
                     return Ok(());
                 };
                 for (index, item) in items.iter().enumerate() {
-                    if item.is_object() {
-                        let item = ScriptEngine::to_dynamic(item);
-                        run(
-                            Some((index, &item)),
-                            &format!("{}/{index}", pointer.as_str()),
-                        )?;
+                    let path = format!("{}/{index}", pointer.as_str());
+                    // A view into the document converted once per check, not a copy.
+                    if let (true, Some(item)) =
+                        (item.is_object(), ScriptEngine::pointer(doc, &path))
+                    {
+                        run(Some((index, &item)), &path)?;
                     }
                 }
                 Ok(())

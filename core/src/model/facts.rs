@@ -34,6 +34,10 @@ crate::model::record! {
         sites: List<Site>,
         /// Quantities a receiver has accepted so far in a year.
         receipts: List<Receipts>,
+        /// Management plans on file (a consignor's plan for the year).
+        plans: List<super::Plan>,
+        /// Manifests on file (those a declaration lists).
+        manifests: List<super::Manifest>,
     }
 }
 
@@ -78,6 +82,8 @@ crate::model::record! {
         valid_from: Date,
         /// Last day of validity.
         valid_until: Date,
+        /// When renewal was applied for.
+        renewal_applied_on: Date,
     }
 }
 

@@ -88,6 +88,14 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// One field reference or a list of them, required.
+    pub fn field_or_fields(&mut self, key: &'a str) -> Vec<Ref> {
+        match self.table.get(key) {
+            Some(toml::Value::Array(_)) => self.fields(key),
+            _ => self.field(key).into_iter().collect(),
+        }
+    }
+
     /// A list of field references.
     pub fn fields(&mut self, key: &'a str) -> Vec<Ref> {
         match self.raw(key) {
@@ -112,6 +120,53 @@ impl<'a> Args<'a> {
                 Vec::new()
             }
         }
+    }
+
+    /// Whether the table gives `key`.
+    pub fn has(&self, key: &str) -> bool {
+        self.table.contains_key(key)
+    }
+
+    /// A list of field references, optional (empty when not given).
+    pub fn optional_fields(&mut self, key: &'a str) -> Vec<Ref> {
+        if self.table.contains_key(key) {
+            self.fields(key)
+        } else {
+            self.used.insert(key);
+            Vec::new()
+        }
+    }
+
+    /// Field references or lists of them, or several fields, by name: `{ a = "/x", b = ["/y"] }`.
+    pub fn fields_by_key(&mut self, key: &'a str) -> Vec<(String, Vec<Ref>)> {
+        self.used.insert(key);
+        let Some(value) = self.table.get(key) else {
+            return Vec::new();
+        };
+        let Some(table) = value.as_table() else {
+            self.problems
+                .push(format!("`{key}` must be a table of JSON Pointer lists"));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, value) in table {
+            let texts: Vec<&str> = match value {
+                toml::Value::String(s) => vec![s.as_str()],
+                toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            if texts.is_empty() {
+                self.problems.push(format!(
+                    "`{key}.{name}` must be a JSON Pointer or a list of them"
+                ));
+            }
+            let refs = texts
+                .into_iter()
+                .filter_map(|t| self.reference(key, t))
+                .collect();
+            out.push((name.clone(), refs));
+        }
+        out
     }
 
     fn reference(&mut self, key: &str, text: &str) -> Option<Ref> {

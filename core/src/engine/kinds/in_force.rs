@@ -6,7 +6,7 @@
 //! [check]
 //! kind = "in-force"
 //! fact = "insurance_policies"    # licences | transport_permits | insurance_policies | approvals
-//! holder = "/carrier/credit_code"
+//! holder = "/carrier/credit_code"     # or a list: ["/carrier/credit_code", "/receiver/credit_code"]
 //! date = "/dispatched_at"
 //! vehicle = "/carrier/vehicle_plate"   # optional: the fact's `vehicles` must list it
 //! ```
@@ -36,19 +36,19 @@ pub(crate) const COLLECTIONS: &[&str] = &[
 #[derive(Debug)]
 struct InForce {
     fact: &'static str,
-    holder: Ref,
+    holders: Vec<Ref>,
     date: Ref,
     vehicle: Option<Ref>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let fact = args.choice("fact", COLLECTIONS);
-    let holder = args.field("holder");
+    let holders = args.field_or_fields("holder");
     let date = args.field("date");
     let vehicle = args.optional_field("vehicle");
     Some(Box::new(InForce {
         fact: fact?,
-        holder: holder?,
+        holders,
         date: date?,
         vehicle,
     }))
@@ -87,7 +87,21 @@ pub(crate) fn held_by<'a>(cx: &RunCx<'a>, collection: &str, holder: &str) -> Opt
 
 impl Check for InForce {
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
-        let holder_node = cx.get(&self.holder);
+        for holder in &self.holders {
+            self.run_for(holder, cx, out)?;
+        }
+        Ok(())
+    }
+}
+
+impl InForce {
+    fn run_for(
+        &self,
+        holder_ref: &Ref,
+        cx: &RunCx<'_>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), NotEvaluated> {
+        let holder_node = cx.get(holder_ref);
         let (Some(holder), Some(date)) = (holder_node.text(), cx.get(&self.date).date()) else {
             return Ok(());
         };
@@ -109,7 +123,7 @@ impl Check for InForce {
                 });
         if !ok {
             out.push(Finding::new(
-                cx.path(&self.holder),
+                cx.path(holder_ref),
                 &[
                     ("holder", text(&holder_node)),
                     ("date", date.to_string().into()),

@@ -4,34 +4,55 @@
 //! [check]
 //! kind = "required"
 //! fields = ["/consignor/credit_code", "/consignor/name"]
+//! # and/or, by the document's stage (a document without a stage is a draft):
+//! by_stage = { submitted = ["/carrier/name"], received = ["/received_at"] }
 //! ```
-//! One finding per absent field, at its path; `{field}` is the field's pointer. A
-//! malformed value counts as given (it is reported as `schema.*` already).
+//! One finding per absent field, at its path; `{field}` is the field's pointer and
+//! `{stage}` the document's stage. Later stages include what earlier ones require
+//! only if the pack lists it again: say what each stage needs. A malformed value
+//! counts as given (it is reported as `schema.*` already).
 
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
 
 pub const KIND: Kind = Kind {
     name: "required",
-    provides: &["field"],
+    provides: &["field", "stage"],
     compile,
 };
 
 #[derive(Debug)]
 struct Required {
     fields: Vec<Ref>,
+    by_stage: Vec<(String, Vec<Ref>)>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
-    let fields = args.fields("fields");
-    Some(Box::new(Required { fields }))
+    let given = args.has("fields") || args.has("by_stage");
+    let fields = args.optional_fields("fields");
+    let by_stage = args.fields_by_key("by_stage");
+    if !given {
+        args.problems
+            .push("give `fields`, `by_stage`, or both".into());
+    }
+    Some(Box::new(Required { fields, by_stage }))
 }
 
 impl Check for Required {
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
-        for field in &self.fields {
+        let stage = cx.root.member("stage").text();
+        let stage = stage.as_deref().unwrap_or("draft");
+        let staged = self
+            .by_stage
+            .iter()
+            .filter(|(s, _)| s == stage)
+            .flat_map(|(_, f)| f);
+        for field in self.fields.iter().chain(staged) {
             if !cx.get(field).is_present() {
                 let path = cx.path(field);
-                out.push(Finding::new(path.clone(), &[("field", path.into())]));
+                out.push(Finding::new(
+                    path.clone(),
+                    &[("field", path.into()), ("stage", stage.into())],
+                ));
             }
         }
         Ok(())
@@ -57,6 +78,20 @@ fields = ["/consignor/credit_code", "/consignor/name", "/consignor/region", "/ca
         .unwrap();
         assert_eq!(paths(&found), ["/consignor/region", "/carrier/name"]);
         assert_eq!(found[0].params["field"], "/consignor/region");
+    }
+
+    #[test]
+    fn fields_by_stage() {
+        let check = "kind = \"required\"\nfields = [\"/number\"]\nby_stage = { received = [\"/received_at\"], confirmed = [\"/received_at\", \"/confirmed_at\"] }";
+        let draft = run(check, None, json!({"kind": "manifest"}), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(paths(&draft), ["/number"]);
+        assert_eq!(draft[0].params["stage"], "draft");
+        let confirmed = run(check, None, json!({"kind": "manifest", "stage": "confirmed", "number": "20263306000123", "received_at": "2026-03-02T08:00:00+08:00"}), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(paths(&confirmed), ["/confirmed_at"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Parts shared by several document kinds.
 
-use crate::model::{Count, CreditCode, DocumentKind, RegionCode, Text};
+use crate::model::{Amount, Count, CreditCode, DocumentKind, RegionCode, Text};
 
 crate::model::record! {
     /// An enterprise as named on a document.
@@ -29,6 +29,71 @@ crate::model::closed_enum! {
         Liquid = "liquid",
         /// 气态 (G).
         Gas = "gas",
+    }
+}
+
+crate::model::closed_enum! {
+    /// The kind of site a waste goes to for storage, utilisation or disposal.
+    pub enum SiteType {
+        /// 柔性填埋场: hazardous waste landfill with a double artificial liner (GB 18598-2019 §3.4).
+        FlexibleLandfill = "flexible_landfill",
+        /// 刚性填埋场: reinforced-concrete hazardous waste landfill (GB 18598-2019 §3.5).
+        RigidLandfill = "rigid_landfill",
+        /// 一般工业固体废物 I 类场 (GB 18599-2020).
+        GeneralClassI = "general_class_i",
+        /// 一般工业固体废物 II 类场 (GB 18599-2020).
+        GeneralClassII = "general_class_ii",
+        /// 生活垃圾填埋场 (GB 16889-2008).
+        DomesticLandfill = "domestic_landfill",
+        /// 生活垃圾焚烧厂 (GB 18485-2014).
+        DomesticIncinerator = "domestic_incinerator",
+        /// Hazardous waste incineration.
+        Incineration = "incineration",
+        /// Utilisation (综合利用).
+        Utilisation = "utilisation",
+        /// Anything else.
+        Other = "other",
+    }
+}
+
+crate::model::closed_enum! {
+    /// GB 18599-2020 §3.6–3.7: 第I类 / 第II类 general industrial solid waste.
+    pub enum LeachingClass {
+        /// 第I类.
+        I = "I",
+        /// 第II类.
+        II = "II",
+    }
+}
+
+crate::model::record! {
+    /// Test results of a waste that decide where it may go (GB 18598-2019 §6,
+    /// GB 18599-2020 §6, GB 16889-2008 §6). Percentages by mass.
+    pub struct WasteAnalysis {
+        /// 水溶性盐总量, %.
+        water_soluble_salt_pct: Amount,
+        /// 有机质含量, %.
+        organic_matter_pct: Amount,
+        /// 含水率, %.
+        moisture_pct: Amount,
+        /// Leachate pH.
+        leachate_ph: Amount,
+        /// 砷含量, %.
+        arsenic_pct: Amount,
+        /// Still reactive.
+        reactive: bool,
+        /// Still ignitable.
+        ignitable: bool,
+        /// 第I类 or 第II类 (general industrial solid waste).
+        leaching_class: LeachingClass,
+        /// Similar in nature to household waste (GB 16889-2008 §6.1(4), GB 18599-2020 §5.1.8).
+        similar_to_domestic: bool,
+        /// Coal gangue (煤矸石), exempt from the organic-matter limits.
+        coal_gangue: bool,
+        /// Liquid waste.
+        liquid: bool,
+        /// Medical waste.
+        medical: bool,
     }
 }
 

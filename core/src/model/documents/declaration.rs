@@ -16,6 +16,18 @@ crate::model::closed_enum! {
     }
 }
 
+crate::model::closed_enum! {
+    /// Declaration frequency (HJ 1259-2022 §7.2).
+    pub enum ReportingFrequency {
+        /// Monthly and yearly (key units).
+        Monthly = "monthly",
+        /// Quarterly and yearly (simplified units).
+        Quarterly = "quarterly",
+        /// Yearly (registration units).
+        Yearly = "yearly",
+    }
+}
+
 crate::model::record! {
     /// An annual declaration.
     pub struct Declaration {
@@ -29,6 +41,15 @@ crate::model::record! {
         declared_at: Date,
         /// The producer's management class.
         unit_class: UnitClass,
+        /// How often it declares.
+        reporting_frequency: ReportingFrequency,
+        /// Annual output the class rests on (HJ 1259 §4.2.3: the largest of the last
+        /// three years); this year's total when not given.
+        reference_output: Quantity,
+        /// Whether it has its own utilisation or disposal facilities.
+        own_facilities: bool,
+        /// Whether it holds a hazardous waste licence.
+        licensed: bool,
         /// Hazardous waste, one line per waste code.
         hazardous: List<HazardousBalance>,
         /// General industrial solid waste, one line per category.

@@ -1,7 +1,7 @@
 //! 管理台账: the ledger of every batch produced, stored, used, disposed of or handed
 //! over (固废法 Art.78; HJ 1259-2022 §6).
 
-use super::common::{Enterprise, KindTag, Packaging};
+use super::common::{Enterprise, KindTag, Packaging, SiteType, WasteAnalysis};
 use crate::model::{Category, DateTime, List, ManifestNumber, Quantity, Text, WasteCode};
 
 crate::model::closed_enum! {
@@ -61,6 +61,10 @@ crate::model::record! {
         handler: Text,
         /// Where it went.
         destination: Text,
+        /// The kind of site it went to.
+        site_type: SiteType,
+        /// Test results deciding where it may go.
+        analysis: WasteAnalysis,
         /// Receiver's name (entrusted entries).
         receiver_name: Text,
         /// Receiver's licence number (entrusted entries).

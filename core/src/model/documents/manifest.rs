@@ -1,6 +1,6 @@
 //! 危险废物转移联单: the transfer manifest (危险废物转移管理办法).
 
-use super::common::{Enterprise, KindTag, Packaging, WasteForm};
+use super::common::{Enterprise, KindTag, Packaging, SiteType, WasteAnalysis, WasteForm};
 use crate::model::{
     Amount, Category, Count, CreditCode, Date, DateTime, Hazard, List, ManifestNumber, Quantity,
     RegionCode, Text, VehiclePlate, WasteCode,
@@ -129,6 +129,10 @@ crate::model::record! {
         received_quantity: Quantity,
         /// The identification report (鉴别报告) of a `900-000-XX` waste (名录 Art.6).
         identification_report: Text,
+        /// The kind of site receiving it.
+        site_type: SiteType,
+        /// Test results deciding where it may go.
+        analysis: WasteAnalysis,
         /// Exemption claimed under the 豁免管理清单, if any.
         exemption: ExemptionClaim,
     }

@@ -91,6 +91,10 @@ crate::model::record! {
         packaging: Packaging,
         /// Whether every container carries its label.
         labelled: bool,
+        /// Whether the lot is liquid.
+        liquid: bool,
+        /// Volume of a liquid lot, m³.
+        volume_m3: Amount,
         /// Volume of the largest liquid container, m³ (liquid lots).
         largest_container_m3: Amount,
     }
