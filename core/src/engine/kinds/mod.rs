@@ -6,6 +6,7 @@ mod args;
 mod balance;
 mod catalogue_category;
 mod catalogue_code;
+mod catalogue_exemption;
 mod catalogue_hazards;
 mod fact_ref;
 mod in_force;
@@ -119,6 +120,7 @@ pub const KINDS: &[Kind] = &[
     catalogue_code::KIND,
     catalogue_category::KIND,
     catalogue_hazards::KIND,
+    catalogue_exemption::KIND,
     in_force::KIND,
     licence_scope::KIND,
     working_days::KIND,

@@ -1,0 +1,113 @@
+//! `catalogue-exemption`: an exemption claimed under the 豁免管理清单 must be one the
+//! list gives for that waste and that 环节 (名录2021 第三条: exempt only in the listed
+//! stage and when the conditions are met).
+//!
+//! ```toml
+//! [check]
+//! kind = "catalogue-exemption"
+//! code = "code"
+//! item = "exemption/item"        # 序号 of the list item claimed
+//! stage = "exemption/stage"      # all | collection | transport | utilisation | disposal | storage
+//! ```
+//! A finding at `item` when the list has no such item or the item does not cover the
+//! code, and at `stage` when the item does not exempt that stage. Provides `{code}`,
+//! `{item}`, `{stage}` and `{stages}` (the stages the item does exempt, as printed).
+
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, text};
+use crate::engine::node::Node;
+use crate::model::{ExemptionStage, WasteCode};
+
+pub const KIND: Kind = Kind {
+    name: "catalogue-exemption",
+    provides: &["code", "item", "stage", "stages"],
+    compile,
+};
+
+#[derive(Debug)]
+struct CatalogueExemption {
+    code: Ref,
+    item: Ref,
+    stage: Ref,
+}
+
+fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
+    let code = args.field("code");
+    let item = args.field("item");
+    let stage = args.field("stage");
+    Some(Box::new(CatalogueExemption {
+        code: code?,
+        item: item?,
+        stage: stage?,
+    }))
+}
+
+impl Check for CatalogueExemption {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let (Node::WasteCode(code), Node::Count(item)) = (cx.get(&self.code), cx.get(&self.item))
+        else {
+            return Ok(());
+        };
+        let stage_node = cx.get(&self.stage);
+        let stage: Option<ExemptionStage> = stage_node.text().and_then(|t| t.parse().ok());
+        let lines: Vec<_> = cx.catalogue.exemption_item(item).collect();
+        let covers_code = |code: &WasteCode| {
+            lines.iter().any(|l| {
+                l.covers(code, ExemptionStage::All) || l.stages.iter().any(|s| l.covers(code, *s))
+            })
+        };
+        let mut stages: Vec<&str> = Vec::new();
+        for line in &lines {
+            if !stages.contains(&line.stage_text.as_str()) {
+                stages.push(&line.stage_text);
+            }
+        }
+        let params = |path: String| {
+            Finding::new(
+                path,
+                &[
+                    ("code", code.as_str().into()),
+                    ("item", item.into()),
+                    ("stage", text(&stage_node)),
+                    ("stages", stages.join("、").into()),
+                ],
+            )
+        };
+        if lines.is_empty() || !covers_code(code) {
+            out.push(params(cx.path(&self.item)));
+        } else if let Some(stage) = stage
+            && !lines.iter().any(|l| l.covers(code, stage))
+        {
+            out.push(params(cx.path(&self.stage)));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paths, run};
+    use serde_json::json;
+
+    #[test]
+    fn items_codes_and_stages() {
+        let check = "kind = \"catalogue-exemption\"\ncode = \"code\"\nitem = \"exemption/item\"\nstage = \"exemption/stage\"";
+        // Item 2 exempts HW01 at collection and transport (small clinics) and at
+        // transport and disposal (epidemics): never at utilisation.
+        let doc = json!({"kind": "manifest", "wastes": [
+            {"code": "841-001-01", "exemption": {"item": 2, "stage": "transport"}},
+            {"code": "841-001-01", "exemption": {"item": 2, "stage": "utilisation"}},
+            {"code": "900-041-49", "exemption": {"item": 2, "stage": "transport"}},
+            {"code": "900-041-49", "exemption": {"item": 99, "stage": "transport"}}
+        ]});
+        let found = run(check, Some("/wastes"), doc, None).unwrap().unwrap();
+        assert_eq!(
+            paths(&found),
+            [
+                "/wastes/1/exemption/stage",
+                "/wastes/2/exemption/item",
+                "/wastes/3/exemption/item"
+            ]
+        );
+        assert_eq!(found[0].params["stages"], "收集、运输、处置");
+    }
+}
