@@ -450,3 +450,113 @@ pub fn diff(old: &SourcePack, new: &SourcePack) -> Vec<Change> {
     }
     out
 }
+
+/// The parameters a rule uses: `"$name"` references in its check, `params.name` in
+/// its script.
+fn rule_params(rule: &crate::pack::load::SourceRule) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    if let Some(check) = &rule.spec.check {
+        for value in check.values() {
+            let texts: Vec<&str> = match value {
+                toml::Value::String(s) => vec![s.as_str()],
+                toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            out.extend(
+                texts
+                    .into_iter()
+                    .filter_map(|t| t.strip_prefix('$'))
+                    .map(str::to_owned),
+            );
+        }
+    }
+    if let Some(script) = &rule.script {
+        for part in script.split("params.").skip(1) {
+            let name: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                out.insert(name);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The rule catalogue page (`spec/rules.md`): every rule of every pack with its id,
+/// severity, documents, what it checks, its tier, basis and parameters.
+pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
+    let mut out = String::from(
+        "# Rule catalogue\n\nGenerated from the built-in packs by `UPDATE_SPEC=1 cargo test -p wastecheck-tests --test rule_catalogue`; do not edit by hand.\n",
+    );
+    for pack in packs {
+        let m = &pack.manifest;
+        out.push_str(&format!(
+            "\n## {} {} — {} / {}\n\nJurisdiction {}, in force from {}{}. {} rules ({} declarative, {} scripts).\n\n",
+            m.id,
+            m.version,
+            m.title.zh,
+            m.title.en,
+            m.jurisdiction,
+            m.effective_from,
+            m.effective_until.map(|u| format!(" until {u}")).unwrap_or_default(),
+            pack.rules.len(),
+            pack.rules.iter().filter(|r| r.script.is_none()).count(),
+            pack.rules.iter().filter(|r| r.script.is_some()).count(),
+        ));
+        out.push_str("| rule | severity | documents | checks | tier | basis | parameters |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        let mut rules: Vec<_> = pack.rules.iter().collect();
+        rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
+        for rule in rules {
+            let spec = &rule.spec;
+            let severity = serde_json::to_value(spec.severity)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let documents: Vec<&str> = spec.applies_to.iter().map(|k| k.as_str()).collect();
+            let tier = match (&spec.check, &rule.script) {
+                (Some(check), _) => format!(
+                    "`{}`",
+                    check
+                        .get("kind")
+                        .and_then(toml::Value::as_str)
+                        .unwrap_or("?")
+                ),
+                _ => "script".to_owned(),
+            };
+            let basis: Vec<String> = spec
+                .legal_basis
+                .iter()
+                .map(|b| format!("{} {}", b.instrument, b.article))
+                .collect();
+            let params: Vec<String> = rule_params(rule)
+                .into_iter()
+                .map(|name| match m.params.get(&name) {
+                    Some(p) => format!(
+                        "`{name}` = {}{}",
+                        p.value,
+                        if p.recall { " (recalled)" } else { "" }
+                    ),
+                    None => format!("`{name}`"),
+                })
+                .collect();
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} / {} | {} | {} | {} |\n",
+                spec.id,
+                severity,
+                documents.join(", "),
+                spec.title.zh,
+                spec.title.en,
+                tier,
+                basis.join("; "),
+                if params.is_empty() {
+                    "—".into()
+                } else {
+                    params.join(", ")
+                },
+            ));
+        }
+    }
+    out
+}

@@ -56,10 +56,10 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 
 /// The member naming a fact's holder.
 pub(crate) fn holder_member(fact: &str) -> &'static str {
-    if fact == "approvals" {
-        "consignor"
-    } else {
-        "holder"
+    match fact {
+        "approvals" => "consignor",
+        "receipts" => "receiver",
+        _ => "holder",
     }
 }
 

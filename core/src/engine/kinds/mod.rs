@@ -10,6 +10,7 @@ mod catalogue_exemption;
 mod catalogue_hazards;
 mod fact_ref;
 mod in_force;
+mod licence_capacity;
 mod licence_scope;
 mod region_relation;
 mod required;
@@ -123,6 +124,7 @@ pub const KINDS: &[Kind] = &[
     catalogue_exemption::KIND,
     in_force::KIND,
     licence_scope::KIND,
+    licence_capacity::KIND,
     working_days::KIND,
     threshold::KIND,
     region_relation::KIND,

@@ -1,0 +1,164 @@
+//! `licence-capacity`: what a receiver has accepted this year, plus this document,
+//! against its licensed annual scale (年经营规模) — a warning band and an error band
+//! (许可证办法 第十二条(四): more than 20% above the scale needs a new licence).
+//!
+//! ```toml
+//! [check]
+//! kind = "licence-capacity"
+//! holder = "/receiver/credit_code"
+//! date = "/dispatched_at"
+//! lines = "/wastes"               # the document's lines …
+//! quantity = "quantity"           # … and each line's quantity
+//! warn_above = "$capacity_warning_ratio"
+//! error_above = "$capacity_error_ratio"
+//! ```
+//! The capacity is the sum of `capacity_t` over the scope lines of the holder's
+//! licences in force on the date; the year-to-date receipts come from the `receipts`
+//! facts for the holder and the date's year. A finding at `holder` with the band's
+//! severity. Provides `{received}` (t, receipts before this document), `{this}` (t),
+//! `{capacity}` (t) and `{ratio}` (%). Not evaluated without `receipts` or
+//! `licences` facts for the holder; skipped when no licence in force gives a capacity.
+
+use super::in_force::{held_by, in_force_on};
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use crate::engine::node::{Node, Pointer};
+use crate::model::Decimal;
+use crate::report::Severity;
+
+pub const KIND: Kind = Kind {
+    name: "licence-capacity",
+    provides: &["received", "this", "capacity", "ratio"],
+    compile,
+};
+
+#[derive(Debug)]
+struct LicenceCapacity {
+    holder: Ref,
+    date: Ref,
+    lines: Pointer,
+    quantity: Pointer,
+    warn_above: Option<Decimal>,
+    error_above: Option<Decimal>,
+}
+
+fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
+    let holder = args.field("holder");
+    let date = args.field("date");
+    let lines = args.optional_string("lines").map(Pointer::parse);
+    let quantity = args.optional_string("quantity").map(Pointer::parse);
+    let warn_above = args.optional_decimal("warn_above");
+    let error_above = args.optional_decimal("error_above");
+    if lines.is_none() || quantity.is_none() {
+        args.problems
+            .push("`lines` and `quantity` are required".into());
+    }
+    Some(Box::new(LicenceCapacity {
+        holder: holder?,
+        date: date?,
+        lines: lines?,
+        quantity: quantity?,
+        warn_above,
+        error_above,
+    }))
+}
+
+fn percent(ratio: Decimal) -> String {
+    (ratio * Decimal::ONE_HUNDRED)
+        .round_dp(1)
+        .normalize()
+        .to_string()
+}
+
+impl Check for LicenceCapacity {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let (Some(holder), Some(date)) = (cx.get(&self.holder).text(), cx.get(&self.date).date())
+        else {
+            return Ok(());
+        };
+        let licences = held_by(cx, "licences", &holder)
+            .ok_or_else(|| NotEvaluated("no `licences` facts were passed".into()))?;
+        let capacity: Decimal = licences
+            .iter()
+            .filter(|l| in_force_on(l, date))
+            .flat_map(|l| match l.member("scope") {
+                Node::List(list) => (0..list.len())
+                    .filter_map(|i| list.item(i).member("capacity_t").decimal())
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .sum();
+        if capacity.is_zero() {
+            return Ok(());
+        }
+        let receipts = held_by(cx, "receipts", &holder)
+            .ok_or_else(|| NotEvaluated("no `receipts` facts were passed".into()))?;
+        let year = date.year();
+        let received: Decimal = receipts
+            .iter()
+            .filter(|r| matches!(r.member("year"), Node::Year(y) if y.get() == year))
+            .filter_map(|r| r.member("quantity").decimal())
+            .sum();
+        let this: Decimal = match self.lines.resolve(cx.root) {
+            Node::List(list) => (0..list.len())
+                .filter_map(|i| self.quantity.resolve(list.item(i)).decimal())
+                .sum(),
+            _ => Decimal::ZERO,
+        };
+        let ratio = (received + this) / capacity;
+        let severity = if self.error_above.is_some_and(|limit| ratio > limit) {
+            Some(Severity::Error)
+        } else if self.warn_above.is_some_and(|limit| ratio > limit) {
+            Some(Severity::Warning)
+        } else {
+            None
+        };
+        if let Some(severity) = severity {
+            let mut finding = Finding::new(
+                cx.path(&self.holder),
+                &[
+                    ("received", received.normalize().to_string().into()),
+                    ("this", this.normalize().to_string().into()),
+                    ("capacity", capacity.normalize().to_string().into()),
+                    ("ratio", percent(ratio).into()),
+                ],
+            );
+            finding.severity = Some(severity);
+            out.push(finding);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::run;
+    use crate::report::Severity;
+    use serde_json::json;
+
+    const CHECK: &str = "kind = \"licence-capacity\"\nholder = \"/receiver/credit_code\"\ndate = \"/dispatched_at\"\nlines = \"/wastes\"\nquantity = \"quantity\"\nwarn_above = \"1.0\"\nerror_above = \"1.2\"";
+
+    fn case(received: &str, this: &str) -> Vec<super::Finding> {
+        let doc = json!({"kind": "manifest", "receiver": {"credit_code": "91330100716105852F"}, "dispatched_at": "2026-06-01T08:00:00+08:00",
+            "wastes": [{"quantity": {"value": this, "unit": "t"}}]});
+        let facts = json!({
+            "licences": [{"number": "L1", "holder": "91330100716105852F", "valid_from": "2024-01-01", "valid_until": "2028-12-31", "scope": [{"capacity_t": 600}, {"capacity_t": 400}]}],
+            "receipts": [{"receiver": "91330100716105852F", "year": 2026, "quantity": {"value": received, "unit": "t"}},
+                         {"receiver": "91330100716105852F", "year": 2025, "quantity": {"value": "5000", "unit": "t"}}]
+        });
+        run(CHECK, None, doc, Some(facts)).unwrap().unwrap()
+    }
+
+    #[test]
+    fn bands() {
+        assert!(
+            case("990", "10").is_empty(),
+            "exactly 100% is within the scale"
+        );
+        let warn = case("1000", "50");
+        assert_eq!(warn[0].severity, Some(Severity::Warning));
+        assert_eq!(warn[0].params["ratio"], "105");
+        let error = case("1150", "60");
+        assert_eq!(error[0].severity, Some(Severity::Error));
+        assert_eq!(error[0].params["capacity"], "1000");
+    }
+}
