@@ -37,6 +37,19 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     Some(Box::new(Required { fields, by_stage }))
 }
 
+/// A manifest stage's name in both languages, for messages.
+fn stage_name(stage: &str) -> serde_json::Value {
+    let (zh, en) = match stage {
+        "draft" => ("草稿", "draft"),
+        "submitted" => ("已提交", "submitted"),
+        "in_transit" => ("运输中", "in transit"),
+        "received" => ("已接收", "received"),
+        "confirmed" => ("已确认", "confirmed"),
+        other => (other, other),
+    };
+    serde_json::json!({ "zh-CN": zh, "en": en })
+}
+
 impl Check for Required {
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
         let stage = cx.root.member("stage").text();
@@ -51,7 +64,7 @@ impl Check for Required {
                 let path = cx.path(field);
                 out.push(Finding::new(
                     path.clone(),
-                    &[("field", path.into()), ("stage", stage.into())],
+                    &[("field", path.into()), ("stage", stage_name(stage))],
                 ));
             }
         }
@@ -87,7 +100,7 @@ fields = ["/consignor/credit_code", "/consignor/name", "/consignor/region", "/ca
             .unwrap()
             .unwrap();
         assert_eq!(paths(&draft), ["/number"]);
-        assert_eq!(draft[0].params["stage"], "draft");
+        assert_eq!(draft[0].params["stage"]["zh-CN"], "草稿");
         let confirmed = run(check, None, json!({"kind": "manifest", "stage": "confirmed", "number": "20263306000123", "received_at": "2026-03-02T08:00:00+08:00"}), None)
             .unwrap()
             .unwrap();
