@@ -184,7 +184,7 @@ fn diff_names_what_changed() {
     );
     new.files.insert(
         "pack.toml".into(),
-        new.files["pack.toml"].replace("value = 5", "value = 4"),
+        new.files["pack.toml"].replacen("value = 5", "value = 4", 1),
     );
     new.files
         .retain(|path, _| !path.starts_with("cn.transfer.number-format/"));

@@ -1,0 +1,88 @@
+//! Scenarios: whole documents, with the facts a host would hold, checked against the
+//! whole built-in chain and snapshotted — what a regulator would see, in both
+//! languages. Each file in `tests/scenarios/` is a check request.
+
+use serde::Serialize;
+use std::path::PathBuf;
+use wastecheck::check::CheckRequest;
+use wastecheck::{Locale, Report};
+
+#[derive(Serialize)]
+struct Seen {
+    valid: bool,
+    complete: bool,
+    packs: Vec<String>,
+    catalogue: Option<String>,
+    counts: wastecheck::report::Counts,
+    violations: Vec<Line>,
+    not_evaluated: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Line {
+    rule: String,
+    severity: String,
+    path: String,
+    zh: String,
+    en: String,
+}
+
+fn seen(report: &Report, english: &Report) -> Seen {
+    Seen {
+        valid: report.valid,
+        complete: report.complete,
+        packs: report
+            .packs
+            .iter()
+            .map(|p| format!("{}@{}", p.id, p.version))
+            .collect(),
+        catalogue: report.catalogue.clone(),
+        counts: report.counts,
+        violations: report
+            .violations
+            .iter()
+            .zip(&english.violations)
+            .map(|(zh, en)| Line {
+                rule: zh.rule.clone(),
+                severity: format!("{:?}", zh.severity).to_lowercase(),
+                path: zh.path.clone(),
+                zh: zh.message.clone(),
+                en: en.message.clone(),
+            })
+            .collect(),
+        not_evaluated: report
+            .not_evaluated
+            .iter()
+            .map(|n| format!("{}: {}", n.rule, n.reason))
+            .collect(),
+    }
+}
+
+#[test]
+fn scenarios() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "the scenario suite is missing");
+    let checker = wastecheck_rules::checker();
+    for file in files {
+        let name = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let request: CheckRequest =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let mut options = request.options().unwrap();
+        options.locale = Locale::ZhCn;
+        let zh = checker.check_value(&request.document, request.facts.as_ref(), &options);
+        let en = zh.in_locale(Locale::En);
+        insta::assert_json_snapshot!(name.clone(), seen(&zh, &en));
+        if name.starts_with("clean-") {
+            assert!(
+                zh.violations.is_empty() && zh.complete,
+                "{name} should be clean: {:#?}",
+                zh.violations
+            );
+        }
+    }
+}
