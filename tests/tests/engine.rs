@@ -370,6 +370,20 @@ fn duplicate_ids_and_extends_cycles_are_refused() {
 }
 
 #[test]
+fn scripts_get_only_the_fact_collections_they_read() {
+    let chain = wastecheck_rules::builtin().select(None, None).unwrap();
+    let read = chain
+        .script_fact_collections()
+        .expect("every built-in script names what it reads");
+    assert!(
+        read.iter().all(
+            |c| ["approvals", "licences", "manifests", "plans", "receipts"].contains(&c.as_str())
+        ),
+        "{read:?}"
+    );
+}
+
+#[test]
 fn bundles_are_deterministic_signed_and_tamper_evident() {
     let mut sources = wastecheck_rules::sources();
     let first = bundle::encode(&sources).unwrap();

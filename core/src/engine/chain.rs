@@ -105,7 +105,88 @@ pub struct Chain {
     /// The resolved parameters.
     pub params: BTreeMap<String, toml::Value>,
     scripts: Option<ScriptEngine>,
-    script_params: rhai::Map,
+    /// The parameters as scripts see them: converted once, shared by every run.
+    script_params: rhai::Dynamic,
+    /// The fact collections scripts read (`facts.licences`…), so only those are
+    /// converted for them; `None` when a script uses `facts` otherwise.
+    script_facts: Option<Vec<String>>,
+}
+
+/// The fact collections a script reads as `facts.NAME` or `facts?.NAME`; `None`
+/// when it uses `facts` any other way (then every collection is converted).
+fn fact_collections(source: &str) -> Option<Vec<String>> {
+    let code = without_comments_and_strings(source);
+    let mut out = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("facts") {
+        let before = rest.get(..at).and_then(|b| b.chars().next_back());
+        let after = rest.get(at + 5..).unwrap_or_default();
+        rest = after;
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let trimmed = after.trim_start();
+        let member = trimmed
+            .strip_prefix("?.")
+            .or_else(|| trimmed.strip_prefix('.'));
+        match member {
+            Some(member) => {
+                let name: String = member
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if name.is_empty() {
+                    return None;
+                }
+                out.push(name);
+            }
+            None if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') => {}
+            None => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Script source with comments and the contents of string literals blanked, so
+/// that a word in a comment or a message is not taken for code.
+fn without_comments_and_strings(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut chars = source.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                out.push(' ');
+            }
+            '"' | '`' => {
+                let mut escaped = false;
+                for next in chars.by_ref() {
+                    if next == c && !escaped {
+                        break;
+                    }
+                    escaped = next == '\\' && !escaped;
+                }
+                out.push_str("\"\"");
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 const fn severity_rank(severity: Severity) -> u8 {
@@ -250,6 +331,10 @@ impl Chain {
             _ => None,
         };
 
+        let declared_sources: BTreeMap<String, String> = declared
+            .iter()
+            .filter_map(|(_, r)| Some((r.spec.id.clone(), r.script.clone()?)))
+            .collect();
         let mut rules = Vec::new();
         for (pack, rule) in declared {
             let spec = &rule.spec;
@@ -362,13 +447,28 @@ impl Chain {
             return Err(problems);
         }
         // Through JSON, so non-whole numbers reach scripts as exact decimals.
-        let script_params = params
+        let script_params = ScriptEngine::to_dynamic(&Value::Object(
+            params
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
+                .collect(),
+        ));
+        let script_facts = rules
             .iter()
-            .filter_map(|(k, v)| {
-                let json = serde_json::to_value(v).ok()?;
-                Some((k.as_str().into(), ScriptEngine::to_dynamic(&json)))
+            .filter_map(|r| match &r.body {
+                Body::Script(_) => Some(r),
+                Body::Native(_) => None,
             })
-            .collect();
+            .try_fold(Vec::new(), |mut all: Vec<String>, rule| {
+                let source = declared_sources.get(&rule.id)?;
+                all.extend(fact_collections(source)?);
+                Some(all)
+            })
+            .map(|mut all| {
+                all.sort();
+                all.dedup();
+                all
+            });
         Ok(Chain {
             packs: packs
                 .iter()
@@ -385,7 +485,25 @@ impl Chain {
             params,
             scripts,
             script_params,
+            script_facts,
         })
+    }
+
+    /// The fact collections the chain's scripts read (`None`: all of them).
+    pub fn script_fact_collections(&self) -> Option<&[String]> {
+        self.script_facts.as_deref()
+    }
+
+    /// The facts as scripts see them: only the collections scripts read.
+    fn script_facts_of(&self, raw_facts: Option<&Value>) -> rhai::Dynamic {
+        match (raw_facts, &self.script_facts) {
+            (None, _) => rhai::Dynamic::UNIT,
+            (Some(facts), None) => ScriptEngine::to_dynamic(facts),
+            (Some(Value::Object(all)), Some(keys)) => {
+                ScriptEngine::object_of(keys.iter().filter_map(|k| Some((k.as_str(), all.get(k)?))))
+            }
+            (Some(other), Some(_)) => ScriptEngine::to_dynamic(other),
+        }
     }
 
     /// The catalogue edition in force on `date` (the newest when no date is known,
@@ -455,7 +573,7 @@ impl Chain {
                     let (doc, facts_dyn) = script_inputs.get_or_insert_with(|| {
                         (
                             ScriptEngine::to_dynamic(raw),
-                            ScriptEngine::to_dynamic(raw_facts.unwrap_or(&Value::Null)),
+                            self.script_facts_of(raw_facts),
                         )
                     });
                     match &lists {
@@ -640,5 +758,27 @@ fn render(rule: &CompiledRule, finding: Finding, locale: Locale) -> Violation {
             .collect(),
         pack: Some(rule.pack.clone()),
         text: Some(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fact_collections;
+
+    #[test]
+    fn scripts_fact_collections() {
+        assert_eq!(
+            fact_collections(
+                "let l = facts?.licences; // the facts\nthrow \"no facts\"; /* facts */"
+            ),
+            Some(vec!["licences".to_owned()]),
+            "comments and strings are not code"
+        );
+        assert_eq!(
+            fact_collections("let l = facts?.licences; let p = facts.plans; let q = my_facts;"),
+            Some(vec!["licences".to_owned(), "plans".to_owned()])
+        );
+        assert_eq!(fact_collections("let all = facts;"), None);
+        assert_eq!(fact_collections("doc.number"), Some(vec![]));
     }
 }
