@@ -455,10 +455,7 @@ impl Chain {
         ));
         let script_facts = rules
             .iter()
-            .filter_map(|r| match &r.body {
-                Body::Script(_) => Some(r),
-                Body::Native(_) => None,
-            })
+            .filter(|r| matches!(r.body, Body::Script(_)))
             .try_fold(Vec::new(), |mut all: Vec<String>, rule| {
                 let source = declared_sources.get(&rule.id)?;
                 all.extend(fact_collections(source)?);
