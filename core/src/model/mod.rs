@@ -9,6 +9,7 @@ mod documents;
 mod enums;
 mod facts;
 pub(crate) mod field;
+pub mod labels;
 mod problem;
 mod values;
 

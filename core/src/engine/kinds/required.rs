@@ -16,7 +16,7 @@ use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
 
 pub const KIND: Kind = Kind {
     name: "required",
-    provides: &["field", "stage"],
+    provides: &["field", "path", "stage"],
     compile,
 };
 
@@ -35,6 +35,14 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
             .push("give `fields`, `by_stage`, or both".into());
     }
     Some(Box::new(Required { fields, by_stage }))
+}
+
+/// A field's name in both languages where the labels know it, else its pointer.
+fn field_name(path: &str) -> serde_json::Value {
+    match crate::model::labels::field_label(path) {
+        Some(label) => serde_json::json!({ "zh-CN": label.zh, "en": label.en }),
+        None => path.into(),
+    }
 }
 
 /// A manifest stage's name in both languages, for messages.
@@ -64,7 +72,11 @@ impl Check for Required {
                 let path = cx.path(field);
                 out.push(Finding::new(
                     path.clone(),
-                    &[("field", path.into()), ("stage", stage_name(stage))],
+                    &[
+                        ("field", field_name(&path)),
+                        ("path", path.into()),
+                        ("stage", stage_name(stage)),
+                    ],
                 ));
             }
         }
@@ -90,7 +102,8 @@ fields = ["/consignor/credit_code", "/consignor/name", "/consignor/region", "/ca
         .unwrap()
         .unwrap();
         assert_eq!(paths(&found), ["/consignor/region", "/carrier/name"]);
-        assert_eq!(found[0].params["field"], "/consignor/region");
+        assert_eq!(found[0].params["field"]["zh-CN"], "移出人所在行政区划");
+        assert_eq!(found[0].params["path"], "/consignor/region");
     }
 
     #[test]
