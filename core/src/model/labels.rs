@@ -80,15 +80,12 @@ pub fn field_label(pointer: &str) -> Option<Bilingual> {
             continue;
         }
         let (z, e) = member(segment)?;
-        match pending_index.take() {
-            Some(n) => {
-                // The list's own name was the last segment: "第 n 条废物的…".
-                zh = format!("第 {n} 条{zh}的");
-                if let Some(last) = en.last_mut() {
-                    *last = format!("{last} {n}");
-                }
+        if let Some(n) = pending_index.take() {
+            // The list's own name was the last segment: "第 n 条废物的…".
+            zh = format!("第 {n} 条{zh}的");
+            if let Some(last) = en.last_mut() {
+                *last = format!("{last} {n}");
             }
-            None => {}
         }
         zh.push_str(z);
         en.push(e.to_owned());
