@@ -370,6 +370,69 @@ fn duplicate_ids_and_extends_cycles_are_refused() {
 }
 
 #[test]
+fn when_guards_a_rule_natively() {
+    let guarded = |when: &str| {
+        let script_rule = format!(
+            r#"id = "zj.transfer.guarded"
+title = {{ zh-CN = "守卫", en = "Guarded" }}
+applies_to = ["manifest"]
+severity = "info"
+status = "stable"
+each = "/wastes"
+{when}
+script = "check.rhai"
+[[legal_basis]]
+instrument = "测试"
+article = "第一条"
+effective_from = "2017-09-30"
+[messages]
+zh-CN = "行 {{n}}"
+en = "line {{n}}"
+"#
+        );
+        let mut zj = zj("1.0.0", "2020-01-01", "()", "");
+        zj.files
+            .insert("zj.transfer.guarded/rule.toml".into(), script_rule);
+        zj.files.insert(
+            "zj.transfer.guarded/check.rhai".into(),
+            "#{ path: \"code\", params: #{ n: index } }".into(),
+        );
+        registry(vec![zj])
+    };
+    let document = json!({"kind": "manifest", "consignor": {"region": "330603"}, "wastes": [
+        {"code": "900-041-49", "site_type": "flexible_landfill"},
+        {"code": "900-041-49", "site_type": "incineration"},
+        {"code": "900-041-49"}
+    ]});
+    let report = check(
+        guarded(r#"when = { field = "site_type", in = ["flexible_landfill"] }"#).unwrap(),
+        &document,
+    );
+    let paths: Vec<&str> = report
+        .violations
+        .iter()
+        .filter(|v| v.rule == "zj.transfer.guarded")
+        .map(|v| v.path.as_str())
+        .collect();
+    assert_eq!(paths, ["/wastes/0/code"]);
+    let report = check(
+        guarded(r#"when = { field = "site_type", present = false }"#).unwrap(),
+        &document,
+    );
+    let paths: Vec<&str> = report
+        .violations
+        .iter()
+        .filter(|v| v.rule == "zj.transfer.guarded")
+        .map(|v| v.path.as_str())
+        .collect();
+    assert_eq!(paths, ["/wastes/2/code"]);
+    let error = guarded(r#"when = { field = "site_type" }"#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("`when` needs `in` or `present`"), "{error}");
+}
+
+#[test]
 fn scripts_get_only_the_fact_collections_they_read() {
     let chain = wastecheck_rules::builtin().select(None, None).unwrap();
     let read = chain

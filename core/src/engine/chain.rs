@@ -52,6 +52,8 @@ pub struct CompiledRule {
     /// The lists iterated, by kind, parsed once (none: the rule runs once per
     /// document).
     pub each: Option<Vec<(DocumentKind, Vec<Pointer>)>>,
+    /// When the rule runs (none: always).
+    pub guard: Option<Guard>,
     /// The check.
     pub body: Body,
     /// Lifecycle.
@@ -75,6 +77,49 @@ impl CompiledRule {
                     .stages
                     .iter()
                     .any(|s| Some(s.as_str()) == stage.or(Some("draft"))))
+    }
+}
+
+/// A rule's `when`, compiled.
+#[derive(Debug, Clone)]
+pub struct Guard {
+    field: kinds::Ref,
+    any_of: Vec<String>,
+    present: Option<bool>,
+}
+
+impl Guard {
+    fn compile(when: &crate::pack::spec::When, has_each: bool) -> Result<Guard, String> {
+        let absolute = when.field.starts_with('/');
+        if !absolute && !has_each {
+            return Err(format!(
+                "when.field = \"{}\" is relative, but the rule has no `each`",
+                when.field
+            ));
+        }
+        if when.any_of.is_empty() && when.present.is_none() {
+            return Err("`when` needs `in` or `present`".into());
+        }
+        Ok(Guard {
+            field: kinds::Ref {
+                pointer: Pointer::parse(&when.field),
+                absolute,
+            },
+            any_of: when.any_of.clone(),
+            present: when.present,
+        })
+    }
+
+    /// Whether the rule runs here.
+    pub fn holds(&self, cx: &RunCx<'_>) -> bool {
+        let node = cx.get(&self.field);
+        if self.present.is_some_and(|p| p != node.is_present()) {
+            return false;
+        }
+        self.any_of.is_empty()
+            || node
+                .text()
+                .is_some_and(|t| self.any_of.iter().any(|a| a == t.as_ref()))
     }
 }
 
@@ -416,7 +461,20 @@ impl Chain {
                 },
                 _ => continue,
             };
+            let guard = match spec
+                .when
+                .as_ref()
+                .map(|w| Guard::compile(w, spec.each.is_some()))
+            {
+                None => None,
+                Some(Ok(guard)) => Some(guard),
+                Some(Err(problem)) => {
+                    problems.push(at(problem));
+                    continue;
+                }
+            };
             rules.push(CompiledRule {
+                guard,
                 id: spec.id.clone(),
                 pack: pack.label(),
                 title: spec.title.clone(),
@@ -561,9 +619,21 @@ impl Chain {
             });
             let outcome = match &rule.body {
                 Body::Native(check) => match &lists {
-                    None => run_native(check.as_ref(), None, &cx, &mut findings),
+                    None => run_native(
+                        check.as_ref(),
+                        None,
+                        rule.guard.as_ref(),
+                        &cx,
+                        &mut findings,
+                    ),
                     Some(lists) => lists.iter().try_for_each(|list| {
-                        run_native(check.as_ref(), Some(list), &cx, &mut findings)
+                        run_native(
+                            check.as_ref(),
+                            Some(list),
+                            rule.guard.as_ref(),
+                            &cx,
+                            &mut findings,
+                        )
                     }),
                 },
                 Body::Script(script) => {
@@ -574,13 +644,23 @@ impl Chain {
                         )
                     });
                     match &lists {
-                        None => {
-                            self.run_script(script, None, raw, doc, facts_dyn, as_of, &mut findings)
-                        }
+                        None => self.run_script(
+                            script,
+                            None,
+                            rule.guard.as_ref(),
+                            &cx,
+                            raw,
+                            doc,
+                            facts_dyn,
+                            as_of,
+                            &mut findings,
+                        ),
                         Some(lists) => lists.iter().try_for_each(|list| {
                             self.run_script(
                                 script,
                                 Some(list),
+                                rule.guard.as_ref(),
+                                &cx,
                                 raw,
                                 doc,
                                 facts_dyn,
@@ -608,6 +688,8 @@ impl Chain {
         &self,
         script: &CompiledScript,
         each: Option<&Pointer>,
+        guard: Option<&Guard>,
+        cx: &RunCx<'_>,
         raw: &Value,
         doc: &rhai::Dynamic,
         facts: &rhai::Dynamic,
@@ -643,13 +725,24 @@ impl Chain {
             Ok(())
         };
         match each {
+            None if guard.is_some_and(|g| !g.holds(cx)) => Ok(()),
             None => run(None, ""),
             Some(pointer) => {
                 let Some(Value::Array(items)) = raw.pointer(pointer.as_str()) else {
                     return Ok(());
                 };
+                let typed = pointer.resolve(cx.root);
                 for (index, item) in items.iter().enumerate() {
                     let path = format!("{}/{index}", pointer.as_str());
+                    if let (Some(guard), Node::List(list)) = (guard, typed) {
+                        let item_cx = RunCx {
+                            item: Some((list.item(index), path.as_str())),
+                            ..*cx
+                        };
+                        if !guard.holds(&item_cx) {
+                            continue;
+                        }
+                    }
                     // A view into the document converted once per check, not a copy.
                     if let (true, Some(item)) =
                         (item.is_object(), ScriptEngine::pointer(doc, &path))
@@ -677,10 +770,12 @@ pub(crate) fn document_node(document: &Document) -> Node<'_> {
 pub(crate) fn run_native(
     check: &dyn Check,
     each: Option<&Pointer>,
+    guard: Option<&Guard>,
     cx: &RunCx<'_>,
     out: &mut Vec<Finding>,
 ) -> Result<(), String> {
     match each {
+        None if guard.is_some_and(|g| !g.holds(cx)) => Ok(()),
         None => check.run(cx, out).map_err(|e| e.0),
         Some(pointer) => {
             let Node::List(list) = pointer.resolve(cx.root) else {
@@ -694,7 +789,9 @@ pub(crate) fn run_native(
                         item: Some((item, base.as_str())),
                         ..*cx
                     };
-                    check.run(&item_cx, out).map_err(|e| e.0)?;
+                    if guard.is_none_or(|g| g.holds(&item_cx)) {
+                        check.run(&item_cx, out).map_err(|e| e.0)?;
+                    }
                 }
             }
             Ok(())

@@ -220,6 +220,11 @@ pub struct RuleSpec {
     /// kind, `{ manifest = "/wastes", plan = ["/production", "/transfers"] }`.
     #[serde(default)]
     pub each: Option<Each>,
+    /// Run only where a field holds: `{ field = "site_type", in = ["flexible_landfill"] }`
+    /// or `{ field = "paper_fallback", present = true }` (per item with `each`).
+    /// Checked natively, so a script is not even started where it cannot apply.
+    #[serde(default)]
+    pub when: Option<When>,
     /// The declarative check: `kind` and its parameters.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
@@ -227,6 +232,20 @@ pub struct RuleSpec {
     /// The script file, for rules no check kind expresses.
     #[serde(default)]
     pub script: Option<String>,
+}
+
+/// A condition on one field under which a rule runs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    /// The field: from the root (`/stage`) or, with `each`, relative to the item.
+    pub field: String,
+    /// The field's value is one of these.
+    #[serde(default, rename = "in")]
+    pub any_of: Vec<String>,
+    /// The field is given (`true`) or not (`false`).
+    #[serde(default)]
+    pub present: Option<bool>,
 }
 
 /// The lists a rule iterates.

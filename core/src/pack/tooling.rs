@@ -430,6 +430,7 @@ pub fn diff(old: &SourcePack, new: &SourcePack) -> Vec<Change> {
                 differs("legal_basis", a.legal_basis != b.legal_basis);
                 differs("messages", a.messages != b.messages);
                 differs("each", a.each != b.each);
+                differs("when", a.when != b.when);
                 differs("check", a.check != b.check);
                 differs("script", rule.script != newer.script);
                 if !what.is_empty() {

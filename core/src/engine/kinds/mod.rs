@@ -228,7 +228,7 @@ pub(crate) mod testing {
         };
         let mut out = Vec::new();
         let each = each.map(Pointer::parse);
-        Ok(run_native(compiled.as_ref(), each.as_ref(), &cx, &mut out).map(|()| out))
+        Ok(run_native(compiled.as_ref(), each.as_ref(), None, &cx, &mut out).map(|()| out))
     }
 
     /// The paths of the findings.
