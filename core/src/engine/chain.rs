@@ -152,9 +152,9 @@ pub struct Chain {
     scripts: Option<ScriptEngine>,
     /// The parameters as scripts see them: converted once, shared by every run.
     script_params: rhai::Dynamic,
-    /// The fact collections scripts read (`facts.licences`…), so only those are
-    /// converted for them; `None` when a script uses `facts` otherwise.
-    script_facts: Option<Vec<String>>,
+    /// By document kind, the fact collections its scripts read (`facts.licences`…),
+    /// so only those are converted; `None` when a script uses `facts` otherwise.
+    script_facts: BTreeMap<DocumentKind, Option<Vec<String>>>,
 }
 
 /// The fact collections a script reads as `facts.NAME` or `facts?.NAME`; `None`
@@ -511,19 +511,25 @@ impl Chain {
                 .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
                 .collect(),
         ));
-        let script_facts = rules
+        let script_facts = DocumentKind::KINDS
             .iter()
-            .filter(|r| matches!(r.body, Body::Script(_)))
-            .try_fold(Vec::new(), |mut all: Vec<String>, rule| {
-                let source = declared_sources.get(&rule.id)?;
-                all.extend(fact_collections(source)?);
-                Some(all)
+            .map(|kind| {
+                let read = rules
+                    .iter()
+                    .filter(|r| matches!(r.body, Body::Script(_)) && r.applies_to.contains(kind))
+                    .try_fold(Vec::new(), |mut all: Vec<String>, rule| {
+                        let source = declared_sources.get(&rule.id)?;
+                        all.extend(fact_collections(source)?);
+                        Some(all)
+                    })
+                    .map(|mut all| {
+                        all.sort();
+                        all.dedup();
+                        all
+                    });
+                (*kind, read)
             })
-            .map(|mut all| {
-                all.sort();
-                all.dedup();
-                all
-            });
+            .collect();
         Ok(Chain {
             packs: packs
                 .iter()
@@ -544,14 +550,17 @@ impl Chain {
         })
     }
 
-    /// The fact collections the chain's scripts read (`None`: all of them).
-    pub fn script_fact_collections(&self) -> Option<&[String]> {
-        self.script_facts.as_deref()
+    /// The fact collections the chain's scripts for a kind read (`None`: all).
+    pub fn script_fact_collections(&self, kind: DocumentKind) -> Option<&[String]> {
+        self.script_facts
+            .get(&kind)
+            .and_then(|read| read.as_deref())
     }
 
-    /// The facts as scripts see them: only the collections scripts read.
-    fn script_facts_of(&self, raw_facts: Option<&Value>) -> rhai::Dynamic {
-        match (raw_facts, &self.script_facts) {
+    /// The facts as a kind's scripts see them: only the collections they read.
+    fn script_facts_of(&self, raw_facts: Option<&Value>, kind: DocumentKind) -> rhai::Dynamic {
+        let read = self.script_facts.get(&kind).and_then(Option::as_ref);
+        match (raw_facts, read) {
             (None, _) => rhai::Dynamic::UNIT,
             (Some(facts), None) => ScriptEngine::to_dynamic(facts),
             (Some(Value::Object(all)), Some(keys)) => {
@@ -640,7 +649,7 @@ impl Chain {
                     let (doc, facts_dyn) = script_inputs.get_or_insert_with(|| {
                         (
                             ScriptEngine::to_dynamic(raw),
-                            self.script_facts_of(raw_facts),
+                            self.script_facts_of(raw_facts, kind),
                         )
                     });
                     match &lists {

@@ -12,6 +12,7 @@ mod fact_ref;
 mod in_force;
 mod licence_capacity;
 mod licence_scope;
+mod plan_lists;
 mod region_relation;
 mod required;
 mod threshold;
@@ -125,6 +126,7 @@ pub const KINDS: &[Kind] = &[
     in_force::KIND,
     licence_scope::KIND,
     licence_capacity::KIND,
+    plan_lists::KIND,
     working_days::KIND,
     threshold::KIND,
     region_relation::KIND,
