@@ -404,28 +404,23 @@ en = "line {{n}}"
         {"code": "900-041-49", "site_type": "incineration"},
         {"code": "900-041-49"}
     ]});
-    let report = check(
-        guarded(r#"when = { field = "site_type", in = ["flexible_landfill"] }"#).unwrap(),
-        &document,
+    let guarded_paths = |when: &str| -> Vec<String> {
+        let report = check(guarded(when).unwrap(), &document);
+        report
+            .violations
+            .iter()
+            .filter(|v| v.rule == "zj.transfer.guarded")
+            .map(|v| v.path.clone())
+            .collect()
+    };
+    assert_eq!(
+        guarded_paths(r#"when = { field = "site_type", in = ["flexible_landfill"] }"#),
+        ["/wastes/0/code"]
     );
-    let paths: Vec<&str> = report
-        .violations
-        .iter()
-        .filter(|v| v.rule == "zj.transfer.guarded")
-        .map(|v| v.path.as_str())
-        .collect();
-    assert_eq!(paths, ["/wastes/0/code"]);
-    let report = check(
-        guarded(r#"when = { field = "site_type", present = false }"#).unwrap(),
-        &document,
+    assert_eq!(
+        guarded_paths(r#"when = { field = "site_type", present = false }"#),
+        ["/wastes/2/code"]
     );
-    let paths: Vec<&str> = report
-        .violations
-        .iter()
-        .filter(|v| v.rule == "zj.transfer.guarded")
-        .map(|v| v.path.as_str())
-        .collect();
-    assert_eq!(paths, ["/wastes/2/code"]);
     let error = guarded(r#"when = { field = "site_type" }"#)
         .unwrap_err()
         .to_string();

@@ -607,7 +607,6 @@ impl Chain {
             root,
             item: None,
             facts,
-            has_facts: raw_facts.is_some(),
             as_of,
             catalogue,
             calendar: self.calendar.as_deref(),

@@ -36,8 +36,6 @@ pub struct RunCx<'a> {
     pub item: Option<(Node<'a>, &'a str)>,
     /// The facts the host passed.
     pub facts: &'a Facts,
-    /// Whether the host passed facts at all.
-    pub has_facts: bool,
     /// The legal date.
     pub as_of: Option<Date>,
     /// The catalogue edition in force on the legal date.
@@ -223,7 +221,6 @@ pub(crate) mod testing {
             root: document_node(&decoded),
             item: None,
             facts: &decoded_facts,
-            has_facts: facts.is_some(),
             as_of: None,
             catalogue: catalogue(),
             calendar: Some(calendar()),
