@@ -37,7 +37,7 @@ pub mod report;
 pub mod schema;
 
 pub use catalogue::{Catalogue, CatalogueError};
-pub use check::{CheckOptions, Checker};
+pub use check::{CheckOptions, Checker, PreparedFacts};
 pub use locale::Locale;
 pub use model::DocumentKind;
 pub use report::{Report, Severity, Violation};

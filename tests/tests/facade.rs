@@ -103,3 +103,61 @@ fn serde_keeps_malformed_values_in_the_typed_model() {
     assert_eq!(lines.len(), 1);
     assert!(serde_json::from_value::<Manifest>(json!([1])).is_err());
 }
+
+#[test]
+fn keys_given_twice_in_a_request_are_reported_where_they_are() {
+    let checker = wastecheck_rules::checker();
+    let answer =
+        |text: &str| -> Value { serde_json::from_str(&check_json(checker, text)).unwrap() };
+    let report = answer(
+        r#"{"document": {"kind": "manifest", "stage": "draft", "stage": "submitted"},
+            "facts": {"licences": [], "licences": []}}"#,
+    );
+    let found: Vec<(&str, &str)> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["rule"].as_str().unwrap(), v["path"].as_str().unwrap()))
+        .collect();
+    assert!(
+        found.contains(&("schema.duplicate-key", "/stage")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("facts.duplicate-key", "/licences")),
+        "{found:?}"
+    );
+    let error = answer(r#"{"document": {}, "locale": "en", "locale": "zh-CN"}"#);
+    assert_eq!(error["error"]["code"], "request.json");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/locale")
+    );
+}
+
+/// Facts prepared once and used for many checks give the same reports as facts
+/// decoded on every check.
+#[test]
+fn prepared_facts_give_the_same_reports() {
+    use wastecheck::PreparedFacts;
+    use wastecheck::check::CheckRequest;
+    let checker = wastecheck_rules::checker();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        let request: CheckRequest = serde_json::from_str(&text).unwrap();
+        let options = request.options().unwrap();
+        let Some(raw) = &request.facts else { continue };
+        let prepared = PreparedFacts::new(raw.clone());
+        let once = checker.check_value(&request.document, Some(raw), &options);
+        for _ in 0..2 {
+            let again = checker.check_value_with(&request.document, Some(&prepared), &options);
+            assert_eq!(again, once);
+        }
+        checked += 1;
+    }
+    assert!(checked >= 3, "scenarios with facts: {checked}");
+}

@@ -2,7 +2,8 @@
 //! browser package and the raw-ABI module all sit on this, so they stay thin and
 //! give byte-identical reports.
 
-use super::{CheckOptions, Checker};
+use super::{CheckOptions, Checker, PreparedFacts};
+use crate::json;
 use crate::locale::Locale;
 use crate::model::{Date, DocumentKind};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,39 @@ pub struct FacadeError {
     pub code: &'static str,
     /// What is wrong, in English.
     pub message: String,
+}
+
+/// The keys a request's JSON text gave twice, by where they are.
+#[derive(Debug, Default)]
+struct Duplicates {
+    document: Vec<String>,
+    facts: Vec<String>,
+}
+
+/// Parses a request, keeping the pointers of keys given twice in its document and
+/// facts (relative to them).
+fn parse_request(text: &str) -> Result<(CheckRequest, Duplicates), FacadeError> {
+    let invalid = |message: String| FacadeError {
+        code: "request.json",
+        message,
+    };
+    let parsed = json::parse(text).map_err(|e| invalid(e.to_string()))?;
+    let mut duplicates = Duplicates::default();
+    for pointer in parsed.duplicate_keys {
+        if let Some(inner) = pointer.strip_prefix("/document")
+            && inner.starts_with('/')
+        {
+            duplicates.document.push(inner.to_owned());
+        } else if let Some(inner) = pointer.strip_prefix("/facts")
+            && inner.starts_with('/')
+        {
+            duplicates.facts.push(inner.to_owned());
+        } else {
+            return Err(invalid(format!("the key at {pointer} is given twice")));
+        }
+    }
+    let request = serde_json::from_value(parsed.value).map_err(|e| invalid(e.to_string()))?;
+    Ok((request, duplicates))
 }
 
 impl CheckRequest {
@@ -74,17 +108,21 @@ impl CheckRequest {
 }
 
 /// Checks the document of a JSON request and returns the report as JSON, or an
-/// `{"error": {"code", "message"}}` object for a request that cannot be served.
+/// `{"error": {"code", "message"}}` object for a request that cannot be served. A
+/// key given twice inside the document (or the facts) is a violation at its pointer,
+/// as with [`Checker::check_str`]; one given twice in the request itself is an error.
 pub fn check_json(checker: &Checker, request: &str) -> String {
-    let result = serde_json::from_str::<CheckRequest>(request)
-        .map_err(|e| FacadeError {
-            code: "request.json",
-            message: e.to_string(),
-        })
-        .and_then(|request| {
-            let options = request.options()?;
-            Ok(checker.check_value(&request.document, request.facts.as_ref(), &options))
-        });
+    let result = parse_request(request).and_then(|(request, duplicates)| {
+        let options = request.options()?;
+        let facts = request.facts.as_ref().map(PreparedFacts::borrowed);
+        Ok(checker.check_document(
+            &request.document,
+            &duplicates.document,
+            facts.as_ref(),
+            &duplicates.facts,
+            &options,
+        ))
+    });
     let value = match result {
         Ok(report) => serde_json::to_value(report),
         Err(error) => serde_json::to_value(serde_json::json!({ "error": error })),

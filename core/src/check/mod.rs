@@ -12,11 +12,12 @@ pub use waste_lines::{WasteRef, waste_refs};
 
 use crate::catalogue::Catalogue;
 use crate::engine::chain::Chain;
+pub use crate::engine::facts::PreparedFacts;
 use crate::json;
 use crate::locale::Locale;
 use crate::model::{
-    Date, Document, DocumentKind, Field, JsonType, Problem, RegionCode, decode_document,
-    decode_facts, kind_of,
+    Date, Document, DocumentKind, Field, JsonType, Located, Problem, RegionCode, decode_document,
+    kind_of,
 };
 use crate::pack::registry::Registry;
 use crate::report::{PackRef, Report};
@@ -71,23 +72,20 @@ impl Checker {
     /// Checks JSON text. Malformed JSON gives one `schema.json` violation naming the
     /// line and column.
     pub fn check_str(&self, text: &str, facts: Option<&Value>, options: &CheckOptions) -> Report {
+        let facts = facts.map(PreparedFacts::borrowed);
+        self.check_str_with(text, facts.as_ref(), options)
+    }
+
+    /// Checks JSON text against facts prepared once for many checks.
+    pub fn check_str_with(
+        &self,
+        text: &str,
+        facts: Option<&PreparedFacts<'_>>,
+        options: &CheckOptions,
+    ) -> Report {
         match json::parse(text) {
             Ok(parsed) => {
-                let mut report = self.check_value(&parsed.value, facts, options);
-                if !parsed.duplicate_keys.is_empty() {
-                    let mut violations = std::mem::take(&mut report.violations);
-                    violations.extend(parsed.duplicate_keys.iter().map(|path| {
-                        structural::violation(path.clone(), &Problem::DuplicateKey, options.locale)
-                    }));
-                    report = Report::new(
-                        report.kind,
-                        report.as_of,
-                        report.packs,
-                        violations,
-                        report.complete,
-                    );
-                }
-                report
+                self.check_document(&parsed.value, &parsed.duplicate_keys, facts, &[], options)
             }
             Err(error) => Report::new(
                 options.kind,
@@ -106,8 +104,44 @@ impl Checker {
         facts: Option<&Value>,
         options: &CheckOptions,
     ) -> Report {
+        let facts = facts.map(PreparedFacts::borrowed);
+        self.check_value_with(document, facts.as_ref(), options)
+    }
+
+    /// Checks a parsed document against facts prepared once for many checks (see
+    /// [`PreparedFacts`]): the same report as [`Checker::check_value`], without
+    /// decoding the facts again.
+    pub fn check_value_with(
+        &self,
+        document: &Value,
+        facts: Option<&PreparedFacts<'_>>,
+        options: &CheckOptions,
+    ) -> Report {
+        self.check_document(document, &[], facts, &[], options)
+    }
+
+    /// Checks a parsed document; `duplicate_keys` and `duplicate_fact_keys` are the
+    /// pointers of keys the JSON texts gave twice (see [`json::parse`]).
+    pub(crate) fn check_document(
+        &self,
+        document: &Value,
+        duplicate_keys: &[String],
+        facts: Option<&PreparedFacts<'_>>,
+        duplicate_fact_keys: &[String],
+        options: &CheckOptions,
+    ) -> Report {
         let locale = options.locale;
-        let mut violations = Vec::new();
+        let mut violations: Vec<_> = duplicate_keys
+            .iter()
+            .map(|path| structural::violation(path.clone(), &Problem::DuplicateKey, locale))
+            .collect();
+        violations.extend(duplicate_fact_keys.iter().map(|path| {
+            let located = Located {
+                path: path.clone(),
+                problem: Problem::DuplicateKey,
+            };
+            structural::fact_violation(&located, locale)
+        }));
 
         let kind = match (options.kind, kind_of(document)) {
             (Some(kind), _) => Some(kind),
@@ -149,15 +183,14 @@ impl Checker {
                 structural::violation(located.path.clone(), &located.problem, locale)
             }),
         );
-        let decoded_facts = facts.map(|facts| {
-            let (decoded, problems) = decode_facts(facts);
+        if let Some(facts) = facts {
             violations.extend(
-                problems
+                facts
+                    .problems()
                     .iter()
                     .map(|located| structural::fact_violation(located, locale)),
             );
-            decoded
-        });
+        }
 
         let as_of = options
             .as_of
@@ -167,15 +200,7 @@ impl Checker {
         let (Some(typed), Some(chain)) = (&decoded, chain) else {
             return Report::new(Some(kind), as_of_text, Vec::new(), violations, true);
         };
-        let no_facts = crate::model::Facts::default();
-        let (found, not_evaluated) = chain.run(
-            typed,
-            document,
-            decoded_facts.as_ref().unwrap_or(&no_facts),
-            facts,
-            as_of,
-            locale,
-        );
+        let (found, not_evaluated) = chain.run(typed, document, facts, as_of, locale);
         violations.extend(found);
         let mut report = Report::new(
             Some(kind),

@@ -2,6 +2,7 @@
 //! in the chain with parameters, severities and disabled rules resolved, compiled
 //! once and run over many documents.
 
+use super::facts::PreparedFacts;
 use super::kinds::{self, Args, Check, Finding, RunCx};
 use super::node::{Node, Pointer};
 use super::sandbox::Limits;
@@ -557,19 +558,6 @@ impl Chain {
             .and_then(|read| read.as_deref())
     }
 
-    /// The facts as a kind's scripts see them: only the collections they read.
-    fn script_facts_of(&self, raw_facts: Option<&Value>, kind: DocumentKind) -> rhai::Dynamic {
-        let read = self.script_facts.get(&kind).and_then(Option::as_ref);
-        match (raw_facts, read) {
-            (None, _) => rhai::Dynamic::UNIT,
-            (Some(facts), None) => ScriptEngine::to_dynamic(facts),
-            (Some(Value::Object(all)), Some(keys)) => {
-                ScriptEngine::object_of(keys.iter().filter_map(|k| Some((k.as_str(), all.get(k)?))))
-            }
-            (Some(other), Some(_)) => ScriptEngine::to_dynamic(other),
-        }
-    }
-
     /// The catalogue edition in force on `date` (the newest when no date is known,
     /// the oldest for dates before every edition the chain carries).
     pub fn catalogue_on(&self, date: Option<Date>) -> Option<&Arc<Catalogue>> {
@@ -590,8 +578,7 @@ impl Chain {
         &self,
         document: &Document,
         raw: &Value,
-        facts: &Facts,
-        raw_facts: Option<&Value>,
+        facts: Option<&PreparedFacts<'_>>,
         as_of: Option<Date>,
         locale: Locale,
     ) -> (Vec<Violation>, Vec<NotEvaluated>) {
@@ -603,10 +590,11 @@ impl Chain {
         let kind = document.kind();
         let root = document_node(document);
         let stage = root.member("stage").text();
+        let no_facts = Facts::default();
         let cx = RunCx {
             root,
             item: None,
-            facts,
+            facts: facts.map_or(&no_facts, PreparedFacts::typed),
             as_of,
             catalogue,
             calendar: self.calendar.as_deref(),
@@ -648,7 +636,9 @@ impl Chain {
                     let (doc, facts_dyn) = script_inputs.get_or_insert_with(|| {
                         (
                             ScriptEngine::to_dynamic(raw),
-                            self.script_facts_of(raw_facts, kind),
+                            facts.map_or(rhai::Dynamic::UNIT, |f| {
+                                f.script_view(self.script_fact_collections(kind))
+                            }),
                         )
                     });
                     match &lists {

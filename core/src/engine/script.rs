@@ -336,12 +336,12 @@ impl ScriptEngine {
             ))),
         }
     }
-    /// A converted object of some members only, without copying the JSON first.
-    pub fn object_of<'a>(members: impl IntoIterator<Item = (&'a str, &'a Value)>) -> Dynamic {
+    /// An object of values already converted (see [`ScriptEngine::to_dynamic`]).
+    pub fn map_of<'a>(members: impl IntoIterator<Item = (&'a str, Dynamic)>) -> Dynamic {
         Dynamic::from(JsonMap(Arc::new(
             members
                 .into_iter()
-                .map(|(k, v)| (ImmutableString::from(k), ScriptEngine::to_dynamic(v)))
+                .map(|(k, v)| (ImmutableString::from(k), v))
                 .collect(),
         )))
     }

@@ -8,8 +8,9 @@ use super::registry::lineage;
 use super::spec::PackProblem;
 use crate::check::{CheckRequest, legal_date};
 use crate::engine::chain::{Chain, CompileOptions, NotEvaluated};
+use crate::engine::facts::PreparedFacts;
 use crate::locale::Locale;
-use crate::model::{decode_document, decode_facts, kind_of};
+use crate::model::{decode_document, kind_of};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -121,17 +122,12 @@ fn run_fixture(chain: &Chain, rule: &str, text: &str) -> Result<FixtureOutcome, 
     };
     let (document, _) = decode_document(kind, &request.document);
     let document = document.ok_or("the fixture's document is not an object")?;
-    let facts = request
-        .facts
-        .as_ref()
-        .map(|f| decode_facts(f).0)
-        .unwrap_or_default();
+    let facts = request.facts.as_ref().map(PreparedFacts::borrowed);
     let as_of = options.as_of.or_else(|| legal_date(&document));
     let (violations, not_evaluated) = chain.run(
         &document,
         &request.document,
-        &facts,
-        request.facts.as_ref(),
+        facts.as_ref(),
         as_of,
         Locale::ZhCn,
     );
