@@ -4,7 +4,7 @@
 
 use crate::model::escape_token;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::{Number, Value};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -20,18 +20,145 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// A parsed document and the JSON Pointers of keys that appeared more than once
-/// (the last value is kept, as JavaScript's `JSON.parse` does).
+/// A JSON value borrowed from the text it was read from. Strings without escapes are
+/// not copied and an object's members stay in a `Vec` in the order given, so reading
+/// a document costs a fraction of building a [`serde_json::Value`]. A key given twice
+/// keeps its last value (as JavaScript's `JSON.parse` does) at its first position.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Parsed {
+pub enum Json<'a> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as serde_json reads it.
+    Number(Number),
+    /// A string.
+    String(Cow<'a, str>),
+    /// An array.
+    Array(Vec<Json<'a>>),
+    /// An object's members, in the order given.
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The items, if this is an array.
+    pub fn as_array(&self) -> Option<&[Json<'a>]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The members, if this is an object.
+    pub fn as_object(&self) -> Option<&[(Cow<'a, str>, Json<'a>)]> {
+        match self {
+            Json::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The number, if this is one.
+    pub fn as_number(&self) -> Option<&Number> {
+        match self {
+            Json::Number(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json<'a>> {
+        self.as_object()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
+
+    /// The value at an RFC 6901 JSON Pointer (`""` is the whole).
+    pub fn pointer(&self, pointer: &str) -> Option<&Json<'a>> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut at = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            at = match at {
+                Json::Object(_) => at.get(&token)?,
+                Json::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(at)
+    }
+
+    /// The value as a [`serde_json::Value`] (copying it).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Number(n.clone()),
+            Json::String(s) => Value::String(s.as_ref().to_owned()),
+            Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
+            Json::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (k.as_ref().to_owned(), v.to_value()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A view of a [`serde_json::Value`], borrowing its strings.
+impl<'a> From<&'a Value> for Json<'a> {
+    fn from(value: &'a Value) -> Self {
+        match value {
+            Value::Null => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Number(n) => Json::Number(n.clone()),
+            Value::String(s) => Json::String(Cow::Borrowed(s)),
+            Value::Array(items) => Json::Array(items.iter().map(Json::from).collect()),
+            Value::Object(members) => Json::Object(
+                members
+                    .iter()
+                    .map(|(k, v)| (Cow::Borrowed(k.as_str()), Json::from(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// A parsed document and the JSON Pointers of keys that appeared more than once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed<'a> {
     /// The value.
-    pub value: Value,
+    pub value: Json<'a>,
     /// Pointers of repeated keys.
     pub duplicate_keys: Vec<String>,
 }
 
 /// Parses JSON text.
-pub fn parse(text: &str) -> Result<Parsed, SyntaxError> {
+pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
     let mut state = State::default();
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let result = Tracked { state: &mut state }
@@ -108,52 +235,56 @@ struct Tracked<'s, 'de> {
 }
 
 impl<'de> DeserializeSeed<'de> for Tracked<'_, 'de> {
-    type Value = Value;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+    type Value = Json<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Tracked<'_, 'de> {
-    type Value = Value;
+    type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+    fn visit_bool<E>(self, v: bool) -> Result<Json<'de>, E> {
+        Ok(Json::Bool(v))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::from(v))
+    fn visit_i64<E>(self, v: i64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(v.into()))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::from(v))
+    fn visit_u64<E>(self, v: u64) -> Result<Json<'de>, E> {
+        Ok(Json::Number(v.into()))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    fn visit_f64<E>(self, v: f64) -> Result<Json<'de>, E> {
+        Ok(Number::from_f64(v).map_or(Json::Null, Json::Number))
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Borrowed(v)))
     }
 
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+    fn visit_str<E>(self, v: &str) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v.to_owned())))
     }
 
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_string<E>(self, v: String) -> Result<Json<'de>, E> {
+        Ok(Json::String(Cow::Owned(v)))
     }
 
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
+    fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+    fn visit_none<E>(self) -> Result<Json<'de>, E> {
+        Ok(Json::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
         let mut items = Vec::new();
         loop {
             self.state.path.push(Step::Index(items.len()));
@@ -163,17 +294,18 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
             self.state.path.pop();
             match item? {
                 Some(item) => items.push(item),
-                None => return Ok(Value::Array(items)),
+                None => return Ok(Json::Array(items)),
             }
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut object = Map::new();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+        let mut members: Vec<(Cow<'de, str>, Json<'de>)> = Vec::new();
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            let duplicate = object.contains_key(key.as_ref());
+            // Objects are small: a linear search beats hashing here.
+            let earlier = members.iter().position(|(k, _)| *k == key);
             self.state.path.push(Step::Key(key));
-            if duplicate {
+            if earlier.is_some() {
                 let pointer = self.state.pointer();
                 self.state.duplicates.push(pointer);
             }
@@ -181,12 +313,15 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
                 state: &mut *self.state,
             });
             let key = match self.state.path.pop() {
-                Some(Step::Key(key)) => key.into_owned(),
-                _ => String::new(),
+                Some(Step::Key(key)) => key,
+                _ => Cow::Borrowed(""),
             };
-            object.insert(key, value?);
+            match (earlier.and_then(|i| members.get_mut(i)), value?) {
+                (Some(slot), value) => slot.1 = value,
+                (None, value) => members.push((key, value)),
+            }
         }
-        Ok(Value::Object(object))
+        Ok(Json::Object(members))
     }
 }
 
@@ -198,7 +333,22 @@ mod tests {
     fn duplicate_keys_are_found_at_every_depth() {
         let parsed = parse(r#"{"a": 1, "b": {"c": [{"d": 1, "d": 2}]}, "a": 3}"#).unwrap();
         assert_eq!(parsed.duplicate_keys, ["/b/c/0/d", "/a"]);
-        assert_eq!(parsed.value["a"], 3);
+        assert_eq!(parsed.value.get("a"), Some(&Json::Number(3.into())));
+        assert_eq!(
+            parsed.value.to_value(),
+            serde_json::json!({"a": 3, "b": {"c": [{"d": 2}]}})
+        );
+    }
+
+    #[test]
+    fn pointers_find_values() {
+        let parsed = parse(r#"{"a/b": [{"c~": 1}], "d": 2}"#).unwrap();
+        let value = &parsed.value;
+        assert_eq!(value.pointer("/a~1b/0/c~0"), Some(&Json::Number(1.into())));
+        assert_eq!(value.pointer(""), Some(value));
+        for missing in ["/a~1b/1", "/d/0", "/x", "d"] {
+            assert_eq!(value.pointer(missing), None, "{missing}");
+        }
     }
 
     #[test]

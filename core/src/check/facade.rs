@@ -3,11 +3,11 @@
 //! give byte-identical reports.
 
 use super::{CheckOptions, Checker, PreparedFacts};
-use crate::json;
+use crate::json::{self, Json};
 use crate::locale::Locale;
 use crate::model::{Date, DocumentKind};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// A check request.
 #[derive(Debug, Clone, Deserialize)]
@@ -47,9 +47,10 @@ struct Duplicates {
     facts: Vec<String>,
 }
 
-/// Parses a request, keeping the pointers of keys given twice in its document and
-/// facts (relative to them).
-fn parse_request(text: &str) -> Result<(CheckRequest, Duplicates), FacadeError> {
+/// Parses a request: its document as [`Json`] (read once, never copied into a
+/// `Value`), the rest as a [`CheckRequest`] (whose `document` is then `null`), and the
+/// pointers of keys given twice in the document and facts (relative to them).
+fn parse_request(text: &str) -> Result<(CheckRequest, Json<'_>, Duplicates), FacadeError> {
     let invalid = |message: String| FacadeError {
         code: "request.json",
         message,
@@ -69,8 +70,23 @@ fn parse_request(text: &str) -> Result<(CheckRequest, Duplicates), FacadeError> 
             return Err(invalid(format!("the key at {pointer} is given twice")));
         }
     }
-    let request = serde_json::from_value(parsed.value).map_err(|e| invalid(e.to_string()))?;
-    Ok((request, duplicates))
+    let Json::Object(members) = parsed.value else {
+        return Err(invalid("a check request is a JSON object".into()));
+    };
+    let mut document = None;
+    let mut rest = Map::new();
+    for (key, value) in members {
+        if key == "document" {
+            document = Some(value);
+        } else {
+            rest.insert(key.into_owned(), value.to_value());
+        }
+    }
+    let document = document.ok_or_else(|| invalid("missing field `document`".into()))?;
+    rest.insert("document".into(), Value::Null);
+    let request =
+        serde_json::from_value(Value::Object(rest)).map_err(|e| invalid(e.to_string()))?;
+    Ok((request, document, duplicates))
 }
 
 impl CheckRequest {
@@ -112,11 +128,11 @@ impl CheckRequest {
 /// key given twice inside the document (or the facts) is a violation at its pointer,
 /// as with [`Checker::check_str`]; one given twice in the request itself is an error.
 pub fn check_json(checker: &Checker, request: &str) -> String {
-    let result = parse_request(request).and_then(|(request, duplicates)| {
+    let result = parse_request(request).and_then(|(request, document, duplicates)| {
         let options = request.options()?;
         let facts = request.facts.as_ref().map(PreparedFacts::borrowed);
         Ok(checker.check_document(
-            &request.document,
+            &document,
             &duplicates.document,
             facts.as_ref(),
             &duplicates.facts,

@@ -13,11 +13,11 @@ pub use waste_lines::{WasteRef, waste_refs};
 use crate::catalogue::Catalogue;
 use crate::engine::chain::Chain;
 pub use crate::engine::facts::PreparedFacts;
-use crate::json;
+use crate::json::{self, Json};
 use crate::locale::Locale;
 use crate::model::{
-    Date, Document, DocumentKind, Field, JsonType, Located, Problem, RegionCode, decode_document,
-    kind_of,
+    Date, Document, DocumentKind, Field, JsonType, Located, Problem, RegionCode,
+    decode_json_document, json_kind_of,
 };
 use crate::pack::registry::Registry;
 use crate::report::{PackRef, Report};
@@ -117,14 +117,14 @@ impl Checker {
         facts: Option<&PreparedFacts<'_>>,
         options: &CheckOptions,
     ) -> Report {
-        self.check_document(document, &[], facts, &[], options)
+        self.check_document(&Json::from(document), &[], facts, &[], options)
     }
 
     /// Checks a parsed document; `duplicate_keys` and `duplicate_fact_keys` are the
     /// pointers of keys the JSON texts gave twice (see [`json::parse`]).
     pub(crate) fn check_document(
         &self,
-        document: &Value,
+        document: &Json<'_>,
         duplicate_keys: &[String],
         facts: Option<&PreparedFacts<'_>>,
         duplicate_fact_keys: &[String],
@@ -143,14 +143,14 @@ impl Checker {
             structural::fact_violation(&located, locale)
         }));
 
-        let kind = match (options.kind, kind_of(document)) {
+        let kind = match (options.kind, json_kind_of(document)) {
             (Some(kind), _) => Some(kind),
             (None, Some(Ok(kind))) => Some(kind),
             (None, Some(Err(problem))) => {
                 violations.push(structural::violation("/kind".into(), &problem, locale));
                 None
             }
-            (None, None) if !document.is_object() => {
+            (None, None) if document.as_object().is_none() => {
                 let problem = Problem::WrongType {
                     expected: JsonType::Object,
                     found: JsonType::of(document),
@@ -177,7 +177,7 @@ impl Checker {
             );
         };
 
-        let (decoded, problems) = decode_document(kind, document);
+        let (decoded, problems) = decode_json_document(kind, document);
         violations.extend(
             problems.iter().map(|located| {
                 structural::violation(located.path.clone(), &located.problem, locale)

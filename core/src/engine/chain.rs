@@ -9,6 +9,7 @@ use super::sandbox::Limits;
 use super::script::{CompiledScript, ScriptEngine, ScriptInput};
 use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
+use crate::json::Json;
 use crate::locale::{Bilingual, Locale};
 use crate::model::{Date, Document, DocumentKind, Facts};
 use crate::pack::load::SourcePack;
@@ -577,7 +578,7 @@ impl Chain {
     pub fn run(
         &self,
         document: &Document,
-        raw: &Value,
+        raw: &Json<'_>,
         facts: Option<&PreparedFacts<'_>>,
         as_of: Option<Date>,
         locale: Locale,
@@ -635,7 +636,7 @@ impl Chain {
                 Body::Script(script) => {
                     let (doc, facts_dyn) = script_inputs.get_or_insert_with(|| {
                         (
-                            ScriptEngine::to_dynamic(raw),
+                            ScriptEngine::json_to_dynamic(raw),
                             facts.map_or(rhai::Dynamic::UNIT, |f| {
                                 f.script_view(self.script_fact_collections(kind))
                             }),
@@ -688,7 +689,7 @@ impl Chain {
         each: Option<&Pointer>,
         guard: Option<&Guard>,
         cx: &RunCx<'_>,
-        raw: &Value,
+        raw: &Json<'_>,
         doc: &rhai::Dynamic,
         facts: &rhai::Dynamic,
         as_of: Option<Date>,
@@ -726,7 +727,7 @@ impl Chain {
             None if guard.is_some_and(|g| !g.holds(cx)) => Ok(()),
             None => run(None, ""),
             Some(pointer) => {
-                let Some(Value::Array(items)) = raw.pointer(pointer.as_str()) else {
+                let Some(Json::Array(items)) = raw.pointer(pointer.as_str()) else {
                     return Ok(());
                 };
                 let typed = pointer.resolve(cx.root);
@@ -742,9 +743,10 @@ impl Chain {
                         }
                     }
                     // A view into the document converted once per check, not a copy.
-                    if let (true, Some(item)) =
-                        (item.is_object(), ScriptEngine::pointer(doc, &path))
-                    {
+                    if let (true, Some(item)) = (
+                        item.as_object().is_some(),
+                        ScriptEngine::pointer(doc, &path),
+                    ) {
                         run(Some((index, &item)), &path)?;
                     }
                 }

@@ -79,6 +79,7 @@
 use super::sandbox::{Limits, sandboxed_engine};
 use crate::Catalogue;
 use crate::calendar::Calendar;
+use crate::json::Json;
 use crate::model::{Amount, Date, DateTime, Decimal, RegionCode, WasteCode};
 use rhai::{
     AST, Array, Dynamic, Engine, EvalAltResult, FuncRegistration, INT, ImmutableString, Map,
@@ -315,27 +316,33 @@ impl ScriptEngine {
     /// read-only views behind an `Arc` (cloning the result never copies the data),
     /// whole numbers integers, other numbers exact decimals, `null` `()`.
     pub fn to_dynamic(value: &Value) -> Dynamic {
+        ScriptEngine::json_to_dynamic(&Json::from(value))
+    }
+
+    /// [`ScriptEngine::to_dynamic`] for a document as [`crate::json::parse`] reads it.
+    pub fn json_to_dynamic(value: &Json<'_>) -> Dynamic {
         match value {
-            Value::Null => Dynamic::UNIT,
-            Value::Bool(b) => Dynamic::from_bool(*b),
-            Value::Number(n) => number(n),
-            Value::String(s) => Dynamic::from(ImmutableString::from(s.as_str())),
-            Value::Array(items) => Dynamic::from(JsonArray(Arc::new(
-                items.iter().map(ScriptEngine::to_dynamic).collect(),
+            Json::Null => Dynamic::UNIT,
+            Json::Bool(b) => Dynamic::from_bool(*b),
+            Json::Number(n) => number(n),
+            Json::String(s) => Dynamic::from(ImmutableString::from(s.as_ref())),
+            Json::Array(items) => Dynamic::from(JsonArray(Arc::new(
+                items.iter().map(ScriptEngine::json_to_dynamic).collect(),
             ))),
-            Value::Object(fields) => Dynamic::from(JsonMap(Arc::new(
+            Json::Object(fields) => Dynamic::from(JsonMap(Arc::new(
                 fields
                     .iter()
                     .map(|(k, v)| {
                         (
-                            ImmutableString::from(k.as_str()),
-                            ScriptEngine::to_dynamic(v),
+                            ImmutableString::from(k.as_ref()),
+                            ScriptEngine::json_to_dynamic(v),
                         )
                     })
                     .collect(),
             ))),
         }
     }
+
     /// An object of values already converted (see [`ScriptEngine::to_dynamic`]).
     pub fn map_of<'a>(members: impl IntoIterator<Item = (&'a str, Dynamic)>) -> Dynamic {
         Dynamic::from(JsonMap(Arc::new(

@@ -8,9 +8,9 @@ use super::{
     Amount, Category, CreditCode, Date, DateTime, List, ManifestNumber, Quantity, RegionCode, Text,
     VehiclePlate, WasteCode, Year,
 };
+use crate::json::Json;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
-use serde_json::Value;
 use std::borrow::Cow;
 
 crate::model::record! {
@@ -233,8 +233,8 @@ macro_rules! coordinate {
         pub struct $name(pub f64);
 
         impl Decode for $name {
-            fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
-                match value.as_f64() {
+            fn decode(value: &Json<'_>, _: &mut Decoder<'_>) -> Result<Self, Problem> {
+                match value.as_number().and_then(serde_json::Number::as_f64) {
                     Some(degrees) if (-$limit..=$limit).contains(&degrees) => Ok($name(degrees)),
                     Some(degrees) => Err(Problem::OutOfRange {
                         value: degrees.to_string(),

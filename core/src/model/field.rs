@@ -5,9 +5,13 @@
 //! dropped: serialising a decoded document gives back every value it had.
 
 use super::problem::{JsonType, Problem};
+use crate::json::Json;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+/// An object member as [`Json`] holds it.
+type Member<'j> = (Cow<'j, str>, Json<'j>);
 use std::borrow::Cow;
 
 /// One field of a document: absent, valid, or kept as written with its problem.
@@ -98,10 +102,11 @@ impl<T: JsonSchema> JsonSchema for Field<T> {
     }
 }
 
-/// One segment of a JSON Pointer.
+/// One segment of a JSON Pointer; keys are borrowed from the document (or are the
+/// model's own member names), so tracking the path allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
-    Key(String),
+enum Segment<'v> {
+    Key(&'v str),
     Index(usize),
 }
 
@@ -116,8 +121,8 @@ pub struct Located {
 
 /// The decoding context: the path to the current value and the problems found so far.
 #[derive(Debug, Default)]
-pub struct Decoder {
-    path: Vec<Segment>,
+pub struct Decoder<'v> {
+    path: Vec<Segment<'v>>,
     problems: Vec<Located>,
 }
 
@@ -130,7 +135,7 @@ pub fn escape_token(token: &str) -> Cow<'_, str> {
     }
 }
 
-impl Decoder {
+impl<'v> Decoder<'v> {
     /// A decoder at the root of a document.
     pub fn new() -> Self {
         Self::default()
@@ -163,15 +168,15 @@ impl Decoder {
     }
 
     /// Records a problem at a member of the current value.
-    pub fn report_at(&mut self, key: &str, problem: Problem) {
-        self.path.push(Segment::Key(key.to_owned()));
+    pub fn report_at(&mut self, key: &'v str, problem: Problem) {
+        self.path.push(Segment::Key(key));
         self.report(problem);
         self.path.pop();
     }
 
     /// Decodes the member `key` of an object.
-    pub fn member<T: Decode>(&mut self, key: &str, value: &Value) -> Field<T> {
-        self.path.push(Segment::Key(key.to_owned()));
+    pub fn member<T: Decode>(&mut self, key: &'v str, value: &'v Json<'_>) -> Field<T> {
+        self.path.push(Segment::Key(key));
         let field = self.field(value);
         self.path.pop();
         field
@@ -179,9 +184,9 @@ impl Decoder {
 
     /// Decodes the member `key` of `object`, which a composite value cannot do
     /// without: its absence is reported.
-    pub fn required<T: Decode>(&mut self, object: &Map<String, Value>, key: &str) -> Field<T> {
+    pub fn required<T: Decode>(&mut self, object: &'v Json<'_>, key: &'v str) -> Field<T> {
         match object.get(key) {
-            None | Some(Value::Null) => {
+            None | Some(Json::Null) => {
                 self.report_at(key, Problem::Required);
                 Field::Absent
             }
@@ -190,7 +195,7 @@ impl Decoder {
     }
 
     /// Decodes a value at the current path.
-    pub fn field<T: Decode>(&mut self, value: &Value) -> Field<T> {
+    pub fn field<T: Decode>(&mut self, value: &'v Json<'_>) -> Field<T> {
         if value.is_null() {
             return Field::Absent;
         }
@@ -199,15 +204,15 @@ impl Decoder {
             Err(problem) => {
                 self.report(problem.clone());
                 Field::Invalid(Box::new(Invalid {
-                    raw: value.clone(),
+                    raw: value.to_value(),
                     problem,
                 }))
             }
         }
     }
 
-    /// The value as an object, or a type problem.
-    pub fn object<'v>(&self, value: &'v Value) -> Result<&'v Map<String, Value>, Problem> {
+    /// The members of an object, or a type problem.
+    pub fn object<'j>(&self, value: &'j Json<'_>) -> Result<&'j [Member<'j>], Problem> {
         value.as_object().ok_or(Problem::WrongType {
             expected: JsonType::Object,
             found: JsonType::of(value),
@@ -223,6 +228,7 @@ macro_rules! deserialize_via_decode {
         impl<'de> serde::Deserialize<'de> for $ty {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let value = crate::json::Json::from(&value);
                 let mut decoder = crate::model::Decoder::new();
                 <$ty as crate::model::Decode>::decode(&value, &mut decoder)
                     .map_err(|problem| serde::de::Error::custom(problem.message(crate::Locale::En)))
@@ -237,12 +243,12 @@ pub trait Decode: Sized {
     /// Reads the value. Problems inside composite values are reported through
     /// `decoder` at their own paths, and the composite returns [`Problem::Nested`]
     /// only when it cannot be used as a whole.
-    fn decode(value: &Value, decoder: &mut Decoder) -> Result<Self, Problem>;
+    fn decode<'v>(value: &'v Json<'_>, decoder: &mut Decoder<'v>) -> Result<Self, Problem>;
 }
 
 /// Lists: every item is decoded on its own, so one bad line never hides the others.
 impl<T: Decode> Decode for Vec<Field<T>> {
-    fn decode(value: &Value, decoder: &mut Decoder) -> Result<Self, Problem> {
+    fn decode<'v>(value: &'v Json<'_>, decoder: &mut Decoder<'v>) -> Result<Self, Problem> {
         let items = value.as_array().ok_or(Problem::WrongType {
             expected: JsonType::Array,
             found: JsonType::of(value),
@@ -261,7 +267,7 @@ impl<T: Decode> Decode for Vec<Field<T>> {
 pub type List<T> = Vec<Field<T>>;
 
 impl Decode for bool {
-    fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
+    fn decode(value: &Json<'_>, _: &mut Decoder<'_>) -> Result<Self, Problem> {
         value.as_bool().ok_or(Problem::WrongType {
             expected: JsonType::Boolean,
             found: JsonType::of(value),
@@ -320,13 +326,14 @@ macro_rules! record {
         }
 
         impl crate::model::Decode for $name {
-            fn decode(
-                value: &serde_json::Value,
-                decoder: &mut crate::model::Decoder,
+            fn decode<'v>(
+                value: &'v crate::json::Json<'_>,
+                decoder: &mut crate::model::Decoder<'v>,
             ) -> Result<Self, crate::model::Problem> {
                 let object = decoder.object(value)?;
                 let mut out = Self::default();
                 for (key, item) in object {
+                    let key: &'v str = key;
                     $(
                         if key == crate::model::member_name(stringify!($field)) {
                             out.$field = decoder.member(key, item);

@@ -24,6 +24,7 @@ pub use values::*;
 /// Exact decimals, as quantities use them.
 pub use rust_decimal::Decimal;
 
+use crate::json::Json;
 use serde_json::Value;
 
 closed_enum! {
@@ -96,6 +97,14 @@ impl Document {
 /// Decodes a document of `kind`, collecting every structural problem. Returns `None`
 /// for the document only when its root is not an object.
 pub fn decode_document(kind: DocumentKind, value: &Value) -> (Option<Document>, Vec<Located>) {
+    decode_json_document(kind, &Json::from(value))
+}
+
+/// [`decode_document`] from a [`Json`] value, as [`crate::json::parse`] reads text.
+pub fn decode_json_document(
+    kind: DocumentKind,
+    value: &Json<'_>,
+) -> (Option<Document>, Vec<Located>) {
     let mut decoder = Decoder::new();
     let document = match kind {
         DocumentKind::Manifest => decode_root(value, &mut decoder).map(Document::Manifest),
@@ -115,6 +124,11 @@ pub fn decode_document(kind: DocumentKind, value: &Value) -> (Option<Document>, 
 
 /// Decodes the facts a host passes with a document.
 pub fn decode_facts(value: &Value) -> (Facts, Vec<Located>) {
+    decode_json_facts(&Json::from(value))
+}
+
+/// [`decode_facts`] from a [`Json`] value.
+pub fn decode_json_facts(value: &Json<'_>) -> (Facts, Vec<Located>) {
     let mut decoder = Decoder::new();
     let facts = decode_root(value, &mut decoder)
         .map(|f| *f)
@@ -122,7 +136,7 @@ pub fn decode_facts(value: &Value) -> (Facts, Vec<Located>) {
     (facts, decoder.into_problems())
 }
 
-fn decode_root<T: Decode>(value: &Value, decoder: &mut Decoder) -> Option<Box<T>> {
+fn decode_root<'v, T: Decode>(value: &'v Json<'_>, decoder: &mut Decoder<'v>) -> Option<Box<T>> {
     match T::decode(value, decoder) {
         Ok(document) => Some(Box::new(document)),
         Err(problem) => {
@@ -133,8 +147,8 @@ fn decode_root<T: Decode>(value: &Value, decoder: &mut Decoder) -> Option<Box<T>
 }
 
 /// A document's own `kind` member, when given, must name the kind it is checked as.
-fn check_kind_tag(kind: DocumentKind, value: &Value, decoder: &mut Decoder) {
-    if let Some(tag) = value.get("kind").and_then(Value::as_str)
+fn check_kind_tag(kind: DocumentKind, value: &Json<'_>, decoder: &mut Decoder<'_>) {
+    if let Some(tag) = value.get("kind").and_then(Json::as_str)
         && tag != kind.as_str()
         && tag.parse::<DocumentKind>().is_ok()
     {
@@ -158,8 +172,13 @@ fn check_kind_tag(kind: DocumentKind, value: &Value, decoder: &mut Decoder) {
 
 /// The kind a JSON document names in its `kind` member, if any.
 pub fn kind_of(value: &Value) -> Option<Result<DocumentKind, Problem>> {
+    json_kind_of(&Json::from(value))
+}
+
+/// [`kind_of`] for a [`Json`] value.
+pub fn json_kind_of(value: &Json<'_>) -> Option<Result<DocumentKind, Problem>> {
     match value.get("kind")? {
-        Value::String(text) => Some(text.parse()),
+        Json::String(text) => Some(text.parse()),
         other => Some(Err(Problem::WrongType {
             expected: JsonType::String,
             found: JsonType::of(other),

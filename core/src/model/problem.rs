@@ -1,6 +1,7 @@
 //! Structural problems: what can be wrong with one value of a document, with the
 //! `schema.*` rule id it is reported under and its message in both locales.
 
+use crate::json::Json;
 use crate::locale::{Bilingual, Locale};
 use serde_json::{Map, Value};
 
@@ -170,15 +171,15 @@ pub enum JsonType {
 
 impl JsonType {
     /// The type of a JSON value.
-    pub fn of(value: &Value) -> Self {
+    pub fn of(value: &Json<'_>) -> Self {
         match value {
-            Value::Object(_) => JsonType::Object,
-            Value::Array(_) => JsonType::Array,
-            Value::String(_) => JsonType::String,
-            Value::Number(n) if n.is_i64() || n.is_u64() => JsonType::Integer,
-            Value::Number(_) => JsonType::Number,
-            Value::Bool(_) => JsonType::Boolean,
-            Value::Null => JsonType::Null,
+            Json::Object(_) => JsonType::Object,
+            Json::Array(_) => JsonType::Array,
+            Json::String(_) => JsonType::String,
+            Json::Number(n) if n.is_i64() || n.is_u64() => JsonType::Integer,
+            Json::Number(_) => JsonType::Number,
+            Json::Bool(_) => JsonType::Boolean,
+            Json::Null => JsonType::Null,
         }
     }
 

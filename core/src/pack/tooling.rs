@@ -126,7 +126,7 @@ fn run_fixture(chain: &Chain, rule: &str, text: &str) -> Result<FixtureOutcome, 
     let as_of = options.as_of.or_else(|| legal_date(&document));
     let (violations, not_evaluated) = chain.run(
         &document,
-        &request.document,
+        &crate::json::Json::from(&request.document),
         facts.as_ref(),
         as_of,
         Locale::ZhCn,

@@ -39,11 +39,11 @@ macro_rules! string_value {
 
         impl $crate::model::Decode for $ty {
             fn decode(
-                value: &serde_json::Value,
-                _: &mut $crate::model::Decoder,
+                value: &$crate::json::Json<'_>,
+                _: &mut $crate::model::Decoder<'_>,
             ) -> Result<Self, $crate::model::Problem> {
                 match value {
-                    serde_json::Value::String(text) => text.parse(),
+                    crate::json::Json::String(text) => text.parse(),
                     other => Err($crate::model::Problem::WrongType {
                         expected: $crate::model::JsonType::String,
                         found: $crate::model::JsonType::of(other),

@@ -1,12 +1,12 @@
 //! Exact quantities. Mass balances are sums and differences of many lines: they are
 //! done in exact decimals, never in binary floating point.
 
+use crate::json::Json;
 use crate::model::field::{Decode, Decoder, Field};
 use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed};
 use rust_decimal::Decimal;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
-use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
@@ -107,10 +107,10 @@ impl Serialize for Amount {
 }
 
 impl Decode for Amount {
-    fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
+    fn decode(value: &Json<'_>, _: &mut Decoder<'_>) -> Result<Self, Problem> {
         match value {
-            Value::Number(number) => Amount::from_number(number),
-            Value::String(text) => text.parse(),
+            Json::Number(number) => Amount::from_number(number),
+            Json::String(text) => text.parse(),
             other => Err(Problem::WrongType {
                 expected: JsonType::NumberOrString,
                 found: JsonType::of(other),
@@ -170,9 +170,9 @@ impl FromStr for MassUnit {
 }
 
 impl Decode for MassUnit {
-    fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
+    fn decode(value: &Json<'_>, _: &mut Decoder<'_>) -> Result<Self, Problem> {
         match value {
-            Value::String(text) => text.parse(),
+            Json::String(text) => text.parse(),
             other => Err(Problem::WrongType {
                 expected: JsonType::String,
                 found: JsonType::of(other),
@@ -239,11 +239,11 @@ impl FromStr for Quantity {
 }
 
 impl Decode for Quantity {
-    fn decode(value: &Value, decoder: &mut Decoder) -> Result<Self, Problem> {
+    fn decode<'v>(value: &'v Json<'_>, decoder: &mut Decoder<'v>) -> Result<Self, Problem> {
         let object = decoder.object(value)?;
-        let amount: Field<Amount> = decoder.required(object, "value");
-        let unit: Field<MassUnit> = decoder.required(object, "unit");
-        for key in object.keys().filter(|k| *k != "value" && *k != "unit") {
+        let amount: Field<Amount> = decoder.required(value, "value");
+        let unit: Field<MassUnit> = decoder.required(value, "unit");
+        for (key, _) in object.iter().filter(|(k, _)| k != "value" && k != "unit") {
             decoder.report_at(key, Problem::UnknownField);
         }
         match (amount, unit) {
@@ -262,7 +262,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn decode(value: Value) -> (Field<Quantity>, Vec<String>) {
+    fn decode(value: serde_json::Value) -> (Field<Quantity>, Vec<String>) {
+        let value = crate::json::Json::from(&value);
         let mut decoder = Decoder::new();
         let field = decoder.field(&value);
         let problems = decoder

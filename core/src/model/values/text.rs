@@ -1,10 +1,10 @@
 //! Free text and counts as documents carry them.
 
+use crate::json::Json;
 use crate::model::field::{Decode, Decoder};
 use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed, whole_number};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
-use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
@@ -50,12 +50,12 @@ impl From<&str> for Text {
 }
 
 impl Decode for Text {
-    fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
+    fn decode(value: &Json<'_>, _: &mut Decoder<'_>) -> Result<Self, Problem> {
         match value {
-            Value::String(text) if text.chars().all(is_js_whitespace) => {
+            Json::String(text) if text.chars().all(is_js_whitespace) => {
                 Err(malformed(Subject::Text, text, Reason::Blank))
             }
-            Value::String(text) => Ok(Text(text.clone())),
+            Json::String(text) => Ok(Text(text.as_ref().to_owned())),
             other => Err(Problem::WrongType {
                 expected: JsonType::String,
                 found: JsonType::of(other),
@@ -86,8 +86,8 @@ impl JsonSchema for Text {
 pub struct Count(pub u32);
 
 impl Decode for Count {
-    fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
-        let Value::Number(number) = value else {
+    fn decode(value: &Json<'_>, _: &mut Decoder<'_>) -> Result<Self, Problem> {
+        let Json::Number(number) = value else {
             return Err(Problem::WrongType {
                 expected: JsonType::Integer,
                 found: JsonType::of(value),

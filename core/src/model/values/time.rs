@@ -2,12 +2,12 @@
 //! dispatched at 23:30 in Shaoxing is on another day in UTC.
 
 use super::string_value;
+use crate::json::Json;
 use crate::model::field::{Decode, Decoder};
 use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed, whole_number};
 use chrono::{Datelike, FixedOffset, NaiveDate};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
-use serde_json::Value;
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
@@ -136,8 +136,8 @@ impl Year {
 }
 
 impl Decode for Year {
-    fn decode(value: &Value, _: &mut Decoder) -> Result<Self, Problem> {
-        let Value::Number(number) = value else {
+    fn decode(value: &Json<'_>, _: &mut Decoder<'_>) -> Result<Self, Problem> {
+        let Json::Number(number) = value else {
             return Err(Problem::WrongType {
                 expected: JsonType::Integer,
                 found: JsonType::of(value),
