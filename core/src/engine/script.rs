@@ -38,6 +38,10 @@
 //!
 //! # The domain library
 //!
+//! `spec/script-api.md` documents every function with an example (a test runs them);
+//! the lookups of catalogue entries, exemptions, dates, units and facts are in
+//! the private `library` module.
+//!
 //! | function                          | result                                                   |
 //! |-----------------------------------|----------------------------------------------------------|
 //! | `catalogue_has(code)`             | whether the code is in the chain's catalogue edition     |
@@ -75,6 +79,8 @@
 //!   `wasm32-unknown-unknown`) and some paths `unwrap` the lock. The views have no
 //!   lock, and are `Send + Sync`: one converted document may serve many threads.
 //! * Nothing needs guarding against mutation: the views have no setters.
+
+mod library;
 
 use super::sandbox::{Limits, sandboxed_engine};
 use crate::Catalogue;
@@ -237,6 +243,9 @@ impl ScriptEngine {
         register_catalogue(&mut engine, &catalogue);
         register_calendar(&mut engine, calendar);
         register_pure(&mut engine);
+        library::register_catalogue_lookups(&mut engine, &catalogue);
+        library::register_dates_and_units(&mut engine);
+        library::register_fact_lookups(&mut engine);
         ScriptEngine { engine }
     }
 
@@ -278,6 +287,37 @@ impl ScriptEngine {
         input: &ScriptInput,
     ) -> Result<Vec<ScriptFinding>, ScriptError> {
         findings(&self.eval(script, input)?)
+    }
+
+    /// Runs a compiled script and returns what it evaluated to, as JSON: for
+    /// tooling and documentation examples (rules go through [`ScriptEngine::run`]).
+    pub fn evaluate(
+        &self,
+        script: &CompiledScript,
+        input: &ScriptInput,
+    ) -> Result<Value, ScriptError> {
+        let value = self.eval(script, input)?;
+        to_json(&value, 0).map_err(|message| ScriptError::BadResult { message })
+    }
+
+    /// The names of every function of the domain library (the sandbox's rhai
+    /// built-ins aside), as `spec/script-api.md` documents them.
+    pub fn library() -> Vec<&'static str> {
+        let mut names = vec![
+            "catalogue_has",
+            "category_of",
+            "hazards_of",
+            "working_days_between",
+            "add_working_days",
+            "same_province",
+            "same_city",
+            "same_county",
+            "distance_km",
+            "decimal",
+            "tonnes",
+        ];
+        names.extend_from_slice(library::NAMES);
+        names
     }
 
     /// Runs a compiled script over one input and returns what it evaluated to.

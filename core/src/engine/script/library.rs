@@ -1,0 +1,308 @@
+//! The parts of the script library that look things up: catalogue entries and
+//! exemptions, calendar dates, unit conversion, and the facts (licences, policies,
+//! permits, tracks, receipts). Every lookup is registered as volatile, so the
+//! optimiser never folds one into a compiled script. `spec/script-api.md` documents
+//! each function with an example; a test runs every example.
+
+use super::{JsonArray, JsonMap, RhaiResult, describe, fail, parse_day, tonnes};
+use crate::Catalogue;
+use crate::catalogue::ExemptionSubject;
+use crate::model::{Date, Decimal, WasteCode};
+use chrono::Datelike;
+use rhai::{Dynamic, Engine, FuncRegistration, INT, ImmutableString};
+use std::sync::Arc;
+
+/// The names this module registers (for the documentation drift test).
+pub(super) const NAMES: &[&str] = &[
+    "catalogue_entry",
+    "exemptions_of",
+    "days_between",
+    "add_days",
+    "add_months",
+    "in_unit",
+    "licence_by_number",
+    "licences_of",
+    "policy_of",
+    "permit_for_vehicle",
+    "track_by_id",
+    "received_in_year",
+];
+
+/// A Rust value (catalogue data) as scripts see JSON.
+fn to_script<T: serde::Serialize>(value: &T) -> Dynamic {
+    serde_json::to_value(value).map_or(Dynamic::UNIT, |v| super::ScriptEngine::to_dynamic(&v))
+}
+
+pub(super) fn register_catalogue_lookups(engine: &mut Engine, catalogue: &Arc<Catalogue>) {
+    let c = catalogue.clone();
+    FuncRegistration::new("catalogue_entry")
+        .with_volatility(true)
+        .register_into_engine(engine, move |code: &str| -> Dynamic {
+            code.parse::<WasteCode>()
+                .ok()
+                .and_then(|code| c.get(&code))
+                .map_or(Dynamic::UNIT, |entry| {
+                    to_script(&serde_json::json!({
+                        "code": entry.code.as_str(),
+                        "category": entry.category.to_string(),
+                        "industry": entry.industry,
+                        "description": entry.description,
+                        "hazards": entry.hazards.raw,
+                        "listed_hazards": entry.hazards.listed.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+                    }))
+                })
+        });
+
+    let c = catalogue.clone();
+    FuncRegistration::new("exemptions_of")
+        .with_volatility(true)
+        .register_into_engine(engine, move |code: &str| -> rhai::Array {
+            let Ok(code) = code.parse::<WasteCode>() else {
+                return rhai::Array::new();
+            };
+            c.exemptions()
+                .iter()
+                .filter(|e| match &e.subject {
+                    ExemptionSubject::Codes(codes) => codes.contains(&code),
+                    ExemptionSubject::Category(category) => *category == code.category(),
+                    ExemptionSubject::Described(_) | ExemptionSubject::Unspecified => false,
+                })
+                .map(|e| {
+                    to_script(&serde_json::json!({
+                        "item": e.item,
+                        "stage": e.stage_text,
+                        "stages": e.stages,
+                        "condition": e.condition,
+                        "content": e.content,
+                    }))
+                })
+                .collect()
+        });
+    // A missing code (`()`) has no entry and no exemption.
+    FuncRegistration::new("catalogue_entry")
+        .with_volatility(true)
+        .register_into_engine(engine, |_: ()| ());
+    FuncRegistration::new("exemptions_of")
+        .with_volatility(true)
+        .register_into_engine(engine, |_: ()| rhai::Array::new());
+}
+
+/// `date` moved by whole months, kept on the same day or clamped to the month's
+/// last (2024-01-31 + 1 month = 2024-02-29).
+fn add_months(date: Date, months: INT) -> Option<Date> {
+    let months = i32::try_from(months).ok()?;
+    let total = date.year() * 12 + i32::try_from(date.0.month0()).ok()? + months;
+    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12));
+    let month = u32::try_from(month0).ok()? + 1;
+    (1..=date.0.day())
+        .rev()
+        .find_map(|day| Date::from_ymd(year, month, day))
+}
+
+pub(super) fn register_dates_and_units(engine: &mut Engine) {
+    FuncRegistration::new("days_between").register_into_engine(
+        engine,
+        |from: &str, to: &str| -> RhaiResult<INT> {
+            let (from, to) = (parse_day(from)?, parse_day(to)?);
+            Ok((to.0 - from.0).num_days())
+        },
+    );
+    FuncRegistration::new("add_days").register_into_engine(
+        engine,
+        |date: &str, n: INT| -> RhaiResult<Dynamic> {
+            let date = parse_day(date)?;
+            let days = chrono::Days::new(n.unsigned_abs());
+            let moved = if n >= 0 {
+                date.0.checked_add_days(days)
+            } else {
+                date.0.checked_sub_days(days)
+            };
+            Ok(moved.map_or(Dynamic::UNIT, |d| Date(d).to_string().into()))
+        },
+    );
+    FuncRegistration::new("add_months").register_into_engine(
+        engine,
+        |date: &str, n: INT| -> RhaiResult<Dynamic> {
+            let date = parse_day(date)?;
+            Ok(add_months(date, n).map_or(Dynamic::UNIT, |d| d.to_string().into()))
+        },
+    );
+    FuncRegistration::new("in_unit").register_into_engine(
+        engine,
+        |quantity: JsonMap, unit: &str| -> RhaiResult<Decimal> {
+            in_unit(tonnes(|key| quantity.0.get(key).cloned())?, unit)
+        },
+    );
+    FuncRegistration::new("in_unit").register_into_engine(
+        engine,
+        |quantity: rhai::Map, unit: &str| -> RhaiResult<Decimal> {
+            in_unit(tonnes(|key| quantity.get(key).cloned())?, unit)
+        },
+    );
+}
+
+fn in_unit(tonnes: Decimal, unit: &str) -> RhaiResult<Decimal> {
+    match unit {
+        "t" => Ok(tonnes),
+        "kg" => tonnes.checked_mul(Decimal::ONE_THOUSAND).map_or_else(
+            || fail(format!("in_unit: {tonnes} t is too large in kg")),
+            |kg| Ok(kg.normalize()),
+        ),
+        other => fail(format!("in_unit: unknown unit `{other}` (t or kg)")),
+    }
+}
+
+/// The records of a fact collection (`facts.licences`…): `None` when the facts
+/// were not passed or have no such list.
+fn collection(facts: &Dynamic, name: &str) -> Option<Arc<Vec<Dynamic>>> {
+    let map = facts.read_lock::<JsonMap>()?;
+    let list = map.0.get(name)?;
+    let array = list.read_lock::<JsonArray>()?;
+    Some(array.0.clone())
+}
+
+fn text_of(record: &Dynamic, key: &str) -> Option<ImmutableString> {
+    let map = record.read_lock::<JsonMap>()?;
+    let value = map.0.get(key)?;
+    value.read_lock::<ImmutableString>().map(|s| s.clone())
+}
+
+/// Whether a record (`valid_from`, `valid_until`) is in force on `date`: from its
+/// first day to its last, both inclusive; an open end is unbounded, a missing or
+/// malformed start is not in force — as the `in-force` check kind reads it.
+fn in_force(record: &Dynamic, date: Date) -> bool {
+    let day = |key| text_of(record, key).and_then(|t| t.parse::<Date>().ok());
+    let Some(first) = day("valid_from") else {
+        return false;
+    };
+    let last_ok = match text_of(record, "valid_until") {
+        None => true,
+        Some(t) => t.parse::<Date>().is_ok_and(|last| date <= last),
+    };
+    first <= date && last_ok
+}
+
+/// The facts of a lookup, or an error naming the collection: a rule that needs
+/// facts the host did not pass is "not evaluated", never silently a pass.
+fn need(facts: &Dynamic, name: &str, function: &str) -> RhaiResult<Arc<Vec<Dynamic>>> {
+    collection(facts, name).map_or_else(
+        || fail(format!("{function}: no `{name}` facts were passed")),
+        Ok,
+    )
+}
+
+fn first(records: &[Dynamic], keep: impl Fn(&Dynamic) -> bool) -> Dynamic {
+    records
+        .iter()
+        .find(|r| keep(r))
+        .cloned()
+        .unwrap_or(Dynamic::UNIT)
+}
+
+pub(super) fn register_fact_lookups(engine: &mut Engine) {
+    FuncRegistration::new("licence_by_number")
+        .with_volatility(true)
+        .register_into_engine(
+            engine,
+            |facts: Dynamic, number: &str| -> RhaiResult<Dynamic> {
+                let licences = need(&facts, "licences", "licence_by_number")?;
+                Ok(first(&licences, |l| {
+                    text_of(l, "number").is_some_and(|n| n == number)
+                }))
+            },
+        );
+    FuncRegistration::new("licences_of")
+        .with_volatility(true)
+        .register_into_engine(
+            engine,
+            |facts: Dynamic, holder: &str, date: &str| -> RhaiResult<rhai::Array> {
+                let licences = need(&facts, "licences", "licences_of")?;
+                let date = parse_day(date)?;
+                Ok(licences
+                    .iter()
+                    .filter(|l| {
+                        text_of(l, "holder").is_some_and(|h| h == holder) && in_force(l, date)
+                    })
+                    .cloned()
+                    .collect())
+            },
+        );
+    FuncRegistration::new("policy_of")
+        .with_volatility(true)
+        .register_into_engine(
+            engine,
+            |facts: Dynamic, holder: &str, date: &str| -> RhaiResult<Dynamic> {
+                let policies = need(&facts, "insurance_policies", "policy_of")?;
+                let date = parse_day(date)?;
+                Ok(first(&policies, |p| {
+                    text_of(p, "holder").is_some_and(|h| h == holder) && in_force(p, date)
+                }))
+            },
+        );
+    FuncRegistration::new("permit_for_vehicle")
+        .with_volatility(true)
+        .register_into_engine(
+            engine,
+            |facts: Dynamic, plate: &str, date: &str| -> RhaiResult<Dynamic> {
+                let permits = need(&facts, "transport_permits", "permit_for_vehicle")?;
+                let date = parse_day(date)?;
+                let lists_plate = |permit: &Dynamic| {
+                    permit
+                        .read_lock::<JsonMap>()
+                        .and_then(|m| m.0.get("vehicles").cloned())
+                        .and_then(|v| v.read_lock::<JsonArray>().map(|a| a.0.clone()))
+                        .is_some_and(|vehicles| {
+                            vehicles.iter().any(|v| {
+                                v.read_lock::<ImmutableString>()
+                                    .is_some_and(|p| *p == plate)
+                            })
+                        })
+                };
+                Ok(first(&permits, |p| lists_plate(p) && in_force(p, date)))
+            },
+        );
+    FuncRegistration::new("track_by_id")
+        .with_volatility(true)
+        .register_into_engine(engine, |facts: Dynamic, id: &str| -> RhaiResult<Dynamic> {
+            let tracks = need(&facts, "tracks", "track_by_id")?;
+            Ok(first(&tracks, |t| {
+                text_of(t, "id").is_some_and(|i| i == id)
+            }))
+        });
+    FuncRegistration::new("received_in_year")
+        .with_volatility(true)
+        .register_into_engine(
+            engine,
+            |facts: Dynamic, receiver: &str, year: INT| -> RhaiResult<Decimal> {
+                let receipts = need(&facts, "receipts", "received_in_year")?;
+                let mut total = Decimal::ZERO;
+                for r in receipts.iter() {
+                    let map = r.read_lock::<JsonMap>();
+                    let of_year = map
+                        .as_ref()
+                        .and_then(|m| m.0.get("year"))
+                        .and_then(|y| y.as_int().ok());
+                    if text_of(r, "receiver").is_none_or(|h| h != receiver) || of_year != Some(year)
+                    {
+                        continue;
+                    }
+                    let Some(quantity) = map.as_ref().and_then(|m| m.0.get("quantity").cloned())
+                    else {
+                        return fail(format!(
+                            "received_in_year: a receipt of {receiver} has no quantity"
+                        ));
+                    };
+                    let Some(q) = quantity.read_lock::<JsonMap>().map(|q| q.clone()) else {
+                        return fail(format!(
+                            "received_in_year: a receipt's quantity is {}",
+                            describe(&quantity)
+                        ));
+                    };
+                    total = total
+                        .checked_add(tonnes(|key| q.0.get(key).cloned())?)
+                        .map_or_else(|| fail("received_in_year: overflow".into()), Ok)?;
+                }
+                Ok(total)
+            },
+        );
+}
