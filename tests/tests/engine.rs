@@ -424,7 +424,10 @@ en = "line {{n}}"
     let error = guarded(r#"when = { field = "site_type" }"#)
         .unwrap_err()
         .to_string();
-    assert!(error.contains("`when` needs `in` or `present`"), "{error}");
+    assert!(
+        error.contains("`when` needs `in`, `present` or `outside`"),
+        "{error}"
+    );
 }
 
 #[test]
