@@ -9,6 +9,7 @@ mod catalogue_code;
 mod catalogue_exemption;
 mod catalogue_hazards;
 mod code_parts;
+mod deadline;
 mod fact_ref;
 mod in_force;
 mod licence_capacity;
@@ -132,6 +133,7 @@ pub const KINDS: &[Kind] = &[
     balance::KIND,
     fact_ref::KIND,
     code_parts::KIND,
+    deadline::KIND,
 ];
 
 /// Compiles a `[check]` table with its kind, and the options every kind takes:
