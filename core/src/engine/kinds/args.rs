@@ -122,6 +122,11 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// Whether `key` is given as an array.
+    pub fn is_array(&self, key: &str) -> bool {
+        matches!(self.table.get(key), Some(toml::Value::Array(_)))
+    }
+
     /// Whether `key` is given as a table.
     pub fn is_table(&self, key: &str) -> bool {
         matches!(self.table.get(key), Some(toml::Value::Table(_)))

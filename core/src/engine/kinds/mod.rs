@@ -12,6 +12,7 @@ mod code_parts;
 mod deadline;
 mod fact_ref;
 mod in_force;
+mod kept_apart;
 mod licence_capacity;
 mod licence_scope;
 mod plan_lists;
@@ -97,6 +98,12 @@ pub struct NotEvaluated(pub String);
 pub trait Check: std::fmt::Debug + Send + Sync {
     /// Runs the check, adding its findings to `out`.
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated>;
+
+    /// Message parameters named in the rule's `[check]` (a group's keys, say),
+    /// besides the kind's own.
+    fn named_params(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A kind: its name, the parameters its findings carry (message placeholders may
@@ -134,6 +141,7 @@ pub const KINDS: &[Kind] = &[
     fact_ref::KIND,
     code_parts::KIND,
     deadline::KIND,
+    kept_apart::KIND,
 ];
 
 /// Compiles a `[check]` table with its kind, and the options every kind takes:
@@ -172,6 +180,15 @@ pub fn compile(kind: &Kind, args: &mut Args<'_>) -> (Option<Box<dyn Check>>, Vec
         provides.push(name.clone());
     }
     let check = (kind.compile)(args);
+    for name in check.iter().flat_map(|c| c.named_params()) {
+        if provides.contains(&name) {
+            args.problems.push(format!(
+                "`{name}` is already a parameter of `{}`'s findings",
+                kind.name
+            ));
+        }
+        provides.push(name);
+    }
     let check = match check {
         Some(check) if !show.is_empty() || !rename.is_empty() => Some(Box::new(Shown {
             check,
