@@ -347,3 +347,34 @@ pub(crate) mod testing {
         findings.iter().map(|f| f.path.as_str()).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::run;
+    use serde_json::json;
+
+    #[test]
+    fn show_and_rename_name_the_parameters_for_the_messages() {
+        let check = "kind = \"fact-ref\"\nfield = \"/track_id\"\nfact = \"tracks\"\nrename = { track = \"value\" }\nshow = { plate = [\"/carrier/plate\", \"/carrier/vehicle_plate\"] }";
+        let doc = json!({"kind": "manifest", "track_id": "T-2", "carrier": {"vehicle_plate": "浙D12345"}});
+        let found = run(check, None, doc, Some(json!({"tracks": []})))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found[0].params["track"], "T-2");
+        assert!(!found[0].params.contains_key("value"));
+        assert_eq!(found[0].params["plate"], "浙D12345", "the first given");
+        let problems = run(
+            "kind = \"fact-ref\"\nfield = \"/track_id\"\nfact = \"tracks\"\nrename = { track = \"number\" }\nshow = { fact = \"/x\" }",
+            None,
+            json!({"kind": "manifest"}),
+            None,
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(problems.contains("provides no `number`"), "{problems}");
+        assert!(
+            problems.contains("`fact` is already a parameter"),
+            "{problems}"
+        );
+    }
+}
