@@ -15,6 +15,7 @@ mod in_force;
 mod kept_apart;
 mod licence_capacity;
 mod licence_scope;
+mod limits;
 mod plan_lists;
 mod region_relation;
 mod required;
@@ -142,6 +143,7 @@ pub const KINDS: &[Kind] = &[
     code_parts::KIND,
     deadline::KIND,
     kept_apart::KIND,
+    limits::KIND,
 ];
 
 /// Compiles a `[check]` table with its kind, and the options every kind takes:
