@@ -371,14 +371,14 @@ fn duplicate_ids_and_extends_cycles_are_refused() {
 
 #[test]
 fn when_guards_a_rule_natively() {
-    let guarded = |when: &str| {
+    let guarded_each = |each: &str, when: &str| {
         let script_rule = format!(
             r#"id = "zj.transfer.guarded"
 title = {{ zh-CN = "守卫", en = "Guarded" }}
 applies_to = ["manifest"]
 severity = "info"
 status = "stable"
-each = "/wastes"
+each = "{each}"
 {when}
 script = "check.rhai"
 [[legal_basis]]
@@ -399,7 +399,8 @@ en = "line {{n}}"
         );
         registry(vec![zj])
     };
-    let document = json!({"kind": "manifest", "consignor": {"region": "330603"}, "wastes": [
+    let guarded = |when: &str| guarded_each("/wastes", when);
+    let document = json!({"kind": "manifest", "consignor": {"region": "330603"}, "receiver": {"region": "320505"}, "wastes": [
         {"code": "900-041-49", "site_type": "flexible_landfill"},
         {"code": "900-041-49", "site_type": "incineration"},
         {"code": "900-041-49"}
@@ -424,7 +425,40 @@ en = "line {{n}}"
     let error = guarded(r#"when = { field = "site_type" }"#)
         .unwrap_err()
         .to_string();
-    assert!(error.contains("`when` needs `in` or `present`"), "{error}");
+    assert!(
+        error.contains("`when` needs `in`, `present` or `outside`"),
+        "{error}"
+    );
+
+    // A region outside another's province, city or county.
+    let outside = |level: &str, of: &str| {
+        guarded_paths(&format!(
+            r#"when = {{ field = "/receiver/region", outside = "{level}", of = "{of}" }}"#
+        ))
+    };
+    assert_eq!(
+        outside("province", "/consignor/region"),
+        ["/wastes/0/code", "/wastes/1/code", "/wastes/2/code"]
+    );
+    assert!(outside("county", "/receiver/region").is_empty());
+    assert!(
+        outside("province", "/no/region").is_empty(),
+        "both regions must be given"
+    );
+    let error = guarded(r#"when = { field = "/receiver/region", outside = "city" }"#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("`outside` and `of` together"), "{error}");
+
+    // `each` naming one record (the document itself) runs the script once, on it.
+    let report = check(guarded_each("", "").unwrap(), &document);
+    let once: Vec<&str> = report
+        .violations
+        .iter()
+        .filter(|v| v.rule == "zj.transfer.guarded")
+        .map(|v| v.path.as_str())
+        .collect();
+    assert_eq!(once, ["/code"]);
 }
 
 #[test]

@@ -13,7 +13,7 @@ use crate::json::Json;
 use crate::locale::{Bilingual, Locale};
 use crate::model::{Date, Document, DocumentKind, Facts};
 use crate::pack::load::SourcePack;
-use crate::pack::spec::{LegalBasis, LocalisedText, PackProblem, Status, Stricter};
+use crate::pack::spec::{LegalBasis, LocalisedText, PackProblem, RegionLevel, Status, Stricter};
 use crate::report::{Basis, PackRef, Severity, Violation};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -88,6 +88,7 @@ pub struct Guard {
     field: kinds::Ref,
     any_of: Vec<String>,
     present: Option<bool>,
+    outside: Option<(RegionLevel, kinds::Ref)>,
 }
 
 impl Guard {
@@ -99,8 +100,27 @@ impl Guard {
                 when.field
             ));
         }
-        if when.any_of.is_empty() && when.present.is_none() {
-            return Err("`when` needs `in` or `present`".into());
+        let outside = match (when.outside, &when.of) {
+            (None, None) => None,
+            (Some(level), Some(of)) => {
+                let of_absolute = of.starts_with('/');
+                if !of_absolute && !has_each {
+                    return Err(format!(
+                        "when.of = \"{of}\" is relative, but the rule has no `each`"
+                    ));
+                }
+                Some((
+                    level,
+                    kinds::Ref {
+                        pointer: Pointer::parse(of),
+                        absolute: of_absolute,
+                    },
+                ))
+            }
+            _ => return Err("`when` needs `outside` and `of` together".into()),
+        };
+        if when.any_of.is_empty() && when.present.is_none() && outside.is_none() {
+            return Err("`when` needs `in`, `present` or `outside`".into());
         }
         Ok(Guard {
             field: kinds::Ref {
@@ -109,6 +129,7 @@ impl Guard {
             },
             any_of: when.any_of.clone(),
             present: when.present,
+            outside,
         })
     }
 
@@ -117,6 +138,19 @@ impl Guard {
         let node = cx.get(&self.field);
         if self.present.is_some_and(|p| p != node.is_present()) {
             return false;
+        }
+        if let Some((level, of)) = &self.outside {
+            let (Node::Region(a), Node::Region(b)) = (node, cx.get(of)) else {
+                return false;
+            };
+            let same = match level {
+                RegionLevel::Province => a.same_province(&b),
+                RegionLevel::City => a.same_city(&b),
+                RegionLevel::County => a.same_county(&b),
+            };
+            if same {
+                return false;
+            }
         }
         self.any_of.is_empty()
             || node
@@ -418,18 +452,18 @@ impl Chain {
                         continue;
                     };
                     let mut args = Args::new(table, &params, spec.each.is_some());
-                    let check = (kind.compile)(&mut args);
+                    let (check, provides) = kinds::compile(kind, &mut args);
                     args.finish();
                     let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
                         .into_iter()
-                        .filter(|p| !kind.provides.contains(p))
+                        .filter(|p| !provides.iter().any(|q| q == p))
                         .collect();
                     if !unknown.is_empty() {
                         args.problems.push(format!(
                             "messages use {{{}}}, which `{}` does not provide (it provides {{{}}})",
                             unknown.join("}, {"),
                             kind.name,
-                            kind.provides.join("}, {")
+                            provides.join("}, {")
                         ));
                     }
                     if !args.problems.is_empty() || check.is_none() {
@@ -727,8 +761,24 @@ impl Chain {
             None if guard.is_some_and(|g| !g.holds(cx)) => Ok(()),
             None => run(None, ""),
             Some(pointer) => {
-                let Some(Json::Array(items)) = raw.pointer(pointer.as_str()) else {
-                    return Ok(());
+                let items = match raw.pointer(pointer.as_str()) {
+                    Some(Json::Array(items)) => items,
+                    // A pointer naming one record (`""`, the document): once, on it.
+                    Some(Json::Object(_)) => {
+                        let record = pointer.resolve(cx.root);
+                        let item_cx = RunCx {
+                            item: Some((record, pointer.as_str())),
+                            ..*cx
+                        };
+                        return match (
+                            guard.is_none_or(|g| g.holds(&item_cx)),
+                            ScriptEngine::pointer(doc, pointer.as_str()),
+                        ) {
+                            (true, Some(item)) => run(Some((0, &item)), pointer.as_str()),
+                            _ => Ok(()),
+                        };
+                    }
+                    _ => return Ok(()),
                 };
                 let typed = pointer.resolve(cx.root);
                 for (index, item) in items.iter().enumerate() {
@@ -778,8 +828,20 @@ pub(crate) fn run_native(
         None if guard.is_some_and(|g| !g.holds(cx)) => Ok(()),
         None => check.run(cx, out).map_err(|e| e.0),
         Some(pointer) => {
-            let Node::List(list) = pointer.resolve(cx.root) else {
-                return Ok(());
+            let list = match pointer.resolve(cx.root) {
+                Node::List(list) => list,
+                // A pointer naming one record (`""`, the document): once, on it.
+                record @ Node::Record(_) => {
+                    let item_cx = RunCx {
+                        item: Some((record, pointer.as_str())),
+                        ..*cx
+                    };
+                    if guard.is_none_or(|g| g.holds(&item_cx)) {
+                        check.run(&item_cx, out).map_err(|e| e.0)?;
+                    }
+                    return Ok(());
+                }
+                _ => return Ok(()),
             };
             for index in 0..list.len() {
                 let item = list.item(index);

@@ -221,7 +221,8 @@ pub struct RuleSpec {
     #[serde(default)]
     pub each: Option<Each>,
     /// Run only where a field holds: `{ field = "site_type", in = ["flexible_landfill"] }`
-    /// or `{ field = "paper_fallback", present = true }` (per item with `each`).
+    /// or `{ field = "paper_fallback", present = true }` (per item with `each`), or
+    /// `{ field = "/receiver/region", outside = "province", of = "/consignor/region" }`.
     /// Checked natively, so a script is not even started where it cannot apply.
     #[serde(default)]
     pub when: Option<When>,
@@ -246,6 +247,26 @@ pub struct When {
     /// The field is given (`true`) or not (`false`).
     #[serde(default)]
     pub present: Option<bool>,
+    /// The field is a region outside the `province`, `city` or `county` of the
+    /// region at `of`: `{ field = "/receiver/region", outside = "province", of =
+    /// "/consignor/region" }` (both regions must be given).
+    #[serde(default)]
+    pub outside: Option<RegionLevel>,
+    /// The region `outside` compares with.
+    #[serde(default)]
+    pub of: Option<String>,
+}
+
+/// A level of the GB/T 2260 region hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RegionLevel {
+    /// 省级.
+    Province,
+    /// 地级.
+    City,
+    /// 县级.
+    County,
 }
 
 /// The lists a rule iterates.

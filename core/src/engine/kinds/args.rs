@@ -122,6 +122,16 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// Whether `key` is given as an array.
+    pub fn is_array(&self, key: &str) -> bool {
+        matches!(self.table.get(key), Some(toml::Value::Array(_)))
+    }
+
+    /// Whether `key` is given as a table.
+    pub fn is_table(&self, key: &str) -> bool {
+        matches!(self.table.get(key), Some(toml::Value::Table(_)))
+    }
+
     /// Whether the table gives `key`.
     pub fn has(&self, key: &str) -> bool {
         self.table.contains_key(key)
@@ -167,6 +177,99 @@ impl<'a> Args<'a> {
             out.push((name.clone(), refs));
         }
         out
+    }
+
+    /// Names by name: `{ a = "x", b = "y" }` (empty when not given).
+    pub fn names_by_key(&mut self, key: &'a str) -> Vec<(String, String)> {
+        self.used.insert(key);
+        let Some(value) = self.table.get(key) else {
+            return Vec::new();
+        };
+        let Some(table) = value.as_table() else {
+            self.problems
+                .push(format!("`{key}` must be a table of names"));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (name, value) in table {
+            match value.as_str() {
+                Some(text) => out.push((name.clone(), text.to_owned())),
+                None => self
+                    .problems
+                    .push(format!("`{key}.{name}` must be a name (a string)")),
+            }
+        }
+        out
+    }
+
+    /// A list of strings (or a `$param` holding one), optional.
+    pub fn optional_strings(&mut self, key: &'a str) -> Option<Vec<String>> {
+        match self.raw(key)? {
+            toml::Value::Array(items) => {
+                let texts: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect();
+                if texts.len() != items.len() {
+                    self.problems.push(format!("`{key}` must list strings"));
+                }
+                Some(texts)
+            }
+            _ => {
+                self.problems
+                    .push(format!("`{key}` must be an array of strings"));
+                None
+            }
+        }
+    }
+
+    /// One field reference or a list of them (the first one given counts), optional.
+    pub fn optional_field_or_fields(&mut self, key: &'a str) -> Vec<Ref> {
+        match self.table.get(key) {
+            Some(toml::Value::Array(_)) => self.fields(key),
+            Some(_) => self.optional_field(key).into_iter().collect(),
+            None => {
+                self.used.insert(key);
+                Vec::new()
+            }
+        }
+    }
+
+    /// An array (of tables, say), optional.
+    pub fn optional_array(&mut self, key: &'a str) -> Option<&'a Vec<toml::Value>> {
+        match self.raw(key)? {
+            toml::Value::Array(items) => Some(items),
+            _ => {
+                self.problems.push(format!("`{key}` must be an array"));
+                None
+            }
+        }
+    }
+
+    /// A sub-table, optional.
+    pub fn optional_table(&mut self, key: &'a str) -> Option<&'a toml::Table> {
+        match self.raw(key)? {
+            toml::Value::Table(table) => Some(table),
+            _ => {
+                self.problems.push(format!("`{key}` must be a table"));
+                None
+            }
+        }
+    }
+
+    /// The chain's parameters (for reading a sub-table's `$name` values).
+    pub fn params(&self) -> &'a BTreeMap<String, toml::Value> {
+        self.params
+    }
+
+    /// Whether the rule iterates with `each`.
+    pub fn has_each(&self) -> bool {
+        self.has_each
+    }
+
+    /// A field reference written in a sub-table (`what.field`).
+    pub fn reference_in(&mut self, key: &str, text: &str) -> Option<Ref> {
+        self.reference(key, text)
     }
 
     fn reference(&mut self, key: &str, text: &str) -> Option<Ref> {

@@ -1,22 +1,48 @@
 //! `fact-ref`: a value names a fact the host holds — a track id a track, a waybill
-//! number a waybill, a site id a site.
+//! number a waybill, a licence number a licence — and, optionally, that fact is in
+//! force on a date, matches other fields of the document and covers a quantity.
 //!
 //! ```toml
 //! [check]
 //! kind = "fact-ref"
-//! field = "/track_id"
+//! field = "/track_id"          # or a list: the first one given
 //! fact = "tracks"
-//! key = "id"
+//! key = "id"                   # the fact's member; a list member must contain the value
 //! ```
 //! A finding at `field` when no fact of the collection has that key. Provides
 //! `{value}` and `{fact}`. Not evaluated when the host passed no such facts.
+//!
+//! Options, for a licence used on a date or an approval covering a transfer:
+//!
+//! ```toml
+//! match = { consignor = "/consignor/credit_code", receiver = "/receiver/credit_code" }
+//! in_force = "/dispatched_at"  # or a list, the first given; else the legal date
+//! validity_months = "$approval_validity_months"   # at most this long from valid_from
+//! quantity = "quantity"        # the fact's member, at least…
+//! at_least = { sum = "/wastes", of = "quantity" }  # …this total (or a field)
+//! unknown = "not-evaluated"    # no fact with the key: not evaluated (default: a finding)
+//! ```
+//! The facts with the key whose `match` members equal the fields are the candidates;
+//! one of them must be in force on the date (`valid_from` ≤ date ≤ `valid_until`, an
+//! end not given is open), within `validity_months` of its `valid_from`, and cover
+//! the quantity (tonnes). Skipped while a field it reads is not given. Provides
+//! with `in_force` `{date}`, and `{from}` and `{until}` of the nearest candidate
+//! (its validity, capped by `validity_months`); with `validity_months` `{months}`;
+//! with `quantity` `{quantity}` (the total required, tonnes); with `match` or
+//! `quantity` `{found}` (the nearest candidate's `number`) and `{nearest}`
+//! (` (number: from to until)`, in both languages, empty when there is none). The
+//! nearest candidate is the last one that covers the quantity, else the first.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, first_given};
 use crate::engine::node::{Node, Record};
+use crate::model::{Date, Decimal};
+use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "fact-ref",
-    provides: &["value", "fact"],
+    provides: &[
+        "value", "fact", "date", "months", "quantity", "found", "from", "until", "nearest",
+    ],
     compile,
 };
 
@@ -34,26 +60,182 @@ const COLLECTIONS: &[&str] = &[
 
 #[derive(Debug)]
 struct FactRef {
-    field: Ref,
+    field: Vec<Ref>,
     fact: &'static str,
     key: String,
+    matches: Vec<(String, Ref)>,
+    in_force: Option<Vec<Ref>>,
+    months: Option<u32>,
+    quantity: Option<(String, Total)>,
+    unknown_evaluates: bool,
+}
+
+/// The quantity a fact must cover.
+#[derive(Debug)]
+enum Total {
+    /// One field.
+    Field(Ref),
+    /// The sum of a member over a list.
+    Sum(Ref, Ref),
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
-    let field = args.field("field");
+    let field = args.field_or_fields("field");
     let fact = args.choice("fact", COLLECTIONS);
     let key = args.optional_string("key").unwrap_or("id").to_owned();
+    let mut matches = Vec::new();
+    for (member, refs) in args.fields_by_key("match") {
+        match refs.as_slice() {
+            [one] => matches.push((member, one.clone())),
+            _ => args
+                .problems
+                .push(format!("`match.{member}` must be one JSON Pointer")),
+        }
+    }
+    let in_force = args
+        .has("in_force")
+        .then(|| args.optional_field_or_fields("in_force"));
+    let months = args.optional_decimal("validity_months").and_then(|m| {
+        let whole = u32::try_from(m.trunc().mantissa())
+            .ok()
+            .filter(|_| m.fract().is_zero());
+        if whole.is_none() {
+            args.problems
+                .push("`validity_months` must be a whole number of months".into());
+        }
+        whole
+    });
+    if args.has("validity_months") && in_force.is_none() {
+        args.problems
+            .push("`validity_months` needs `in_force`, the date it is counted to".into());
+    }
+    let member = args.optional_string("quantity").map(str::to_owned);
+    let total = if args.is_table("at_least") {
+        let table = args.optional_table("at_least");
+        let sum = table
+            .and_then(|t| t.get("sum"))
+            .and_then(toml::Value::as_str);
+        let of = table
+            .and_then(|t| t.get("of"))
+            .and_then(toml::Value::as_str);
+        match (sum, of, table.map(toml::Table::len)) {
+            (Some(sum), Some(of), Some(2)) if !of.starts_with('/') && !of.is_empty() => {
+                args.reference_in("at_least.sum", sum).map(|list| {
+                    Total::Sum(
+                        list,
+                        Ref {
+                            pointer: crate::engine::node::Pointer::parse(of),
+                            absolute: false,
+                        },
+                    )
+                })
+            }
+            _ => {
+                args.problems.push(
+                    "`at_least` must be a field or { sum = \"/list\", of = \"member\" } (the member relative to each item)"
+                        .into(),
+                );
+                None
+            }
+        }
+    } else {
+        args.optional_field("at_least").map(Total::Field)
+    };
+    let quantity = match (member, total) {
+        (Some(member), Some(total)) => Some((member, total)),
+        (None, None) => None,
+        _ => {
+            args.problems
+                .push("`quantity` and `at_least` go together".into());
+            None
+        }
+    };
+    let unknown_evaluates = match args.optional_string("unknown") {
+        None | Some("finding") => true,
+        Some("not-evaluated") => false,
+        Some(other) => {
+            args.problems.push(format!(
+                "`unknown` = \"{other}\": use one of finding, not-evaluated"
+            ));
+            true
+        }
+    };
+    if field.is_empty() {
+        return None;
+    }
     Some(Box::new(FactRef {
-        field: field?,
+        field,
         fact: fact?,
         key,
+        matches,
+        in_force,
+        months,
+        quantity,
+        unknown_evaluates,
     }))
+}
+
+/// Whether a fact's member equals `value`, or, for a list, contains it.
+fn has(node: Node<'_>, value: &str) -> bool {
+    match node {
+        Node::List(list) => (0..list.len()).any(|i| list.item(i).text().as_deref() == Some(value)),
+        other => other.text().as_deref() == Some(value),
+    }
+}
+
+/// `date` `months` months later: the same day, or the month's last day.
+fn months_after(date: Date, months: u32) -> Option<Date> {
+    date.0
+        .checked_add_months(chrono::Months::new(months))
+        .map(Date)
+}
+
+impl FactRef {
+    fn total(&self, cx: &RunCx<'_>) -> Option<Decimal> {
+        match &self.quantity.as_ref()?.1 {
+            Total::Field(field) => cx.get(field).decimal(),
+            Total::Sum(list, member) => {
+                let Node::List(items) = cx.get(list) else {
+                    return Some(Decimal::ZERO);
+                };
+                Some(
+                    (0..items.len())
+                        .filter_map(|i| member.pointer.resolve(items.item(i)).decimal())
+                        .sum(),
+                )
+            }
+        }
+    }
 }
 
 impl Check for FactRef {
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
-        let Some(value) = cx.get(&self.field).text() else {
+        let Some(at) = self.field.iter().find(|r| cx.get(r).is_present()) else {
             return Ok(());
+        };
+        let Some(value) = cx.get(at).text().filter(|v| !v.is_empty()) else {
+            return Ok(());
+        };
+        let mut wanted = Vec::new();
+        for (member, reference) in &self.matches {
+            let Some(text) = cx.get(reference).text() else {
+                return Ok(());
+            };
+            wanted.push((member.as_str(), text));
+        }
+        let date = match &self.in_force {
+            None => None,
+            Some(refs) => match first_given(cx, refs).date().or(cx.as_of) {
+                Some(date) => Some(date),
+                None => return Ok(()),
+            },
+        };
+        let total = match &self.quantity {
+            None => None,
+            Some(_) => match self.total(cx) {
+                Some(total) => Some(total),
+                None => return Ok(()),
+            },
         };
         let Node::List(list) = cx.facts.member(self.fact) else {
             return Err(NotEvaluated(format!(
@@ -61,21 +243,103 @@ impl Check for FactRef {
                 self.fact
             )));
         };
-        let found = (0..list.len())
-            .any(|i| list.item(i).member(&self.key).text().as_deref() == Some(value.as_ref()));
-        if !found {
-            out.push(Finding::new(
-                cx.path(&self.field),
-                &[("value", value.as_ref().into()), ("fact", self.fact.into())],
-            ));
+        let candidates: Vec<Node<'_>> = (0..list.len())
+            .map(|i| list.item(i))
+            .filter(|f| has(f.member(&self.key), &value))
+            .filter(|f| wanted.iter().all(|(m, v)| has(f.member(m), v)))
+            .collect();
+        if candidates.is_empty() && !self.unknown_evaluates {
+            return Err(NotEvaluated(format!(
+                "no `{}` fact has {} {value}",
+                self.fact, self.key
+            )));
         }
+        // (first day, last day within the months allowed) of a candidate.
+        let window = |fact: &Node<'_>| {
+            let from = fact.member("valid_from").date();
+            let until = fact.member("valid_until").date();
+            let cap = self
+                .months
+                .and_then(|m| from.and_then(|f| months_after(f, m)));
+            let until = match (until, cap) {
+                (Some(u), Some(c)) => Some(u.min(c)),
+                (u, c) => u.or(c),
+            };
+            (from, until)
+        };
+        let covers = |fact: &Node<'_>| match (&self.quantity, total) {
+            (Some((member, _)), Some(total)) => {
+                fact.member(member).decimal().is_some_and(|q| q >= total)
+            }
+            _ => true,
+        };
+        let dated = |fact: &Node<'_>| match date {
+            None => true,
+            Some(date) => {
+                let (from, until) = window(fact);
+                (from.is_some() || self.months.is_none())
+                    && from.is_none_or(|f| f <= date)
+                    && until.is_none_or(|u| date <= u)
+            }
+        };
+        if candidates.iter().any(|f| covers(f) && dated(f)) {
+            return Ok(());
+        }
+        let nearest = candidates
+            .iter()
+            .rev()
+            .find(|f| covers(f))
+            .or(candidates.first());
+        let day = |d: Option<Date>| d.map_or(Value::Null, |d| d.to_string().into());
+        let (found, from, until, nearest_text) = match nearest {
+            None => (
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                serde_json::json!({"zh-CN": "", "en": ""}),
+            ),
+            Some(fact) => {
+                let (from, until) = window(fact);
+                let number = fact.member("number").text().map(|t| t.into_owned());
+                let show = |d: Option<Date>| d.map_or_else(|| "—".to_owned(), |d| d.to_string());
+                let name = number.clone().unwrap_or_else(|| "—".into());
+                (
+                    number.map_or(Value::Null, Value::from),
+                    day(from),
+                    day(until),
+                    serde_json::json!({
+                        "zh-CN": format!("（{name}：{} 至 {}）", show(from), show(until)),
+                        "en": format!(" ({name}: {} to {})", show(from), show(until)),
+                    }),
+                )
+            }
+        };
+        // Only the parameters of the options the check uses.
+        let mut params = vec![
+            ("value", Value::from(value.as_ref())),
+            ("fact", self.fact.into()),
+        ];
+        // The nearest candidate differs from the key's own fact only with these.
+        if !self.matches.is_empty() || self.quantity.is_some() {
+            params.extend([("found", found), ("nearest", nearest_text)]);
+        }
+        if self.in_force.is_some() {
+            params.extend([("date", day(date)), ("from", from), ("until", until)]);
+        }
+        if let Some(months) = self.months {
+            params.push(("months", months.into()));
+        }
+        if let Some(total) = total {
+            params.push(("quantity", total.normalize().to_string().into()));
+        }
+        out.push(Finding::new(cx.path(at), &params));
         Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::run;
+    use super::super::testing::{paths, run};
     use serde_json::json;
 
     #[test]
@@ -89,5 +353,126 @@ mod tests {
             run(check, None, doc, None).unwrap().is_err(),
             "not evaluated without tracks"
         );
+    }
+
+    const LICENCE: &str = "kind = \"fact-ref\"\nfield = [\"receiver/licence_number\", \"receiver_licence_number\"]\nfact = \"licences\"\nkey = \"number\"\nin_force = [\"dispatched_at\", \"time\"]\nunknown = \"not-evaluated\"";
+
+    fn licences() -> serde_json::Value {
+        json!({"licences": [{"number": "L-1", "holder": "91330100716105852F", "valid_from": "2021-01-01", "valid_until": "2025-12-31"}]})
+    }
+
+    #[test]
+    fn a_licence_in_force_on_the_day_it_is_used() {
+        let manifest = |date: &str| json!({"kind": "manifest", "receiver": {"licence_number": "L-1"}, "dispatched_at": date});
+        let ok = run(
+            LICENCE,
+            Some(""),
+            manifest("2025-12-31T08:00:00+08:00"),
+            Some(licences()),
+        );
+        assert!(ok.unwrap().unwrap().is_empty());
+        let late = run(
+            LICENCE,
+            Some(""),
+            manifest("2026-01-02T08:00:00+08:00"),
+            Some(licences()),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(paths(&late), ["/receiver/licence_number"]);
+        assert_eq!(late[0].params["until"], "2025-12-31");
+        assert_eq!(late[0].params["date"], "2026-01-02");
+        let ledger = json!({"kind": "ledger", "entries": [
+            {"time": "2025-06-01T08:00:00+08:00", "receiver_licence_number": "L-1"},
+            {"time": "2026-06-01T08:00:00+08:00", "receiver_licence_number": "L-1"},
+            {"time": "2026-06-01T08:00:00+08:00", "receiver_licence_number": "L-9"}
+        ]});
+        let outcome = run(LICENCE, Some("/entries"), ledger, Some(licences())).unwrap();
+        assert!(
+            outcome.unwrap_err().contains("L-9"),
+            "a licence the host did not pass is not evaluated"
+        );
+    }
+
+    const APPROVAL: &str = "kind = \"fact-ref\"\nfield = \"code\"\nfact = \"approvals\"\nkey = \"codes\"\nmatch = { consignor = \"/consignor/credit_code\", receiver = \"/receiver/credit_code\" }\nin_force = \"/dispatched_at\"\nvalidity_months = 12\nquantity = \"quantity\"\nat_least = { sum = \"/wastes\", of = \"quantity\" }";
+
+    fn transfer(date: &str) -> serde_json::Value {
+        json!({"kind": "manifest", "consignor": {"credit_code": "91330603MA2D7K4P5W"}, "receiver": {"credit_code": "91320505MA1W2K8L3P"}, "dispatched_at": date, "wastes": [
+            {"code": "900-249-08", "quantity": {"value": "8.4", "unit": "t"}},
+            {"code": "900-039-49", "quantity": {"value": "1600", "unit": "kg"}}
+        ]})
+    }
+
+    fn approvals(quantity: &str, codes: &[&str]) -> serde_json::Value {
+        json!({"approvals": [{"number": "A-1", "consignor": "91330603MA2D7K4P5W", "receiver": "91320505MA1W2K8L3P", "codes": codes, "quantity": {"value": quantity, "unit": "t"}, "valid_from": "2026-02-20", "valid_until": "2027-06-30"}]})
+    }
+
+    #[test]
+    fn an_approval_matching_parties_codes_quantity_and_months() {
+        let both = ["900-249-08", "900-039-49"];
+        let ok = run(
+            APPROVAL,
+            Some("/wastes"),
+            transfer("2026-03-02T08:00:00+08:00"),
+            Some(approvals("10", &both)),
+        );
+        assert!(ok.unwrap().unwrap().is_empty());
+        let one_code = run(
+            APPROVAL,
+            Some("/wastes"),
+            transfer("2026-03-02T08:00:00+08:00"),
+            Some(approvals("10", &both[..1])),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(paths(&one_code), ["/wastes/1/code"]);
+        assert_eq!(one_code[0].params["nearest"]["en"], "");
+        let too_little = run(
+            APPROVAL,
+            Some("/wastes"),
+            transfer("2026-03-02T08:00:00+08:00"),
+            Some(approvals("9.99", &both)),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(too_little.len(), 2);
+        assert_eq!(too_little[0].params["quantity"], "10");
+        let beyond = run(
+            APPROVAL,
+            Some("/wastes"),
+            transfer("2027-03-02T08:00:00+08:00"),
+            Some(approvals("10", &both)),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(beyond.len(), 2);
+        assert_eq!(beyond[0].params["found"], "A-1");
+        assert_eq!(
+            beyond[0].params["until"], "2027-02-20",
+            "12 months from its first day"
+        );
+        assert_eq!(
+            beyond[0].params["nearest"]["zh-CN"],
+            "（A-1：2026-02-20 至 2027-02-20）"
+        );
+    }
+
+    #[test]
+    fn options_are_checked_at_load() {
+        let problems = run(
+            "kind = \"fact-ref\"\nfield = \"/x\"\nfact = \"approvals\"\nvalidity_months = 1.5\nquantity = \"quantity\"\nunknown = \"ignore\"",
+            None,
+            json!({"kind": "manifest"}),
+            None,
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(problems.contains("whole number of months"), "{problems}");
+        assert!(problems.contains("needs `in_force`"), "{problems}");
+        assert!(
+            problems.contains("`quantity` and `at_least` go together"),
+            "{problems}"
+        );
+        assert!(problems.contains("not-evaluated"), "{problems}");
     }
 }

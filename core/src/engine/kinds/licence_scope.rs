@@ -8,12 +8,24 @@
 //! date = "/dispatched_at"
 //! code = "code"          # in a rule with each = "/wastes"
 //! method = "method"      # optional
-//! collection_only = false   # true: only collection licences count
 //! ```
 //! A finding at `code` (or `method`) when no licence in force covers it. Provides
 //! `{code}`, `{method}`, `{holder}`, `{licences}` (the numbers of the licences in
 //! force). When the party holds no licence in force, nothing is reported here
 //! (that is the unlicensed rule's finding); not evaluated without licence facts.
+//!
+//! A kind of licence the law limits whatever its scope says (许可证办法 Art.3: a
+//! 收集经营许可证 covers only vehicle-repair waste oil and household Cd-Ni batteries;
+//! a pilot collector only the codes of the local pilot plan):
+//!
+//! ```toml
+//! licence_kind = "collection"          # comprehensive | collection
+//! allowed = "$collection_licence_codes"   # a list of codes
+//! ```
+//! Then, when **every** licence the holder has in force is of `licence_kind`, a code
+//! not in `allowed` is a finding; a holder with another kind of licence in force is
+//! judged by scope alone, and the scopes are not read here. Provides `{allowed}`,
+//! and `{licences}` and `{allowed}` as lists in both languages (`、`, `, `).
 
 use super::in_force::{held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
@@ -21,7 +33,7 @@ use crate::engine::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "licence-scope",
-    provides: &["code", "method", "holder", "licences"],
+    provides: &["code", "method", "holder", "licences", "allowed"],
     compile,
 };
 
@@ -31,6 +43,8 @@ struct LicenceScope {
     date: Ref,
     code: Ref,
     method: Option<Ref>,
+    /// A kind of licence limited to a list of codes.
+    limited: Option<(&'static str, Vec<String>)>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
@@ -38,11 +52,38 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let date = args.field("date");
     let code = args.field("code");
     let method = args.optional_field("method");
+    let limited = match (args.has("licence_kind"), args.has("allowed")) {
+        (false, false) => None,
+        (true, true) => {
+            let kind = args.choice("licence_kind", &["comprehensive", "collection"]);
+            let allowed = args.optional_strings("allowed");
+            if let Some(bad) = allowed
+                .iter()
+                .flatten()
+                .find(|c| c.parse::<crate::model::WasteCode>().is_err())
+            {
+                args.problems.push(format!(
+                    "`allowed` lists `{bad}`, which is not a waste code"
+                ));
+            }
+            if method.is_some() {
+                args.problems
+                    .push("`method` is not read with `licence_kind`: give one or the other".into());
+            }
+            kind.zip(allowed)
+        }
+        _ => {
+            args.problems
+                .push("`licence_kind` and `allowed` go together".into());
+            None
+        }
+    };
     Some(Box::new(LicenceScope {
         holder: holder?,
         date: date?,
         code: code?,
         method,
+        limited,
     }))
 }
 
@@ -51,6 +92,11 @@ fn list_has(node: Node<'_>, wanted: &str) -> bool {
         Node::List(list) => (0..list.len()).any(|i| list.item(i).text().as_deref() == Some(wanted)),
         _ => false,
     }
+}
+
+/// A list in both languages: `a、b` and `a, b`.
+fn listed(items: &[String]) -> serde_json::Value {
+    serde_json::json!({"zh-CN": items.join("、"), "en": items.join(", ")})
 }
 
 impl Check for LicenceScope {
@@ -75,6 +121,23 @@ impl Check for LicenceScope {
             .iter()
             .filter_map(|l| l.member("number").text().map(|t| t.into_owned()))
             .collect();
+        if let Some((kind, allowed)) = &self.limited {
+            let all_of_kind = in_force
+                .iter()
+                .all(|l| l.member("kind").text().as_deref() == Some(*kind));
+            if all_of_kind && !allowed.iter().any(|c| c == code.as_str()) {
+                out.push(Finding::new(
+                    cx.path(&self.code),
+                    &[
+                        ("code", code.as_str().into()),
+                        ("holder", holder.as_ref().into()),
+                        ("licences", listed(&numbers)),
+                        ("allowed", listed(allowed)),
+                    ],
+                ));
+            }
+            return Ok(());
+        }
         let category = code.category().to_string();
         let method = self.method.as_ref().map(|m| (m, cx.get(m)));
         let method_text = method.as_ref().and_then(|(_, n)| n.text());
@@ -148,5 +211,53 @@ mod tests {
             .unwrap();
         assert_eq!(paths(&found), ["/wastes/2/method", "/wastes/3/code"]);
         assert_eq!(found[1].params["licences"], "3306000123");
+    }
+
+    const COLLECTION: &str = "kind = \"licence-scope\"\nholder = \"/receiver/credit_code\"\ndate = \"/dispatched_at\"\ncode = \"code\"\nlicence_kind = \"collection\"\nallowed = \"$codes\"";
+
+    fn collector(licences: serde_json::Value) -> Vec<super::Finding> {
+        let doc = json!({"kind": "manifest", "receiver": {"credit_code": "91330603MA2KE4L815"}, "dispatched_at": "2026-03-02T08:00:00+08:00", "wastes": [
+            {"code": "900-214-08"},
+            {"code": "900-041-49"}
+        ]});
+        run(
+            COLLECTION,
+            Some("/wastes"),
+            doc,
+            Some(json!({"licences": licences})),
+        )
+        .unwrap()
+        .unwrap()
+    }
+
+    #[test]
+    fn a_collection_licence_covers_only_its_codes() {
+        let collection = json!({"number": "收2025003", "holder": "91330603MA2KE4L815", "kind": "collection", "valid_from": "2025-01-01", "valid_until": "2027-12-31"});
+        let found = collector(json!([collection.clone()]));
+        assert_eq!(paths(&found), ["/wastes/1/code"]);
+        assert_eq!(
+            found[0].params["allowed"]["zh-CN"],
+            "900-214-08、900-044-49"
+        );
+        assert_eq!(found[0].params["licences"]["en"], "收2025003");
+        let comprehensive = json!({"number": "综2024001", "holder": "91330603MA2KE4L815", "kind": "comprehensive", "valid_from": "2024-01-01", "valid_until": "2028-12-31"});
+        assert!(
+            collector(json!([collection, comprehensive])).is_empty(),
+            "a comprehensive licence in force: judged by scope"
+        );
+    }
+
+    #[test]
+    fn a_limited_kind_is_checked_at_load() {
+        let problems = run(
+            "kind = \"licence-scope\"\nholder = \"/receiver/credit_code\"\ndate = \"/dispatched_at\"\ncode = \"code\"\nlicence_kind = \"collector\"\nallowed = [\"HW08\"]",
+            Some("/wastes"),
+            json!({"kind": "manifest"}),
+            None,
+        )
+        .unwrap_err();
+        let all = problems.join("\n");
+        assert!(all.contains("comprehensive, collection"), "{all}");
+        assert!(all.contains("`HW08`"), "{all}");
     }
 }

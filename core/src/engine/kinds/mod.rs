@@ -8,10 +8,14 @@ mod catalogue_category;
 mod catalogue_code;
 mod catalogue_exemption;
 mod catalogue_hazards;
+mod code_parts;
+mod deadline;
 mod fact_ref;
 mod in_force;
+mod kept_apart;
 mod licence_capacity;
 mod licence_scope;
+mod limits;
 mod plan_lists;
 mod region_relation;
 mod required;
@@ -95,6 +99,12 @@ pub struct NotEvaluated(pub String);
 pub trait Check: std::fmt::Debug + Send + Sync {
     /// Runs the check, adding its findings to `out`.
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated>;
+
+    /// Message parameters named in the rule's `[check]` (a group's keys, say),
+    /// besides the kind's own.
+    fn named_params(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// A kind: its name, the parameters its findings carry (message placeholders may
@@ -130,7 +140,105 @@ pub const KINDS: &[Kind] = &[
     region_relation::KIND,
     balance::KIND,
     fact_ref::KIND,
+    code_parts::KIND,
+    deadline::KIND,
+    kept_apart::KIND,
+    limits::KIND,
 ];
+
+/// Compiles a `[check]` table with its kind, and the options every kind takes:
+///
+/// - `show = { NAME = "pointer" }`: the text of a document field added to each
+///   finding's parameters as `NAME` (a list of pointers: the first one given), so a
+///   message can name the waste code or the regions next to what the kind reports;
+/// - `rename = { NAME = "provided" }`: a parameter the kind provides, carried under
+///   the name the rule's messages use.
+///
+/// Returns the check and the names of the parameters its findings carry.
+pub fn compile(kind: &Kind, args: &mut Args<'_>) -> (Option<Box<dyn Check>>, Vec<String>) {
+    let show = args.fields_by_key("show");
+    let rename = args.names_by_key("rename");
+    let mut provides: Vec<String> = kind.provides.iter().map(|p| (*p).to_owned()).collect();
+    for (new, old) in &rename {
+        if !kind.provides.contains(&old.as_str()) {
+            args.problems.push(format!(
+                "`rename.{new}` = \"{old}\": `{}` provides no `{old}`",
+                kind.name
+            ));
+        }
+        provides.retain(|p| p != old);
+    }
+    for name in rename
+        .iter()
+        .map(|(new, _)| new)
+        .chain(show.iter().map(|(n, _)| n))
+    {
+        if provides.contains(name) {
+            args.problems.push(format!(
+                "`{name}` is already a parameter of `{}`'s findings",
+                kind.name
+            ));
+        }
+        provides.push(name.clone());
+    }
+    let check = (kind.compile)(args);
+    for name in check.iter().flat_map(|c| c.named_params()) {
+        if provides.contains(&name) {
+            args.problems.push(format!(
+                "`{name}` is already a parameter of `{}`'s findings",
+                kind.name
+            ));
+        }
+        provides.push(name);
+    }
+    let check = match check {
+        Some(check) if !show.is_empty() || !rename.is_empty() => Some(Box::new(Shown {
+            check,
+            show,
+            rename,
+        }) as Box<dyn Check>),
+        other => other,
+    };
+    (check, provides)
+}
+
+/// A check whose findings carry document fields and renamed parameters.
+#[derive(Debug)]
+struct Shown {
+    check: Box<dyn Check>,
+    show: Vec<(String, Vec<Ref>)>,
+    rename: Vec<(String, String)>,
+}
+
+impl Check for Shown {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let start = out.len();
+        self.check.run(cx, out)?;
+        for finding in out.iter_mut().skip(start) {
+            for (new, old) in &self.rename {
+                let value = finding.params.remove(old).unwrap_or(Value::Null);
+                finding.params.insert(new.clone(), value);
+            }
+            for (name, refs) in &self.show {
+                let value = refs
+                    .iter()
+                    .map(|r| cx.get(r))
+                    .find(Node::is_present)
+                    .map_or(Value::Null, |node| text(&node));
+                finding.params.insert(name.clone(), value);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The first of `refs` the document gives.
+pub(crate) fn first_given<'a>(cx: &RunCx<'a>, refs: &[Ref]) -> Node<'a> {
+    refs.iter()
+        .map(|r| cx.get(r))
+        .find(Node::is_present)
+        .unwrap_or(Node::Absent)
+}
 
 /// The kind called `name`.
 pub fn kind(name: &str) -> Option<&'static Kind> {
@@ -199,12 +307,18 @@ pub(crate) mod testing {
         facts: Option<Value>,
     ) -> Result<Result<Vec<Finding>, String>, Vec<String>> {
         let table: toml::Table = toml::from_str(check).unwrap();
-        let params = [("limit".to_owned(), toml::Value::Integer(5))]
-            .into_iter()
-            .collect();
+        let params = [
+            ("limit".to_owned(), toml::Value::Integer(5)),
+            (
+                "codes".to_owned(),
+                toml::Value::Array(vec!["900-214-08".into(), "900-044-49".into()]),
+            ),
+        ]
+        .into_iter()
+        .collect();
         let kind = super::kind(table["kind"].as_str().unwrap()).unwrap();
         let mut args = Args::new(&table, &params, each.is_some());
-        let compiled = (kind.compile)(&mut args);
+        let (compiled, _) = super::compile(kind, &mut args);
         args.finish();
         if !args.problems.is_empty() {
             return Err(args.problems);
@@ -233,5 +347,36 @@ pub(crate) mod testing {
     /// The paths of the findings.
     pub(crate) fn paths(findings: &[Finding]) -> Vec<&str> {
         findings.iter().map(|f| f.path.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::run;
+    use serde_json::json;
+
+    #[test]
+    fn show_and_rename_name_the_parameters_for_the_messages() {
+        let check = "kind = \"fact-ref\"\nfield = \"/track_id\"\nfact = \"tracks\"\nrename = { track = \"value\" }\nshow = { plate = [\"/carrier/plate\", \"/carrier/vehicle_plate\"] }";
+        let doc = json!({"kind": "manifest", "track_id": "T-2", "carrier": {"vehicle_plate": "浙D12345"}});
+        let found = run(check, None, doc, Some(json!({"tracks": []})))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found[0].params["track"], "T-2");
+        assert!(!found[0].params.contains_key("value"));
+        assert_eq!(found[0].params["plate"], "浙D12345", "the first given");
+        let problems = run(
+            "kind = \"fact-ref\"\nfield = \"/track_id\"\nfact = \"tracks\"\nrename = { track = \"number\" }\nshow = { fact = \"/x\" }",
+            None,
+            json!({"kind": "manifest"}),
+            None,
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(problems.contains("provides no `number`"), "{problems}");
+        assert!(
+            problems.contains("`fact` is already a parameter"),
+            "{problems}"
+        );
     }
 }

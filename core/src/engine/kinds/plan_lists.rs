@@ -1,14 +1,15 @@
-//! `plan-lists`: a manifest is filled in from the consignor's management plan
-//! (转移办法 第十条(二)、第十四条): the plan of the dispatch year lists each line's
-//! waste code among its production or transfers, and names the receiver in its
-//! transfers.
+//! `plan-lists`: a document agrees with the holder's management plan for the year —
+//! a manifest is filled in from the consignor's plan (转移办法 第十条(二)、第十四条):
+//! the plan lists each line's waste code among its production or transfers, and
+//! names the receiver in its transfers; a declaration's produced codes are in the
+//! plan, and not far above what it expected (固废法 第七十八条, HJ 1259-2022 §5.2.3).
 //!
 //! ```toml
 //! [check]
 //! kind = "plan-lists"
 //! holder = "/consignor/credit_code"
 //! site = "/consignor/site_id"          # optional: plans of another site do not count
-//! date = "/dispatched_at"
+//! date = "/dispatched_at"              # or year = "/year"
 //! lines = "/wastes"
 //! code = "code"
 //! receiver = "/receiver/credit_code"   # optional
@@ -18,36 +19,93 @@
 //! no planned transfer names it. Provides `{year}`, `{filing}` (the plans' filing
 //! numbers), `{what}`, `{value}` and `{expected}`. Not evaluated without `plans` facts,
 //! or when none is the holder's for that year.
+//!
+//! Options for a declaration against its plan:
+//!
+//! ```toml
+//! year = "/year"
+//! listed_in = ["production"]    # the plan lists that count (default production, transfers)
+//! latest = true                 # only the last filed plan counts (a changed plan replaces)
+//! quantity = "produced"         # lines without a quantity above zero are skipped
+//! exceeds = "$plan_output_margin"   # instead of listing: the quantity above the plan's
+//!                                   # expected_quantity for the code by more than this share
+//! ```
+//! With `quantity`, findings also provide `{quantity}` (tonnes). With `exceeds`, a
+//! finding at the line's quantity when it is above the planned total × (1 + margin);
+//! codes the plan does not list are not reported (that is the listing check's
+//! finding), nor codes whose planned quantity is not given. Provides `{planned}`,
+//! `{limit}` (tonnes) and `{margin}` (percent).
 
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
 use crate::engine::node::{Node, Pointer, Record};
+use crate::model::Decimal;
 use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
     name: "plan-lists",
-    provides: &["year", "filing", "what", "value", "expected"],
+    provides: &[
+        "year", "filing", "what", "value", "expected", "quantity", "planned", "limit", "margin",
+    ],
     compile,
 };
+
+const LISTS: &[&str] = &["production", "transfers"];
 
 #[derive(Debug)]
 struct PlanLists {
     holder: Ref,
     site: Option<Ref>,
+    /// The date whose year it is, or the year itself.
     date: Ref,
     lines: Pointer,
     code: Pointer,
     receiver: Option<Ref>,
+    listed_in: Vec<&'static str>,
+    latest: bool,
+    quantity: Option<Pointer>,
+    exceeds: Option<Decimal>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let holder = args.field("holder");
     let site = args.optional_field("site");
-    let date = args.field("date");
+    let date = match (args.has("date"), args.has("year")) {
+        (true, false) => args.field("date"),
+        (false, true) => args.field("year"),
+        _ => {
+            args.problems
+                .push("give `date` (the year is its year) or `year`, one of them".into());
+            None
+        }
+    };
     let lines = args.optional_string("lines").map(Pointer::parse);
     let code = args.optional_string("code").map(Pointer::parse);
     let receiver = args.optional_field("receiver");
     if lines.is_none() || code.is_none() {
         args.problems.push("`lines` and `code` are required".into());
+    }
+    let listed_in = match args.optional_strings("listed_in") {
+        None => LISTS.to_vec(),
+        Some(names) => names
+            .iter()
+            .filter_map(|n| {
+                let found = LISTS.iter().find(|l| *l == n).copied();
+                if found.is_none() {
+                    args.problems.push(format!(
+                        "`listed_in` names `{n}`: use production, transfers"
+                    ));
+                }
+                found
+            })
+            .collect(),
+    };
+    let latest = args.flag("latest", false);
+    let quantity = args.optional_string("quantity").map(Pointer::parse);
+    let exceeds = args.optional_decimal("exceeds");
+    if exceeds.is_some() && (quantity.is_none() || receiver.is_some()) {
+        args.problems.push(
+            "`exceeds` compares the line's `quantity` (required) and takes no `receiver`".into(),
+        );
     }
     Some(Box::new(PlanLists {
         holder: holder?,
@@ -56,6 +114,10 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         lines: lines?,
         code: code?,
         receiver,
+        listed_in,
+        latest,
+        quantity,
+        exceeds,
     }))
 }
 
@@ -72,25 +134,53 @@ fn localised(zh: &str, en: &str) -> Value {
     json!({ "zh-CN": zh, "en": en })
 }
 
-impl Check for PlanLists {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
-        let (Some(holder), Some(date)) = (cx.get(&self.holder).text(), cx.get(&self.date).date())
-        else {
-            return Ok(());
+fn plain(d: Decimal) -> Value {
+    d.normalize().to_string().into()
+}
+
+impl PlanLists {
+    /// The lines to check: (index, code, quantity).
+    fn lines<'a>(
+        &self,
+        cx: &RunCx<'a>,
+    ) -> Vec<(usize, &'a crate::model::WasteCode, Option<Decimal>)> {
+        let Node::List(lines) = self.lines.resolve(cx.root) else {
+            return Vec::new();
         };
+        (0..lines.len())
+            .filter_map(|index| {
+                let line = lines.item(index);
+                let Node::WasteCode(code) = self.code.resolve(line) else {
+                    return None;
+                };
+                match &self.quantity {
+                    None => Some((index, code, None)),
+                    Some(q) => q
+                        .resolve(line)
+                        .decimal()
+                        .filter(|q| !q.is_zero() || self.exceeds.is_some())
+                        .map(|q| (index, code, Some(q))),
+                }
+            })
+            .collect()
+    }
+
+    /// The holder's plans for the year (only the last filed with `latest`).
+    fn plans<'a>(
+        &self,
+        cx: &RunCx<'a>,
+        holder: &str,
+        year: i32,
+    ) -> Result<Vec<Node<'a>>, NotEvaluated> {
         let site = self.site.as_ref().and_then(|s| cx.get(s).text());
         let Node::List(plans) = cx.facts.member("plans") else {
             return Err(NotEvaluated("no `plans` facts were passed".into()));
         };
-        let year = date.year();
-        let mut found = false;
-        let (mut codes, mut receivers, mut filings) = (Vec::new(), Vec::new(), Vec::new());
+        let mut found = Vec::new();
         for plan in (0..plans.len()).map(|i| plans.item(i)) {
             let enterprise = plan.member("enterprise");
             let same_year = matches!(plan.member("year"), Node::Year(y) if y.get() == year);
-            if enterprise.member("credit_code").text().as_deref() != Some(holder.as_ref())
-                || !same_year
-            {
+            if enterprise.member("credit_code").text().as_deref() != Some(holder) || !same_year {
                 continue;
             }
             if let (Some(site), Some(plan_site)) = (&site, enterprise.member("site_id").text())
@@ -98,63 +188,147 @@ impl Check for PlanLists {
             {
                 continue;
             }
-            found = true;
-            filings.extend(plan.member("filing_number").text());
-            codes.extend(texts(plan.member("production"), "code"));
-            codes.extend(texts(plan.member("transfers"), "code"));
-            receivers.extend(texts(plan.member("transfers"), "receiver_credit_code"));
+            found.push(plan);
         }
-        if !found {
+        if found.is_empty() {
             return Err(NotEvaluated(format!(
                 "no management plan of {holder} for {year} among the plans facts"
             )));
+        }
+        if self.latest {
+            // The last filed; of equal dates, the later in the list.
+            let filed = |p: &Node<'_>| p.member("filed_at").date();
+            let last = found
+                .iter()
+                .copied()
+                .reduce(|best, p| if filed(&p) >= filed(&best) { p } else { best });
+            found = last.into_iter().collect();
+        }
+        Ok(found)
+    }
+}
+
+impl Check for PlanLists {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let year = match cx.get(&self.date) {
+            Node::Year(y) => Some(y.get()),
+            other => other.date().map(|d| d.year()),
+        };
+        let (Some(holder), Some(year)) = (cx.get(&self.holder).text(), year) else {
+            return Ok(());
+        };
+        let lines = self.lines(cx);
+        let receiver = self
+            .receiver
+            .as_ref()
+            .and_then(|r| Some((r, cx.get(r).text()?)));
+        if lines.is_empty() && receiver.is_none() {
+            return Ok(());
+        }
+        let plans = self.plans(cx, &holder, year)?;
+        let (mut codes, mut receivers, mut filings) = (Vec::new(), Vec::new(), Vec::new());
+        for plan in &plans {
+            filings.extend(plan.member("filing_number").text());
+            for list in &self.listed_in {
+                codes.extend(texts(plan.member(list), "code"));
+            }
+            receivers.extend(texts(plan.member("transfers"), "receiver_credit_code"));
         }
         let filing = if filings.is_empty() {
             Value::Null
         } else {
             filings.join("、").into()
         };
-        let finding = |path: String, what: Value, value: &str, expected: Value| {
-            Finding::new(
-                path,
-                &[
-                    ("year", year.to_string().into()),
-                    ("filing", filing.clone()),
-                    ("what", what),
-                    ("value", value.into()),
-                    ("expected", expected),
-                ],
-            )
+        let line_path = |index: usize, member: &Pointer| {
+            format!("{}/{index}{}", self.lines.as_str(), member.as_str())
         };
-        if let Node::List(lines) = self.lines.resolve(cx.root) {
-            for index in 0..lines.len() {
-                if let Node::WasteCode(code) = self.code.resolve(lines.item(index))
-                    && !codes.iter().any(|c| c == code.as_str())
-                {
-                    out.push(finding(
-                        format!("{}/{index}{}", self.lines.as_str(), self.code.as_str()),
-                        localised("废物代码", "waste code"),
-                        code.as_str(),
-                        localised(
-                            "计划的产生或转移信息应包含该代码",
-                            "the code should be among its planned production or transfers",
-                        ),
+        if let (Some(margin), Some(quantity)) = (self.exceeds, &self.quantity) {
+            for (index, code, produced) in lines {
+                let Some(produced) = produced else { continue };
+                let mut planned = Decimal::ZERO;
+                let mut listed = false;
+                let mut all_given = true;
+                for plan in &plans {
+                    let Node::List(items) = plan.member("production") else {
+                        continue;
+                    };
+                    for item in (0..items.len()).map(|i| items.item(i)) {
+                        if item.member("code").text().as_deref() == Some(code.as_str()) {
+                            listed = true;
+                            match item.member("expected_quantity").decimal() {
+                                Some(q) => planned += q,
+                                None => all_given = false,
+                            }
+                        }
+                    }
+                }
+                let limit = planned * (Decimal::ONE + margin);
+                if listed && all_given && produced > limit {
+                    out.push(Finding::new(
+                        line_path(index, quantity),
+                        &[
+                            ("year", year.to_string().into()),
+                            ("filing", filing.clone()),
+                            ("value", code.as_str().into()),
+                            ("quantity", plain(produced)),
+                            ("planned", plain(planned)),
+                            ("limit", plain(limit)),
+                            ("margin", plain(margin * Decimal::ONE_HUNDRED)),
+                        ],
                     ));
                 }
             }
+            return Ok(());
         }
-        if let Some(receiver_ref) = &self.receiver
-            && let Some(receiver) = cx.get(receiver_ref).text()
+        let expected = if self.listed_in == LISTS {
+            localised(
+                "计划的产生或转移信息应包含该代码",
+                "the code should be among its planned production or transfers",
+            )
+        } else if self.listed_in == ["production"] {
+            localised(
+                "计划的产生信息应包含该代码",
+                "the code should be among its planned production",
+            )
+        } else {
+            localised(
+                "计划的转移信息应包含该代码",
+                "the code should be among its planned transfers",
+            )
+        };
+        for (index, code, quantity) in lines {
+            if !codes.iter().any(|c| c == code.as_str()) {
+                let mut params = vec![
+                    ("year", Value::from(year.to_string())),
+                    ("filing", filing.clone()),
+                    ("what", localised("废物代码", "waste code")),
+                    ("value", code.as_str().into()),
+                    ("expected", expected.clone()),
+                ];
+                if let Some(q) = quantity {
+                    params.push(("quantity", plain(q)));
+                }
+                out.push(Finding::new(line_path(index, &self.code), &params));
+            }
+        }
+        if let Some((receiver_ref, receiver)) = receiver
             && !receivers.contains(&receiver)
         {
-            out.push(finding(
+            out.push(Finding::new(
                 cx.path(receiver_ref),
-                localised("接受人", "the receiver"),
-                &receiver,
-                localised(
-                    "计划的转移信息应列明该接受人",
-                    "a planned transfer should name this receiver",
-                ),
+                &[
+                    ("year", year.to_string().into()),
+                    ("filing", filing.clone()),
+                    ("what", localised("接受人", "the receiver")),
+                    ("value", receiver.as_ref().into()),
+                    (
+                        "expected",
+                        localised(
+                            "计划的转移信息应列明该接受人",
+                            "a planned transfer should name this receiver",
+                        ),
+                    ),
+                ],
             ));
         }
         Ok(())
@@ -195,5 +369,56 @@ mod tests {
         .unwrap();
         assert!(other_year.unwrap_err().contains("no management plan"));
         assert!(run(check, None, doc, None).unwrap().is_err());
+    }
+
+    fn declaration() -> serde_json::Value {
+        json!({"kind": "declaration", "year": 2025, "enterprise": {"credit_code": "91330100716105852F"}, "hazardous": [
+            {"code": "900-041-49", "produced": {"value": "1.2", "unit": "t"}},
+            {"code": "900-249-08", "produced": {"value": "4300", "unit": "kg"}},
+            {"code": "900-039-49", "produced": {"value": "0", "unit": "t"}},
+            {"code": "336-064-17", "produced": {"value": "2", "unit": "t"}}
+        ]})
+    }
+
+    fn plans() -> serde_json::Value {
+        json!({"plans": [
+            {"enterprise": {"credit_code": "91330100716105852F"}, "year": 2025, "filing_number": "F-1", "filed_at": "2025-02-01",
+             "production": [{"code": "900-041-49", "expected_quantity": {"value": "5", "unit": "t"}}]},
+            {"enterprise": {"credit_code": "91330100716105852F"}, "year": 2025, "filing_number": "F-2", "filed_at": "2025-03-01",
+             "production": [{"code": "900-041-49", "expected_quantity": {"value": "1", "unit": "t"}}, {"code": "900-249-08", "expected_quantity": {"value": "3.5", "unit": "t"}}],
+             "transfers": [{"code": "336-064-17"}]}
+        ]})
+    }
+
+    #[test]
+    fn produced_codes_in_the_latest_plan() {
+        let check = "kind = \"plan-lists\"\nholder = \"/enterprise/credit_code\"\nyear = \"/year\"\nlines = \"/hazardous\"\ncode = \"code\"\nlisted_in = [\"production\"]\nlatest = true\nquantity = \"produced\"";
+        let found = run(check, None, declaration(), Some(plans()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            super::super::testing::paths(&found),
+            ["/hazardous/3/code"],
+            "zero output is not checked; transfers do not count"
+        );
+        assert_eq!(found[0].params["filing"], "F-2");
+        assert_eq!(found[0].params["quantity"], "2");
+    }
+
+    #[test]
+    fn output_above_the_plan_by_more_than_the_margin() {
+        let check = "kind = \"plan-lists\"\nholder = \"/enterprise/credit_code\"\nyear = \"/year\"\nlines = \"/hazardous\"\ncode = \"code\"\nlatest = true\nquantity = \"produced\"\nexceeds = \"0.2\"";
+        let found = run(check, None, declaration(), Some(plans()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            super::super::testing::paths(&found),
+            ["/hazardous/1/produced"],
+            "1.2 t is exactly 20% above 1 t; 4.3 t is above 4.2 t"
+        );
+        assert_eq!(found[0].params["planned"], "3.5");
+        assert_eq!(found[0].params["limit"], "4.2");
+        assert_eq!(found[0].params["margin"], "20");
+        assert_eq!(found[0].params["quantity"], "4.3");
     }
 }

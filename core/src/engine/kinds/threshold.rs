@@ -1,5 +1,6 @@
-//! `threshold`: a value, or a ratio of two values, against limits — with a warning
-//! band and an error band, above (a maximum) or below (a minimum rate).
+//! `threshold`: a value, a ratio of two values, or the relative difference of two
+//! values, against limits — with a warning band and an error band, above (a
+//! maximum) or below (a minimum rate).
 //!
 //! ```toml
 //! [check]
@@ -7,12 +8,26 @@
 //! value = "/general/utilised"
 //! of = "/general/produced"        # optional: compare value / of
 //! error_below = "$general_utilisation_target"
-//! # warn_below, warn_above, error_above likewise; at least one
+//! # warn_below, warn_above, error_above likewise; above, below with the rule's
+//! # own severity; at least one
+//! ```
+//!
+//! Relative difference — a received quantity against the quantity sent, a waybill's
+//! weight against the manifest's, a GPS distance against the declared route:
+//!
+//! ```toml
+//! [check]
+//! kind = "threshold"
+//! value = "received_quantity"
+//! differs_from = "quantity"        # compare |value − differs_from| / differs_from
+//! above = "$quantity_discrepancy_tolerance"
 //! ```
 //! Quantities count in tonnes. A finding at `value` with the severity of the band
-//! it falls in (`error_*` gives error, `warn_*` warning). Provides `{value}`,
-//! `{ratio}` (as a percentage with two decimals, when `of` is given) and `{limit}`
-//! (percentages for ratios). Skipped when a value is missing or `of` is zero.
+//! it falls in (`error_*` gives error, `warn_*` warning, `above`/`below` the rule's,
+//! so a child pack's raised severity holds). Provides `{value}`, `{base}` (the
+//! `of` or `differs_from` value), `{ratio}` (as a percentage with two decimals,
+//! with `of` or `differs_from`) and `{limit}` (percentages for ratios). Skipped when
+//! a value is missing or the base is zero.
 
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
 use crate::model::Decimal;
@@ -20,15 +35,24 @@ use crate::report::Severity;
 
 pub const KIND: Kind = Kind {
     name: "threshold",
-    provides: &["value", "ratio", "limit"],
+    provides: &["value", "base", "ratio", "limit"],
     compile,
 };
 
 #[derive(Debug)]
 struct Threshold {
     value: Ref,
-    of: Option<Ref>,
-    bands: Vec<(Severity, Bound, Decimal)>,
+    of: Option<(Ref, Mode)>,
+    /// Bands, in order; no severity: the rule's.
+    bands: Vec<(Option<Severity>, Bound, Decimal)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// value / of.
+    Ratio,
+    /// |value − of| / of.
+    Difference,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,26 +63,37 @@ enum Bound {
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let value = args.field("value");
-    let of = args.optional_field("of");
+    let of = args.optional_field("of").map(|r| (r, Mode::Ratio));
+    let differs = args
+        .optional_field("differs_from")
+        .map(|r| (r, Mode::Difference));
+    if of.is_some() && differs.is_some() {
+        args.problems
+            .push("give `of` (a ratio) or `differs_from` (a relative difference), not both".into());
+    }
     let mut bands = Vec::new();
     // Error bands first: a value in both bands is an error.
     for (key, severity, bound) in [
-        ("error_above", Severity::Error, Bound::Above),
-        ("error_below", Severity::Error, Bound::Below),
-        ("warn_above", Severity::Warning, Bound::Above),
-        ("warn_below", Severity::Warning, Bound::Below),
+        ("error_above", Some(Severity::Error), Bound::Above),
+        ("error_below", Some(Severity::Error), Bound::Below),
+        ("above", None, Bound::Above),
+        ("below", None, Bound::Below),
+        ("warn_above", Some(Severity::Warning), Bound::Above),
+        ("warn_below", Some(Severity::Warning), Bound::Below),
     ] {
         if let Some(limit) = args.optional_decimal(key) {
             bands.push((severity, bound, limit));
         }
     }
     if bands.is_empty() {
-        args.problems
-            .push("give at least one of error_above, error_below, warn_above, warn_below".into());
+        args.problems.push(
+            "give at least one of error_above, error_below, above, below, warn_above, warn_below"
+                .into(),
+        );
     }
     Some(Box::new(Threshold {
         value: value?,
-        of,
+        of: of.or(differs),
         bands,
     }))
 }
@@ -68,12 +103,17 @@ impl Check for Threshold {
         let Some(value) = cx.get(&self.value).decimal() else {
             return Ok(());
         };
-        let measured = match &self.of {
-            None => value,
-            Some(of) => match cx.get(of).decimal() {
-                Some(total) if !total.is_zero() => value / total,
+        let base = match &self.of {
+            None => None,
+            Some((of, _)) => match cx.get(of).decimal() {
+                Some(total) if !total.is_zero() => Some(total),
                 _ => return Ok(()),
             },
+        };
+        let measured = match (&self.of, base) {
+            (Some((_, Mode::Ratio)), Some(base)) => value / base,
+            (Some((_, Mode::Difference)), Some(base)) => (value - base).abs() / base,
+            _ => value,
         };
         let band = self.bands.iter().find(|(_, bound, limit)| match bound {
             Bound::Above => measured > *limit,
@@ -94,11 +134,17 @@ impl Check for Threshold {
                 cx.path(&self.value),
                 &[
                     ("value", value.normalize().to_string().into()),
+                    (
+                        "base",
+                        base.map_or(serde_json::Value::Null, |b| {
+                            b.normalize().to_string().into()
+                        }),
+                    ),
                     ("ratio", ratio),
                     ("limit", limit.into()),
                 ],
             );
-            finding.severity = Some(*severity);
+            finding.severity = *severity;
             out.push(finding);
         }
         Ok(())
@@ -127,6 +173,28 @@ mod tests {
         let error = run(check, None, doc("900"), None).unwrap().unwrap();
         assert_eq!(error[0].severity, Some(Severity::Error));
         assert_eq!(error[0].params["limit"], "95");
+    }
+
+    #[test]
+    fn relative_difference_with_the_rules_severity() {
+        let check = "kind = \"threshold\"\nvalue = \"received_quantity\"\ndiffers_from = \"quantity\"\nabove = 0.02";
+        let doc = json!({"kind": "manifest", "wastes": [
+            {"quantity": {"value": "5", "unit": "t"}, "received_quantity": {"value": "4.95", "unit": "t"}},
+            {"quantity": {"value": "5", "unit": "t"}, "received_quantity": {"value": "4600", "unit": "kg"}},
+            {"quantity": {"value": "5", "unit": "t"}, "received_quantity": {"value": "5.4", "unit": "t"}},
+            {"quantity": {"value": "0", "unit": "t"}, "received_quantity": {"value": "1", "unit": "t"}}
+        ]});
+        let found = run(check, Some("/wastes"), doc, None).unwrap().unwrap();
+        assert_eq!(
+            super::super::testing::paths(&found),
+            ["/wastes/1/received_quantity", "/wastes/2/received_quantity"]
+        );
+        assert_eq!(found[0].params["ratio"], "8");
+        assert_eq!(found[0].params["value"], "4.6");
+        assert_eq!(found[0].params["base"], "5");
+        assert_eq!(found[0].params["limit"], "2");
+        assert_eq!(found[0].severity, None, "the rule's own severity");
+        assert_eq!(found[1].params["ratio"], "8");
     }
 
     #[test]

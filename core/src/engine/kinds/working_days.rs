@@ -1,22 +1,48 @@
-//! `working-days`: no more than `max` working days from one date to another, on the
-//! official calendar of holidays and make-up working days (调休).
+//! `working-days`: no more than `max` (or no fewer than `min`) working days from
+//! one date to another, on the official calendar of holidays and make-up working
+//! days (调休).
 //!
 //! ```toml
 //! [check]
 //! kind = "working-days"
 //! from = "/received_at"
 //! to = "/confirmed_at"
-//! max = "$confirmation_working_days"
+//! max = "$confirmation_working_days"     # and/or min = …
 //! ```
-//! A finding at `to` when the count exceeds `max`. Provides `{from}`, `{to}`,
-//! `{days}` and `{max}`. Not evaluated when a date lies outside the calendar's
-//! coverage (holidays of later years are announced each November).
+//! A finding at `to` when the count exceeds `max` or falls short of `min`.
+//! Provides `{from}`, `{to}`, `{days}`, `{max}`, `{min}` and, with `min`, `{lead}`
+//! ("only 25 working days before", or how many after `to`, in both languages). Not
+//! evaluated when a date lies outside the calendar's coverage (holidays of later
+//! years are announced each November).
+//!
+//! The two dates may be members of facts a party holds — a licence's renewal
+//! application and its expiry, a permit's issue and its first use:
+//!
+//! ```toml
+//! [check]
+//! kind = "working-days"
+//! fact = "licences"                     # licences | transport_permits | insurance_policies | approvals
+//! holder = "/receiver/credit_code"
+//! date = ["/dispatched_at", "/created_at"]   # the facts in force on it (else the legal date)
+//! from = "renewal_applied_on"           # members of each such fact
+//! to = "valid_until"
+//! min = "$licence_renewal_working_days"
+//! named_by = "/receiver/licence_number"  # optional: the field quoting a fact's number
+//! ```
+//! Each fact of the holder in force on the date that gives both members is counted;
+//! a fact without them is skipped (a renewal not yet applied for). The finding is at
+//! `named_by` when it quotes that fact's `number`, else at `holder`, and also
+//! provides `{number}`. Not evaluated when the host passed no such facts.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use super::in_force::{COLLECTIONS, held_by, in_force_on};
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, first_given};
+use crate::calendar::Calendar;
+use crate::model::Date;
+use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "working-days",
-    provides: &["from", "to", "days", "max"],
+    provides: &["from", "to", "days", "max", "min", "lead", "number"],
     compile,
 };
 
@@ -24,43 +50,195 @@ pub const KIND: Kind = Kind {
 struct WorkingDays {
     from: Ref,
     to: Ref,
-    max: i64,
+    max: Option<i64>,
+    min: Option<u32>,
+    facts: Option<Facts>,
+}
+
+/// Where the dates come from in the facts mode.
+#[derive(Debug)]
+struct Facts {
+    fact: &'static str,
+    holder: Ref,
+    date: Vec<Ref>,
+    named_by: Option<Ref>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
-    let from = args.field("from");
-    let to = args.field("to");
-    let max = args.integer("max");
+    let facts = if args.has("fact") {
+        let fact = args.choice("fact", COLLECTIONS);
+        let holder = args.field("holder");
+        let date = args.optional_field_or_fields("date");
+        let named_by = args.optional_field("named_by");
+        match (fact, holder) {
+            (Some(fact), Some(holder)) => Some(Facts {
+                fact,
+                holder,
+                date,
+                named_by,
+            }),
+            _ => None,
+        }
+    } else {
+        for key in ["holder", "date", "named_by"] {
+            if args.has(key) {
+                args.problems
+                    .push(format!("`{key}` is read only with `fact`"));
+            }
+        }
+        None
+    };
+    // In the facts mode, `from` and `to` are members of the fact.
+    let (from, to) = if args.has("fact") {
+        (member(args, "from"), member(args, "to"))
+    } else {
+        (args.field("from"), args.field("to"))
+    };
+    let max = args.has("max").then(|| args.integer("max")).flatten();
+    let min = args.has("min").then(|| args.integer("min")).flatten();
+    let min = min.and_then(|m| {
+        let whole = u32::try_from(m).ok();
+        if whole.is_none() {
+            args.problems.push("`min` must not be negative".into());
+        }
+        whole
+    });
+    if !args.has("max") && !args.has("min") {
+        args.problems
+            .push("give `max`, `min` or both: a number of working days".into());
+    }
     Some(Box::new(WorkingDays {
         from: from?,
         to: to?,
-        max: max?,
+        max,
+        min,
+        facts,
     }))
+}
+
+/// A member name of a fact (`valid_until`), read as a relative reference.
+fn member(args: &mut Args<'_>, key: &'static str) -> Option<Ref> {
+    let Some(name) = args.optional_string(key) else {
+        if !args.has(key) {
+            args.problems
+                .push(format!("`{key}` is required: a member of the fact"));
+        }
+        return None;
+    };
+    if name.is_empty() || name.starts_with('/') {
+        args.problems.push(format!(
+            "`{key}` = \"{name}\" must name a member of the fact"
+        ));
+        return None;
+    }
+    Some(Ref {
+        pointer: crate::engine::node::Pointer::parse(name),
+        absolute: false,
+    })
+}
+
+/// The count, or why it cannot be known.
+fn count(calendar: Option<&Calendar>, from: Date, to: Date) -> Result<i64, NotEvaluated> {
+    calendar
+        .ok_or_else(|| NotEvaluated("the pack chain has no working-day calendar".into()))?
+        .working_days_between(from, to)
+        .ok_or_else(|| {
+            NotEvaluated(format!(
+                "the working-day calendar does not cover {from} to {to}"
+            ))
+        })
+}
+
+impl WorkingDays {
+    /// The finding's parameters if the span from `from` to `to` is out of bounds.
+    fn judge(
+        &self,
+        cx: &RunCx<'_>,
+        from: Date,
+        to: Date,
+    ) -> Result<Option<Vec<(&'static str, Value)>>, NotEvaluated> {
+        // Early enough without counting to the end: `min` working days after `from`
+        // still fall on or before `to` (so a calendar ending before `to` does not
+        // stop the check).
+        let early_enough = self.min.is_some_and(|min| {
+            cx.calendar
+                .and_then(|c| c.add_working_days(from, min))
+                .is_some_and(|deadline| deadline <= to)
+        });
+        if early_enough && self.max.is_none() {
+            return Ok(None);
+        }
+        let days = count(cx.calendar, from, to)?;
+        let too_many = self.max.is_some_and(|max| days > max);
+        let too_few = !early_enough && self.min.is_some_and(|min| days < i64::from(min));
+        if !too_many && !too_few {
+            return Ok(None);
+        }
+        let mut params = vec![
+            ("from", from.to_string().into()),
+            ("to", to.to_string().into()),
+            ("days", days.into()),
+        ];
+        if let Some(max) = self.max {
+            params.push(("max", max.into()));
+        }
+        if let Some(min) = self.min {
+            params.push(("min", min.into()));
+            let lead = if days >= 0 {
+                serde_json::json!({"zh-CN": format!("仅提前 {days} 个工作日"), "en": format!("only {days} working days before")})
+            } else {
+                serde_json::json!({"zh-CN": format!("已晚于 {to} {} 个工作日", -days), "en": format!("{} working days after {to}", -days)})
+            };
+            params.push(("lead", lead));
+        }
+        Ok(Some(params))
+    }
 }
 
 impl Check for WorkingDays {
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
-        let (Some(from), Some(to)) = (cx.get(&self.from).date(), cx.get(&self.to).date()) else {
+        let Some(facts) = &self.facts else {
+            let (Some(from), Some(to)) = (cx.get(&self.from).date(), cx.get(&self.to).date())
+            else {
+                return Ok(());
+            };
+            if let Some(params) = self.judge(cx, from, to)? {
+                out.push(Finding::new(cx.path(&self.to), &params));
+            }
             return Ok(());
         };
-        let calendar = cx
-            .calendar
-            .ok_or_else(|| NotEvaluated("the pack chain has no working-day calendar".into()))?;
-        let days = calendar.working_days_between(from, to).ok_or_else(|| {
-            NotEvaluated(format!(
-                "the working-day calendar does not cover {from} to {to}"
-            ))
-        })?;
-        if days > self.max {
-            out.push(Finding::new(
-                cx.path(&self.to),
-                &[
-                    ("from", from.to_string().into()),
-                    ("to", to.to_string().into()),
-                    ("days", days.into()),
-                    ("max", self.max.into()),
-                ],
+        let holder_node = cx.get(&facts.holder);
+        let (Some(holder), Some(date)) = (
+            holder_node.text(),
+            first_given(cx, &facts.date).date().or(cx.as_of),
+        ) else {
+            return Ok(());
+        };
+        let held = held_by(cx, facts.fact, &holder)
+            .ok_or_else(|| NotEvaluated(format!("no `{}` facts were passed", facts.fact)))?;
+        let named = facts.named_by.as_ref().map(|r| (r, cx.get(r).text()));
+        for fact in held.iter().filter(|f| in_force_on(f, date)) {
+            let (Some(from), Some(to)) = (
+                self.from.pointer.resolve(*fact).date(),
+                self.to.pointer.resolve(*fact).date(),
+            ) else {
+                continue;
+            };
+            let Some(mut params) = self.judge(cx, from, to)? else {
+                continue;
+            };
+            let number = fact.member("number").text();
+            let path = match &named {
+                Some((at, Some(quoted))) if number.as_deref() == Some(quoted.as_ref()) => {
+                    cx.path(at)
+                }
+                _ => cx.path(&facts.holder),
+            };
+            params.push((
+                "number",
+                number.map_or(Value::Null, |n| Value::from(n.as_ref())),
             ));
+            out.push(Finding::new(path, &params));
         }
         Ok(())
     }
@@ -114,5 +292,45 @@ mod tests {
         )
         .unwrap();
         assert!(outcome.unwrap_err().contains("does not cover"));
+    }
+
+    const RENEWAL: &str = "kind = \"working-days\"\nfact = \"licences\"\nholder = \"/receiver/credit_code\"\ndate = \"/dispatched_at\"\nfrom = \"renewal_applied_on\"\nto = \"valid_until\"\nmin = 30\nnamed_by = \"/receiver/licence_number\"";
+
+    fn renewal(applied: &str, number: &str) -> Result<Vec<super::Finding>, String> {
+        let doc = json!({"kind": "manifest", "receiver": {"credit_code": "91330100716105852F", "licence_number": number}, "dispatched_at": "2026-05-26T08:00:00+08:00"});
+        let facts = json!({"licences": [{"number": "L-1", "holder": "91330100716105852F", "valid_from": "2021-07-01", "valid_until": "2026-06-30", "renewal_applied_on": applied}]});
+        run(RENEWAL, None, doc, Some(facts)).unwrap()
+    }
+
+    #[test]
+    fn a_facts_dates_at_least_min_working_days_apart() {
+        assert!(renewal("2026-05-15", "L-1").unwrap().is_empty(), "on time");
+        let late = renewal("2026-05-25", "L-1").unwrap();
+        assert_eq!(late[0].path, "/receiver/licence_number");
+        assert_eq!(late[0].params["days"], 25);
+        assert_eq!(late[0].params["min"], 30);
+        assert_eq!(late[0].params["from"], "2026-05-25");
+        assert_eq!(late[0].params["to"], "2026-06-30");
+        assert_eq!(late[0].params["lead"]["zh-CN"], "仅提前 25 个工作日");
+        assert_eq!(late[0].params["number"], "L-1");
+        let other = renewal("2026-05-25", "L-2").unwrap();
+        assert_eq!(
+            other[0].path, "/receiver/credit_code",
+            "not the licence quoted"
+        );
+    }
+
+    #[test]
+    fn the_facts_mode_is_checked_at_load() {
+        let problems = run(
+            "kind = \"working-days\"\nfact = \"licences\"\nholder = \"/receiver/credit_code\"\nfrom = \"/renewal_applied_on\"\nto = \"valid_until\"",
+            None,
+            json!({"kind": "manifest"}),
+            None,
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(problems.contains("must name a member"), "{problems}");
+        assert!(problems.contains("give `max`, `min`"), "{problems}");
     }
 }

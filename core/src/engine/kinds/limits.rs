@@ -1,0 +1,428 @@
+//! `limits`: what a waste may be to enter a facility or a process — each limit a
+//! field of the line (or document) within bounds, or not one of some values, with
+//! the clause of the standard that sets it: GB 18598-2019 §6 for a flexible
+//! landfill, a cement kiln's or an incinerator's entry limits, a district's targets.
+//!
+//! ```toml
+//! [check]
+//! kind = "limits"
+//!
+//! [[check.limits]]
+//! field = "analysis/leachate_ph"
+//! min = "$flexible_landfill_min_ph"        # at least (inclusive)
+//! max = "$flexible_landfill_max_ph"        # at most (inclusive)
+//! what = { zh-CN = "浸出液 pH", en = "leachate pH" }
+//! clause = { zh-CN = "第6.2条(b)", en = "§6.2(b)" }
+//!
+//! [[check.limits]]
+//! field = "analysis/moisture_pct"
+//! below = "$flexible_landfill_max_moisture_pct"   # strictly below
+//! unit = "%"
+//! what = { zh-CN = "含水率", en = "moisture" }
+//! clause = { zh-CN = "第6.2条(c)", en = "§6.2(c)" }
+//!
+//! [[check.limits]]
+//! field = ["analysis/medical", "code", "category"]   # the first that is one of…
+//! is = ["true", "HW01"]                               # …these is a finding (a code as its category)
+//! reason = { zh-CN = "医疗废物不得填埋", en = "medical waste is never landfilled" }
+//! clause = { zh-CN = "第6.1条", en = "§6.1" }
+//! ```
+//! Each limit gives `min`/`max`, `below`, or `is`; `unless` (a field) skips it where
+//! that field is true; `reason` (both languages; `{value}` and `{limit}` filled in)
+//! replaces the reason the kind words from `what` and `unit` ("含水率为 62%，应低于
+//! 60%"), and is required with `is`. One finding per limit broken, at its field, in
+//! the order written. Provides `{reason}` and `{clause}` (both languages), `{value}`
+//! and `{limit}` (`7.0–12.0` for a range). A value not given is not checked.
+
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use crate::engine::node::Node;
+use crate::model::Decimal;
+use serde_json::{Map, Value};
+use std::str::FromStr;
+
+pub const KIND: Kind = Kind {
+    name: "limits",
+    provides: &["reason", "clause", "value", "limit"],
+    compile,
+};
+
+#[derive(Debug)]
+struct Limits {
+    limits: Vec<Limit>,
+}
+
+#[derive(Debug)]
+struct Limit {
+    fields: Vec<Ref>,
+    test: Test,
+    unless: Option<Ref>,
+    unit: String,
+    what: Option<(String, String)>,
+    reason: Option<(String, String)>,
+    clause: Value,
+}
+
+#[derive(Debug)]
+enum Test {
+    Range(Option<Decimal>, Option<Decimal>),
+    Below(Decimal),
+    Is(Vec<String>),
+}
+
+/// `{ zh-CN = "…", en = "…" }`.
+fn bilingual(value: Option<&toml::Value>) -> Option<(String, String)> {
+    let table = value?.as_table()?;
+    Some((
+        table.get("zh-CN")?.as_str()?.to_owned(),
+        table.get("en")?.as_str()?.to_owned(),
+    ))
+}
+
+/// A number in a limit: a TOML number, a decimal string, or a `$param`.
+fn number(args: &Args<'_>, value: Option<&toml::Value>) -> Result<Option<Decimal>, ()> {
+    let value = match value {
+        None => return Ok(None),
+        Some(toml::Value::String(s)) if s.starts_with('$') => {
+            args.params().get(s.trim_start_matches('$')).ok_or(())?
+        }
+        Some(v) => v,
+    };
+    match value {
+        toml::Value::Integer(n) => Ok(Some(Decimal::from(*n))),
+        toml::Value::Float(f) => Decimal::from_str(&f.to_string()).map(Some).map_err(|_| ()),
+        toml::Value::String(s) => Decimal::from_str_exact(s).map(Some).map_err(|_| ()),
+        _ => Err(()),
+    }
+}
+
+const KEYS: &[&str] = &[
+    "field", "min", "max", "below", "is", "unless", "unit", "what", "reason", "clause",
+];
+
+fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Limit> {
+    for key in table.keys() {
+        if !KEYS.contains(&key.as_str()) {
+            args.problems
+                .push(format!("`{at}`: unknown parameter `{key}`"));
+        }
+    }
+    let texts: Vec<&str> = match table.get("field") {
+        Some(toml::Value::String(s)) => vec![s.as_str()],
+        Some(toml::Value::Array(items)) => items.iter().filter_map(toml::Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if texts.is_empty() {
+        args.problems.push(format!(
+            "`{at}.field` is required: a JSON Pointer or a list of them"
+        ));
+    }
+    let fields: Vec<Ref> = texts
+        .iter()
+        .filter_map(|t| args.reference_in(&format!("{at}.field"), t))
+        .collect();
+    let unless = table
+        .get("unless")
+        .and_then(toml::Value::as_str)
+        .and_then(|t| args.reference_in(&format!("{at}.unless"), t));
+    let mut num = |key: &str| {
+        number(args, table.get(key)).unwrap_or_else(|()| {
+            args.problems.push(format!(
+                "`{at}.{key}` must be a number or a `$param` holding one"
+            ));
+            None
+        })
+    };
+    let (min, max, below) = (num("min"), num("max"), num("below"));
+    let is: Option<Vec<String>> = table.get("is").map(|v| {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| match x {
+                        toml::Value::String(s) => Some(s.clone()),
+                        toml::Value::Boolean(b) => Some(b.to_string()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    let test = match (min.or(max), below, is) {
+        (Some(_), None, None) => Some(Test::Range(min, max)),
+        (None, Some(below), None) => Some(Test::Below(below)),
+        (None, None, Some(values)) if !values.is_empty() => Some(Test::Is(values)),
+        _ => {
+            args.problems.push(format!(
+                "`{at}` needs one test: `min`/`max`, `below`, or `is` (a list of values)"
+            ));
+            None
+        }
+    };
+    let what = bilingual(table.get("what"));
+    let reason = bilingual(table.get("reason"));
+    if table.contains_key("reason") && reason.is_none() {
+        args.problems.push(format!(
+            "`{at}.reason` must be {{ zh-CN = \"…\", en = \"…\" }}"
+        ));
+    }
+    if what.is_none() && reason.is_none() {
+        args.problems.push(format!(
+            "`{at}` needs `what` (the value's name) or `reason`, in both languages"
+        ));
+    }
+    if matches!(test, Some(Test::Is(_))) && reason.is_none() {
+        args.problems
+            .push(format!("`{at}`: a limit with `is` needs a `reason`"));
+    }
+    let clause = bilingual(table.get("clause")).map(|(zh, en)| {
+        let mut map = Map::new();
+        map.insert("zh-CN".into(), zh.into());
+        map.insert("en".into(), en.into());
+        Value::Object(map)
+    });
+    if clause.is_none() {
+        args.problems.push(format!(
+            "`{at}.clause` is required: {{ zh-CN = \"…\", en = \"…\" }}"
+        ));
+    }
+    let unit = table
+        .get("unit")
+        .and_then(toml::Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if fields.len() != texts.len() {
+        return None;
+    }
+    Some(Limit {
+        fields,
+        test: test?,
+        unless,
+        unit,
+        what,
+        reason,
+        clause: clause?,
+    })
+}
+
+fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
+    let mut limits = Vec::new();
+    match args.optional_array("limits") {
+        None => args
+            .problems
+            .push("`limits` is required: a list of `[[check.limits]]` tables".into()),
+        Some(items) => {
+            for (n, item) in items.iter().enumerate() {
+                let at = format!("limits[{n}]");
+                match item.as_table() {
+                    Some(table) => limits.extend(compile_one(args, &at, table)),
+                    None => args.problems.push(format!("`{at}` must be a table")),
+                }
+            }
+        }
+    }
+    Some(Box::new(Limits { limits }))
+}
+
+/// The text a value compares by: a waste code as its category.
+fn class_of(node: &Node<'_>) -> Option<String> {
+    match node {
+        Node::WasteCode(code) => Some(code.category().to_string()),
+        other => other.text().map(|t| t.into_owned()),
+    }
+}
+
+/// `{value}` and `{limit}` filled into a template.
+fn filled(template: &str, value: &str, limit: &str) -> String {
+    template.replace("{value}", value).replace("{limit}", limit)
+}
+
+impl Limit {
+    /// (path, value, limit, worded reason) when the limit is broken.
+    fn broken(&self, cx: &RunCx<'_>) -> Option<(String, String, Value, (String, String))> {
+        if let Some(unless) = &self.unless
+            && matches!(cx.get(unless), Node::Bool(true))
+        {
+            return None;
+        }
+        let unit = &self.unit;
+        let (what_zh, what_en) = self.what.clone().unwrap_or_default();
+        // "浸出液 pH 为", "含水率为": a space after a Latin name.
+        let zh_name = if what_zh.ends_with(|c: char| c.is_ascii_alphanumeric()) {
+            format!("{what_zh} ")
+        } else {
+            what_zh
+        };
+        let (at, value, limit, worded) = match &self.test {
+            Test::Is(values) => {
+                let (at, value) = self.fields.iter().find_map(|f| {
+                    let class = class_of(&cx.get(f))?;
+                    values.contains(&class).then_some((f, class))
+                })?;
+                (at, value, Value::Null, (String::new(), String::new()))
+            }
+            test => {
+                let at = self.fields.iter().find(|f| cx.get(f).is_present())?;
+                let value = cx.get(at).decimal()?;
+                let shown = format!("{value}{unit}");
+                match test {
+                    Test::Below(limit) if value >= *limit => (
+                        at,
+                        value.to_string(),
+                        limit.to_string().into(),
+                        (
+                            format!("{zh_name}为 {shown}，应低于 {limit}{unit}"),
+                            format!("{what_en} is {shown}; it must be below {limit}{unit}"),
+                        ),
+                    ),
+                    Test::Range(min, max)
+                        if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) =>
+                    {
+                        let (zh, en, limit) = match (min, max) {
+                            (Some(a), Some(b)) => (
+                                format!("应在 {a}{unit} 至 {b}{unit} 之间"),
+                                format!("it must be from {a}{unit} to {b}{unit}"),
+                                format!("{a}–{b}"),
+                            ),
+                            (Some(a), None) => (
+                                format!("应不低于 {a}{unit}"),
+                                format!("it must be at least {a}{unit}"),
+                                a.to_string(),
+                            ),
+                            (_, b) => {
+                                let b = b.unwrap_or_default();
+                                (
+                                    format!("不得超过 {b}{unit}"),
+                                    format!("it must be at most {b}{unit}"),
+                                    b.to_string(),
+                                )
+                            }
+                        };
+                        (
+                            at,
+                            value.to_string(),
+                            limit.into(),
+                            (
+                                format!("{zh_name}为 {shown}，{zh}"),
+                                format!("{what_en} is {shown}; {en}"),
+                            ),
+                        )
+                    }
+                    _ => return None,
+                }
+            }
+        };
+        let limit_text = match &limit {
+            Value::String(s) => s.clone(),
+            _ => String::new(),
+        };
+        let reason = match &self.reason {
+            Some((zh, en)) => (
+                filled(zh, &value, &limit_text),
+                filled(en, &value, &limit_text),
+            ),
+            None => worded,
+        };
+        Some((cx.path(at), value, limit, reason))
+    }
+}
+
+impl Check for Limits {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        for limit in &self.limits {
+            if let Some((path, value, bound, (zh, en))) = limit.broken(cx) {
+                out.push(Finding::new(
+                    path,
+                    &[
+                        ("reason", serde_json::json!({"zh-CN": zh, "en": en})),
+                        ("clause", limit.clause.clone()),
+                        ("value", value.into()),
+                        ("limit", bound),
+                    ],
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paths, run};
+    use serde_json::json;
+
+    const CHECK: &str = r#"
+kind = "limits"
+[[limits]]
+field = ["analysis/medical", "code", "category"]
+is = ["true", "HW01"]
+reason = { zh-CN = "医疗废物不得填埋", en = "medical waste is never landfilled" }
+clause = { zh-CN = "第6.1条", en = "§6.1" }
+[[limits]]
+field = "analysis/leachate_ph"
+min = "7.0"
+max = "12.0"
+what = { zh-CN = "浸出液 pH", en = "leachate pH" }
+clause = { zh-CN = "第6.2条(b)", en = "§6.2(b)" }
+[[limits]]
+field = "analysis/moisture_pct"
+below = 60
+unit = "%"
+unless = "analysis/coal_gangue"
+what = { zh-CN = "含水率", en = "moisture" }
+clause = { zh-CN = "第6.2条(c)", en = "§6.2(c)" }
+[[limits]]
+field = "analysis/arsenic_pct"
+max = "$limit"
+reason = { zh-CN = "砷含量为 {value}%，超过 {limit}% 的废物应进入刚性填埋场", en = "arsenic is {value}%; above {limit}% it goes to a rigid landfill" }
+clause = { zh-CN = "第6.4条", en = "§6.4" }
+"#;
+
+    #[test]
+    fn each_limit_broken_is_a_finding_at_its_field() {
+        let doc = json!({"kind": "manifest", "wastes": [
+            {"code": "841-001-01", "analysis": {"leachate_ph": "6.4", "moisture_pct": "60"}},
+            {"code": "900-249-08", "analysis": {"leachate_ph": "5", "moisture_pct": "75", "coal_gangue": true, "arsenic_pct": "8.3"}},
+            {"code": "900-249-08", "analysis": {"leachate_ph": "7.0", "moisture_pct": "59.9", "arsenic_pct": "5"}}
+        ]});
+        let found = run(CHECK, Some("/wastes"), doc, None).unwrap().unwrap();
+        assert_eq!(
+            paths(&found),
+            [
+                "/wastes/0/code",
+                "/wastes/0/analysis/leachate_ph",
+                "/wastes/0/analysis/moisture_pct",
+                "/wastes/1/analysis/leachate_ph",
+                "/wastes/1/analysis/arsenic_pct",
+            ]
+        );
+        assert_eq!(found[0].params["value"], "HW01");
+        assert_eq!(
+            found[1].params["reason"]["zh-CN"],
+            "浸出液 pH 为 6.4，应在 7.0 至 12.0 之间"
+        );
+        assert_eq!(found[1].params["limit"], "7.0–12.0");
+        assert_eq!(
+            found[2].params["reason"]["en"],
+            "moisture is 60%; it must be below 60%"
+        );
+        assert_eq!(
+            found[4].params["reason"]["zh-CN"],
+            "砷含量为 8.3%，超过 5% 的废物应进入刚性填埋场"
+        );
+    }
+
+    #[test]
+    fn limits_are_checked_at_load() {
+        let problems = run(
+            "kind = \"limits\"\n[[limits]]\nfield = \"/x\"\nis = [\"a\"]\nclause = { zh-CN = \"x\" }\nbelow = \"$nope\"\nsize = 1",
+            None,
+            json!({"kind": "manifest"}),
+            None,
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(problems.contains("unknown parameter `size`"), "{problems}");
+        assert!(problems.contains("limits[0].below"), "{problems}");
+        assert!(problems.contains("needs a `reason`"), "{problems}");
+        assert!(problems.contains("limits[0].clause"), "{problems}");
+    }
+}
