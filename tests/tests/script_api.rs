@@ -4,6 +4,8 @@
 
 use serde_json::Value;
 use std::path::Path;
+use std::sync::Arc;
+use wastecheck::engine::chain::Chain;
 use wastecheck::engine::sandbox::Limits;
 use wastecheck::engine::script::{ScriptEngine, ScriptInput};
 
@@ -42,6 +44,21 @@ fn examples(page: &str) -> Vec<(String, String)> {
     out
 }
 
+/// The built-in national chain and a script engine over its catalogue and calendar.
+fn engine() -> (Arc<Chain>, ScriptEngine) {
+    let chain = wastecheck_rules::checker()
+        .registry()
+        .select(None, None)
+        .unwrap()
+        .clone();
+    let engine = ScriptEngine::new(
+        &Limits::default(),
+        chain.catalogues.last().unwrap().clone(),
+        chain.calendar.clone(),
+    );
+    (chain, engine)
+}
+
 #[test]
 fn every_function_is_documented_under_its_own_heading() {
     let page = spec();
@@ -56,16 +73,7 @@ fn every_function_is_documented_under_its_own_heading() {
 
 #[test]
 fn every_example_runs_and_is_true() {
-    let chain = wastecheck_rules::checker()
-        .registry()
-        .select(None, None)
-        .unwrap()
-        .clone();
-    let engine = ScriptEngine::new(
-        &Limits::default(),
-        chain.catalogues.last().unwrap().clone(),
-        chain.calendar.clone(),
-    );
+    let (chain, engine) = engine();
     let doc = ScriptEngine::to_dynamic(&example("manifest.valid.json"));
     let facts = ScriptEngine::to_dynamic(&example("facts.example.json"));
     let params = ScriptEngine::to_dynamic(&serde_json::to_value(&chain.params).unwrap());
@@ -93,16 +101,7 @@ fn every_example_runs_and_is_true() {
 
 #[test]
 fn a_lookup_without_its_facts_is_an_error_not_a_pass() {
-    let chain = wastecheck_rules::checker()
-        .registry()
-        .select(None, None)
-        .unwrap()
-        .clone();
-    let engine = ScriptEngine::new(
-        &Limits::default(),
-        chain.catalogues.last().unwrap().clone(),
-        chain.calendar.clone(),
-    );
+    let (_, engine) = engine();
     let doc = ScriptEngine::to_dynamic(&example("manifest.valid.json"));
     let none = rhai::Dynamic::UNIT;
     let input = ScriptInput {

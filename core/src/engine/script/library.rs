@@ -199,44 +199,56 @@ fn first(records: &[Dynamic], keep: impl Fn(&Dynamic) -> bool) -> Dynamic {
         .unwrap_or(Dynamic::UNIT)
 }
 
+/// The record of a collection whose `key` is `wanted`, or `()`.
+fn by_key(
+    facts: &Dynamic,
+    collection: &str,
+    key: &str,
+    wanted: &str,
+    function: &str,
+) -> RhaiResult<Dynamic> {
+    let records = need(facts, collection, function)?;
+    Ok(first(&records, |r| {
+        text_of(r, key).is_some_and(|v| v == wanted)
+    }))
+}
+
+/// The records of a collection held by `holder` and in force on `date`.
+fn held_in_force(
+    facts: &Dynamic,
+    collection: &str,
+    holder: &str,
+    date: &str,
+    function: &str,
+) -> RhaiResult<rhai::Array> {
+    let records = need(facts, collection, function)?;
+    let date = parse_day(date)?;
+    Ok(records
+        .iter()
+        .filter(|r| text_of(r, "holder").is_some_and(|h| h == holder) && in_force(r, date))
+        .cloned()
+        .collect())
+}
+
 pub(super) fn register_fact_lookups(engine: &mut Engine) {
     FuncRegistration::new("licence_by_number")
         .with_volatility(true)
-        .register_into_engine(
-            engine,
-            |facts: Dynamic, number: &str| -> RhaiResult<Dynamic> {
-                let licences = need(&facts, "licences", "licence_by_number")?;
-                Ok(first(&licences, |l| {
-                    text_of(l, "number").is_some_and(|n| n == number)
-                }))
-            },
-        );
+        .register_into_engine(engine, |facts: Dynamic, number: &str| {
+            by_key(&facts, "licences", "number", number, "licence_by_number")
+        });
     FuncRegistration::new("licences_of")
         .with_volatility(true)
-        .register_into_engine(
-            engine,
-            |facts: Dynamic, holder: &str, date: &str| -> RhaiResult<rhai::Array> {
-                let licences = need(&facts, "licences", "licences_of")?;
-                let date = parse_day(date)?;
-                Ok(licences
-                    .iter()
-                    .filter(|l| {
-                        text_of(l, "holder").is_some_and(|h| h == holder) && in_force(l, date)
-                    })
-                    .cloned()
-                    .collect())
-            },
-        );
+        .register_into_engine(engine, |facts: Dynamic, holder: &str, date: &str| {
+            held_in_force(&facts, "licences", holder, date, "licences_of")
+        });
     FuncRegistration::new("policy_of")
         .with_volatility(true)
         .register_into_engine(
             engine,
             |facts: Dynamic, holder: &str, date: &str| -> RhaiResult<Dynamic> {
-                let policies = need(&facts, "insurance_policies", "policy_of")?;
-                let date = parse_day(date)?;
-                Ok(first(&policies, |p| {
-                    text_of(p, "holder").is_some_and(|h| h == holder) && in_force(p, date)
-                }))
+                let policies =
+                    held_in_force(&facts, "insurance_policies", holder, date, "policy_of")?;
+                Ok(policies.into_iter().next().unwrap_or(Dynamic::UNIT))
             },
         );
     FuncRegistration::new("permit_for_vehicle")
