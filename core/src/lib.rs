@@ -35,6 +35,8 @@ pub mod model;
 pub mod pack;
 pub mod report;
 pub mod schema;
+#[cfg(feature = "proptest")]
+pub mod strategies;
 
 pub use catalogue::{Catalogue, CatalogueError};
 pub use check::{CheckOptions, Checker, PreparedFacts};

@@ -140,3 +140,85 @@ proptest! {
         prop_assert!(report.valid || !report.violations.is_empty());
     }
 }
+
+/// The generated manifests, over the built-in catalogue.
+fn manifests() -> impl Strategy<Value = Value> {
+    let catalogue = wastecheck_rules::checker()
+        .catalogue()
+        .expect("the built-in packs carry a catalogue");
+    wastecheck::strategies::manifest(std::sync::Arc::new(catalogue.clone()))
+}
+
+/// The findings with `/wastes/i` read through `index` (line order undone).
+fn by_line(report: &Report, index: impl Fn(usize) -> usize) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = report
+        .violations
+        .iter()
+        .map(|v| {
+            let path = match v.path.strip_prefix("/wastes/") {
+                Some(rest) => {
+                    let (i, tail) = rest.split_once('/').unwrap_or((rest, ""));
+                    let i = index(i.parse().unwrap());
+                    if tail.is_empty() {
+                        format!("/wastes/{i}")
+                    } else {
+                        format!("/wastes/{i}/{tail}")
+                    }
+                }
+                None => v.path.clone(),
+            };
+            (v.rule.clone(), path, format!("{:?}", v.severity))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// What the generators call valid is valid: no structural finding.
+    #[test]
+    fn generated_manifests_are_structurally_valid(document in manifests()) {
+        let report = wastecheck_rules::checker().check_value(&document, None, &CheckOptions::default());
+        let structural: Vec<_> = report.violations.iter().filter(|v| v.rule.starts_with("schema.")).collect();
+        prop_assert!(structural.is_empty(), "{structural:#?}\n{document:#}");
+    }
+
+    /// The order of the waste lines changes nothing but the line numbers.
+    #[test]
+    fn line_order_is_irrelevant(document in manifests()) {
+        let checker = wastecheck_rules::checker();
+        let mut reversed = document.clone();
+        let lines = reversed["wastes"].as_array_mut().unwrap();
+        lines.reverse();
+        let n = lines.len();
+        let as_given = checker.check_value(&document, None, &CheckOptions::default());
+        let turned = checker.check_value(&reversed, None, &CheckOptions::default());
+        prop_assert_eq!(by_line(&as_given, |i| i), by_line(&turned, |i| n - 1 - i));
+    }
+
+    /// A mistake is reported where it is.
+    #[test]
+    fn a_mistake_is_reported_where_it_is(mistake in wastecheck::strategies::mistake(manifests())) {
+        let report = wastecheck_rules::checker().check_value(&mistake.document, None, &CheckOptions::default());
+        let inside = format!("{}/", mistake.path);
+        prop_assert!(
+            report.violations.iter().any(|v| v.rule.starts_with("schema.")
+                && (v.path == mistake.path || v.path.starts_with(&inside))),
+            "{} at {} not reported: {:#?}", mistake.what, mistake.path, report.violations
+        );
+    }
+
+    /// The JSON facade every binding uses gives the report `check_value` gives.
+    #[test]
+    fn the_facade_agrees_with_the_library(document in manifests()) {
+        let checker = wastecheck_rules::checker();
+        let request = json!({ "document": document, "locale": "en" });
+        let answer: Value =
+            serde_json::from_str(&wastecheck::check::check_json(checker, &request.to_string())).unwrap();
+        let options = CheckOptions { locale: Locale::En, ..CheckOptions::default() };
+        let direct = serde_json::to_value(checker.check_value(&document, None, &options)).unwrap();
+        prop_assert_eq!(answer, direct);
+    }
+}

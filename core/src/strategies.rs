@@ -1,0 +1,257 @@
+//! proptest strategies for documents (feature `proptest`), for this crate's tests
+//! and for users' CI: valid transfer manifests drawn from a catalogue, and the same
+//! documents with one known mistake.
+//!
+//! A *valid* manifest has no structural (`schema.*`) problem: every value has its
+//! form (credit codes with their GB 32100 check character, a 14-digit number whose
+//! year and region match, listed codes with their own category and hazards, exact
+//! quantities, offset date-times in order). Rules may still find something — a
+//! generated receiver has no licence among the facts — which is what rules are for.
+//!
+//! `tests/tests/properties.rs` shows them in use: `manifest(catalogue)` for valid
+//! documents, `mistake(manifest(catalogue))` for documents with a known mistake.
+
+use crate::Catalogue;
+use crate::model::CreditCode;
+use proptest::prelude::*;
+use proptest::sample::select;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Regions a generated party is in: Shaoxing's districts, Hangzhou, Jiangsu, Shanghai
+/// (so that chains of every layer and cross-province transfers are exercised).
+const REGIONS: &[&str] = &[
+    "330602", "330603", "330604", "330624", "330681", "330106", "330110", "320583", "310115",
+];
+
+const PLATE_LETTERS: &[&str] = &["浙D", "浙A", "苏E", "沪B"];
+
+const STAGES: &[&str] = &["draft", "submitted", "in_transit", "received", "confirmed"];
+
+const FORMS: &[&str] = &["solid", "semi_solid", "liquid"];
+
+const METHODS: &[&str] = &["D10", "D1", "R4", "R15", "C1"];
+
+/// A credit code: registration-authority and type digits, a region, an
+/// organisation code, and the check character GB 32100 gives them.
+pub fn credit_code() -> impl Strategy<Value = String> {
+    (select(REGIONS), "[0-9A-HJ-NP-RTUWXY]{9}").prop_filter_map(
+        "no check character",
+        |(region, organisation)| {
+            CreditCode::with_check_char(&format!("91{region}{organisation}"))
+                .ok()
+                .map(|c| c.as_str().to_owned())
+        },
+    )
+}
+
+/// A dangerous-goods vehicle plate.
+fn plate() -> impl Strategy<Value = String> {
+    (select(PLATE_LETTERS), "[0-9]{5}").prop_map(|(p, n)| format!("{p}{n}"))
+}
+
+/// An exact quantity in tonnes or kilograms, as a decimal string.
+fn quantity() -> impl Strategy<Value = Value> {
+    (1u32..50_000, 0u32..4, any::<bool>()).prop_map(|(units, scale, kg)| {
+        let value = rust_decimal::Decimal::new(i64::from(units), scale);
+        json!({ "value": value.to_string(), "unit": if kg { "kg" } else { "t" } })
+    })
+}
+
+/// One waste line of a listed code, with its category and its listed hazards.
+fn waste_line(catalogue: Arc<Catalogue>) -> impl Strategy<Value = Value> {
+    let count = catalogue.entries().len().max(1);
+    (
+        0..count,
+        select(FORMS),
+        1u32..40,
+        quantity(),
+        select(METHODS),
+    )
+        .prop_map(move |(i, form, packages, quantity, method)| {
+            let Some(entry) = catalogue.entries().get(i) else {
+                return json!({ "name": "废物", "quantity": quantity });
+            };
+            let hazards: Vec<String> = entry.hazards.listed.iter().map(|h| h.to_string()).collect();
+            json!({
+                "code": entry.code.as_str(),
+                "category": entry.category.to_string(),
+                "name": entry.description.chars().take(20).collect::<String>(),
+                "hazards": hazards,
+                "form": form,
+                "packaging": { "type": "吨袋", "count": packages },
+                "quantity": quantity,
+                "method": method,
+            })
+        })
+}
+
+/// `YYYY-MM-DDTHH:MM:SS+08:00`, `minute` minutes into the `day`-th day after
+/// 2022-01-01 (later minutes run into the next days).
+fn date_time(day: u64, minute: u64) -> String {
+    let base = chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap_or_default();
+    let date = base + chrono::Days::new(day + minute / 1440);
+    let minute = minute % 1440;
+    format!("{date}T{:02}:{:02}:00+08:00", minute / 60, minute % 60)
+}
+
+/// A structurally valid transfer manifest with 1–5 lines drawn from `catalogue`.
+pub fn manifest(catalogue: Arc<Catalogue>) -> impl Strategy<Value = Value> {
+    (
+        (credit_code(), credit_code(), credit_code()),
+        (select(REGIONS), select(REGIONS)),
+        (plate(), 0u32..1_000_000),
+        prop::collection::vec(waste_line(catalogue), 1..=5),
+        (
+            select(STAGES),
+            0u64..1_800,
+            360u64..1_080,
+            30u64..600,
+            0u64..4,
+        ),
+    )
+        .prop_map(
+            |(
+                (consignor, carrier, receiver),
+                (from, to),
+                (plate, serial),
+                wastes,
+                (stage, day, minute, travel, confirm_days),
+            )| {
+                let dispatched = date_time(day, minute);
+                let year = dispatched.get(..4).unwrap_or("2022").to_owned();
+                let region_digits = from.get(..4).unwrap_or("3306");
+                let mut doc = json!({
+                    "kind": "manifest",
+                    "number": format!("{year}{region_digits}{serial:06}"),
+                    "stage": stage,
+                    "created_at": date_time(day, minute - 60),
+                    "consignor": {
+                        "credit_code": consignor,
+                        "name": "绍兴某某化工有限公司",
+                        "region": from,
+                        "address": "浙江省绍兴市某某路8号",
+                    },
+                    "carrier": {
+                        "credit_code": carrier,
+                        "name": "某某危险品运输有限公司",
+                        "vehicle_plate": plate,
+                        "driver": { "name": "张某某" },
+                    },
+                    "receiver": {
+                        "credit_code": receiver,
+                        "name": "某某环保科技有限公司",
+                        "region": to,
+                    },
+                    "wastes": wastes,
+                });
+                let later = matches!(stage, "in_transit" | "received" | "confirmed");
+                if let (true, Some(object)) = (later, doc.as_object_mut()) {
+                    object.insert("dispatched_at".into(), dispatched.into());
+                    if stage != "in_transit" {
+                        object.insert("received_at".into(), date_time(day, minute + travel).into());
+                    }
+                    if stage == "confirmed" {
+                        object.insert(
+                            "confirmed_at".into(),
+                            date_time(day + confirm_days, minute + travel + 30).into(),
+                        );
+                    }
+                }
+                doc
+            },
+        )
+}
+
+/// A mistake made in a document, and the JSON Pointer where a checker must report
+/// it (at that path or inside it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mistake {
+    /// The document with the mistake.
+    pub document: Value,
+    /// Where it is.
+    pub path: String,
+    /// What was done, for a failing test's message.
+    pub what: &'static str,
+}
+
+/// Every string and number leaf of a value, with its pointer.
+fn leaves(value: &Value, at: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(members) => {
+            for (key, v) in members {
+                let key = key.replace('~', "~0").replace('/', "~1");
+                leaves(v, &format!("{at}/{key}"), out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                leaves(v, &format!("{at}/{i}"), out);
+            }
+        }
+        Value::String(_) | Value::Number(_) => out.push(at.to_owned()),
+        _ => {}
+    }
+}
+
+/// A document from `documents` with one mistake a checker must report where it is:
+/// a value of the wrong JSON type, a member the schema does not have, or a broken
+/// credit-code check character.
+pub fn mistake(documents: impl Strategy<Value = Value>) -> impl Strategy<Value = Mistake> {
+    (documents, any::<prop::sample::Index>(), 0u8..3).prop_map(|(mut document, pick, how)| {
+        let mut paths = Vec::new();
+        leaves(&document, "", &mut paths);
+        paths.retain(|p| p != "/kind");
+        let path = if paths.is_empty() {
+            String::new()
+        } else {
+            paths.swap_remove(pick.index(paths.len()))
+        };
+        let credit = document
+            .pointer("/consignor/credit_code")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        match (how, credit) {
+            (0, Some(code)) => {
+                // Another check character than the right one.
+                let (body, last) = code.split_at(code.len().saturating_sub(1));
+                let other = if last == "0" { "1" } else { "0" };
+                if let Some(v) = document.pointer_mut("/consignor/credit_code") {
+                    *v = format!("{body}{other}").into();
+                }
+                Mistake {
+                    document,
+                    path: "/consignor/credit_code".into(),
+                    what: "a wrong check character",
+                }
+            }
+            (1, _) => {
+                if let Some(object) = document
+                    .pointer_mut("/consignor")
+                    .and_then(Value::as_object_mut)
+                {
+                    object.insert("fax".into(), "0575-1234567".into());
+                }
+                Mistake {
+                    document,
+                    path: "/consignor/fax".into(),
+                    what: "a member the schema does not have",
+                }
+            }
+            _ => {
+                if let Some(v) = document.pointer_mut(&path) {
+                    *v = if v.is_string() {
+                        json!(true)
+                    } else {
+                        json!(["7"])
+                    };
+                }
+                Mistake {
+                    document,
+                    path,
+                    what: "a value of the wrong type",
+                }
+            }
+        }
+    })
+}
