@@ -426,8 +426,16 @@ en = "line {{n}}"
         .unwrap_err()
         .to_string();
     assert!(
-        error.contains("`when` needs `in`, `present` or `outside`"),
+        error.contains("`when` needs `in`, `not_in`, `present` or `outside`"),
         "{error}"
+    );
+
+    // Several conditions, all holding; prefixes.
+    assert_eq!(
+        guarded_paths(
+            r#"when = [{ field = "code", in = ["900-*"] }, { field = "site_type", not_in = ["flexible*"] }]"#
+        ),
+        ["/wastes/1/code", "/wastes/2/code"]
     );
 
     // A region outside another's province, city or county.
