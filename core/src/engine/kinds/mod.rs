@@ -11,6 +11,7 @@ mod catalogue_hazards;
 mod code_parts;
 mod deadline;
 mod fact_ref;
+mod fact_total;
 mod in_force;
 mod kept_apart;
 mod licence_capacity;
@@ -144,6 +145,7 @@ pub const KINDS: &[Kind] = &[
     deadline::KIND,
     kept_apart::KIND,
     limits::KIND,
+    fact_total::KIND,
 ];
 
 /// Compiles a `[check]` table with its kind, and the options every kind takes:
