@@ -484,6 +484,11 @@ fn scripts_get_only_the_fact_collections_they_read() {
             .all(|c| ["approvals", "licences", "manifests", "receipts"].contains(&c.as_str())),
         "{read:?}"
     );
+    // The storage scripts: only cn.storage.operator-over-one-year reads facts.
+    let storage = chain
+        .script_fact_collections(wastecheck::DocumentKind::Storage)
+        .expect("every built-in script names what it reads");
+    assert_eq!(storage, ["licences"]);
 }
 
 #[test]
