@@ -2,6 +2,7 @@
 //! parameters from a rule's `[check]` table once, at pack load, into a native
 //! closure-like struct, and runs over typed documents with no parsing.
 
+mod age;
 mod args;
 mod balance;
 mod catalogue_category;
@@ -146,6 +147,7 @@ pub const KINDS: &[Kind] = &[
     kept_apart::KIND,
     limits::KIND,
     fact_total::KIND,
+    age::KIND,
 ];
 
 /// Compiles a `[check]` table with its kind, and the options every kind takes:
