@@ -426,8 +426,16 @@ en = "line {{n}}"
         .unwrap_err()
         .to_string();
     assert!(
-        error.contains("`when` needs `in`, `present` or `outside`"),
+        error.contains("`when` needs `in`, `not_in`, `present` or `outside`"),
         "{error}"
+    );
+
+    // Several conditions, all holding; prefixes.
+    assert_eq!(
+        guarded_paths(
+            r#"when = [{ field = "code", in = ["900-*"] }, { field = "site_type", not_in = ["flexible*"] }]"#
+        ),
+        ["/wastes/1/code", "/wastes/2/code"]
     );
 
     // A region outside another's province, city or county.
@@ -476,6 +484,16 @@ fn scripts_get_only_the_fact_collections_they_read() {
             .all(|c| ["approvals", "licences", "manifests", "receipts"].contains(&c.as_str())),
         "{read:?}"
     );
+    // The scripts that remain (storage, declaration) read no facts.
+    for kind in [
+        wastecheck::DocumentKind::Storage,
+        wastecheck::DocumentKind::Declaration,
+    ] {
+        let read = chain
+            .script_fact_collections(kind)
+            .expect("every built-in script names what it reads");
+        assert!(read.is_empty(), "{kind:?}: {read:?}");
+    }
 }
 
 #[test]

@@ -82,17 +82,51 @@ impl CompiledRule {
     }
 }
 
-/// A rule's `when`, compiled.
+/// A rule's `when`, compiled: conditions that must all hold.
 #[derive(Debug, Clone)]
 pub struct Guard {
+    all: Vec<Condition>,
+}
+
+impl Guard {
+    fn compile(whens: &crate::pack::spec::Whens, has_each: bool) -> Result<Guard, String> {
+        let all = whens
+            .all()
+            .iter()
+            .map(|w| Condition::compile(w, has_each))
+            .collect::<Result<Vec<_>, _>>()?;
+        if all.is_empty() {
+            return Err("`when` lists no condition".into());
+        }
+        Ok(Guard { all })
+    }
+
+    /// Whether the rule runs here.
+    pub fn holds(&self, cx: &RunCx<'_>) -> bool {
+        self.all.iter().all(|c| c.holds(cx))
+    }
+}
+
+/// Whether `value` is `pattern`, or starts with it when it ends in `*`.
+fn matches_pattern(pattern: &str, value: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => value.starts_with(prefix),
+        None => pattern == value,
+    }
+}
+
+/// One condition of a `when`.
+#[derive(Debug, Clone)]
+struct Condition {
     field: kinds::Ref,
     any_of: Vec<String>,
+    not_in: Vec<String>,
     present: Option<bool>,
     outside: Option<(RegionLevel, kinds::Ref)>,
 }
 
-impl Guard {
-    fn compile(when: &crate::pack::spec::When, has_each: bool) -> Result<Guard, String> {
+impl Condition {
+    fn compile(when: &crate::pack::spec::When, has_each: bool) -> Result<Condition, String> {
         let absolute = when.field.starts_with('/');
         if !absolute && !has_each {
             return Err(format!(
@@ -119,22 +153,26 @@ impl Guard {
             }
             _ => return Err("`when` needs `outside` and `of` together".into()),
         };
-        if when.any_of.is_empty() && when.present.is_none() && outside.is_none() {
-            return Err("`when` needs `in`, `present` or `outside`".into());
+        if when.any_of.is_empty()
+            && when.not_in.is_empty()
+            && when.present.is_none()
+            && outside.is_none()
+        {
+            return Err("`when` needs `in`, `not_in`, `present` or `outside`".into());
         }
-        Ok(Guard {
+        Ok(Condition {
             field: kinds::Ref {
                 pointer: Pointer::parse(&when.field),
                 absolute,
             },
             any_of: when.any_of.clone(),
+            not_in: when.not_in.clone(),
             present: when.present,
             outside,
         })
     }
 
-    /// Whether the rule runs here.
-    pub fn holds(&self, cx: &RunCx<'_>) -> bool {
+    fn holds(&self, cx: &RunCx<'_>) -> bool {
         let node = cx.get(&self.field);
         if self.present.is_some_and(|p| p != node.is_present()) {
             return false;
@@ -152,10 +190,14 @@ impl Guard {
                 return false;
             }
         }
+        let text = node.text();
+        if let Some(t) = &text
+            && self.not_in.iter().any(|p| matches_pattern(p, t))
+        {
+            return false;
+        }
         self.any_of.is_empty()
-            || node
-                .text()
-                .is_some_and(|t| self.any_of.iter().any(|a| a == t.as_ref()))
+            || text.is_some_and(|t| self.any_of.iter().any(|p| matches_pattern(p, &t)))
     }
 }
 

@@ -222,10 +222,11 @@ pub struct RuleSpec {
     pub each: Option<Each>,
     /// Run only where a field holds: `{ field = "site_type", in = ["flexible_landfill"] }`
     /// or `{ field = "paper_fallback", present = true }` (per item with `each`), or
-    /// `{ field = "/receiver/region", outside = "province", of = "/consignor/region" }`.
+    /// `{ field = "/receiver/region", outside = "province", of = "/consignor/region" }`;
+    /// a list of them must all hold.
     /// Checked natively, so a script is not even started where it cannot apply.
     #[serde(default)]
-    pub when: Option<When>,
+    pub when: Option<Whens>,
     /// The declarative check: `kind` and its parameters.
     #[serde(default)]
     #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
@@ -241,9 +242,13 @@ pub struct RuleSpec {
 pub struct When {
     /// The field: from the root (`/stage`) or, with `each`, relative to the item.
     pub field: String,
-    /// The field's value is one of these.
+    /// The field's value is one of these (`"HWCK*"`: a prefix).
     #[serde(default, rename = "in")]
     pub any_of: Vec<String>,
+    /// The field's value is none of these (`"HWCK*"`: a prefix); a field not given
+    /// is none of them.
+    #[serde(default)]
+    pub not_in: Vec<String>,
     /// The field is given (`true`) or not (`false`).
     #[serde(default)]
     pub present: Option<bool>,
@@ -255,6 +260,26 @@ pub struct When {
     /// The region `outside` compares with.
     #[serde(default)]
     pub of: Option<String>,
+}
+
+/// One condition, or several that must all hold.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum Whens {
+    /// One condition.
+    One(When),
+    /// Conditions that must all hold.
+    All(Vec<When>),
+}
+
+impl Whens {
+    /// The conditions.
+    pub fn all(&self) -> &[When] {
+        match self {
+            Whens::One(when) => std::slice::from_ref(when),
+            Whens::All(all) => all,
+        }
+    }
 }
 
 /// A level of the GB/T 2260 region hierarchy.

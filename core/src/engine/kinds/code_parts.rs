@@ -60,6 +60,8 @@ fn range(value: Option<&toml::Value>) -> Result<Option<(usize, usize)>, ()> {
             items
                 .iter()
                 .filter_map(|i| i.as_integer().and_then(|n| usize::try_from(n).ok()))
+                // Codes are short: a position past 1,000 is a mistake.
+                .filter(|n| *n <= 1_000)
                 .collect()
         })
         .unwrap_or_default();

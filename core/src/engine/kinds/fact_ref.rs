@@ -198,11 +198,9 @@ impl FactRef {
                 let Node::List(items) = cx.get(list) else {
                     return Some(Decimal::ZERO);
                 };
-                Some(
-                    (0..items.len())
-                        .filter_map(|i| member.pointer.resolve(items.item(i)).decimal())
-                        .sum(),
-                )
+                (0..items.len())
+                    .filter_map(|i| member.pointer.resolve(items.item(i)).decimal())
+                    .try_fold(Decimal::ZERO, |sum, q| sum.checked_add(q))
             }
         }
     }

@@ -27,8 +27,11 @@
 //! reason = { zh-CN = "医疗废物不得填埋", en = "medical waste is never landfilled" }
 //! clause = { zh-CN = "第6.1条", en = "§6.1" }
 //! ```
-//! Each limit gives `min`/`max`, `below`, or `is`; `unless` (a field) skips it where
-//! that field is true; `reason` (both languages; `{value}` and `{limit}` filled in)
+//! Each limit gives `min`/`max`, `below`, or `is` (`"HW*"` a prefix); `when` and
+//! `unless` — a field (true) or `{ field = "site_type", in = ["general_class_i"] }` —
+//! say where it applies; `at` reports it at another field (`site_type`); `stop =
+//! true` ends the line's checks once it is broken (hazardous waste: the entry limits
+//! of general waste do not matter); `reason` (both languages; `{value}` and `{limit}` filled in)
 //! replaces the reason the kind words from `what` and `unit` ("含水率为 62%，应低于
 //! 60%"), and is required with `is`. One finding per limit broken, at its field, in
 //! the order written. Provides `{reason}` and `{clause}` (both languages), `{value}`
@@ -55,7 +58,10 @@ struct Limits {
 struct Limit {
     fields: Vec<Ref>,
     test: Test,
-    unless: Option<Ref>,
+    when: Option<Cond>,
+    unless: Option<Cond>,
+    at: Option<Ref>,
+    stop: bool,
     unit: String,
     what: Option<(String, String)>,
     reason: Option<(String, String)>,
@@ -67,6 +73,81 @@ enum Test {
     Range(Option<Decimal>, Option<Decimal>),
     Below(Decimal),
     Is(Vec<String>),
+}
+
+/// A condition: the first of `fields` given is one of `values` (`"HW*"` a prefix; a
+/// waste code as its category).
+#[derive(Debug)]
+struct Cond {
+    fields: Vec<Ref>,
+    values: Vec<String>,
+}
+
+impl Cond {
+    /// The field and value that make it hold.
+    fn holds<'r>(&'r self, cx: &RunCx<'_>) -> Option<(&'r Ref, String)> {
+        self.fields.iter().find_map(|f| {
+            let class = class_of(&cx.get(f))?;
+            self.values
+                .iter()
+                .any(|v| matches(v, &class))
+                .then_some((f, class))
+        })
+    }
+}
+
+/// Whether `class` is `pattern`, or starts with it when it ends in `*`.
+fn matches(pattern: &str, class: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => class.starts_with(prefix),
+        None => pattern == class,
+    }
+}
+
+/// Values to compare with: strings, or booleans as `true`/`false`.
+fn values(value: Option<&toml::Value>) -> Vec<String> {
+    value
+        .and_then(toml::Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| match x {
+                    toml::Value::String(s) => Some(s.clone()),
+                    toml::Value::Boolean(b) => Some(b.to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Pointer texts: one or a list.
+fn pointers(value: Option<&toml::Value>) -> Vec<&str> {
+    match value {
+        Some(toml::Value::String(s)) => vec![s.as_str()],
+        Some(toml::Value::Array(items)) => items.iter().filter_map(toml::Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `"field"` (the field is true) or `{ field = …, in = [...] }`.
+fn cond(args: &mut Args<'_>, at: &str, value: Option<&toml::Value>) -> Option<Cond> {
+    let value = value?;
+    let (texts, values) = match value {
+        toml::Value::String(s) => (vec![s.as_str()], vec!["true".to_owned()]),
+        toml::Value::Table(t) => (pointers(t.get("field")), values(t.get("in"))),
+        _ => (Vec::new(), Vec::new()),
+    };
+    if texts.is_empty() || values.is_empty() {
+        args.problems.push(format!(
+            "`{at}` must be a field (true) or {{ field = \"…\", in = [\"…\"] }}"
+        ));
+        return None;
+    }
+    let fields: Vec<Ref> = texts
+        .iter()
+        .filter_map(|t| args.reference_in(at, t))
+        .collect();
+    (fields.len() == texts.len()).then_some(Cond { fields, values })
 }
 
 /// `{ zh-CN = "…", en = "…" }`.
@@ -96,7 +177,8 @@ fn number(args: &Args<'_>, value: Option<&toml::Value>) -> Result<Option<Decimal
 }
 
 const KEYS: &[&str] = &[
-    "field", "min", "max", "below", "is", "unless", "unit", "what", "reason", "clause",
+    "field", "min", "max", "below", "is", "when", "unless", "at", "stop", "unit", "what", "reason",
+    "clause",
 ];
 
 fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Limit> {
@@ -106,11 +188,7 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
                 .push(format!("`{at}`: unknown parameter `{key}`"));
         }
     }
-    let texts: Vec<&str> = match table.get("field") {
-        Some(toml::Value::String(s)) => vec![s.as_str()],
-        Some(toml::Value::Array(items)) => items.iter().filter_map(toml::Value::as_str).collect(),
-        _ => Vec::new(),
-    };
+    let texts = pointers(table.get("field"));
     if texts.is_empty() {
         args.problems.push(format!(
             "`{at}.field` is required: a JSON Pointer or a list of them"
@@ -120,10 +198,21 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
         .iter()
         .filter_map(|t| args.reference_in(&format!("{at}.field"), t))
         .collect();
-    let unless = table
-        .get("unless")
+    let when = cond(args, &format!("{at}.when"), table.get("when"));
+    let unless = cond(args, &format!("{at}.unless"), table.get("unless"));
+    let report_at = table
+        .get("at")
         .and_then(toml::Value::as_str)
-        .and_then(|t| args.reference_in(&format!("{at}.unless"), t));
+        .and_then(|t| args.reference_in(&format!("{at}.at"), t));
+    let stop = match table.get("stop") {
+        None => false,
+        Some(toml::Value::Boolean(b)) => *b,
+        Some(_) => {
+            args.problems
+                .push(format!("`{at}.stop` must be true or false"));
+            false
+        }
+    };
     let mut num = |key: &str| {
         number(args, table.get(key)).unwrap_or_else(|()| {
             args.problems.push(format!(
@@ -133,19 +222,7 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
         })
     };
     let (min, max, below) = (num("min"), num("max"), num("below"));
-    let is: Option<Vec<String>> = table.get("is").map(|v| {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| match x {
-                        toml::Value::String(s) => Some(s.clone()),
-                        toml::Value::Boolean(b) => Some(b.to_string()),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    });
+    let is = table.get("is").map(|v| values(Some(v)));
     let test = match (min.or(max), below, is) {
         (Some(_), None, None) => Some(Test::Range(min, max)),
         (None, Some(below), None) => Some(Test::Below(below)),
@@ -195,7 +272,10 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
     Some(Limit {
         fields,
         test: test?,
+        when,
         unless,
+        at: report_at,
+        stop,
         unit,
         what,
         reason,
@@ -238,8 +318,8 @@ fn filled(template: &str, value: &str, limit: &str) -> String {
 impl Limit {
     /// (path, value, limit, worded reason) when the limit is broken.
     fn broken(&self, cx: &RunCx<'_>) -> Option<(String, String, Value, (String, String))> {
-        if let Some(unless) = &self.unless
-            && matches!(cx.get(unless), Node::Bool(true))
+        if self.when.as_ref().is_some_and(|c| c.holds(cx).is_none())
+            || self.unless.as_ref().is_some_and(|c| c.holds(cx).is_some())
         {
             return None;
         }
@@ -255,7 +335,10 @@ impl Limit {
             Test::Is(values) => {
                 let (at, value) = self.fields.iter().find_map(|f| {
                     let class = class_of(&cx.get(f))?;
-                    values.contains(&class).then_some((f, class))
+                    values
+                        .iter()
+                        .any(|v| matches(v, &class))
+                        .then_some((f, class))
                 })?;
                 (at, value, Value::Null, (String::new(), String::new()))
             }
@@ -321,7 +404,12 @@ impl Limit {
             ),
             None => worded,
         };
-        Some((cx.path(at), value, limit, reason))
+        Some((
+            cx.path(self.at.as_ref().unwrap_or(at)),
+            value,
+            limit,
+            reason,
+        ))
     }
 }
 
@@ -329,6 +417,7 @@ impl Check for Limits {
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
         for limit in &self.limits {
             if let Some((path, value, bound, (zh, en))) = limit.broken(cx) {
+                let stop = limit.stop;
                 out.push(Finding::new(
                     path,
                     &[
@@ -338,6 +427,9 @@ impl Check for Limits {
                         ("limit", bound),
                     ],
                 ));
+                if stop {
+                    break;
+                }
             }
         }
         Ok(())
@@ -424,5 +516,42 @@ clause = { zh-CN = "第6.4条", en = "§6.4" }
         assert!(problems.contains("limits[0].below"), "{problems}");
         assert!(problems.contains("needs a `reason`"), "{problems}");
         assert!(problems.contains("limits[0].clause"), "{problems}");
+    }
+
+    #[test]
+    fn when_unless_at_and_stop() {
+        let check = r#"
+kind = "limits"
+[[limits]]
+field = ["code", "category"]
+is = ["HW*"]
+unless = { field = "exemption/stage", in = ["disposal", "all"] }
+at = "site_type"
+stop = true
+reason = { zh-CN = "属于危险废物（{value}）", en = "it is hazardous waste ({value})" }
+clause = { zh-CN = "第6.5条", en = "§6.5" }
+[[limits]]
+field = "analysis/organic_matter_pct"
+below = 2
+unit = "%"
+when = { field = "site_type", in = ["general_class_i"] }
+what = { zh-CN = "有机质含量", en = "organic matter" }
+clause = { zh-CN = "第6.1条", en = "§6.1" }
+"#;
+        let doc = json!({"kind": "manifest", "wastes": [
+            {"code": "900-249-08", "site_type": "general_class_i", "analysis": {"organic_matter_pct": "5"}},
+            {"category": "SW07", "site_type": "general_class_i", "analysis": {"organic_matter_pct": "5"}},
+            {"category": "SW07", "site_type": "general_class_ii", "analysis": {"organic_matter_pct": "5"}},
+            {"code": "772-002-18", "exemption": {"stage": "disposal"}, "site_type": "general_class_ii"}
+        ]});
+        let found = run(check, Some("/wastes"), doc, None).unwrap().unwrap();
+        assert_eq!(
+            paths(&found),
+            [
+                "/wastes/0/site_type",
+                "/wastes/1/analysis/organic_matter_pct"
+            ]
+        );
+        assert_eq!(found[0].params["reason"]["zh-CN"], "属于危险废物（HW08）");
     }
 }

@@ -2,6 +2,7 @@
 //! parameters from a rule's `[check]` table once, at pack load, into a native
 //! closure-like struct, and runs over typed documents with no parsing.
 
+mod age;
 mod args;
 mod balance;
 mod catalogue_category;
@@ -11,6 +12,7 @@ mod catalogue_hazards;
 mod code_parts;
 mod deadline;
 mod fact_ref;
+mod fact_total;
 mod in_force;
 mod kept_apart;
 mod licence_capacity;
@@ -144,6 +146,8 @@ pub const KINDS: &[Kind] = &[
     deadline::KIND,
     kept_apart::KIND,
     limits::KIND,
+    fact_total::KIND,
+    age::KIND,
 ];
 
 /// Compiles a `[check]` table with its kind, and the options every kind takes:
@@ -151,12 +155,14 @@ pub const KINDS: &[Kind] = &[
 /// - `show = { NAME = "pointer" }`: the text of a document field added to each
 ///   finding's parameters as `NAME` (a list of pointers: the first one given), so a
 ///   message can name the waste code or the regions next to what the kind reports;
+///   `{ field = "site_type", labels = { general_class_i = { zh-CN = "…", en = "…" } } }`
+///   shows a value by its label in both languages;
 /// - `rename = { NAME = "provided" }`: a parameter the kind provides, carried under
 ///   the name the rule's messages use.
 ///
 /// Returns the check and the names of the parameters its findings carry.
 pub fn compile(kind: &Kind, args: &mut Args<'_>) -> (Option<Box<dyn Check>>, Vec<String>) {
-    let show = args.fields_by_key("show");
+    let show = shown(args);
     let rename = args.names_by_key("rename");
     let mut provides: Vec<String> = kind.provides.iter().map(|p| (*p).to_owned()).collect();
     for (new, old) in &rename {
@@ -171,7 +177,7 @@ pub fn compile(kind: &Kind, args: &mut Args<'_>) -> (Option<Box<dyn Check>>, Vec
     for name in rename
         .iter()
         .map(|(new, _)| new)
-        .chain(show.iter().map(|(n, _)| n))
+        .chain(show.iter().map(|s| &s.name))
     {
         if provides.contains(name) {
             args.problems.push(format!(
@@ -202,11 +208,77 @@ pub fn compile(kind: &Kind, args: &mut Args<'_>) -> (Option<Box<dyn Check>>, Vec
     (check, provides)
 }
 
+/// A document field shown in findings.
+#[derive(Debug)]
+struct Show {
+    name: String,
+    fields: Vec<Ref>,
+    labels: Map<String, Value>,
+}
+
+/// Reads `show`.
+fn shown(args: &mut Args<'_>) -> Vec<Show> {
+    let Some(table) = args.optional_table("show") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, value) in table {
+        let at = format!("show.{name}");
+        let (texts, labels): (Vec<&str>, Option<&toml::Table>) = match value {
+            toml::Value::String(s) => (vec![s.as_str()], None),
+            toml::Value::Array(items) => {
+                (items.iter().filter_map(toml::Value::as_str).collect(), None)
+            }
+            toml::Value::Table(t) => (
+                match t.get("field") {
+                    Some(toml::Value::String(s)) => vec![s.as_str()],
+                    Some(toml::Value::Array(items)) => {
+                        items.iter().filter_map(toml::Value::as_str).collect()
+                    }
+                    _ => Vec::new(),
+                },
+                t.get("labels").and_then(toml::Value::as_table),
+            ),
+            _ => (Vec::new(), None),
+        };
+        if texts.is_empty() {
+            args.problems.push(format!(
+                "`{at}` must be a JSON Pointer, a list of them, or {{ field = \"…\", labels = {{ … }} }}"
+            ));
+            continue;
+        }
+        let mut map = Map::new();
+        for (key, label) in labels.into_iter().flatten() {
+            let pair = label
+                .as_table()
+                .and_then(|l| Some((l.get("zh-CN")?.as_str()?, l.get("en")?.as_str()?)));
+            match pair {
+                Some((zh, en)) => {
+                    map.insert(key.clone(), serde_json::json!({"zh-CN": zh, "en": en}));
+                }
+                None => args.problems.push(format!(
+                    "`{at}.labels.{key}` must be {{ zh-CN = \"…\", en = \"…\" }}"
+                )),
+            }
+        }
+        let fields = texts
+            .iter()
+            .filter_map(|t| args.reference_in(&at, t))
+            .collect();
+        out.push(Show {
+            name: name.clone(),
+            fields,
+            labels: map,
+        });
+    }
+    out
+}
+
 /// A check whose findings carry document fields and renamed parameters.
 #[derive(Debug)]
 struct Shown {
     check: Box<dyn Check>,
-    show: Vec<(String, Vec<Ref>)>,
+    show: Vec<Show>,
     rename: Vec<(String, String)>,
 }
 
@@ -219,13 +291,16 @@ impl Check for Shown {
                 let value = finding.params.remove(old).unwrap_or(Value::Null);
                 finding.params.insert(new.clone(), value);
             }
-            for (name, refs) in &self.show {
-                let value = refs
-                    .iter()
-                    .map(|r| cx.get(r))
-                    .find(Node::is_present)
-                    .map_or(Value::Null, |node| text(&node));
-                finding.params.insert(name.clone(), value);
+            for show in &self.show {
+                let value = match first_given(cx, &show.fields).text() {
+                    Some(t) => show
+                        .labels
+                        .get(t.as_ref())
+                        .cloned()
+                        .unwrap_or_else(|| Value::String(t.into_owned())),
+                    None => Value::Null,
+                };
+                finding.params.insert(show.name.clone(), value);
             }
         }
         Ok(())
@@ -365,6 +440,12 @@ mod tests {
         assert_eq!(found[0].params["track"], "T-2");
         assert!(!found[0].params.contains_key("value"));
         assert_eq!(found[0].params["plate"], "浙D12345", "the first given");
+        let labelled = "kind = \"fact-ref\"\nfield = \"/track_id\"\nfact = \"tracks\"\nshow = { stage = { field = \"/stage\", labels = { draft = { zh-CN = \"草稿\", en = \"draft\" } } } }";
+        let doc = json!({"kind": "manifest", "track_id": "T-2", "stage": "draft"});
+        let found = run(labelled, None, doc, Some(json!({"tracks": []})))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found[0].params["stage"]["zh-CN"], "草稿");
         let problems = run(
             "kind = \"fact-ref\"\nfield = \"/track_id\"\nfact = \"tracks\"\nrename = { track = \"number\" }\nshow = { fact = \"/x\" }",
             None,

@@ -255,15 +255,25 @@ impl Check for PlanLists {
                     for item in (0..items.len()).map(|i| items.item(i)) {
                         if item.member("code").text().as_deref() == Some(code.as_str()) {
                             listed = true;
-                            match item.member("expected_quantity").decimal() {
-                                Some(q) => planned += q,
+                            match item
+                                .member("expected_quantity")
+                                .decimal()
+                                .and_then(|q| planned.checked_add(q))
+                            {
+                                Some(sum) => planned = sum,
                                 None => all_given = false,
                             }
                         }
                     }
                 }
-                let limit = planned * (Decimal::ONE + margin);
-                if listed && all_given && produced > limit {
+                let limit = Decimal::ONE
+                    .checked_add(margin)
+                    .and_then(|m| planned.checked_mul(m));
+                let percent = margin.checked_mul(Decimal::ONE_HUNDRED);
+                if let (true, true, Some(limit), Some(percent)) =
+                    (listed, all_given, limit, percent)
+                    && produced > limit
+                {
                     out.push(Finding::new(
                         line_path(index, quantity),
                         &[
@@ -273,7 +283,7 @@ impl Check for PlanLists {
                             ("quantity", plain(produced)),
                             ("planned", plain(planned)),
                             ("limit", plain(limit)),
-                            ("margin", plain(margin * Decimal::ONE_HUNDRED)),
+                            ("margin", plain(percent)),
                         ],
                     ));
                 }

@@ -110,10 +110,16 @@ impl Check for Threshold {
                 _ => return Ok(()),
             },
         };
+        // Checked: absurd magnitudes are skipped, never a panic.
         let measured = match (&self.of, base) {
-            (Some((_, Mode::Ratio)), Some(base)) => value / base,
-            (Some((_, Mode::Difference)), Some(base)) => (value - base).abs() / base,
-            _ => value,
+            (Some((_, Mode::Ratio)), Some(base)) => value.checked_div(base),
+            (Some((_, Mode::Difference)), Some(base)) => value
+                .checked_sub(base)
+                .and_then(|d| d.abs().checked_div(base)),
+            _ => Some(value),
+        };
+        let Some(measured) = measured else {
+            return Ok(());
         };
         let band = self.bands.iter().find(|(_, bound, limit)| match bound {
             Bound::Above => measured > *limit,

@@ -1,0 +1,168 @@
+//! `age`: how long something has been held, in calendar days, up to a date — a lot
+//! in storage for at most a year (固废法 第八十一条), collected waste handed on within a
+//! set time, a sample kept for a period — optionally only for parties that hold a
+//! fact in force (a licensed operator, a pilot collector).
+//!
+//! ```toml
+//! [check]
+//! kind = "age"
+//! since = "stored_at"                   # the first day
+//! until = "/as_of"                      # optional: the day counted to (else the legal date)
+//! max = "$operator_storage_max_days"    # calendar days
+//! holding = { fact = "licences", holder = "/enterprise/credit_code" }   # optional
+//! ```
+//! A finding at `since` when more than `max` days lie between the two dates. With
+//! `holding`, only where the holder has a fact of that collection in force on the
+//! day counted to; not evaluated when the host passed no such facts. Provides
+//! `{since}`, `{until}`, `{days}`, `{max}` and `{held}` (the numbers of the facts
+//! held in force). Skipped while a date or the holder is not given.
+
+use super::in_force::{COLLECTIONS, held_by, in_force_on};
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use serde_json::Value;
+
+pub const KIND: Kind = Kind {
+    name: "age",
+    provides: &["since", "until", "days", "max", "held"],
+    compile,
+};
+
+#[derive(Debug)]
+struct Age {
+    since: Ref,
+    until: Option<Ref>,
+    max: i64,
+    holding: Option<(&'static str, Ref)>,
+}
+
+fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
+    let since = args.field("since");
+    let until = args.optional_field("until");
+    let max = args.integer("max");
+    if max.is_some_and(|m| m < 0) {
+        args.problems.push("`max` must not be negative".into());
+    }
+    let holding = match args.optional_table("holding") {
+        None => None,
+        Some(table) => {
+            let fact = table
+                .get("fact")
+                .and_then(toml::Value::as_str)
+                .and_then(|f| COLLECTIONS.iter().find(|c| **c == f).copied());
+            let holder = table
+                .get("holder")
+                .and_then(toml::Value::as_str)
+                .and_then(|h| args.reference_in("holding.holder", h));
+            let unknown = table.keys().any(|k| k != "fact" && k != "holder");
+            match (fact, holder, unknown) {
+                (Some(fact), Some(holder), false) => Some((fact, holder)),
+                _ => {
+                    args.problems.push(format!(
+                        "`holding` must be {{ fact = \"…\", holder = \"…\" }}, the fact one of {}",
+                        COLLECTIONS.join(", ")
+                    ));
+                    None
+                }
+            }
+        }
+    };
+    Some(Box::new(Age {
+        since: since?,
+        until,
+        max: max?,
+        holding,
+    }))
+}
+
+impl Check for Age {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let until = match &self.until {
+            Some(until) => cx.get(until).date(),
+            None => cx.as_of,
+        };
+        let (Some(since), Some(until)) = (cx.get(&self.since).date(), until) else {
+            return Ok(());
+        };
+        let held = match &self.holding {
+            None => None,
+            Some((fact, holder)) => {
+                let Some(holder) = cx.get(holder).text() else {
+                    return Ok(());
+                };
+                let numbers: Vec<String> = held_by(cx, fact, &holder)
+                    .ok_or_else(|| NotEvaluated(format!("no `{fact}` facts were passed")))?
+                    .iter()
+                    .filter(|f| in_force_on(f, until))
+                    .filter_map(|f| f.member("number").text().map(|t| t.into_owned()))
+                    .collect();
+                if numbers.is_empty() {
+                    return Ok(());
+                }
+                Some(numbers.join("、"))
+            }
+        };
+        let days = (until.0 - since.0).num_days();
+        if days > self.max {
+            out.push(Finding::new(
+                cx.path(&self.since),
+                &[
+                    ("since", since.to_string().into()),
+                    ("until", until.to_string().into()),
+                    ("days", days.into()),
+                    ("max", self.max.into()),
+                    ("held", held.map_or(Value::Null, Value::from)),
+                ],
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paths, run};
+    use serde_json::json;
+
+    const CHECK: &str = "kind = \"age\"\nsince = \"stored_at\"\nuntil = \"/as_of\"\nmax = 365\nholding = { fact = \"licences\", holder = \"/enterprise/credit_code\" }";
+
+    fn storage() -> serde_json::Value {
+        json!({"kind": "storage", "as_of": "2026-06-30", "enterprise": {"credit_code": "91330100716105852F"}, "lots": [
+            {"id": "L0", "stored_at": "2025-06-30"},
+            {"id": "L1", "stored_at": "2025-06-29"}
+        ]})
+    }
+
+    fn licence(until: &str) -> serde_json::Value {
+        json!({"licences": [{"number": "L-1", "holder": "91330100716105852F", "valid_from": "2021-01-01", "valid_until": until}]})
+    }
+
+    #[test]
+    fn days_held_by_a_holder_of_a_fact_in_force() {
+        let found = run(CHECK, Some("/lots"), storage(), Some(licence("2026-12-31")))
+            .unwrap()
+            .unwrap();
+        assert_eq!(paths(&found), ["/lots/1/stored_at"], "365 days is a year");
+        assert_eq!(found[0].params["days"], 366);
+        assert_eq!(found[0].params["held"], "L-1");
+        let lapsed = run(CHECK, Some("/lots"), storage(), Some(licence("2026-01-31")));
+        assert!(lapsed.unwrap().unwrap().is_empty(), "no licence in force");
+        assert!(
+            run(CHECK, Some("/lots"), storage(), None).unwrap().is_err(),
+            "not evaluated without licences"
+        );
+    }
+
+    #[test]
+    fn holding_is_checked_at_load() {
+        let problems = run(
+            "kind = \"age\"\nsince = \"/x\"\nmax = -1\nholding = { fact = \"plans\" }",
+            None,
+            storage(),
+            None,
+        )
+        .unwrap_err()
+        .join("\n");
+        assert!(problems.contains("not be negative"), "{problems}");
+        assert!(problems.contains("`holding` must be"), "{problems}");
+    }
+}
