@@ -136,7 +136,10 @@ pub fn sandboxed_engine(limits: &Limits) -> Engine {
 }
 
 #[cfg(test)]
-#[allow(clippy::disallowed_methods)] // the tests time the limits with `Instant::now`
+// The tests time the limits with `Instant::now`, with budgets far above what they
+// take (milliseconds), so that a loaded CI machine never fails them: a limit that
+// did not work would run forever.
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
     use rhai::{Dynamic, EvalAltResult};
@@ -150,7 +153,7 @@ mod tests {
         let start = Instant::now();
         let out = f();
         assert!(
-            start.elapsed() < Duration::from_millis(100),
+            start.elapsed() < Duration::from_secs(2),
             "took {:?}",
             start.elapsed()
         );

@@ -1316,10 +1316,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{source}: {e}"));
             let start = Instant::now();
             let _ = engine.run(&script, &input);
-            assert!(
-                start.elapsed() < Duration::from_millis(40),
-                "{source}: slow"
-            );
+            assert!(start.elapsed() < Duration::from_secs(2), "{source}: slow");
             assert_eq!(
                 to_json(&doc, 0).unwrap(),
                 before,
@@ -1437,7 +1434,9 @@ mod tests {
             assert!(elapsed < budget, "{source}: {elapsed:?}");
             result
         };
-        let budget = Duration::from_millis(if cfg!(debug_assertions) { 500 } else { 100 });
+        // Budgets far above those figures, so that a loaded CI machine never fails
+        // them: without the limits, these scripts would run forever.
+        let budget = Duration::from_secs(if cfg!(debug_assertions) { 5 } else { 2 });
         assert_eq!(
             run("let a = []; loop { a = [a]; }", budget * 10),
             Err(ScriptError::Limit {
@@ -1538,7 +1537,7 @@ mod tests {
         ] {
             let start = Instant::now();
             let err = error_of(source);
-            assert!(start.elapsed() < Duration::from_millis(100), "{source}");
+            assert!(start.elapsed() < Duration::from_secs(2), "{source}");
             assert!(
                 matches!(&err, ScriptError::Runtime { message, .. } if message.contains("not found")),
                 "{source}: {err:?}"

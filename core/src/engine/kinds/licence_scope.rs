@@ -30,6 +30,7 @@
 use super::in_force::{held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
 use crate::engine::node::Node;
+use crate::model::Category;
 
 pub const KIND: Kind = Kind {
     name: "licence-scope",
@@ -87,11 +88,25 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     }))
 }
 
+/// Whether a list holds the text `wanted`. Codes and plain texts are compared as
+/// they are stored (licences list hundreds of codes: no copy per item).
 fn list_has(node: Node<'_>, wanted: &str) -> bool {
-    match node {
-        Node::List(list) => (0..list.len()).any(|i| list.item(i).text().as_deref() == Some(wanted)),
-        _ => false,
-    }
+    let Node::List(list) = node else {
+        return false;
+    };
+    (0..list.len()).any(|i| match list.item(i) {
+        Node::WasteCode(code) => code.as_str() == wanted,
+        Node::Text(text) => text == wanted,
+        item => item.text().as_deref() == Some(wanted),
+    })
+}
+
+/// Whether a list holds the category (compared as a value, not as text).
+fn list_has_category(node: Node<'_>, wanted: Category) -> bool {
+    let Node::List(list) = node else {
+        return false;
+    };
+    (0..list.len()).any(|i| matches!(list.item(i), Node::Category(c) if c == wanted))
 }
 
 /// A list in both languages: `a、b` and `a, b`.
@@ -117,10 +132,13 @@ impl Check for LicenceScope {
         if in_force.is_empty() {
             return Ok(());
         }
-        let numbers: Vec<String> = in_force
-            .iter()
-            .filter_map(|l| l.member("number").text().map(|t| t.into_owned()))
-            .collect();
+        // Only a finding needs them.
+        let numbers = || -> Vec<String> {
+            in_force
+                .iter()
+                .filter_map(|l| l.member("number").text().map(|t| t.into_owned()))
+                .collect()
+        };
         if let Some((kind, allowed)) = &self.limited {
             let all_of_kind = in_force
                 .iter()
@@ -131,14 +149,14 @@ impl Check for LicenceScope {
                     &[
                         ("code", code.as_str().into()),
                         ("holder", holder.as_ref().into()),
-                        ("licences", listed(&numbers)),
+                        ("licences", listed(&numbers())),
                         ("allowed", listed(allowed)),
                     ],
                 ));
             }
             return Ok(());
         }
-        let category = code.category().to_string();
+        let category = code.category();
         let method = self.method.as_ref().map(|m| (m, cx.get(m)));
         let method_text = method.as_ref().and_then(|(_, n)| n.text());
         let scopes = in_force
@@ -151,7 +169,7 @@ impl Check for LicenceScope {
         let mut method_covered = method_text.is_none();
         for scope in scopes {
             if list_has(scope.member("codes"), code.as_str())
-                || list_has(scope.member("categories"), &category)
+                || list_has_category(scope.member("categories"), category)
             {
                 code_covered = true;
                 if let Some(method) = &method_text
@@ -174,7 +192,7 @@ impl Check for LicenceScope {
                             .map_or(serde_json::Value::Null, |m| m.into()),
                     ),
                     ("holder", holder.as_ref().into()),
-                    ("licences", numbers.join("、").into()),
+                    ("licences", numbers().join("、").into()),
                 ],
             )
         };

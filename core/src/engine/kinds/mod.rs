@@ -321,6 +321,24 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
 }
 
 /// A value for a message parameter.
+/// A ratio as a percentage with `places` decimals and no trailing zeros (`"104.5"`),
+/// or `None` when it is too large to show (a ratio over about 10^26).
+pub(crate) fn percent(ratio: rust_decimal::Decimal, places: u32) -> Option<String> {
+    ratio
+        .checked_mul(rust_decimal::Decimal::ONE_HUNDRED)
+        .map(|p| p.round_dp(places).normalize().to_string())
+}
+
+/// The exact sum, or `None` when it overflows (a figure no real document has, so
+/// the check skips it rather than report a made-up total).
+pub(crate) fn checked_sum(
+    items: impl IntoIterator<Item = rust_decimal::Decimal>,
+) -> Option<rust_decimal::Decimal> {
+    items
+        .into_iter()
+        .try_fold(rust_decimal::Decimal::ZERO, |sum, d| sum.checked_add(d))
+}
+
 pub(crate) fn text(node: &Node<'_>) -> Value {
     node.text()
         .map_or(Value::Null, |t| Value::String(t.into_owned()))

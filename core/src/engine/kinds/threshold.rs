@@ -29,7 +29,7 @@
 //! with `of` or `differs_from`) and `{limit}` (percentages for ratios). Skipped when
 //! a value is missing or the base is zero.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, percent};
 use crate::model::Decimal;
 use crate::report::Severity;
 
@@ -126,12 +126,8 @@ impl Check for Threshold {
             Bound::Below => measured < *limit,
         });
         if let Some((severity, _, limit)) = band {
-            let percent = |d: Decimal| {
-                (d * Decimal::ONE_HUNDRED)
-                    .round_dp(2)
-                    .normalize()
-                    .to_string()
-            };
+            // A ratio too large to show as a percentage is shown as it is.
+            let percent = |d: Decimal| percent(d, 2).unwrap_or_else(|| d.to_string());
             let (ratio, limit) = match self.of {
                 Some(_) => (percent(measured).into(), percent(*limit)),
                 None => (serde_json::Value::Null, limit.normalize().to_string()),
