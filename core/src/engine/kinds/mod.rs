@@ -8,6 +8,7 @@ mod catalogue_category;
 mod catalogue_code;
 mod catalogue_exemption;
 mod catalogue_hazards;
+mod fact_match;
 mod fact_ref;
 mod in_force;
 mod licence_capacity;
@@ -16,6 +17,7 @@ mod plan_lists;
 mod region_relation;
 mod required;
 mod threshold;
+mod track_match;
 mod working_days;
 
 pub use args::{Args, Ref};
@@ -130,6 +132,8 @@ pub const KINDS: &[Kind] = &[
     region_relation::KIND,
     balance::KIND,
     fact_ref::KIND,
+    track_match::KIND,
+    fact_match::KIND,
 ];
 
 /// The kind called `name`.
