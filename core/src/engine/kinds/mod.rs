@@ -16,6 +16,7 @@ mod licence_scope;
 mod plan_lists;
 mod region_relation;
 mod required;
+mod same_party;
 mod threshold;
 mod track_match;
 mod working_days;
@@ -134,6 +135,7 @@ pub const KINDS: &[Kind] = &[
     fact_ref::KIND,
     track_match::KIND,
     fact_match::KIND,
+    same_party::KIND,
 ];
 
 /// The kind called `name`.
