@@ -254,6 +254,32 @@ fn the_built_in_chain_is_chosen_by_region() {
 }
 
 #[test]
+fn the_provincial_rules_on_the_2017_regulation_stop_at_its_revision() {
+    // 浙江省固体废物污染环境防治条例 was revised in 2022 (in force 2023-01-01); the
+    // rules citing the 2017 articles stop at 2022-12-31.
+    let checker = wastecheck_rules::checker();
+    let run = |dispatched: &str| {
+        let mut document = manifest("330603", "320505", dispatched);
+        document["cross_province_approval"] = json!("浙固废跨转〔2022〕0158号");
+        document["consignor"]["credit_code"] = json!("91330603MA2D7K4P5W");
+        let report = checker.check_value(&document, None, &CheckOptions::default());
+        report
+            .violations
+            .iter()
+            .map(|v| v.rule.clone())
+            .chain(report.not_evaluated.iter().map(|n| n.rule.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        run("2022-12-30T08:00:00+08:00").contains(&"zj.transfer.out-of-province-plan".to_owned()),
+        "in 2022 the rule runs (not evaluated without its facts)"
+    );
+    assert!(
+        !run("2023-01-03T08:00:00+08:00").contains(&"zj.transfer.out-of-province-plan".to_owned())
+    );
+}
+
+#[test]
 fn layering_params_severities_and_disabled_rules() {
     // Raise a severity, disable with a reason, tighten a parameter.
     let extra = r#"
