@@ -101,6 +101,16 @@ fn scenarios() {
                 assert!(!rules.contains(&"zj-shaoxing.insurance.operator-uninsured"));
                 assert!(rules.contains(&"zj-shaoxing.transfer.fee-to-carrier"));
             }
+            // 2020, checked at the year's end: the 2020 targets (95 %, 96 %) apply, and
+            // the capacity targets (end of 2020 and 2021) do not yet.
+            "district-report-2020-year-end" => {
+                assert_eq!(rules, ["zj-shaoxing.district.general-utilisation"]);
+                assert!(
+                    zh.violations[0].message.contains("目标 95%"),
+                    "{}",
+                    zh.violations[0].message
+                );
+            }
             _ => {}
         }
         if name.starts_with("clean-") {
