@@ -20,6 +20,7 @@ mod same_party;
 mod threshold;
 mod track_match;
 mod working_days;
+mod yearly_target;
 
 pub use args::{Args, Ref};
 
@@ -136,6 +137,7 @@ pub const KINDS: &[Kind] = &[
     track_match::KIND,
     fact_match::KIND,
     same_party::KIND,
+    yearly_target::KIND,
 ];
 
 /// The kind called `name`.
