@@ -74,8 +74,11 @@ en = "the script found {n}"
     )
 }
 
+/// The built-in national pack with test packs on top (the built-in `zj` and
+/// `zj-shaoxing` are left out: the tests bring their own `zj`).
 fn registry(extra: Vec<PackFiles>) -> Result<Registry, wastecheck::pack::spec::PackError> {
     let mut sources = wastecheck_rules::sources();
+    sources.retain(|p| p.name == "cn");
     sources.extend(extra);
     Registry::from_sources(&sources, &CompileOptions::default())
 }
@@ -197,6 +200,82 @@ fn selection_by_region_and_date() {
         packs(manifest("330603", "330100", "2019-06-01T08:00:00+08:00")),
         Vec::<String>::new(),
         "before every pack"
+    );
+}
+
+#[test]
+fn the_built_in_chain_is_chosen_by_region() {
+    let checker = wastecheck_rules::checker();
+    let packs = |document: Value| -> Vec<String> {
+        let report = checker.check_value(&document, None, &CheckOptions::default());
+        report
+            .packs
+            .iter()
+            .map(|p| format!("{}@{}", p.id, p.version))
+            .collect()
+    };
+    let shaoxing = ["zj-shaoxing@1.0.0", "zj@1.0.0", "cn@1.0.0"];
+    // Every county-level unit of Shaoxing, and the city itself.
+    for region in [
+        "330600", "330602", "330603", "330604", "330624", "330681", "330683",
+    ] {
+        assert_eq!(
+            packs(manifest(region, "330100", "2026-03-02T08:00:00+08:00")),
+            shaoxing,
+            "{region}"
+        );
+    }
+    // Hangzhou and Ningbo: the province only; Jiangsu: the nation only.
+    for region in ["330106", "330100", "330205"] {
+        assert_eq!(
+            packs(manifest(region, "330603", "2026-03-02T08:00:00+08:00")),
+            ["zj@1.0.0", "cn@1.0.0"],
+            "{region}"
+        );
+    }
+    assert_eq!(
+        packs(manifest("320505", "330603", "2026-03-02T08:00:00+08:00")),
+        ["cn@1.0.0"]
+    );
+    // A district report is selected by its own region and year.
+    let report = json!({"kind": "district_report", "region": "330681", "year": 2021});
+    assert_eq!(packs(report), shaoxing);
+    // Every chain's digest is the pack's.
+    let report = checker.check_value(
+        &manifest("330603", "330100", "2026-03-02T08:00:00+08:00"),
+        None,
+        &CheckOptions::default(),
+    );
+    assert!(report.packs.iter().all(|p| {
+        p.digest
+            .as_deref()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    }));
+}
+
+#[test]
+fn the_provincial_rules_on_the_2017_regulation_stop_at_its_revision() {
+    // 浙江省固体废物污染环境防治条例 was revised in 2022 (in force 2023-01-01); the
+    // rules citing the 2017 articles stop at 2022-12-31.
+    let checker = wastecheck_rules::checker();
+    let run = |dispatched: &str| {
+        let mut document = manifest("330603", "320505", dispatched);
+        document["cross_province_approval"] = json!("浙固废跨转〔2022〕0158号");
+        document["consignor"]["credit_code"] = json!("91330603MA2D7K4P5W");
+        let report = checker.check_value(&document, None, &CheckOptions::default());
+        report
+            .violations
+            .iter()
+            .map(|v| v.rule.clone())
+            .chain(report.not_evaluated.iter().map(|n| n.rule.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        run("2022-12-30T08:00:00+08:00").contains(&"zj.transfer.out-of-province-plan".to_owned()),
+        "in 2022 the rule runs (not evaluated without its facts)"
+    );
+    assert!(
+        !run("2023-01-03T08:00:00+08:00").contains(&"zj.transfer.out-of-province-plan".to_owned())
     );
 }
 

@@ -77,6 +77,42 @@ fn scenarios() {
         let zh = checker.check_value(&request.document, request.facts.as_ref(), &options);
         let en = zh.in_locale(Locale::En);
         insta::assert_json_snapshot!(name.clone(), seen(&zh, &en));
+        let rules: Vec<&str> = zh.violations.iter().map(|v| v.rule.as_str()).collect();
+        let packs: Vec<&str> = zh.packs.iter().map(|p| p.id.as_str()).collect();
+        match name.as_str() {
+            // One manifest, three layers: each layer finds something.
+            "shaoxing-manifest-three-layers" => {
+                assert_eq!(packs, ["zj-shaoxing", "zj", "cn"]);
+                for layer in ["cn.", "zj.", "zj-shaoxing."] {
+                    assert!(
+                        rules.iter().any(|r| r.starts_with(layer)),
+                        "{layer}: {rules:?}"
+                    );
+                }
+                assert!(rules.contains(&"zj-shaoxing.insurance.operator-uninsured"));
+            }
+            // The same manifest from Hangzhou: the province and the nation only.
+            "hangzhou-manifest-two-layers" => {
+                assert_eq!(packs, ["zj", "cn"]);
+                assert!(!rules.iter().any(|r| r.starts_with("zj-shaoxing.")));
+            }
+            // Dated before 2021: the city's operator-insurance rule is not yet in force.
+            "shaoxing-manifest-before-2021" => {
+                assert!(!rules.contains(&"zj-shaoxing.insurance.operator-uninsured"));
+                assert!(rules.contains(&"zj-shaoxing.transfer.fee-to-carrier"));
+            }
+            // 2020, checked at the year's end: the 2020 targets (95 %, 96 %) apply, and
+            // the capacity targets (end of 2020 and 2021) do not yet.
+            "district-report-2020-year-end" => {
+                assert_eq!(rules, ["zj-shaoxing.district.general-utilisation"]);
+                assert!(
+                    zh.violations[0].message.contains("目标 95%"),
+                    "{}",
+                    zh.violations[0].message
+                );
+            }
+            _ => {}
+        }
         if name.starts_with("clean-") {
             assert!(
                 zh.violations.is_empty() && zh.complete,

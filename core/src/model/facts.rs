@@ -38,6 +38,8 @@ crate::model::record! {
         plans: List<super::Plan>,
         /// Manifests on file (those a declaration lists).
         manifests: List<super::Manifest>,
+        /// Annual plans for moving hazardous waste out of the province (浙江).
+        transfer_plans: List<TransferPlan>,
     }
 }
 
@@ -54,6 +56,10 @@ crate::model::record! {
         key_supervised: bool,
         /// Industry (GB/T 4754) code.
         industry: Text,
+        /// Hazardous waste produced in its last full year.
+        annual_output: Quantity,
+        /// Whether it produces general industrial solid waste.
+        produces_general: bool,
     }
 }
 
@@ -154,6 +160,27 @@ crate::model::record! {
         valid_from: Date,
         /// Last day of validity.
         valid_until: Date,
+    }
+}
+
+crate::model::record! {
+    /// An annual plan for moving hazardous waste out of the province, filed with
+    /// the provincial authority (浙江省固体废物污染环境防治条例 2017 第三十二条).
+    pub struct TransferPlan {
+        /// Plan or filing number.
+        number: Text,
+        /// 统一社会信用代码 of the consignor.
+        consignor: CreditCode,
+        /// The year the plan is for.
+        year: Year,
+        /// When it was filed.
+        filed_on: Date,
+        /// Waste codes planned.
+        codes: List<WasteCode>,
+        /// Quantity planned for the year.
+        quantity: Quantity,
+        /// Quantity already moved out under it this year.
+        transferred: Quantity,
     }
 }
 

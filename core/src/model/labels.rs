@@ -58,6 +58,8 @@ const MEMBERS: &[(&str, &str, &str)] = &[
     ("year", "年度", "year"),
     ("filed_at", "备案日期", "filing date"),
     ("declared_at", "申报日期", "declaration date"),
+    ("track_id", "GPS 轨迹编号", "GPS track id"),
+    ("waybill_number", "电子运单号", "electronic waybill number"),
 ];
 
 fn member(name: &str) -> Option<(&'static str, &'static str)> {

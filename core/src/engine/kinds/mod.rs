@@ -11,6 +11,7 @@ mod catalogue_exemption;
 mod catalogue_hazards;
 mod code_parts;
 mod deadline;
+mod fact_match;
 mod fact_ref;
 mod fact_total;
 mod in_force;
@@ -21,8 +22,11 @@ mod limits;
 mod plan_lists;
 mod region_relation;
 mod required;
+mod same_party;
 mod threshold;
+mod track_match;
 mod working_days;
+mod yearly_target;
 
 pub use args::{Args, Ref};
 
@@ -148,6 +152,10 @@ pub const KINDS: &[Kind] = &[
     limits::KIND,
     fact_total::KIND,
     age::KIND,
+    track_match::KIND,
+    fact_match::KIND,
+    same_party::KIND,
+    yearly_target::KIND,
 ];
 
 /// Compiles a `[check]` table with its kind, and the options every kind takes:

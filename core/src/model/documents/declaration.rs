@@ -54,6 +54,21 @@ crate::model::record! {
         hazardous: List<HazardousBalance>,
         /// General industrial solid waste, one line per category.
         general: List<GeneralBalance>,
+        /// Major changes in general industrial solid waste (kinds, quantities,
+        /// destinations) during the year, and when each was declared.
+        general_changes: List<GeneralChange>,
+    }
+}
+
+crate::model::record! {
+    /// A major change in a producer's general industrial solid waste.
+    pub struct GeneralChange {
+        /// What changed.
+        description: Text,
+        /// When it happened.
+        occurred_on: Date,
+        /// When it was declared to the authority.
+        declared_on: Date,
     }
 }
 

@@ -57,6 +57,9 @@ crate::model::record! {
         track_id: Text,
         /// Electronic waybill (电子运单) number.
         waybill_number: Text,
+        /// Set when the waste is collected under a small and micro enterprise
+        /// collection scheme (小微企业危险废物收集).
+        small_micro_collection: bool,
     }
 }
 

@@ -163,14 +163,21 @@ impl RegionCode {
             .map(|(_, name)| *name)
     }
 
-    /// The fullest name the table gives, province first (`浙江省绍兴市柯桥区`).
+    /// The fullest name the table gives, province first (`浙江省绍兴市柯桥区`);
+    /// for a unit the table does not name, the names of the levels above it that
+    /// it does (`浙江省杭州市` for `330106`).
     pub fn full_name(&self) -> Option<String> {
         let mut out = String::new();
         out.push_str(self.province().name()?);
         if let Some(city) = self.city() {
-            out.push_str(city.name()?);
-            if self.is_county() {
-                out.push_str(self.name()?);
+            let Some(city_name) = city.name() else {
+                return Some(out);
+            };
+            out.push_str(city_name);
+            if self.is_county()
+                && let Some(county) = self.name()
+            {
+                out.push_str(county);
             }
         }
         Some(out)
@@ -250,6 +257,12 @@ mod tests {
             Some("浙江省绍兴市柯桥区")
         );
         assert_eq!(region("330100").name(), Some("杭州市"));
+        assert_eq!(
+            region("330106").full_name().as_deref(),
+            Some("浙江省杭州市"),
+            "an unnamed district: the levels above it"
+        );
+        assert_eq!(region("320505").full_name().as_deref(), Some("江苏省"));
         assert_eq!(region("331100").name(), Some("丽水市"));
         assert_eq!(region("320000").name(), Some("江苏省"));
         let cities = NAMED.iter().filter(|(c, _)| c.ends_with("00")).count();

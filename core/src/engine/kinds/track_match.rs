@@ -1,0 +1,584 @@
+//! `track-match`: a vehicle's GPS track (a `tracks` fact) supports a trip on a
+//! document — the same vehicle, starting at the origin's site and ending at the
+//! destination's, inside the trip's time window, without long gaps or stops on
+//! the way, and without a long detour.
+//!
+//! ```toml
+//! [check]
+//! kind = "track-match"
+//! track = "/track_id"                    # the `tracks` fact's id
+//! vehicle = "/carrier/vehicle_plate"     # optional: the track's vehicle
+//! origin = "/consignor"                  # optional: a party with `site_id` / `credit_code`
+//! destination = "/receiver"              # optional: likewise
+//! max_end_km = "$track_end_max_km"       # with origin / destination
+//! from = "/dispatched_at"                # optional: the time window
+//! to = "/received_at"
+//! slack_minutes = "$track_time_slack_minutes"   # optional, default 0
+//! max_gap_minutes = "$track_max_gap_minutes"    # optional
+//! max_stop_minutes = "$track_max_stop_minutes"  # optional
+//! stop_radius_km = 0.2                   # optional, default 0.2
+//! max_detour = "$track_max_detour_ratio" # optional: track length / straight distance
+//! ```
+//!
+//! Each test that fails is one finding, naming the test (`{test}`, in both
+//! languages), the measured value (`{measured}`), the limit (`{limit}`) and the
+//! track (`{track}`):
+//!
+//! | test | finding at | fails when |
+//! | --- | --- | --- |
+//! | vehicle | `vehicle` | the track's `vehicle_plate` is another vehicle |
+//! | start | `track` | the first point is more than `max_end_km` from the origin's site |
+//! | end | `track` | the last point is more than `max_end_km` from the destination's site |
+//! | time | `from` / `to` | a point lies before `from` or after `to` (± `slack_minutes`) |
+//! | gap | `track` | two consecutive points are more than `max_gap_minutes` apart |
+//! | stop | `track` | the vehicle stays within `stop_radius_km` for more than `max_stop_minutes`, away from both sites |
+//! | detour | `track` | track length / straight distance between the sites (else the first and last points) is above `max_detour`; not measured under 1 km |
+//!
+//! A site is found in the `sites` facts by the party's `site_id`, else by its
+//! `credit_code` (the site's `holder`). Distances are great-circle (haversine).
+//! Skipped when the document names no track. Not evaluated when the host passed
+//! no `tracks`, or not this one; the site tests are not evaluated (the others
+//! still run) when a site is not known.
+
+use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use crate::engine::node::{ListNode, Node, Record};
+use crate::model::Decimal;
+use serde_json::{Value, json};
+
+pub const KIND: Kind = Kind {
+    name: "track-match",
+    provides: &["test", "measured", "limit", "track"],
+    compile,
+};
+
+/// Mean Earth radius (IUGG), km.
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Under this straight distance a detour ratio means nothing.
+const MIN_STRAIGHT_KM: f64 = 1.0;
+
+#[derive(Debug)]
+struct TrackMatch {
+    track: Ref,
+    vehicle: Option<Ref>,
+    origin: Option<Ref>,
+    destination: Option<Ref>,
+    max_end_km: Option<f64>,
+    from: Option<Ref>,
+    to: Option<Ref>,
+    slack_seconds: i64,
+    max_gap_seconds: Option<i64>,
+    max_stop_seconds: Option<i64>,
+    stop_radius_km: f64,
+    max_detour: Option<f64>,
+}
+
+fn number(args: &mut Args<'_>, key: &'static str) -> Option<f64> {
+    let value = args.optional_decimal(key)?;
+    let number = value.to_string().parse::<f64>().ok();
+    if value.is_sign_negative() {
+        args.problems.push(format!("`{key}` must not be negative"));
+        return None;
+    }
+    number
+}
+
+fn minutes(args: &mut Args<'_>, key: &'static str) -> Option<i64> {
+    number(args, key).map(|m| (m * 60.0).round() as i64)
+}
+
+fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
+    let track = args.field("track");
+    let vehicle = args.optional_field("vehicle");
+    let origin = args.optional_field("origin");
+    let destination = args.optional_field("destination");
+    let max_end_km = number(args, "max_end_km");
+    let from = args.optional_field("from");
+    let to = args.optional_field("to");
+    let slack_seconds = minutes(args, "slack_minutes").unwrap_or(0);
+    let max_gap_seconds = minutes(args, "max_gap_minutes");
+    let max_stop_seconds = minutes(args, "max_stop_minutes");
+    let stop_radius_km = number(args, "stop_radius_km").unwrap_or(0.2);
+    let max_detour = number(args, "max_detour");
+    if (origin.is_some() || destination.is_some()) && max_end_km.is_none() {
+        args.problems
+            .push("`max_end_km` is required with `origin` or `destination`".into());
+    }
+    if vehicle.is_none()
+        && origin.is_none()
+        && destination.is_none()
+        && from.is_none()
+        && to.is_none()
+        && max_gap_seconds.is_none()
+        && max_stop_seconds.is_none()
+        && max_detour.is_none()
+    {
+        args.problems.push(
+            "give at least one test: vehicle, origin, destination, from, to, max_gap_minutes, max_stop_minutes or max_detour".into(),
+        );
+    }
+    Some(Box::new(TrackMatch {
+        track: track?,
+        vehicle,
+        origin,
+        destination,
+        max_end_km,
+        from,
+        to,
+        slack_seconds,
+        max_gap_seconds,
+        max_stop_seconds,
+        stop_radius_km,
+        max_detour,
+    }))
+}
+
+/// Great-circle distance in km.
+pub(crate) fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
+    let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
+        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
+
+/// One usable GPS fix: seconds since the epoch, and the position.
+#[derive(Debug, Clone, Copy)]
+struct Fix {
+    t: i64,
+    at: (f64, f64),
+    index: usize,
+}
+
+fn fixes(list: &dyn ListNode) -> Vec<Fix> {
+    let mut out: Vec<Fix> = (0..list.len())
+        .filter_map(|index| {
+            let point = list.item(index);
+            let (Node::DateTime(t), Node::Number(lat), Node::Number(lon)) =
+                (point.member("t"), point.member("lat"), point.member("lon"))
+            else {
+                return None;
+            };
+            Some(Fix {
+                t: t.0.timestamp(),
+                at: (lat, lon),
+                index,
+            })
+        })
+        .collect();
+    out.sort_by_key(|f| (f.t, f.index));
+    out
+}
+
+fn km(value: f64) -> String {
+    let rounded = Decimal::from_f64_retain((value * 100.0).round() / 100.0)
+        .map(|d| d.round_dp(2).normalize().to_string())
+        .unwrap_or_else(|| format!("{value:.2}"));
+    format!("{rounded} km")
+}
+
+fn duration(seconds: i64) -> Value {
+    let minutes = (seconds + 30) / 60;
+    json!({"zh-CN": format!("{minutes} 分钟"), "en": format!("{minutes} min")})
+}
+
+fn both(zh: &str, en: &str) -> Value {
+    json!({"zh-CN": zh, "en": en})
+}
+
+fn local_time(seconds: i64, like: &crate::model::DateTime) -> String {
+    chrono::DateTime::from_timestamp(seconds, 0).map_or_else(
+        || seconds.to_string(),
+        |t| t.with_timezone(like.0.offset()).to_rfc3339(),
+    )
+}
+
+impl TrackMatch {
+    /// The site of a party: by `site_id`, else by `credit_code`. `Err` when the
+    /// host passed no sites, or none of this party.
+    fn site(&self, cx: &RunCx<'_>, party: &Ref) -> Result<Option<(f64, f64)>, String> {
+        let node = cx.get(party);
+        let site_id = node.member("site_id").text();
+        let holder = node.member("credit_code").text();
+        if site_id.is_none() && holder.is_none() {
+            return Ok(None);
+        }
+        let Node::List(sites) = cx.facts.member("sites") else {
+            return Err("no `sites` facts were passed".into());
+        };
+        let position = |site: &Node<'_>| match (site.member("lat"), site.member("lon")) {
+            (Node::Number(lat), Node::Number(lon)) => Some((lat, lon)),
+            _ => None,
+        };
+        let all = (0..sites.len()).map(|i| sites.item(i));
+        let by_id = site_id.as_ref().and_then(|id| {
+            all.clone()
+                .find(|s| s.member("id").text().as_deref() == Some(id.as_ref()))
+        });
+        let found = by_id.or_else(|| {
+            holder.as_ref().and_then(|h| {
+                all.clone()
+                    .find(|s| s.member("holder").text().as_deref() == Some(h.as_ref()))
+            })
+        });
+        match found.as_ref().and_then(position) {
+            Some(at) => Ok(Some(at)),
+            None => Err(format!(
+                "no site of {} is among the `sites` facts",
+                site_id.or(holder).unwrap_or_default()
+            )),
+        }
+    }
+}
+
+impl Check for TrackMatch {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+        let Some(track_id) = cx.get(&self.track).text() else {
+            return Ok(());
+        };
+        let Node::List(tracks) = cx.facts.member("tracks") else {
+            return Err(NotEvaluated("no `tracks` facts were passed".into()));
+        };
+        let Some(track) = (0..tracks.len())
+            .map(|i| tracks.item(i))
+            .find(|t| t.member("id").text().as_deref() == Some(track_id.as_ref()))
+        else {
+            return Err(NotEvaluated(format!(
+                "track {track_id} is not among the `tracks` facts"
+            )));
+        };
+        let track_path = cx.path(&self.track);
+        let finding = |path: String, test: Value, measured: Value, limit: Value| Finding {
+            path,
+            params: [
+                ("test".to_owned(), test),
+                ("measured".to_owned(), measured),
+                ("limit".to_owned(), limit),
+                (
+                    "track".to_owned(),
+                    Value::String(track_id.clone().into_owned()),
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            severity: None,
+        };
+
+        // Vehicle.
+        if let Some(vehicle) = &self.vehicle
+            && let (Some(expected), Some(tracked)) =
+                (cx.get(vehicle).text(), track.member("vehicle_plate").text())
+            && expected != tracked
+        {
+            out.push(finding(
+                cx.path(vehicle),
+                both("车辆", "vehicle"),
+                Value::String(tracked.into_owned()),
+                Value::String(expected.into_owned()),
+            ));
+        }
+
+        let Node::List(points) = track.member("points") else {
+            return Ok(());
+        };
+        let fixes = fixes(points);
+        let (Some(first), Some(last)) = (fixes.first().copied(), fixes.last().copied()) else {
+            return Ok(());
+        };
+        let mut unknown = Vec::new();
+        let mut site = |party: &Option<Ref>| match party {
+            None => None,
+            Some(party) => self.site(cx, party).unwrap_or_else(|e| {
+                unknown.push(e);
+                None
+            }),
+        };
+        let origin = site(&self.origin);
+        let destination = site(&self.destination);
+        let max_end = self.max_end_km.unwrap_or(f64::INFINITY);
+
+        // Start and end.
+        for (test, site, fix) in [
+            (both("起点", "start"), origin, first),
+            (both("终点", "end"), destination, last),
+        ] {
+            if let Some(site) = site {
+                let d = distance_km(fix.at, site);
+                if d > max_end {
+                    out.push(finding(
+                        track_path.clone(),
+                        test,
+                        Value::String(km(d)),
+                        Value::String(km(max_end)),
+                    ));
+                }
+            }
+        }
+
+        // Time window.
+        for (bound, fix, before) in [(&self.from, first, true), (&self.to, last, false)] {
+            let Some(bound) = bound else { continue };
+            let Node::DateTime(at) = cx.get(bound) else {
+                continue;
+            };
+            let limit = at.0.timestamp();
+            let outside = if before {
+                fix.t < limit - self.slack_seconds
+            } else {
+                fix.t > limit + self.slack_seconds
+            };
+            if outside {
+                out.push(finding(
+                    cx.path(bound),
+                    both("时间", "time"),
+                    Value::String(local_time(fix.t, at)),
+                    Value::String(at.to_string()),
+                ));
+            }
+        }
+
+        // Gaps.
+        if let Some(max) = self.max_gap_seconds
+            && let Some(gap) = fixes
+                .windows(2)
+                .map(|w| match w {
+                    [a, b] => b.t - a.t,
+                    _ => 0,
+                })
+                .max()
+            && gap > max
+        {
+            out.push(finding(
+                track_path.clone(),
+                both("信号中断", "gap"),
+                duration(gap),
+                duration(max),
+            ));
+        }
+
+        // Stops away from both sites.
+        if let Some(max) = self.max_stop_seconds {
+            let near_site = |at: (f64, f64)| {
+                [origin, destination]
+                    .into_iter()
+                    .flatten()
+                    .any(|s| distance_km(at, s) <= max_end)
+            };
+            let mut longest = 0;
+            let mut anchor = 0;
+            while anchor < fixes.len() {
+                let Some(a) = fixes.get(anchor).copied() else {
+                    break;
+                };
+                let mut end = anchor;
+                while let Some(next) = fixes.get(end + 1) {
+                    if distance_km(a.at, next.at) > self.stop_radius_km {
+                        break;
+                    }
+                    end += 1;
+                }
+                if let Some(e) = fixes.get(end)
+                    && !near_site(a.at)
+                {
+                    longest = longest.max(e.t - a.t);
+                }
+                anchor = end + 1;
+            }
+            if longest > max {
+                out.push(finding(
+                    track_path.clone(),
+                    both("途中停留", "stop"),
+                    duration(longest),
+                    duration(max),
+                ));
+            }
+        }
+
+        // Detour.
+        if let Some(max) = self.max_detour {
+            let straight = match (origin, destination) {
+                (Some(a), Some(b)) => distance_km(a, b),
+                _ => distance_km(first.at, last.at),
+            };
+            let length: f64 = fixes
+                .windows(2)
+                .map(|w| match w {
+                    [a, b] => distance_km(a.at, b.at),
+                    _ => 0.0,
+                })
+                .sum();
+            if straight >= MIN_STRAIGHT_KM {
+                let ratio = length / straight;
+                if ratio > max {
+                    let r = |x: f64| format!("{:.2}", x);
+                    out.push(finding(
+                        track_path,
+                        both("绕行", "detour"),
+                        json!({
+                            "zh-CN": format!("{}（轨迹 {}，直线 {}）", r(ratio), km(length), km(straight)),
+                            "en": format!("{} (track {}, straight {})", r(ratio), km(length), km(straight)),
+                        }),
+                        Value::String(r(max)),
+                    ));
+                }
+            }
+        }
+
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(NotEvaluated(format!(
+                "the site tests were not run: {}",
+                unknown.join("; ")
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{paths, run};
+    use super::distance_km;
+    use serde_json::{Value, json};
+
+    const CHECK: &str = r#"kind = "track-match"
+track = "/track_id"
+vehicle = "/carrier/vehicle_plate"
+origin = "/consignor"
+destination = "/receiver"
+max_end_km = 2
+from = "/dispatched_at"
+to = "/received_at"
+slack_minutes = 10
+max_gap_minutes = 30
+max_stop_minutes = 40
+max_detour = 1.2"#;
+
+    fn doc(plate: &str) -> Value {
+        json!({"kind": "manifest", "track_id": "T1",
+            "consignor": {"credit_code": "91330602MA2BQ81HXG", "site_id": "S-A"},
+            "receiver": {"credit_code": "91330604MA2JL6C3X2"},
+            "carrier": {"vehicle_plate": plate},
+            "dispatched_at": "2026-03-03T08:00:00+08:00",
+            "received_at": "2026-03-03T10:00:00+08:00"})
+    }
+
+    fn facts(points: Value) -> Value {
+        json!({
+            "tracks": [{"id": "T1", "vehicle_plate": "浙D12345", "points": points}],
+            "sites": [
+                {"id": "S-A", "holder": "91330602MA2BQ81HXG", "lat": 30.0, "lon": 120.5},
+                {"id": "S-B", "holder": "91330604MA2JL6C3X2", "lat": 30.0, "lon": 120.7}
+            ]
+        })
+    }
+
+    fn point(t: &str, lat: f64, lon: f64) -> Value {
+        json!({"t": format!("2026-03-03T{t}:00+08:00"), "lat": lat, "lon": lon})
+    }
+
+    fn good() -> Value {
+        json!([
+            point("08:00", 30.0, 120.5),
+            point("08:20", 30.0, 120.56),
+            point("08:40", 30.0, 120.62),
+            point("09:00", 30.0, 120.68),
+            point("09:10", 30.0, 120.7)
+        ])
+    }
+
+    #[test]
+    fn a_good_track_passes() {
+        let found = run(CHECK, None, doc("浙D12345"), Some(facts(good())))
+            .unwrap()
+            .unwrap();
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn each_test_names_itself_and_its_measure() {
+        let points = json!([
+            point("07:00", 30.1, 120.5),
+            point("08:30", 30.05, 120.55),
+            point("09:00", 30.05, 120.5501),
+            point("09:50", 30.05, 120.5502),
+            point("10:30", 30.2, 120.7)
+        ]);
+        let found = run(CHECK, None, doc("浙D99999"), Some(facts(points)))
+            .unwrap()
+            .unwrap();
+        let tests: Vec<&str> = found
+            .iter()
+            .map(|f| f.params["test"]["en"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            tests,
+            [
+                "vehicle", "start", "end", "time", "time", "gap", "stop", "detour"
+            ]
+        );
+        assert_eq!(
+            paths(&found)[..5],
+            [
+                "/carrier/vehicle_plate",
+                "/track_id",
+                "/track_id",
+                "/dispatched_at",
+                "/received_at"
+            ]
+        );
+        assert_eq!(found[0].params["measured"], "浙D12345");
+        assert_eq!(found[1].params["measured"], "11.12 km");
+        assert_eq!(found[5].params["measured"]["zh-CN"], "90 分钟");
+        assert_eq!(found[6].params["measured"]["en"], "80 min");
+    }
+
+    #[test]
+    fn missing_facts_are_not_a_pass() {
+        let no_tracks = run(CHECK, None, doc("浙D12345"), Some(json!({"sites": []})))
+            .unwrap()
+            .unwrap_err();
+        assert!(no_tracks.contains("tracks"));
+        let mut no_sites = facts(good());
+        no_sites.as_object_mut().unwrap().remove("sites");
+        let outcome = run(CHECK, None, doc("浙D99999"), Some(no_sites)).unwrap();
+        assert!(outcome.unwrap_err().contains("sites"));
+        let none = run(CHECK, None, json!({"kind": "manifest"}), None)
+            .unwrap()
+            .unwrap();
+        assert!(none.is_empty(), "no track named, nothing to check");
+    }
+
+    #[test]
+    fn arguments_are_checked_at_load() {
+        let problems = run(
+            "kind = \"track-match\"\ntrack = \"/track_id\"\norigin = \"/consignor\"\nmax_gap_minutes = -1",
+            None,
+            json!({"kind": "manifest"}),
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.contains("max_end_km")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("negative")),
+            "{problems:?}"
+        );
+        let nothing = run(
+            "kind = \"track-match\"\ntrack = \"/track_id\"",
+            None,
+            json!({"kind": "manifest"}),
+            None,
+        )
+        .unwrap_err();
+        assert!(nothing[0].contains("at least one test"));
+    }
+
+    #[test]
+    fn haversine() {
+        let d = distance_km((0.0, 0.0), (0.0, 1.0));
+        assert!((d - 111.195).abs() < 0.01, "{d}");
+    }
+}
