@@ -16,6 +16,7 @@ use crate::pack::load::SourcePack;
 use crate::pack::spec::{LegalBasis, LocalisedText, PackProblem, RegionLevel, Status, Stricter};
 use crate::report::{Basis, PackRef, Severity, Violation};
 use serde_json::{Map, Value};
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -676,8 +677,12 @@ impl Chain {
             catalogue,
             calendar: self.calendar.as_deref(),
         };
-        // Converted once per check and shared by every script rule.
-        let mut script_inputs: Option<(rhai::Dynamic, rhai::Dynamic)> = None;
+        let script_inputs = ScriptInputs {
+            converted: OnceCell::new(),
+            raw,
+            facts,
+            collections: self.script_fact_collections(kind),
+        };
 
         for rule in self
             .rules
@@ -709,42 +714,28 @@ impl Chain {
                         )
                     }),
                 },
-                Body::Script(script) => {
-                    let (doc, facts_dyn) = script_inputs.get_or_insert_with(|| {
-                        (
-                            ScriptEngine::json_to_dynamic(raw),
-                            facts.map_or(rhai::Dynamic::UNIT, |f| {
-                                f.script_view(self.script_fact_collections(kind))
-                            }),
-                        )
-                    });
-                    match &lists {
-                        None => self.run_script(
+                Body::Script(script) => match &lists {
+                    None => self.run_script(
+                        script,
+                        None,
+                        rule.guard.as_ref(),
+                        &cx,
+                        &script_inputs,
+                        as_of,
+                        &mut findings,
+                    ),
+                    Some(lists) => lists.iter().try_for_each(|list| {
+                        self.run_script(
                             script,
-                            None,
+                            Some(list),
                             rule.guard.as_ref(),
                             &cx,
-                            raw,
-                            doc,
-                            facts_dyn,
+                            &script_inputs,
                             as_of,
                             &mut findings,
-                        ),
-                        Some(lists) => lists.iter().try_for_each(|list| {
-                            self.run_script(
-                                script,
-                                Some(list),
-                                rule.guard.as_ref(),
-                                &cx,
-                                raw,
-                                doc,
-                                facts_dyn,
-                                as_of,
-                                &mut findings,
-                            )
-                        }),
-                    }
-                }
+                        )
+                    }),
+                },
             };
             if let Err(reason) = outcome {
                 not_evaluated.push(NotEvaluated {
@@ -765,16 +756,16 @@ impl Chain {
         each: Option<&Pointer>,
         guard: Option<&Guard>,
         cx: &RunCx<'_>,
-        raw: &Json<'_>,
-        doc: &rhai::Dynamic,
-        facts: &rhai::Dynamic,
+        inputs: &ScriptInputs<'_, '_>,
         as_of: Option<Date>,
         out: &mut Vec<Finding>,
     ) -> Result<(), String> {
         let Some(engine) = &self.scripts else {
             return Err("no script engine".into());
         };
+        let raw = inputs.raw;
         let mut run = |item: Option<(usize, &rhai::Dynamic)>, base: &str| -> Result<(), String> {
+            let (doc, facts) = inputs.get();
             let input = ScriptInput {
                 document: doc,
                 facts,
@@ -814,7 +805,7 @@ impl Chain {
                         };
                         return match (
                             guard.is_none_or(|g| g.holds(&item_cx)),
-                            ScriptEngine::pointer(doc, pointer.as_str()),
+                            ScriptEngine::pointer(&inputs.get().0, pointer.as_str()),
                         ) {
                             (true, Some(item)) => run(Some((0, &item)), pointer.as_str()),
                             _ => Ok(()),
@@ -837,7 +828,7 @@ impl Chain {
                     // A view into the document converted once per check, not a copy.
                     if let (true, Some(item)) = (
                         item.as_object().is_some(),
-                        ScriptEngine::pointer(doc, &path),
+                        ScriptEngine::pointer(&inputs.get().0, &path),
                     ) {
                         run(Some((index, &item)), &path)?;
                     }
@@ -845,6 +836,28 @@ impl Chain {
                 Ok(())
             }
         }
+    }
+}
+
+/// The document and the facts as scripts see them, converted when the first script
+/// of a check actually runs (a rule whose guard does not hold converts nothing), then
+/// shared by every script rule of the check.
+struct ScriptInputs<'r, 'j> {
+    converted: OnceCell<(rhai::Dynamic, rhai::Dynamic)>,
+    raw: &'r Json<'j>,
+    facts: Option<&'r PreparedFacts<'r>>,
+    collections: Option<&'r [String]>,
+}
+
+impl ScriptInputs<'_, '_> {
+    fn get(&self) -> &(rhai::Dynamic, rhai::Dynamic) {
+        self.converted.get_or_init(|| {
+            (
+                ScriptEngine::json_to_dynamic(self.raw),
+                self.facts
+                    .map_or(rhai::Dynamic::UNIT, |f| f.script_view(self.collections)),
+            )
+        })
     }
 }
 
