@@ -225,15 +225,35 @@ fn verify(file: &Path, trust: &[PathBuf], allow_unsigned: bool) -> Result<ExitCo
 }
 
 /// The sources of a pack and of the parents it needs, every file included
-/// (fixtures and docs too), with the pack's own name.
+/// (fixtures and docs too), with the pack's own name. Without `--with`, the parents
+/// are the folders beside it named by each `extends` (`rules/packs/zj-shaoxing`
+/// brings `rules/packs/zj` and `rules/packs/cn`).
 fn read_with_parents(dir: &Path, with: &[PathBuf]) -> Result<(String, Vec<PackFiles>)> {
     let pack = read_pack_dir_with(dir, Files::All)?;
     let name = pack.name.clone();
     let mut sources = vec![pack];
+    if with.is_empty() {
+        while let Some(parent) = sources.last().and_then(extends_id) {
+            let folder = dir
+                .parent()
+                .map_or_else(|| PathBuf::from(&parent), |p| p.join(&parent));
+            if !folder.join("pack.toml").is_file() || sources.iter().any(|s| s.name == parent) {
+                break;
+            }
+            sources.push(read_pack_dir_with(&folder, Files::All)?);
+        }
+    }
     for parent in with {
         sources.push(read_pack_dir_with(parent, Files::All)?);
     }
     Ok((name, sources))
+}
+
+/// The id a pack's `pack.toml` extends, if it reads and names one.
+fn extends_id(pack: &PackFiles) -> Option<String> {
+    let manifest: toml::Table = pack.files.get("pack.toml")?.parse().ok()?;
+    let extends = manifest.get("extends")?.as_table()?;
+    extends.get("id")?.as_str().map(str::to_owned)
 }
 
 fn test(dir: &Path, with: &[PathBuf]) -> Result<ExitCode> {
