@@ -18,6 +18,7 @@ import zlib from "node:zlib";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import os from "node:os";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -96,12 +97,13 @@ const check = {
   })(),
 };
 
-const result = { node: process.version, size, startup, check };
+const load = os.loadavg().map((x) => round(x, 2));
+const result = { node: process.version, cpus: os.cpus().length, loadavg: load, size, startup, check };
 if (process.argv.includes("--json")) {
   console.log(JSON.stringify(result, null, 2));
 } else {
   const kb = (n) => `${(n / 1024).toFixed(0)} KiB (${n} B)`;
-  console.log(`wastecheck wasm budgets (Node ${process.version})`);
+  console.log(`wastecheck wasm budgets (Node ${process.version}, ${os.cpus().length} CPUs, load average ${load.join(" ")})`);
   console.log(`  .wasm size       raw ${kb(size.raw)}, gzip -9 ${kb(size.gzip9)}, brotli ${kb(size.brotli11)}   (target gzip <= 700 KB)`);
   console.log(`  start-up         instantiate ${startup.instantiate.median_ms} ms + built-in packs ${startup.packs.median_ms} ms = ${startup.total.median_ms} ms median, ${startup.total.max_ms} ms worst of 15   (target <= 150 ms)`);
   const v = check.valid_manifest_with_facts;

@@ -174,7 +174,7 @@ function readInput(el) {
   }
   const raw = el.value;
   if (raw === "") return undefined;
-  if (el.dataset.type === "datetime") return toDateTime(raw);
+  if (el.dataset.type === "datetime") return el.type === "text" ? raw : toDateTime(raw);
   if (el.dataset.type === "integer") return /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
   return raw;
 }
@@ -186,7 +186,12 @@ function writeInput(el, value) {
     return;
   }
   if (el.dataset.type === "datetime") {
-    el.value = fromDateTime(value);
+    // A value the date-time picker cannot show as it is (no offset, another
+    // offset, seconds) is shown as text, so the user sees what the message is about.
+    const local = fromDateTime(value);
+    const exact = value === undefined || value === null || toDateTime(local) === value;
+    el.type = exact ? "datetime-local" : "text";
+    el.value = exact ? local : typeof value === "string" ? value : JSON.stringify(value);
     return;
   }
   if (el.tagName === "SELECT" && value === undefined) {
