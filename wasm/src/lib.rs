@@ -74,6 +74,26 @@ fn failure(f: Failure) -> JsValue {
     js_of(&f.to_json())
 }
 
+/// A string argument. wasm-bindgen's own `&str` conversion trusts the caller: a
+/// number where a string belongs would read arbitrary memory. Every string
+/// argument is therefore taken as a `JsValue` and checked here.
+fn string_arg(value: &JsValue) -> Option<String> {
+    value
+        .as_string()
+        .or_else(|| value.as_f64().map(|n| n.to_string()))
+}
+
+/// The bytes of a `Uint8Array` (a Node.js `Buffer` is one) or an `ArrayBuffer`.
+fn bytes_arg(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
+        Some(array.to_vec())
+    } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
+        Some(js_sys::Uint8Array::new(value).to_vec())
+    } else {
+        None
+    }
+}
+
 fn check_options(options: &JsValue) -> Result<api::CheckOptions, Failure> {
     api::options(json_text(options, "the options")?.as_deref(), "options")
 }
@@ -101,12 +121,18 @@ impl Checker {
     /// unless `options.allowUnsigned` is set.
     #[wasm_bindgen(js_name = fromBundle, unchecked_return_type = "Checker | Failure")]
     pub fn from_bundle(
-        bytes: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
         #[wasm_bindgen(js_name = trustedKeys, unchecked_param_type = "string[]")]
         trusted_keys: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "BundleOptions")] options: JsValue,
     ) -> JsValue {
         let result = (|| {
+            let bytes = bytes_arg(&bytes).ok_or_else(|| {
+                Failure::new(
+                    "bundle.invalid",
+                    "the bundle must be given as a Uint8Array (or Buffer) or an ArrayBuffer",
+                )
+            })?;
             let keys: Vec<String> = match json_text(&trusted_keys, "trustedKeys")? {
                 None => Vec::new(),
                 Some(text) => serde_json::from_str(&text)
@@ -114,7 +140,7 @@ impl Checker {
             };
             let options: api::BundleOptions =
                 api::options(json_text(&options, "the options")?.as_deref(), "options")?;
-            api::from_bundle(bytes, &keys, &options)
+            api::from_bundle(&bytes, &keys, &options)
         })();
         match result {
             Ok(inner) => JsValue::from(Checker { inner }),
@@ -158,11 +184,17 @@ impl Checker {
     pub fn check_field(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Document")] document: JsValue,
-        pointer: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] pointer: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "Facts | null")] facts: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: JsValue,
     ) -> JsValue {
         let result = (|| {
+            let pointer = pointer.as_string().ok_or_else(|| {
+                Failure::new(
+                    "request.pointer",
+                    "the pointer must be a string (a JSON Pointer)",
+                )
+            })?;
             let document = json_text(&document, "the document")?
                 .ok_or_else(|| Failure::new("request.document", "no document was given"))?;
             let facts = json_text(&facts, "the facts")?;
@@ -170,7 +202,7 @@ impl Checker {
             Ok(api::check_field(
                 &self.inner,
                 &document,
-                pointer,
+                &pointer,
                 facts.as_deref(),
                 &options,
             ))
@@ -185,18 +217,28 @@ impl Checker {
     /// "as_of", "kind"}` as JSON text in, the report (or `{"error"}`) as JSON text
     /// out — byte for byte what the native `check_json` returns.
     #[wasm_bindgen(js_name = checkJson)]
-    pub fn check_json(&self, request: &str) -> String {
+    pub fn check_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] request: JsValue,
+    ) -> String {
+        let Some(request) = request.as_string() else {
+            return Failure::new("request.json", "the request must be JSON text (a string)")
+                .to_json();
+        };
         if request.len() > api::MAX_INPUT_BYTES {
             return Failure::new("request.too_large", "the request is too large").to_json();
         }
-        wastecheck::check::check_json(&self.inner, request)
+        wastecheck::check::check_json(&self.inner, &request)
     }
 
     /// The JSON Schema of a document kind (`manifest`, `declaration`, `plan`,
     /// `ledger`, `storage`, `district_report`), or of `facts` or `report`.
     #[wasm_bindgen(unchecked_return_type = "Record<string, unknown> | Failure")]
-    pub fn schema(&self, kind: &str) -> JsValue {
-        match api::schema(kind) {
+    pub fn schema(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+    ) -> JsValue {
+        match api::schema(&string_arg(&kind).unwrap_or_default()) {
             Ok(schema) => js_of(schema),
             Err(f) => failure(f),
         }
@@ -254,14 +296,19 @@ impl Catalogue {
     /// code or its beginning (dashes optional: `90004`), a category (`HW08`), or
     /// words of the description (`废矿物油`). Blank text finds nothing.
     #[wasm_bindgen(unchecked_return_type = "SearchHit[]")]
-    pub fn search(&self, text: &str, limit: Option<u32>) -> JsValue {
-        js_of_serialize(&api::search(&self.inner, text, limit))
+    pub fn search(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        limit: Option<u32>,
+    ) -> JsValue {
+        let text = string_arg(&text).unwrap_or_default();
+        js_of_serialize(&api::search(&self.inner, &text, limit))
     }
 
     /// The entry of a code, or `null` when the code is malformed or not listed.
     #[wasm_bindgen(unchecked_return_type = "CatalogueEntry | null")]
-    pub fn get(&self, code: &str) -> JsValue {
-        match api::get(&self.inner, code) {
+    pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue) -> JsValue {
+        match string_arg(&code).and_then(|code| api::get(&self.inner, &code)) {
             Some(entry) => js_of_serialize(&entry),
             None => JsValue::NULL,
         }

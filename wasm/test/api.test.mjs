@@ -96,6 +96,22 @@ test("errors are values with a code and a message, never exceptions", () => {
   }
 });
 
+test("wrong argument types give error values or nothing, never a crash", () => {
+  assert.equal(Checker.fromBundle("text", []).error.code, "bundle.invalid");
+  assert.equal(Checker.fromBundle(null, []).error.code, "bundle.invalid");
+  assert.equal(Checker.fromBundle(new Uint8Array(2), "key").error.code, "bundle.keys");
+  assert.equal(checker.checkField(valid, undefined).error.code, "request.pointer");
+  assert.equal(checker.checkField(valid, 7).error.code, "request.pointer");
+  assert.equal(checker.schema(5).error.code, "schema.kind");
+  assert.equal(JSON.parse(checker.checkJson({})).error.code, "request.json");
+  assert.equal(checker.catalogue.get(undefined), null);
+  assert.deepEqual(checker.catalogue.search(undefined), []);
+  assert.equal(checker.catalogue.search(90004, 1)[0].code, "900-041-49");
+  assert.ok(checker.catalogue.search("HW08", -1).length <= 100);
+  // …and the checker still works afterwards.
+  assert.equal(checker.check(valid, facts).valid, true);
+});
+
 test("anything a form can send gives a report or an error value", () => {
   const inputs = [
     null, 42, "text", "{\"kind\":\"manifest\"}", [], [1, 2], true, {},
