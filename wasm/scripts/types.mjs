@@ -71,6 +71,9 @@ async function generate() {
   index += `/** Any document the checker reads; its \`kind\` member says which. */\n`;
   index += `export type Document = ${DOCUMENTS.map(([, n]) => n).join(" | ")};\n`;
   files.set("index.d.ts", index);
+  // Declarations only, importable from both builds: CommonJS, so the Node.js build's
+  // CommonJS declarations may import them (the package itself is "type": "module").
+  files.set("package.json", `{ "type": "commonjs" }\n`);
   return files;
 }
 
