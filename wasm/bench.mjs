@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// The package's budgets, measured (a benchmark, not a test: it never fails on a
+// number). After `./x build-wasm`:
+//
+//     node wasm/bench.mjs            # or: node wasm/bench.mjs --json
+//
+//   size     the .wasm module, raw, gzip -9 and brotli -11       (target gzip ≤ 700 KB)
+//   startup  a fresh Node.js process: load + compile + instantiate the module, then
+//            Checker.builtin() (parse and compile the built-in packs), median and
+//            worst of 15 processes                                (target ≤ 150 ms)
+//   check    checker.check(manifest, facts) of spec/examples/manifest.valid.json
+//            with spec/examples/facts.example.json, the whole built-in chain, 5,000
+//            times after 500 warm-up checks: median and p99        (target p99 ≤ 2 ms)
+
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import os from "node:os";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "..");
+const nodeBuild = path.join(here, "dist", "node", "wastecheck.js");
+const wasmFile = path.join(here, "dist", "web", "wastecheck_bg.wasm");
+
+if (process.argv[2] === "--startup-child") {
+  const t0 = performance.now();
+  const { Checker } = createRequire(import.meta.url)(nodeBuild);
+  const t1 = performance.now();
+  const checker = Checker.builtin();
+  const t2 = performance.now();
+  if (!checker.packs().length) process.exit(1);
+  process.stdout.write(JSON.stringify({ instantiate: t1 - t0, packs: t2 - t1, total: t2 - t0 }));
+  process.exit(0);
+}
+
+const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const round = (x, d = 3) => Number(x.toFixed(d));
+
+// Size.
+const bytes = fs.readFileSync(wasmFile);
+const size = {
+  raw: bytes.length,
+  gzip9: zlib.gzipSync(bytes, { level: 9 }).length,
+  brotli11: zlib.brotliCompressSync(bytes, {
+    params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 },
+  }).length,
+};
+
+// Start-up, in fresh processes.
+const runs = [];
+for (let i = 0; i < 15; i++) {
+  runs.push(JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--startup-child"])));
+}
+const startup = {};
+for (const key of ["instantiate", "packs", "total"]) {
+  const s = runs.map((r) => r[key]).sort((a, b) => a - b);
+  startup[key] = { median_ms: round(quantile(s, 0.5), 1), max_ms: round(s[s.length - 1], 1) };
+}
+
+// Checks.
+const { Checker } = createRequire(import.meta.url)(nodeBuild);
+const checker = Checker.builtin();
+const read = (p) => JSON.parse(fs.readFileSync(path.join(root, p), "utf8"));
+const manifest = read("spec/examples/manifest.valid.json");
+const mistakes = read("spec/examples/manifest.mistakes.json");
+const facts = read("spec/examples/facts.example.json");
+
+function timeChecks(doc, facts, n = 5000, warm = 500) {
+  for (let i = 0; i < warm; i++) checker.check(doc, facts);
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    checker.check(doc, facts);
+    times[i] = performance.now() - t;
+  }
+  const s = [...times].sort((a, b) => a - b);
+  return {
+    median_ms: round(quantile(s, 0.5)),
+    p99_ms: round(quantile(s, 0.99)),
+    max_ms: round(s[s.length - 1]),
+  };
+}
+const report = checker.check(manifest, facts);
+const check = {
+  document: `manifest.valid.json (${JSON.stringify(manifest).length} B) + facts.example.json (${JSON.stringify(facts).length} B)`,
+  violations: report.violations.length,
+  valid_manifest_with_facts: timeChecks(manifest, facts),
+  manifest_with_mistakes_no_facts: timeChecks(mistakes, null),
+  catalogue_search_text: (() => {
+    const n = 2000;
+    const t = performance.now();
+    for (let i = 0; i < n; i++) checker.catalogue.search("废矿物油", 8);
+    return { mean_ms: round((performance.now() - t) / n) };
+  })(),
+};
+
+const load = os.loadavg().map((x) => round(x, 2));
+const result = { node: process.version, cpus: os.cpus().length, loadavg: load, size, startup, check };
+if (process.argv.includes("--json")) {
+  console.log(JSON.stringify(result, null, 2));
+} else {
+  const kb = (n) => `${(n / 1024).toFixed(0)} KiB (${n} B)`;
+  console.log(`wastecheck wasm budgets (Node ${process.version}, ${os.cpus().length} CPUs, load average ${load.join(" ")})`);
+  console.log(`  .wasm size       raw ${kb(size.raw)}, gzip -9 ${kb(size.gzip9)}, brotli ${kb(size.brotli11)}   (target gzip <= 700 KB)`);
+  console.log(`  start-up         instantiate ${startup.instantiate.median_ms} ms + built-in packs ${startup.packs.median_ms} ms = ${startup.total.median_ms} ms median, ${startup.total.max_ms} ms worst of 15   (target <= 150 ms)`);
+  const v = check.valid_manifest_with_facts;
+  console.log(`  full check       median ${v.median_ms} ms, p99 ${v.p99_ms} ms, max ${v.max_ms} ms   (${check.document}; target p99 <= 2 ms)`);
+  const m = check.manifest_with_mistakes_no_facts;
+  console.log(`  with mistakes    median ${m.median_ms} ms, p99 ${m.p99_ms} ms (no facts)`);
+  console.log(`  catalogue search ${check.catalogue_search_text.mean_ms} ms mean ("废矿物油", 8 hits)`);
+}

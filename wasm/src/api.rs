@@ -1,0 +1,724 @@
+//! The package's API in plain Rust, over JSON text: what the JavaScript classes in
+//! `lib.rs` call after turning their arguments into JSON. Natively testable, and
+//! the single place where the package's data shapes are defined (their JSON Schema,
+//! `wasm/schemas/api.json`, is generated from these types and turned into the
+//! TypeScript declarations).
+//!
+//! Nothing here checks anything: checks go through the core's JSON facade
+//! ([`wastecheck::check::check_json`]), so the package's reports are byte for byte
+//! the native ones.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wastecheck::catalogue::Catalogue;
+use wastecheck::check::check_json;
+use wastecheck::engine::chain::CompileOptions;
+use wastecheck::model::{Date, DocumentKind, RegionCode};
+use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
+use wastecheck::pack::registry::Registry;
+use wastecheck::{Checker, Severity};
+
+/// The largest JSON text accepted for one argument (a document, the facts, a
+/// bundle): 32 MiB. Larger input is refused with `request.too_large` rather than
+/// risking the page's memory.
+pub const MAX_INPUT_BYTES: usize = 32 * 1024 * 1024;
+
+/// The most hits a catalogue search returns.
+pub const MAX_SEARCH_HITS: u32 = 100;
+
+/// A call the package cannot serve. Problems *in a document* are never errors:
+/// they are violations in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ErrorValue {
+    /// Stable code: `request.json`, `request.locale`, `request.as_of`,
+    /// `request.kind`, `request.options`, `request.document`, `request.pointer`,
+    /// `request.too_large`, `bundle.signature`, `bundle.keys`, `bundle.invalid`,
+    /// `schema.kind`.
+    pub code: String,
+    /// What is wrong, in English.
+    pub message: String,
+}
+
+/// What a call that failed returns instead of its value: `{"error": {...}}`, the
+/// same shape as the core's JSON facade.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Failure {
+    pub error: ErrorValue,
+}
+
+impl Failure {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
+        Failure {
+            error: ErrorValue {
+                code: code.to_owned(),
+                message: message.into(),
+            },
+        }
+    }
+
+    /// As JSON text.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| {
+            String::from("{\"error\":{\"code\":\"internal\",\"message\":\"unserialisable error\"}}")
+        })
+    }
+}
+
+/// Options of `check` and `checkField`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct CheckOptions {
+    /// Language of the messages: `zh-CN` (the default) or `en`.
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// Legal date to check at, `YYYY-MM-DD`; by default taken from the document.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// Kind to check the document as; by default its `kind` member.
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// Options of `Checker.fromBundle`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct BundleOptions {
+    /// The detached signature (`wastecheck-ed25519-signature:…`, as written by
+    /// `wastecheck pack sign`).
+    #[serde(default)]
+    pub signature: Option<String>,
+    /// Accept a bundle without a signature. A signature that is present must
+    /// still verify.
+    #[serde(default)]
+    pub allow_unsigned: bool,
+}
+
+/// Which chain `rules()` lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RulesOptions {
+    /// GB/T 2260 region code; by default national.
+    #[serde(default)]
+    pub region: Option<String>,
+    /// `YYYY-MM-DD`; by default the newest packs.
+    #[serde(default)]
+    pub as_of: Option<String>,
+}
+
+/// A text in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+/// The legal basis of a rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct BasisInfo {
+    pub instrument: String,
+    pub article: String,
+    pub effective_from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_until: Option<String>,
+}
+
+/// One rule of a chain, as it applies after layering (severity overrides
+/// included).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct RuleInfo {
+    /// Stable id, e.g. `cn.transfer.receiver-licensed`.
+    pub id: String,
+    /// The pack that defines it.
+    pub pack: String,
+    pub severity: Severity,
+    pub title: Text,
+    /// Document kinds it applies to.
+    pub applies_to: Vec<DocumentKind>,
+    /// Lifecycle stages it applies to (empty: all).
+    pub stages: Vec<String>,
+    /// `preview`, `stable`, `deprecated` or `removed`.
+    pub status: String,
+    pub basis: Vec<BasisInfo>,
+}
+
+/// A catalogue edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct EditionInfo {
+    /// e.g. `hw-2021`.
+    pub id: String,
+    pub title: Text,
+    pub effective_from: String,
+}
+
+/// One loaded pack version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PackInfo {
+    pub id: String,
+    pub version: String,
+    /// GB/T 2260 region code: `000000` national, `330000` Zhejiang, …
+    pub jurisdiction: String,
+    pub title: Text,
+    /// Parent pack and version requirement, e.g. `cn@^1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    pub effective_from: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_until: Option<String>,
+    /// `sha256:…` of the pack's files.
+    pub digest: String,
+    /// Number of rules the pack itself defines.
+    pub rules: usize,
+    /// Catalogue editions the pack carries.
+    pub catalogues: Vec<EditionInfo>,
+}
+
+/// An entry of the National Hazardous Waste List.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CatalogueEntry {
+    /// 废物代码, `NNN-NNN-NN`.
+    pub code: String,
+    /// 废物类别, e.g. `HW49`.
+    pub category: String,
+    /// The category's name, e.g. `其他废物`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_name: Option<String>,
+    /// 行业来源.
+    pub industry: String,
+    /// 危险废物 (the description).
+    pub description: String,
+    /// 危险特性 as printed (`T,I` or `T/C/I/R`).
+    pub hazards: String,
+    /// The characteristics listed, in order.
+    pub hazard_list: Vec<String>,
+}
+
+/// A search hit: the entry and how it matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub entry: CatalogueEntry,
+    /// `exact_code`, `code_prefix`, `category` or `text`.
+    pub matched: String,
+}
+
+/// Every shape of the package's API, for the JSON Schema the TypeScript
+/// declarations are generated from.
+#[derive(Debug, Clone, JsonSchema)]
+#[allow(dead_code)]
+pub struct Api {
+    pub error_value: ErrorValue,
+    pub failure: Failure,
+    pub check_options: CheckOptions,
+    pub bundle_options: BundleOptions,
+    pub rules_options: RulesOptions,
+    pub rule_info: RuleInfo,
+    pub pack_info: PackInfo,
+    pub edition_info: EditionInfo,
+    pub catalogue_entry: CatalogueEntry,
+    pub search_hit: SearchHit,
+}
+
+/// The JSON Schema of the API's shapes (`wasm/schemas/api.json`).
+pub fn api_schema() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let mut schema = generator.into_root_schema_for::<Api>().to_value();
+    if let Some(object) = schema.as_object_mut() {
+        object.insert(
+            "$id".into(),
+            Value::String(format!("{}api.json", wastecheck::schema::ID_BASE)),
+        );
+        object.insert("title".into(), Value::String("Api".into()));
+    }
+    schema
+}
+
+fn too_large(what: &str, len: usize) -> Option<Failure> {
+    (len > MAX_INPUT_BYTES).then(|| {
+        Failure::new(
+            "request.too_large",
+            format!("{what} is {len} bytes of JSON; the limit is {MAX_INPUT_BYTES}"),
+        )
+    })
+}
+
+/// Reads an options object given as JSON text (`None`: not given).
+pub fn options<T: Default + for<'de> Deserialize<'de>>(
+    text: Option<&str>,
+    what: &str,
+) -> Result<T, Failure> {
+    match text {
+        None | Some("null") => Ok(T::default()),
+        Some(text) => serde_json::from_str(text)
+            .map_err(|e| Failure::new("request.options", format!("{what}: {e}"))),
+    }
+}
+
+/// Checks a document given as JSON text, with the facts (JSON text, or none),
+/// through the core's facade. Returns the report, or a [`Failure`], as JSON text.
+pub fn check(
+    checker: &Checker,
+    document: &str,
+    facts: Option<&str>,
+    options: &CheckOptions,
+) -> String {
+    if let Some(failure) = too_large("the document", document.len())
+        .or_else(|| facts.and_then(|f| too_large("the facts", f.len())))
+    {
+        return failure.to_json();
+    }
+    let mut request = String::with_capacity(document.len() + facts.map_or(0, str::len) + 96);
+    request.push_str("{\"document\":");
+    request.push_str(document);
+    if let Some(facts) = facts {
+        request.push_str(",\"facts\":");
+        request.push_str(facts);
+    }
+    for (key, value) in [
+        ("locale", &options.locale),
+        ("as_of", &options.as_of),
+        ("kind", &options.kind),
+    ] {
+        if let Some(value) = value {
+            request.push_str(",\"");
+            request.push_str(key);
+            request.push_str("\":");
+            request.push_str(&Value::String(value.clone()).to_string());
+        }
+    }
+    request.push('}');
+    check_json(checker, &request)
+}
+
+/// Whether a violation at `path` belongs to the field at `pointer`: the field
+/// itself or anything inside it.
+pub fn is_at_or_under(path: &str, pointer: &str) -> bool {
+    pointer.is_empty()
+        || path == pointer
+        || path
+            .strip_prefix(pointer)
+            .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// The cheap path for validating one field as the user types: the whole document
+/// is checked (cross-field rules need it; a manifest takes well under a
+/// millisecond) and the report keeps only the violations at or under `pointer`,
+/// with `counts` and `valid` recomputed for them.
+pub fn check_field(
+    checker: &Checker,
+    document: &str,
+    pointer: &str,
+    facts: Option<&str>,
+    options: &CheckOptions,
+) -> String {
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return Failure::new(
+            "request.pointer",
+            format!("{pointer:?} is not a JSON Pointer: it must be empty or start with '/'"),
+        )
+        .to_json();
+    }
+    let out = check(checker, document, facts, options);
+    let Ok(Value::Object(mut report)) = serde_json::from_str::<Value>(&out) else {
+        return out;
+    };
+    if report.contains_key("error") {
+        return out;
+    }
+    let mut counts = serde_json::Map::new();
+    for severity in ["error", "warning", "info"] {
+        counts.insert(severity.into(), Value::from(0u64));
+    }
+    if let Some(Value::Array(violations)) = report.get_mut("violations") {
+        violations.retain(|v| {
+            v.get("path")
+                .and_then(Value::as_str)
+                .is_some_and(|path| is_at_or_under(path, pointer))
+        });
+        for v in violations.iter() {
+            if let Some(Value::Number(n)) = v
+                .get("severity")
+                .and_then(Value::as_str)
+                .and_then(|s| counts.get_mut(s))
+            {
+                *n = serde_json::Number::from(n.as_u64().unwrap_or(0) + 1);
+            }
+        }
+    }
+    let errors = counts.get("error").and_then(Value::as_u64).unwrap_or(0);
+    report.insert("valid".into(), Value::Bool(errors == 0));
+    report.insert("counts".into(), Value::Object(counts));
+    Value::Object(report).to_string()
+}
+
+/// Loads a checker from bundle bytes, verifying the signature against the trusted
+/// keys (`wastecheck-ed25519-public:…`).
+pub fn from_bundle(
+    bytes: &[u8],
+    trusted_keys: &[String],
+    options: &BundleOptions,
+) -> Result<Checker, Failure> {
+    if let Some(failure) = too_large("the bundle", bytes.len()) {
+        return Err(failure);
+    }
+    let keys = trusted_keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            key.parse::<PublicKey>()
+                .map_err(|e| Failure::new("bundle.keys", format!("trusted key {i}: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let signature = options
+        .signature
+        .as_deref()
+        .map(|text| {
+            text.parse::<Signature>()
+                .map_err(|e| Failure::new("bundle.signature", e.to_string()))
+        })
+        .transpose()?;
+    let trust = if options.allow_unsigned {
+        Trust::AllowUnsigned
+    } else {
+        Trust::RequireSignature
+    };
+    Registry::from_bundle(
+        bytes,
+        signature.as_ref(),
+        &keys,
+        trust,
+        &CompileOptions::default(),
+    )
+    .map(Checker::new)
+    .map_err(|e| {
+        use wastecheck::pack::bundle::BundleError as B;
+        use wastecheck::pack::registry::LoadError as L;
+        let code = match &e {
+            L::Bundle(B::MissingSignature | B::NoTrustedKeys | B::UntrustedSignature { .. }) => {
+                "bundle.signature"
+            }
+            _ => "bundle.invalid",
+        };
+        Failure::new(code, e.to_string())
+    })
+}
+
+fn text(t: &wastecheck::pack::spec::LocalisedText) -> Text {
+    Text {
+        zh: t.zh.clone(),
+        en: t.en.clone(),
+    }
+}
+
+fn lowercase<T: std::fmt::Debug>(value: &T) -> String {
+    format!("{value:?}").to_lowercase()
+}
+
+/// The rules of the chain in force for a region on a date.
+pub fn rules(checker: &Checker, options: &RulesOptions) -> Result<Vec<RuleInfo>, Failure> {
+    let region = options
+        .region
+        .as_deref()
+        .map(|r| {
+            r.parse::<RegionCode>()
+                .map_err(|e| Failure::new("request.options", format!("region: {e}")))
+        })
+        .transpose()?;
+    let date = options
+        .as_of
+        .as_deref()
+        .map(|d| {
+            d.parse::<Date>()
+                .map_err(|e| Failure::new("request.as_of", e.to_string()))
+        })
+        .transpose()?;
+    let Some(chain) = checker.registry().select(region, date) else {
+        return Ok(Vec::new());
+    };
+    Ok(chain
+        .rules
+        .iter()
+        .map(|rule| RuleInfo {
+            id: rule.id.clone(),
+            pack: rule.pack.clone(),
+            severity: rule.severity,
+            title: text(&rule.title),
+            applies_to: rule.applies_to.clone(),
+            stages: rule.stages.clone(),
+            status: lowercase(&rule.status),
+            basis: rule
+                .basis
+                .iter()
+                .map(|b| BasisInfo {
+                    instrument: b.instrument.clone(),
+                    article: b.article.clone(),
+                    effective_from: b.effective_from.to_string(),
+                    effective_until: b.effective_until.map(|d| d.to_string()),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+fn edition(catalogue: &Catalogue) -> EditionInfo {
+    let e = catalogue.edition();
+    EditionInfo {
+        id: e.id.clone(),
+        title: Text {
+            zh: e.title_zh.clone(),
+            en: e.title_en.clone(),
+        },
+        effective_from: e.effective_from.to_string(),
+    }
+}
+
+/// Every loaded pack version.
+pub fn packs(checker: &Checker) -> Vec<PackInfo> {
+    checker
+        .registry()
+        .packs()
+        .iter()
+        .map(|pack| {
+            let m = &pack.manifest;
+            PackInfo {
+                id: m.id.clone(),
+                version: m.version.to_string(),
+                jurisdiction: m.jurisdiction.clone(),
+                title: text(&m.title),
+                extends: m
+                    .extends
+                    .as_ref()
+                    .map(|e| format!("{}@{}", e.id, e.version)),
+                effective_from: m.effective_from.to_string(),
+                effective_until: m.effective_until.map(|d| d.to_string()),
+                digest: pack.digest.clone(),
+                rules: pack.rules.len(),
+                catalogues: pack.catalogues.iter().map(|c| edition(c)).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The catalogue edition in use for autocomplete (the newest national one).
+pub fn catalogue_edition(checker: &Checker) -> Option<EditionInfo> {
+    checker.catalogue().map(edition)
+}
+
+fn entry(catalogue: &Catalogue, e: &wastecheck::catalogue::Entry) -> CatalogueEntry {
+    CatalogueEntry {
+        code: e.code.as_str().to_owned(),
+        category: e.category.to_string(),
+        category_name: catalogue.category_name(e.category).map(str::to_owned),
+        industry: e.industry.clone(),
+        description: e.description.clone(),
+        hazards: e.hazards.raw.clone(),
+        hazard_list: e.hazards.listed.iter().map(|h| h.to_string()).collect(),
+    }
+}
+
+/// Catalogue search for autocomplete: code, code prefix (dashes optional),
+/// category or Chinese text. `limit` defaults to 10 and is at most 100.
+pub fn search(checker: &Checker, query: &str, limit: Option<u32>) -> Vec<SearchHit> {
+    let Some(catalogue) = checker.catalogue() else {
+        return Vec::new();
+    };
+    let limit = limit.unwrap_or(10).min(MAX_SEARCH_HITS) as usize;
+    catalogue
+        .search(query, limit)
+        .into_iter()
+        .map(|hit| SearchHit {
+            entry: entry(catalogue, hit.entry),
+            matched: serde_json::to_value(hit.matched)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The entry of a code (`None`: malformed or not listed).
+pub fn get(checker: &Checker, code: &str) -> Option<CatalogueEntry> {
+    let catalogue = checker.catalogue()?;
+    let code = code.trim().parse().ok()?;
+    catalogue.get(&code).map(|e| entry(catalogue, e))
+}
+
+/// The JSON Schemas as committed in `spec/schemas/` (generated from the Rust
+/// types, and checked against them by `wastecheck-tests`' drift test and by
+/// [`tests::schemas_are_the_generated_ones`]). Embedding the text rather than
+/// generating it keeps schemars' code out of the module.
+const SCHEMAS: [(&str, &str); 8] = [
+    ("manifest", include_str!("../../spec/schemas/manifest.json")),
+    (
+        "declaration",
+        include_str!("../../spec/schemas/declaration.json"),
+    ),
+    ("plan", include_str!("../../spec/schemas/plan.json")),
+    ("ledger", include_str!("../../spec/schemas/ledger.json")),
+    ("storage", include_str!("../../spec/schemas/storage.json")),
+    (
+        "district_report",
+        include_str!("../../spec/schemas/district_report.json"),
+    ),
+    ("facts", include_str!("../../spec/schemas/facts.json")),
+    ("report", include_str!("../../spec/schemas/report.json")),
+];
+
+/// The JSON Schema (as JSON text) of a document kind, or of `facts` or `report`.
+pub fn schema(kind: &str) -> Result<&'static str, Failure> {
+    SCHEMAS
+        .iter()
+        .find(|(name, _)| *name == kind)
+        .map(|(_, text)| *text)
+        .ok_or_else(|| {
+            Failure::new(
+                "schema.kind",
+                format!(
+                    "no schema `{kind}`: use manifest, declaration, plan, ledger, storage, \
+                     district_report, facts or report"
+                ),
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> &'static Checker {
+        wastecheck_rules::checker()
+    }
+
+    #[test]
+    fn check_is_the_facade() {
+        let doc = r#"{"kind":"manifest","consignor":{"credit_code":"91330100716105852A"}}"#;
+        let options = CheckOptions {
+            locale: Some("en".into()),
+            ..CheckOptions::default()
+        };
+        let ours = check(builtin(), doc, None, &options);
+        let facade = check_json(builtin(), &format!(r#"{{"document":{doc},"locale":"en"}}"#));
+        assert_eq!(ours, facade);
+        assert!(ours.contains("schema.check-digit"));
+    }
+
+    #[test]
+    fn bad_options_are_error_values() {
+        let french = CheckOptions {
+            locale: Some("fr".into()),
+            ..CheckOptions::default()
+        };
+        let out: Value = serde_json::from_str(&check(builtin(), "{}", None, &french)).unwrap();
+        assert_eq!(out["error"]["code"], "request.locale");
+        let failure =
+            options::<CheckOptions>(Some(r#"{"as_of":"2026-01-01"}"#), "options").unwrap_err();
+        assert_eq!(failure.error.code, "request.options");
+    }
+
+    #[test]
+    fn deep_junk_is_an_error_value_not_a_crash() {
+        let doc = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        let out: Value =
+            serde_json::from_str(&check(builtin(), &doc, None, &CheckOptions::default())).unwrap();
+        assert_eq!(out["error"]["code"], "request.json");
+    }
+
+    #[test]
+    fn check_field_keeps_the_field() {
+        let doc = r#"{"kind":"manifest","consignor":{"credit_code":"91330100716105852A"},"wastes":[{"code":"999-999-99"}]}"#;
+        let out: Value = serde_json::from_str(&check_field(
+            builtin(),
+            doc,
+            "/consignor",
+            None,
+            &CheckOptions::default(),
+        ))
+        .unwrap();
+        let violations = out["violations"].as_array().unwrap();
+        assert!(!violations.is_empty());
+        assert!(
+            violations
+                .iter()
+                .all(|v| v["path"].as_str().unwrap().starts_with("/consignor"))
+        );
+        assert_eq!(out["valid"], false);
+        assert_eq!(
+            out["counts"]["error"].as_u64().unwrap() as usize,
+            violations.len()
+        );
+        assert!(is_at_or_under("/wastes/10/code", "/wastes/10"));
+        assert!(!is_at_or_under("/wastes/10/code", "/wastes/1"));
+    }
+
+    #[test]
+    fn bundles_need_a_trusted_signature() {
+        let bytes = wastecheck_rules::bundle();
+        let refused = from_bundle(bytes, &[], &BundleOptions::default()).unwrap_err();
+        assert_eq!(refused.error.code, "bundle.signature");
+        let key = wastecheck::pack::bundle::SecretKey::from_seed([9; 32]);
+        let signature = wastecheck::pack::bundle::sign(bytes, &key).to_string();
+        let options = BundleOptions {
+            signature: Some(signature),
+            allow_unsigned: false,
+        };
+        let checker = from_bundle(bytes, &[key.public_key().to_string()], &options).unwrap();
+        assert_eq!(packs(&checker), packs(builtin()));
+        let other = wastecheck::pack::bundle::SecretKey::from_seed([1; 32]);
+        let wrong = from_bundle(bytes, &[other.public_key().to_string()], &options).unwrap_err();
+        assert_eq!(wrong.error.code, "bundle.signature");
+        let unsigned = BundleOptions {
+            signature: None,
+            allow_unsigned: true,
+        };
+        assert!(from_bundle(bytes, &[], &unsigned).is_ok());
+        let junk = from_bundle(b"not a bundle", &[], &unsigned).unwrap_err();
+        assert_eq!(junk.error.code, "bundle.invalid");
+    }
+
+    #[test]
+    fn catalogue_rules_packs_schema() {
+        let hits = search(builtin(), "9000414", Some(5));
+        assert_eq!(hits[0].entry.code, "900-041-49");
+        assert_eq!(hits[0].matched, "code_prefix");
+        assert_eq!(get(builtin(), "900-041-49").unwrap().category, "HW49");
+        assert!(get(builtin(), "nonsense").is_none());
+        let rules = rules(builtin(), &RulesOptions::default()).unwrap();
+        assert!(rules.iter().any(|r| r.id == "cn.catalogue.unknown-code"));
+        assert!(packs(builtin()).iter().any(|p| p.id == "cn"));
+        assert!(schema("manifest").unwrap().contains("\"$schema\""));
+        assert_eq!(schema("nonsense").unwrap_err().error.code, "schema.kind");
+    }
+
+    #[test]
+    fn schemas_are_the_generated_ones() {
+        for kind in DocumentKind::KINDS {
+            let committed: Value = serde_json::from_str(schema(kind.as_str()).unwrap()).unwrap();
+            assert_eq!(
+                committed,
+                wastecheck::schema::document_schema(kind),
+                "{kind:?}"
+            );
+        }
+        let facts: Value = serde_json::from_str(schema("facts").unwrap()).unwrap();
+        assert_eq!(facts, wastecheck::schema::facts_schema());
+        let report: Value = serde_json::from_str(schema("report").unwrap()).unwrap();
+        assert_eq!(report, wastecheck::schema::report_schema());
+    }
+
+    /// `wasm/schemas/api.json` is generated from these types; the TypeScript
+    /// declarations are generated from it. `UPDATE_SCHEMAS=1` rewrites it.
+    #[test]
+    fn api_schema_has_not_drifted() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/api.json");
+        let fresh = format!("{}\n", serde_json::to_string_pretty(&api_schema()).unwrap());
+        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "wasm/schemas/api.json is stale: run `UPDATE_SCHEMAS=1 cargo test -p wastecheck-wasm`"
+        );
+    }
+}

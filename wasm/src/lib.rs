@@ -1,0 +1,331 @@
+//! # wastecheck-wasm
+//!
+//! wastecheck in the browser and in Node.js: the npm package `wastecheck`. A thin
+//! wasm-bindgen layer over the core's JSON facade — no rule logic of its own.
+//! Arguments are turned into JSON with the engine's own `JSON.stringify`, checked by
+//! [`wastecheck::check::check_json`] exactly as natively, and the JSON that comes
+//! back is handed to `JSON.parse`: a report in the browser is the native report.
+//!
+//! Every call that can fail returns `{ error: { code, message } }` instead of its
+//! value (the facade's shape); none throws. Problems in a document are never
+//! errors: they are violations in the report.
+//!
+//! The API in plain Rust is in [`api`]; this file only converts values.
+
+pub mod api;
+
+use js_sys::JSON;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use api::Failure;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+import type {
+  Document, Facts, Report, Failure, ErrorValue, CheckOptions, BundleOptions, RulesOptions,
+  RuleInfo, PackInfo, EditionInfo, CatalogueEntry, SearchHit,
+} from "../../types/index.js";
+export * from "../../types/index.js";
+"#;
+
+/// JSON text of a JavaScript value; `None` for `undefined` and `null`.
+fn json_text(value: &JsValue, what: &str) -> Result<Option<String>, Failure> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match JSON::stringify(value) {
+        Ok(text) => match text.as_string() {
+            Some(text) => Ok(Some(text)),
+            None => Err(Failure::new(
+                "request.json",
+                format!("{what} cannot be written as JSON"),
+            )),
+        },
+        Err(error) => Err(Failure::new(
+            "request.json",
+            format!(
+                "{what} cannot be written as JSON: {}",
+                error
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_else(|| "JSON.stringify failed".into())
+            ),
+        )),
+    }
+}
+
+/// A JavaScript value of JSON text made by this crate (always valid JSON).
+fn js_of(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or_else(|_| {
+        JSON::parse(&Failure::new("internal", "unparsable output").to_json())
+            .unwrap_or(JsValue::NULL)
+    })
+}
+
+fn js_of_serialize<T: serde::Serialize>(value: &T) -> JsValue {
+    match serde_json::to_string(value) {
+        Ok(text) => js_of(&text),
+        Err(e) => js_of(&Failure::new("internal", e.to_string()).to_json()),
+    }
+}
+
+fn failure(f: Failure) -> JsValue {
+    js_of(&f.to_json())
+}
+
+/// A string argument. wasm-bindgen's own `&str` conversion trusts the caller: a
+/// number where a string belongs would read arbitrary memory. Every string
+/// argument is therefore taken as a `JsValue` and checked here.
+fn string_arg(value: &JsValue) -> Option<String> {
+    value
+        .as_string()
+        .or_else(|| value.as_f64().map(|n| n.to_string()))
+}
+
+/// The bytes of a `Uint8Array` (a Node.js `Buffer` is one) or an `ArrayBuffer`.
+fn bytes_arg(value: &JsValue) -> Option<Vec<u8>> {
+    if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
+        Some(array.to_vec())
+    } else if value.is_instance_of::<js_sys::ArrayBuffer>() {
+        Some(js_sys::Uint8Array::new(value).to_vec())
+    } else {
+        None
+    }
+}
+
+fn check_options(options: &JsValue) -> Result<api::CheckOptions, Failure> {
+    api::options(json_text(options, "the options")?.as_deref(), "options")
+}
+
+/// Checks documents against rule packs. Build once, check many documents.
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct Checker {
+    inner: wastecheck::Checker,
+}
+
+#[wasm_bindgen]
+impl Checker {
+    /// A checker over the built-in packs (national `cn`, with the 2021 National
+    /// Hazardous Waste List), compiled on first use.
+    pub fn builtin() -> Checker {
+        Checker {
+            inner: wastecheck_rules::checker().clone(),
+        }
+    }
+
+    /// A checker over a bundle published by a regulator (`wastecheck pack build`),
+    /// whose detached signature (`options.signature`) must verify under one of
+    /// `trustedKeys` (`wastecheck-ed25519-public:…`). An unsigned bundle is refused
+    /// unless `options.allowUnsigned` is set.
+    #[wasm_bindgen(js_name = fromBundle, unchecked_return_type = "Checker | Failure")]
+    pub fn from_bundle(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
+        #[wasm_bindgen(js_name = trustedKeys, unchecked_param_type = "string[]")]
+        trusted_keys: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "BundleOptions")] options: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let bytes = bytes_arg(&bytes).ok_or_else(|| {
+                Failure::new(
+                    "bundle.invalid",
+                    "the bundle must be given as a Uint8Array (or Buffer) or an ArrayBuffer",
+                )
+            })?;
+            let keys: Vec<String> = match json_text(&trusted_keys, "trustedKeys")? {
+                None => Vec::new(),
+                Some(text) => serde_json::from_str(&text)
+                    .map_err(|e| Failure::new("bundle.keys", format!("trustedKeys: {e}")))?,
+            };
+            let options: api::BundleOptions =
+                api::options(json_text(&options, "the options")?.as_deref(), "options")?;
+            api::from_bundle(&bytes, &keys, &options)
+        })();
+        match result {
+            Ok(inner) => JsValue::from(Checker { inner }),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// Checks a document with the facts the host holds. Options: `locale`
+    /// (`"zh-CN"`, the default, or `"en"`), `asOf` (`YYYY-MM-DD`), `kind`.
+    #[wasm_bindgen(unchecked_return_type = "Report | Failure")]
+    pub fn check(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Document")] document: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Facts | null")] facts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let document = json_text(&document, "the document")?
+                .ok_or_else(|| Failure::new("request.document", "no document was given"))?;
+            let facts = json_text(&facts, "the facts")?;
+            let options = check_options(&options)?;
+            Ok(api::check(
+                &self.inner,
+                &document,
+                facts.as_deref(),
+                &options,
+            ))
+        })();
+        match result {
+            Ok(text) => js_of(&text),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// Validating one field as the user types: the report of the whole document
+    /// (cross-field rules need it all; a manifest takes well under a millisecond)
+    /// keeping only the violations at or under `pointer` (a JSON Pointer, e.g.
+    /// `/consignor/credit_code` or `/wastes/0`), with `counts` and `valid`
+    /// recomputed for them.
+    #[wasm_bindgen(js_name = checkField, unchecked_return_type = "Report | Failure")]
+    pub fn check_field(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Document")] document: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] pointer: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Facts | null")] facts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let pointer = pointer.as_string().ok_or_else(|| {
+                Failure::new(
+                    "request.pointer",
+                    "the pointer must be a string (a JSON Pointer)",
+                )
+            })?;
+            let document = json_text(&document, "the document")?
+                .ok_or_else(|| Failure::new("request.document", "no document was given"))?;
+            let facts = json_text(&facts, "the facts")?;
+            let options = check_options(&options)?;
+            Ok(api::check_field(
+                &self.inner,
+                &document,
+                &pointer,
+                facts.as_deref(),
+                &options,
+            ))
+        })();
+        match result {
+            Ok(text) => js_of(&text),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// The core's JSON facade as it is: a request `{"document", "facts", "locale",
+    /// "as_of", "kind"}` as JSON text in, the report (or `{"error"}`) as JSON text
+    /// out — byte for byte what the native `check_json` returns.
+    #[wasm_bindgen(js_name = checkJson)]
+    pub fn check_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] request: JsValue,
+    ) -> String {
+        let Some(request) = request.as_string() else {
+            return Failure::new("request.json", "the request must be JSON text (a string)")
+                .to_json();
+        };
+        if request.len() > api::MAX_INPUT_BYTES {
+            return Failure::new("request.too_large", "the request is too large").to_json();
+        }
+        wastecheck::check::check_json(&self.inner, &request)
+    }
+
+    /// The JSON Schema of a document kind (`manifest`, `declaration`, `plan`,
+    /// `ledger`, `storage`, `district_report`), or of `facts` or `report`.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, unknown> | Failure")]
+    pub fn schema(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] kind: JsValue,
+    ) -> JsValue {
+        match api::schema(&string_arg(&kind).unwrap_or_default()) {
+            Ok(schema) => js_of(schema),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// The rules of the chain in force for `options.region` (default national) on
+    /// `options.asOf` (default: the newest packs), with their severity, titles and
+    /// legal basis.
+    #[wasm_bindgen(unchecked_return_type = "RuleInfo[] | Failure")]
+    pub fn rules(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "RulesOptions")] options: JsValue,
+    ) -> JsValue {
+        let result = json_text(&options, "the options")
+            .and_then(|text| api::options(text.as_deref(), "options"))
+            .and_then(|options| api::rules(&self.inner, &options));
+        match result {
+            Ok(rules) => js_of_serialize(&rules),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// Every loaded pack version.
+    #[wasm_bindgen(unchecked_return_type = "PackInfo[]")]
+    pub fn packs(&self) -> JsValue {
+        js_of_serialize(&api::packs(&self.inner))
+    }
+
+    /// `sha256:…` of the bundle, when loaded from one.
+    #[wasm_bindgen(getter)]
+    pub fn digest(&self) -> Option<String> {
+        self.inner.registry().digest().map(str::to_owned)
+    }
+
+    /// The waste catalogue, for autocomplete.
+    #[wasm_bindgen(getter)]
+    pub fn catalogue(&self) -> Catalogue {
+        Catalogue {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+/// The National Hazardous Waste List of a checker's packs (the newest national
+/// edition).
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    inner: wastecheck::Checker,
+}
+
+#[wasm_bindgen]
+impl Catalogue {
+    /// The best `limit` (default 10, at most 100) entries for what the user typed: a
+    /// code or its beginning (dashes optional: `90004`), a category (`HW08`), or
+    /// words of the description (`废矿物油`). Blank text finds nothing.
+    #[wasm_bindgen(unchecked_return_type = "SearchHit[]")]
+    pub fn search(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+        limit: Option<u32>,
+    ) -> JsValue {
+        let text = string_arg(&text).unwrap_or_default();
+        js_of_serialize(&api::search(&self.inner, &text, limit))
+    }
+
+    /// The entry of a code, or `null` when the code is malformed or not listed.
+    #[wasm_bindgen(unchecked_return_type = "CatalogueEntry | null")]
+    pub fn get(&self, #[wasm_bindgen(unchecked_param_type = "string")] code: JsValue) -> JsValue {
+        match string_arg(&code).and_then(|code| api::get(&self.inner, &code)) {
+            Some(entry) => js_of_serialize(&entry),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// The edition searched (id, titles, first day in force).
+    #[wasm_bindgen(getter, unchecked_return_type = "EditionInfo | null")]
+    pub fn edition(&self) -> JsValue {
+        match api::catalogue_edition(&self.inner) {
+            Some(edition) => js_of_serialize(&edition),
+            None => JsValue::NULL,
+        }
+    }
+}
+
+/// The package's version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}

@@ -1,0 +1,268 @@
+// The npm package's API in Node.js, imported by its name as users do (the package's
+// `exports` pick the Node.js build). Run by `./x test` after `./x build-wasm`:
+//
+//     node --test wasm/test/api.test.mjs
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Checker, version } from "wastecheck";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const read = (p) => JSON.parse(fs.readFileSync(path.join(root, p), "utf8"));
+const checker = Checker.builtin();
+const mistakes = read("spec/examples/manifest.mistakes.json");
+const valid = read("spec/examples/manifest.valid.json");
+const facts = read("spec/examples/facts.example.json");
+
+const isFailure = (v) => v && typeof v === "object" && "error" in v;
+
+test("a manifest with mistakes: every violation with its pointer, message and basis", () => {
+  const report = checker.check(mistakes, null, { locale: "en" });
+  assert.ok(!isFailure(report));
+  assert.equal(report.kind, "manifest");
+  assert.equal(report.valid, false);
+  const digit = report.violations.find((v) => v.path === "/consignor/credit_code");
+  assert.equal(digit.rule, "schema.check-digit");
+  assert.equal(digit.params.expected, "W");
+  assert.match(digit.message, /check digit/);
+  assert.ok(digit.basis.length > 0);
+  assert.equal(report.counts.error, report.violations.filter((v) => v.severity === "error").length);
+  assert.ok(report.packs.some((p) => p.id === "cn" && p.digest.startsWith("sha256:")));
+  // Plain objects, not Maps.
+  assert.equal(Object.getPrototypeOf(report), Object.prototype);
+});
+
+test("the locale changes the messages, never the findings", () => {
+  const zh = checker.check(mistakes); // zh-CN by default
+  const en = checker.check(mistakes, null, { locale: "en" });
+  assert.deepEqual(
+    zh.violations.map((v) => [v.rule, v.path]),
+    en.violations.map((v) => [v.rule, v.path]),
+  );
+  assert.notEqual(zh.violations[1].message, en.violations[1].message);
+  assert.match(zh.violations[1].message, /[\u4e00-\u9fff]/);
+});
+
+test("a valid manifest with the facts the host holds", () => {
+  const report = checker.check(valid, facts, { locale: "en", asOf: "2026-03-04" });
+  assert.equal(report.valid, true, JSON.stringify(report.violations));
+  assert.equal(report.as_of, "2026-03-04");
+  // Without facts, the rules that need them say so: never a silent pass.
+  const bare = checker.check(valid);
+  assert.equal(bare.complete, false);
+  assert.ok(bare.not_evaluated.some((n) => n.rule === "cn.transfer.receiver-unlicensed"));
+});
+
+test("checkField keeps the violations at or under the pointer", () => {
+  const report = checker.checkField(mistakes, "/consignor", null, { locale: "en" });
+  assert.ok(report.violations.length > 0);
+  for (const v of report.violations) assert.ok(v.path === "/consignor" || v.path.startsWith("/consignor/"), v.path);
+  assert.equal(report.counts.error, report.violations.filter((v) => v.severity === "error").length);
+  assert.equal(report.valid, false);
+  const fine = checker.checkField(valid, "/consignor", facts);
+  assert.deepEqual(fine.violations, []);
+  assert.equal(fine.valid, true);
+  assert.equal(checker.checkField(valid, "consignor").error.code, "request.pointer");
+});
+
+test("errors are values with a code and a message, never exceptions", () => {
+  const cases = [
+    [() => checker.check(valid, null, { locale: "fr" }), "request.locale"],
+    [() => checker.check(valid, null, { asOf: "2026-02-30" }), "request.as_of"],
+    [() => checker.check(valid, null, { as_of: "2026-01-01" }), "request.options"],
+    [() => checker.check(valid, null, { kind: "invoice" }), "request.kind"],
+    [() => checker.check(undefined), "request.document"],
+    [() => checker.check(valid, null, "en"), "request.options"],
+    [() => checker.check({ kind: "manifest", n: 10n }), "request.json"],
+    [() => checker.schema("invoice"), "schema.kind"],
+    [() => checker.rules({ region: "99" }), "request.options"],
+    [() => Checker.fromBundle(new Uint8Array([1, 2, 3]), []), "bundle.signature"],
+  ];
+  const cyclic = { kind: "manifest" };
+  cyclic.self = cyclic;
+  cases.push([() => checker.check(cyclic), "request.json"]);
+  for (const [call, code] of cases) {
+    const out = call();
+    assert.ok(isFailure(out), `${code}: ${JSON.stringify(out)}`);
+    assert.equal(out.error.code, code);
+    assert.equal(typeof out.error.message, "string");
+    assert.ok(out.error.message.length > 0);
+    assert.doesNotMatch(out.error.message, /panicked|RuntimeError|unreachable/);
+  }
+});
+
+test("wrong argument types give error values or nothing, never a crash", () => {
+  assert.equal(Checker.fromBundle("text", []).error.code, "bundle.invalid");
+  assert.equal(Checker.fromBundle(null, []).error.code, "bundle.invalid");
+  assert.equal(Checker.fromBundle(new Uint8Array(2), "key").error.code, "bundle.keys");
+  assert.equal(checker.checkField(valid, undefined).error.code, "request.pointer");
+  assert.equal(checker.checkField(valid, 7).error.code, "request.pointer");
+  assert.equal(checker.schema(5).error.code, "schema.kind");
+  assert.equal(JSON.parse(checker.checkJson({})).error.code, "request.json");
+  assert.equal(checker.catalogue.get(undefined), null);
+  assert.deepEqual(checker.catalogue.search(undefined), []);
+  assert.equal(checker.catalogue.search(90004, 1)[0].code, "900-041-49");
+  assert.ok(checker.catalogue.search("HW08", -1).length <= 100);
+  // …and the checker still works afterwards.
+  assert.equal(checker.check(valid, facts).valid, true);
+});
+
+test("anything a form can send gives a report or an error value", () => {
+  const inputs = [
+    null, 42, "text", "{\"kind\":\"manifest\"}", [], [1, 2], true, {},
+    { kind: "" }, { kind: 7 }, { kind: "manifest", wastes: "none" },
+    { kind: "manifest", consignor: { credit_code: "" }, wastes: [{ quantity: { value: "1,5", unit: "t" } }] },
+    { kind: "manifest", wastes: [{ quantity: { value: 1e400 } }] },
+    { kind: "manifest", wastes: [{ code: "９００-０４１-４９" }], number: "２０２６" },
+    { kind: "declaration", year: "twenty" },
+    { kind: "manifest", "\u0000": "\ud800" },
+  ];
+  for (const input of inputs) {
+    const out = checker.check(input, { licences: "none" }, { locale: "en" });
+    assert.ok(isFailure(out) || Array.isArray(out.violations), JSON.stringify(input));
+    if (!isFailure(out)) assert.equal(typeof out.valid, "boolean");
+  }
+  // null as the document: no document
+  assert.equal(checker.check(null).error.code, "request.document");
+});
+
+test("10,000 waste lines give a report", () => {
+  const line = valid.wastes[0];
+  const big = { ...valid, wastes: Array.from({ length: 10_000 }, () => line) };
+  const report = checker.check(big, facts, { locale: "en" });
+  assert.ok(Array.isArray(report.violations));
+});
+
+test("deeply nested junk gives an error value", () => {
+  let junk = {};
+  for (let i = 0; i < 5_000; i++) junk = { a: [junk] };
+  const out = checker.check({ kind: "manifest", junk });
+  assert.ok(isFailure(out) || Array.isArray(out.violations));
+  if (isFailure(out)) assert.equal(out.error.code, "request.json");
+});
+
+test("checkJson is the core's facade, text in and text out", () => {
+  const text = checker.checkJson(JSON.stringify({ document: mistakes, locale: "en" }));
+  assert.deepEqual(JSON.parse(text), checker.check(mistakes, null, { locale: "en" }));
+  assert.equal(JSON.parse(checker.checkJson("not json")).error.code, "request.json");
+});
+
+test("catalogue: search for autocomplete and get by code", () => {
+  const hits = checker.catalogue.search("90004", 5);
+  assert.ok(hits.length > 0 && hits.length <= 5);
+  assert.equal(hits[0].code.replace(/-/g, "").slice(0, 5), "90004");
+  assert.equal(hits[0].matched, "code_prefix");
+  const text = checker.catalogue.search("废矿物油", 3);
+  assert.equal(text.length, 3);
+  assert.ok(text.every((h) => h.category === "HW08" || h.description.includes("废矿物油")));
+  assert.deepEqual(checker.catalogue.search("", 5), []);
+  assert.deepEqual(checker.catalogue.search("HW08", 1000).length <= 100, true);
+  const entry = checker.catalogue.get("900-041-49");
+  assert.equal(entry.category, "HW49");
+  assert.equal(entry.category_name, "其他废物");
+  assert.ok(entry.hazard_list.includes("T"));
+  assert.equal(checker.catalogue.get("999-999-99"), null);
+  assert.equal(checker.catalogue.get("nonsense"), null);
+  assert.equal(checker.catalogue.edition.id, "hw-2021");
+});
+
+test("rules, packs, schemas", () => {
+  const rules = checker.rules();
+  assert.ok(rules.length >= 30);
+  const rule = rules.find((r) => r.id === "cn.transfer.receiver-unlicensed");
+  assert.ok(rule);
+  assert.ok(["error", "warning", "info"].includes(rule.severity));
+  assert.ok(rule.title.zh && rule.title.en);
+  assert.ok(rule.basis.length > 0 && rule.basis[0].instrument);
+  assert.ok(rule.applies_to.includes("manifest"));
+  assert.deepEqual(checker.rules({ asOf: "2026-03-01" }).map((r) => r.id), rules.map((r) => r.id));
+
+  const packs = checker.packs();
+  const cn = packs.find((p) => p.id === "cn");
+  assert.equal(cn.jurisdiction, "000000");
+  assert.equal(cn.rules, rules.filter((r) => r.pack === `cn@${cn.version}`).length);
+  assert.equal(cn.catalogues[0].id, "hw-2021");
+  assert.equal(checker.digest, undefined);
+
+  const schema = checker.schema("manifest");
+  assert.equal(schema.$id, "https://wastecheck.invalid/schemas/manifest.json");
+  assert.deepEqual(schema, read("spec/schemas/manifest.json"));
+  assert.equal(checker.schema("report").title, "wastecheck report");
+  assert.match(version(), /^\d+\.\d+\.\d+/);
+});
+
+test("bundles: a signed bundle loads; unsigned, untrusted or damaged ones are refused", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wastecheck-bundle-"));
+  try {
+    // The command line `cargo test --workspace` built, else build it.
+    const built = path.join(root, "target", "debug", process.platform === "win32" ? "wastecheck.exe" : "wastecheck");
+    const cli = (...args) =>
+      fs.existsSync(built)
+        ? execFileSync(built, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
+        : execFileSync("cargo", ["run", "-q", "--locked", "-p", "wastecheck-cli", "--", ...args], {
+            cwd: root,
+            stdio: ["ignore", "pipe", "inherit"],
+          });
+    const bundle = path.join(dir, "packs.bundle");
+    const key = path.join(dir, "regulator.key");
+    cli("pack", "build", "rules/packs/cn", "-o", bundle);
+    cli("pack", "keygen", "-o", key);
+    cli("pack", "sign", bundle, "--key", key);
+    const bytes = fs.readFileSync(bundle);
+    const signature = fs.readFileSync(`${bundle}.sig`, "utf8");
+    const trusted = fs.readFileSync(`${key}.pub`, "utf8").trim();
+
+    const loaded = Checker.fromBundle(bytes, [trusted], { signature });
+    assert.ok(loaded instanceof Checker, JSON.stringify(loaded));
+    assert.match(loaded.digest, /^sha256:/);
+    assert.deepEqual(
+      loaded.check(mistakes, null, { locale: "en" }).violations,
+      checker.check(mistakes, null, { locale: "en" }).violations,
+    );
+
+    assert.equal(Checker.fromBundle(bytes, [trusted]).error.code, "bundle.signature");
+    const other = "wastecheck-ed25519-public:" + Buffer.alloc(32, 0).toString("base64");
+    assert.equal(Checker.fromBundle(bytes, ["not a key"], { signature }).error.code, "bundle.keys");
+    const untrusted = Checker.fromBundle(bytes, [other], { signature });
+    assert.ok(isFailure(untrusted));
+    const tampered = Buffer.from(bytes);
+    tampered[tampered.length - 3] ^= 1;
+    assert.equal(Checker.fromBundle(tampered, [trusted], { signature }).error.code, "bundle.signature");
+    // Unsigned only when explicitly allowed; a present signature must still verify.
+    assert.ok(Checker.fromBundle(bytes, [], { allowUnsigned: true }) instanceof Checker);
+    assert.equal(
+      Checker.fromBundle(tampered, [trusted], { signature, allowUnsigned: true }).error.code,
+      "bundle.signature",
+    );
+    assert.equal(Checker.fromBundle(Buffer.from("{}"), [], { allowUnsigned: true }).error.code, "bundle.invalid");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the package would publish as it is", () => {
+  const pkgDir = path.join(root, "wasm");
+  const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
+  for (const key of ["name", "version", "license", "exports", "types", "files"]) assert.ok(pkg[key], key);
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: pkgDir });
+  const files = JSON.parse(out)[0].files.map((f) => f.path);
+  for (const f of [
+    "package.json", "README.md",
+    "dist/web/wastecheck.js", "dist/web/wastecheck.d.ts", "dist/web/wastecheck_bg.wasm",
+    "dist/node/wastecheck.js", "dist/node/wastecheck.d.ts", "dist/node/wastecheck_bg.wasm",
+    "dist/node/package.json", "types/index.d.ts", "types/manifest.d.ts", "types/report.d.ts", "types/api.d.ts",
+  ]) assert.ok(files.includes(f), `${f} missing from the package: ${files.join(", ")}`);
+  assert.ok(!files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("demo/")));
+  // Every file the exports name is in the package.
+  const targets = [];
+  const walk = (v) => (typeof v === "string" ? targets.push(v.slice(2)) : Object.values(v).forEach(walk));
+  walk(pkg.exports);
+  for (const t of targets) assert.ok(files.includes(t), `exports names ${t}, which is not packed`);
+  // The version is the crate's.
+  assert.equal(pkg.version, version());
+});

@@ -1,0 +1,172 @@
+// The demo form in a real browser: Debian's headless Chromium driven by
+// playwright-core. Serves the repository on 127.0.0.1, opens /wasm/demo/, and does
+// what a person would: types a wrong credit code and sees the problem under the
+// field, switches to English, adds a waste line and picks its code from the
+// autocomplete, fixes everything and sees the form become valid. Screenshots go to
+// wasm/test/artefacts/ (ignored by git). Then checks, in the page, that the wasm
+// module gives the native reports for every fixture and scenario.
+//
+//     node --test wasm/test/browser.test.mjs      (after ./x build-wasm)
+//
+// CHROMIUM=/path/to/chromium overrides the browser (default /usr/bin/chromium).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { serve } from "../scripts/serve.mjs";
+import { root, requests, nativeReports } from "./parity.mjs";
+
+const artefacts = path.join(root, "wasm", "test", "artefacts");
+const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+let server, url, context, page, profile;
+const pageErrors = [];
+
+before(async () => {
+  ({ server, url } = await serve(0));
+  fs.mkdirSync(artefacts, { recursive: true });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), "wastecheck-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (e) => pageErrors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && pageErrors.push(m.text()));
+  page.setDefaultTimeout(15_000);
+});
+
+after(async () => {
+  await context?.close();
+  server?.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+});
+
+const field = (pointer) => page.locator(`.field[data-path="${pointer}"]`);
+const violationsAt = (pointer) => field(pointer).locator(".violation");
+const report = () => page.evaluate(() => window.wastecheckDemo.report);
+
+test("the demo form validates as the user types", async () => {
+  await page.goto(`${url}/wasm/demo/`);
+  await page.waitForFunction(() => window.wastecheckDemo?.ready === true);
+  // The complete example with the reference records: valid.
+  await page.waitForSelector("body[data-state=valid]");
+  assert.match(await page.locator("#status").innerText(), /可以提交/);
+  assert.match(await page.locator("#packs").innerText(), /cn@1\.0\.0/);
+
+  // A wrong check character in the consignor's credit code.
+  const code = page.locator("#f-consignor-code");
+  await code.fill("");
+  await code.pressSequentially("91330603MA2D7K4P5X", { delay: 5 });
+  await page.waitForSelector('.field[data-path="/consignor/credit_code"] .violation[data-rule="schema.check-digit"]');
+  const message = await violationsAt("/consignor/credit_code").first().innerText();
+  assert.match(message, /[\u4e00-\u9fff]/, "the message is in Chinese");
+  assert.match(message, /W/, "it names the expected check character");
+  assert.match(message, /GB 32100/, "it names its basis");
+  await page.waitForSelector("body[data-state=invalid]");
+  assert.match(await page.locator("#status").innerText(), /1 个问题/);
+  await page.screenshot({ path: path.join(artefacts, "demo-violation-zh.png"), fullPage: true });
+
+  // English.
+  await page.click("#lang");
+  await page.waitForFunction(() =>
+    /check/.test(document.querySelector('.field[data-path="/consignor/credit_code"] .violation')?.innerText ?? ""),
+  );
+  assert.match(await violationsAt("/consignor/credit_code").first().innerText(), /should be `?W/);
+  assert.match(await page.locator("h1").innerText(), /transfer manifest/);
+
+  // The first line's code half typed: a problem under the code field, then the
+  // code picked from the autocomplete.
+  const first = page.locator('.line[data-base="/wastes/0"]');
+  const firstCode = first.locator(".code-field input");
+  await firstCode.fill("");
+  await firstCode.pressSequentially("900-04", { delay: 20 });
+  await page.waitForSelector('.field[data-path="/wastes/0/code"] .violation');
+  const pick = first.locator('.suggestions li[data-code="900-041-49"]');
+  await pick.waitFor({ state: "visible" });
+  await pick.click();
+  assert.equal(await firstCode.inputValue(), "900-041-49");
+  await page.waitForFunction(
+    () => !document.querySelector('.field[data-path="/wastes/0/code"] .violation'),
+  );
+
+  // A third waste line: its code found by words, a quantity with a comma.
+  await page.click("#add-line");
+  const line = page.locator('.line[data-base="/wastes/2"]');
+  await line.waitFor();
+  const codeInput = line.locator(".code-field input");
+  await codeInput.pressSequentially("废矿物油", { delay: 20 });
+  await line.locator(".suggestions li").first().waitFor({ state: "visible" });
+  await codeInput.fill("");
+  await codeInput.pressSequentially("900-249", { delay: 20 });
+  const option = line.locator('.suggestions li[data-code="900-249-08"]');
+  await option.waitFor({ state: "visible" });
+  assert.match(await option.innerText(), /HW08/);
+  await codeInput.press("ArrowDown");
+  await codeInput.press("ArrowUp");
+  await option.click();
+  assert.equal(await codeInput.inputValue(), "900-249-08");
+  assert.equal(await line.locator('[data-bind-rel="category"]').inputValue(), "HW08");
+  await page.waitForFunction(() => window.wastecheckDemo.document.wastes[2]?.code === "900-249-08");
+  await line.locator('[data-bind-rel="quantity/value"]').fill("0,5");
+  await page.waitForSelector('.field[data-path="/wastes/2/quantity"] .violation');
+  assert.match(await violationsAt("/wastes/2/quantity").first().innerText(), /0,5/);
+
+  // Fill the line in properly and fix the credit code.
+  await line.locator('[data-bind-rel="form"]').selectOption("liquid");
+  await line.locator('[data-bind-rel="quantity/value"]').fill("0.500");
+  await line.locator('[data-bind-rel="packaging/type"]').fill("200L铁桶");
+  await line.locator('[data-bind-rel="packaging/count"]').fill("3");
+  await line.locator('[data-bind-rel="method"]').fill("D10");
+  await line.locator('[data-bind-rel="received_quantity/value"]').fill("0.500");
+  await code.fill("91330603MA2D7K4P5W");
+  try {
+    await page.waitForSelector("body[data-state=valid]", { timeout: 5_000 });
+  } catch (e) {
+    const r = await report();
+    assert.fail(`still invalid: ${JSON.stringify(r.violations.map((v) => [v.path, v.rule, v.message]))}`);
+  }
+  assert.equal(await page.locator(".violation.error").count(), 0);
+  assert.match(await page.locator("#status").innerText(), /can be submitted/);
+  await page.screenshot({ path: path.join(artefacts, "demo-valid-en.png"), fullPage: true });
+
+  // Removing a line re-checks too.
+  await line.locator(".remove").click();
+  await page.waitForFunction(() => window.wastecheckDemo.document.wastes.length === 2);
+  assert.equal((await report()).valid, true);
+
+  // The example with mistakes: problems of parts the form does not show are listed too.
+  await page.selectOption("#example", "mistakes");
+  await page.waitForSelector("body[data-state=invalid]");
+  await page.screenshot({ path: path.join(artefacts, "demo-mistakes-en.png"), fullPage: true });
+  const shown = await page.locator(".violation").count();
+  assert.equal(shown, (await report()).violations.length, "every violation is shown somewhere");
+
+  assert.deepEqual(pageErrors, []);
+});
+
+test("in Chromium the wasm module gives the native reports for every fixture and scenario", async () => {
+  const files = requests();
+  const native = nativeReports(files);
+  const texts = files.map((f) => requests.read(f));
+  const outputs = await page.evaluate((texts) => {
+    const checker = window.wastecheckDemo.checker;
+    return texts.map((t) => checker.checkJson(t));
+  }, texts);
+  files.forEach((file, i) => assert.equal(outputs[i], native[file].request, file));
+});
