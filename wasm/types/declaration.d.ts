@@ -53,6 +53,11 @@ export interface Declaration {
    */
   general?: (GeneralBalance | null)[] | null;
   /**
+   * Major changes in general industrial solid waste (kinds, quantities,
+   * destinations) during the year, and when each was declared.
+   */
+  general_changes?: (GeneralChange | null)[] | null;
+  /**
    * Hazardous waste, one line per waste code.
    */
   hazardous?: (HazardousBalance | null)[] | null;
@@ -160,6 +165,23 @@ export interface Quantity {
    * The amount.
    */
   value: number | string;
+}
+/**
+ * A major change in a producer's general industrial solid waste.
+ */
+export interface GeneralChange {
+  /**
+   * When it was declared to the authority.
+   */
+  declared_on?: Date | null;
+  /**
+   * What changed.
+   */
+  description?: Text | null;
+  /**
+   * When it happened.
+   */
+  occurred_on?: Date | null;
 }
 /**
  * One hazardous waste's balance for the year.

@@ -121,6 +121,10 @@ export interface Facts {
    */
   tracks?: (Track | null)[] | null;
   /**
+   * Annual plans for moving hazardous waste out of the province (浙江).
+   */
+  transfer_plans?: (TransferPlan | null)[] | null;
+  /**
    * Dangerous-goods road transport permits.
    */
   transport_permits?: (TransportPermit | null)[] | null;
@@ -184,6 +188,10 @@ export interface Quantity {
  */
 export interface EnterpriseFact {
   /**
+   * Hazardous waste produced in its last full year.
+   */
+  annual_output?: Quantity | null;
+  /**
    * 统一社会信用代码.
    */
   credit_code?: CreditCode | null;
@@ -199,6 +207,10 @@ export interface EnterpriseFact {
    * Registered name.
    */
   name?: Text | null;
+  /**
+   * Whether it produces general industrial solid waste.
+   */
+  produces_general?: boolean | null;
   /**
    * Region (GB/T 2260).
    */
@@ -339,6 +351,11 @@ export interface Manifest {
    * 接受人.
    */
   receiver?: Receiver | null;
+  /**
+   * Set when the waste is collected under a small and micro enterprise
+   * collection scheme (小微企业危险废物收集).
+   */
+  small_micro_collection?: boolean | null;
   /**
    * Lifecycle stage; what is required depends on it.
    */
@@ -867,6 +884,40 @@ export interface TrackPoint {
    * Time of the fix.
    */
   t?: DateTime | null;
+}
+/**
+ * An annual plan for moving hazardous waste out of the province, filed with
+ * the provincial authority (浙江省固体废物污染环境防治条例 2017 第三十二条).
+ */
+export interface TransferPlan {
+  /**
+   * Waste codes planned.
+   */
+  codes?: (WasteCode | null)[] | null;
+  /**
+   * 统一社会信用代码 of the consignor.
+   */
+  consignor?: CreditCode | null;
+  /**
+   * When it was filed.
+   */
+  filed_on?: Date | null;
+  /**
+   * Plan or filing number.
+   */
+  number?: Text | null;
+  /**
+   * Quantity planned for the year.
+   */
+  quantity?: Quantity | null;
+  /**
+   * Quantity already moved out under it this year.
+   */
+  transferred?: Quantity | null;
+  /**
+   * The year the plan is for.
+   */
+  year?: Year | null;
 }
 /**
  * A dangerous-goods road transport permit.

@@ -116,6 +116,11 @@ export interface Manifest {
    */
   receiver?: Receiver | null;
   /**
+   * Set when the waste is collected under a small and micro enterprise
+   * collection scheme (小微企业危险废物收集).
+   */
+  small_micro_collection?: boolean | null;
+  /**
    * Lifecycle stage; what is required depends on it.
    */
   stage?: ManifestStage | null;
