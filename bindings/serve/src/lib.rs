@@ -89,11 +89,11 @@ impl State {
         self.current.load_full()
     }
 
-    fn note(&self, refused: Vec<Refusal>, removed: &[String]) {
+    fn note(&self, refused: Vec<Refusal>, cleared: &[String]) {
         let Ok(mut map) = self.refused.lock() else {
             return;
         };
-        for name in removed {
+        for name in cleared {
             map.remove(name);
         }
         for refusal in refused {
@@ -150,7 +150,7 @@ impl Server {
             if let Some(loaded) = scan.loaded {
                 state.current.store(Arc::new(loaded));
             }
-            state.note(scan.refused, &scan.removed);
+            state.note(scan.refused, &scan.cleared);
         }
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         if let Some(watcher) = watcher {
@@ -186,6 +186,7 @@ fn spawn_watcher(mut watcher: Watcher, state: Weak<State>, poll: Duration) {
             let next = state.current().generation + 1;
             match watcher.scan(next) {
                 Ok(scan) => {
+                    state.note(scan.refused, &scan.cleared);
                     if let Some(loaded) = scan.loaded {
                         eprintln!(
                             "wastecheck serve: now serving generation {} ({} bundle(s): {})",
@@ -200,7 +201,6 @@ fn spawn_watcher(mut watcher: Watcher, state: Weak<State>, poll: Duration) {
                         );
                         state.current.store(Arc::new(loaded));
                     }
-                    state.note(scan.refused, &scan.removed);
                 }
                 Err(error) => eprintln!("wastecheck serve: reading the packs folder: {error}"),
             }

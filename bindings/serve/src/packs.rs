@@ -113,8 +113,9 @@ pub struct Scan {
     pub loaded: Option<Loaded>,
     /// Bundles refused by this look.
     pub refused: Vec<Refusal>,
-    /// Files that are gone (their refusals can be forgotten).
-    pub removed: Vec<String>,
+    /// Files that are gone, or read well this time: their earlier refusals can be
+    /// forgotten.
+    pub cleared: Vec<String>,
 }
 
 impl Watcher {
@@ -153,7 +154,7 @@ impl Watcher {
             if let Some(slot) = self.slots.remove(&name) {
                 changed |= slot.serving.is_some();
             }
-            scan.removed.push(name);
+            scan.cleared.push(name);
         }
         for name in names {
             let path = self.dir.join(&name);
@@ -166,7 +167,10 @@ impl Watcher {
                 continue;
             }
             let fresh = match self.read(&name, &path) {
-                Ok(accepted) => Some(Arc::new(accepted)),
+                Ok(accepted) => {
+                    scan.cleared.push(name.clone());
+                    Some(Arc::new(accepted))
+                }
                 Err(refusal) => {
                     scan.refused.push(refusal);
                     None

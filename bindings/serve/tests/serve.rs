@@ -529,6 +529,10 @@ async fn signed_bundles_dropped_into_the_folder_are_served_and_bad_ones_refused(
         .await
         .json();
     assert_eq!(report["packs"][0]["version"], "2.0.0");
+    // Its earlier refusal is forgotten; the others stay listed.
+    let packs = served(addr).await.2;
+    assert_eq!(refused(&packs, "zj.bundle"), None);
+    assert!(refused(&packs, "stranger.bundle").is_some());
 
     // Removing the bundle goes back to the built-in packs.
     std::fs::remove_file(dir.join("zj.bundle")).unwrap();
