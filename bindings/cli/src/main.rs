@@ -4,6 +4,7 @@
 mod catalogue_cmd;
 mod check_cmd;
 mod pack_cmd;
+mod serve_cmd;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
@@ -31,6 +32,9 @@ enum Command {
         #[command(subcommand)]
         command: pack_cmd::Command,
     },
+    /// The HTTP JSON service: check documents, read schemas, rules and packs;
+    /// serve signed bundles dropped into a folder without a restart.
+    Serve(serve_cmd::Args),
 }
 
 /// How to print results.
@@ -49,6 +53,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check_cmd::run(&args),
         Command::Catalogue { command } => catalogue_cmd::run(&command),
         Command::Pack { command } => pack_cmd::run(&command),
+        Command::Serve(args) => serve_cmd::run(&args),
     };
     match result {
         Ok(code) => code,

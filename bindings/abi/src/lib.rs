@@ -1,0 +1,243 @@
+//! # wastecheck-abi
+//!
+//! The core as one WebAssembly module, `wastecheck.wasm` (built for
+//! `wasm32-unknown-unknown`; it imports nothing), with a small raw ABI any wasmtime
+//! binding can call — Python, Go, Java, .NET, Rust. The ABI is `spec/abi.md`:
+//!
+//! - `alloc(len) -> ptr` and `free(ptr, len)`: buffers in the module's memory;
+//! - `check(ptr, len) -> (out_ptr << 32) | out_len`: a JSON check request in (the
+//!   JSON facade's), the report out, byte for byte as `wastecheck serve` answers;
+//! - `load_bundle(bundle_ptr, bundle_len, sig_ptr, sig_len, keys_ptr, keys_len)
+//!   -> (out_ptr << 32) | out_len`: serve a signed bundle's packs besides the built-in
+//!   ones.
+//!
+//! The functions below do the work and are tested natively; the exports exist only
+//! when built for wasm32 (a native library exporting `free` would shadow libc's).
+
+#![deny(unsafe_code)]
+
+use serde_json::json;
+use std::cell::RefCell;
+use wastecheck::Checker;
+use wastecheck::engine::chain::CompileOptions;
+use wastecheck::pack::bundle::{self, PublicKey, Signature, Trust};
+use wastecheck::pack::registry::Registry;
+
+thread_local! {
+    /// The packs loaded by `load_bundle`; the built-in ones until then.
+    static LOADED: RefCell<Option<Checker>> = const { RefCell::new(None) };
+}
+
+fn current() -> Checker {
+    LOADED
+        .with(|loaded| loaded.borrow().clone())
+        .unwrap_or_else(|| wastecheck_rules::checker().clone())
+}
+
+/// `check`: a JSON check request → the report (or `{"error": …}`) as JSON.
+pub fn check(request: &[u8]) -> String {
+    match std::str::from_utf8(request) {
+        Ok(text) => wastecheck::check::check_json(&current(), text),
+        Err(e) => error(
+            "request.json",
+            &format!(
+                "the request is not UTF-8 (bad byte at offset {})",
+                e.valid_up_to()
+            ),
+        ),
+    }
+}
+
+fn error(code: &str, message: &str) -> String {
+    json!({ "error": { "code": code, "message": message } }).to_string()
+}
+
+/// `load_bundle`: verifies `bundle` against its `signature` (text form, empty for
+/// none) and the `trusted` public keys (text form, one per line), and on success
+/// serves its packs besides the built-in ones from the next `check` on. Answers
+/// `{"ok": {"digest", "packs": [{"id", "version", "digest"}]}}` or
+/// `{"error": {"code": "bundle", "message"}}`; after an error the packs served
+/// before stay in service.
+pub fn load_bundle(bundle_bytes: &[u8], signature: &[u8], trusted: &[u8]) -> String {
+    match try_load(bundle_bytes, signature, trusted) {
+        Ok((checker, digest)) => {
+            let packs: Vec<_> = checker
+                .registry()
+                .packs()
+                .iter()
+                .map(|p| json!({ "id": p.manifest.id, "version": p.manifest.version.to_string(), "digest": p.digest }))
+                .collect();
+            LOADED.with(|loaded| *loaded.borrow_mut() = Some(checker));
+            json!({ "ok": { "digest": digest, "packs": packs } }).to_string()
+        }
+        Err(message) => error("bundle", &message),
+    }
+}
+
+/// The bytes as trimmed UTF-8 text.
+fn text<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, String> {
+    std::str::from_utf8(bytes)
+        .map(str::trim)
+        .map_err(|_| format!("the {what} is not UTF-8 text"))
+}
+
+fn try_load(
+    bundle_bytes: &[u8],
+    signature: &[u8],
+    trusted: &[u8],
+) -> Result<(Checker, String), String> {
+    let signature = match text(signature, "signature")? {
+        "" => None,
+        line => Some(line.parse::<Signature>().map_err(|e| e.to_string())?),
+    };
+    let keys = text(trusted, "list of trusted keys")?
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .map(|line| line.parse::<PublicKey>().map_err(|e| e.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let verified = bundle::verify(
+        bundle_bytes,
+        signature.as_ref(),
+        &keys,
+        Trust::RequireSignature,
+    )
+    .map_err(|e| e.to_string())?;
+    let packs = bundle::decode(bundle_bytes).map_err(|e| e.to_string())?;
+    let mut sources = wastecheck_rules::sources();
+    let builtin: Vec<String> = sources
+        .iter()
+        .filter_map(|p| bundle::pack_digest(p).ok())
+        .collect();
+    for pack in packs {
+        if !bundle::pack_digest(&pack).is_ok_and(|d| builtin.contains(&d)) {
+            sources.push(pack);
+        }
+    }
+    let registry = Registry::from_sources(&sources, &CompileOptions::default())
+        .map_err(|e| format!("its packs do not load with the built-in ones: {e}"))?;
+    Ok((Checker::new(registry), verified.digest))
+}
+
+#[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
+mod exports {
+    //! The raw exports. Every buffer crossing the boundary is a `Box<[u8]>` of
+    //! exactly its length, so `free(ptr, len)` can always rebuild it.
+
+    fn give(bytes: Vec<u8>) -> u64 {
+        let len = bytes.len() as u64;
+        let ptr = Box::into_raw(bytes.into_boxed_slice()) as *mut u8 as usize as u64;
+        (ptr << 32) | len
+    }
+
+    /// # Safety
+    /// `ptr, len` must be a buffer from `alloc` (or null and 0).
+    unsafe fn view<'a>(ptr: u32, len: u32) -> &'a [u8] {
+        if len == 0 {
+            return &[];
+        }
+        // SAFETY: the host wrote `len` bytes at `ptr`, a buffer from `alloc`.
+        unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) }
+    }
+
+    /// A buffer of `len` bytes for the host to write into.
+    #[unsafe(no_mangle)]
+    pub extern "C" fn alloc(len: u32) -> u32 {
+        let buffer = vec![0u8; len as usize].into_boxed_slice();
+        Box::into_raw(buffer) as *mut u8 as usize as u32
+    }
+
+    /// Frees a buffer from `alloc`, or one `check`/`load_bundle` returned.
+    ///
+    /// # Safety
+    /// `ptr, len` must be such a buffer, freed once.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn free(ptr: u32, len: u32) {
+        let slice = std::ptr::slice_from_raw_parts_mut(ptr as usize as *mut u8, len as usize);
+        // SAFETY: a `Box<[u8]>` of exactly `len` bytes was leaked at `ptr`.
+        drop(unsafe { Box::from_raw(slice) });
+    }
+
+    /// Checks a JSON request; returns `(out_ptr << 32) | out_len`.
+    ///
+    /// # Safety
+    /// `ptr, len` must be a buffer from `alloc`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn check(ptr: u32, len: u32) -> u64 {
+        // SAFETY: per the contract.
+        let request = unsafe { view(ptr, len) };
+        give(super::check(request).into_bytes())
+    }
+
+    /// Loads a signed bundle; returns `(out_ptr << 32) | out_len`.
+    ///
+    /// # Safety
+    /// Each pair must be a buffer from `alloc` (or 0, 0).
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn load_bundle(
+        bundle_ptr: u32,
+        bundle_len: u32,
+        sig_ptr: u32,
+        sig_len: u32,
+        keys_ptr: u32,
+        keys_len: u32,
+    ) -> u64 {
+        // SAFETY: per the contract.
+        let (bundle, sig, keys) = unsafe {
+            (
+                view(bundle_ptr, bundle_len),
+                view(sig_ptr, sig_len),
+                view(keys_ptr, keys_len),
+            )
+        };
+        give(super::load_bundle(bundle, sig, keys).into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wastecheck::pack::bundle::{PackFiles, SecretKey};
+
+    #[test]
+    fn check_is_the_facade() {
+        let request = r#"{"document": {"kind": "manifest"}, "locale": "en"}"#;
+        assert_eq!(
+            check(request.as_bytes()),
+            wastecheck::check::check_json(wastecheck_rules::checker(), request)
+        );
+        assert!(check(b"{\xff}").contains("request.json"));
+    }
+
+    #[test]
+    fn a_signed_bundle_is_served_and_a_bad_one_refused() {
+        let pack = PackFiles {
+            name: "zj-test".into(),
+            files: [(
+                "pack.toml".to_owned(),
+                "id = \"zj-test\"\nversion = \"1.0.0\"\njurisdiction = \"330000\"\neffective_from = \"2021-01-01\"\nextends = { id = \"cn\", version = \"^1\" }\n[title]\nzh-CN = \"测试\"\nen = \"Test\"\n".to_owned(),
+            )]
+            .into_iter()
+            .collect(),
+        };
+        let bytes = bundle::encode(&[pack]).unwrap();
+        let key = SecretKey::from_seed([3; 32]);
+        let signature = bundle::sign(&bytes, &key).to_string();
+        let trusted = key.public_key().to_string();
+
+        let refused = load_bundle(&bytes, b"", trusted.as_bytes());
+        assert!(refused.contains("not signed"), "{refused}");
+        let refused = load_bundle(
+            &bytes[..bytes.len() / 2],
+            signature.as_bytes(),
+            trusted.as_bytes(),
+        );
+        assert!(refused.contains("\"error\""), "{refused}");
+
+        let loaded = load_bundle(&bytes, signature.as_bytes(), trusted.as_bytes());
+        assert!(loaded.contains("zj-test"), "{loaded}");
+        let document = r#"{"document": {"kind": "manifest", "consignor": {"region": "330100"}}}"#;
+        assert!(check(document.as_bytes()).contains("\"id\":\"zj-test\""));
+    }
+}

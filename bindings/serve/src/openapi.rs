@@ -1,0 +1,146 @@
+//! The OpenAPI 3.1 document of the service, built from the types the handlers
+//! answer with (schemas by schemars). `spec/openapi.json` is this document; a test
+//! fails when they drift apart.
+
+use crate::api::{CheckRequest, ErrorBody, Health, PacksResponse, RulesResponse};
+use schemars::JsonSchema;
+use schemars::generate::{SchemaGenerator, SchemaSettings};
+use serde_json::{Map, Value, json};
+
+fn schema_of<T: JsonSchema>(generator: &mut SchemaGenerator) -> Value {
+    generator.subschema_for::<T>().to_value()
+}
+
+fn content(schema: Value) -> Value {
+    json!({ "application/json": { "schema": schema } })
+}
+
+fn error_response(error: &Value, description: &str) -> Value {
+    json!({ "description": description, "content": content(error.clone()) })
+}
+
+/// The OpenAPI document.
+pub fn document() -> Value {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|s| s.definitions_path = "/components/schemas".into())
+        .into_generator();
+    let request = schema_of::<CheckRequest>(&mut generator);
+    let report = schema_of::<wastecheck::Report>(&mut generator);
+    let error = schema_of::<ErrorBody>(&mut generator);
+    let health = schema_of::<Health>(&mut generator);
+    let packs = schema_of::<PacksResponse>(&mut generator);
+    let rules = schema_of::<RulesResponse>(&mut generator);
+    let schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
+
+    let bad_body = |with_422: &str| {
+        let mut responses = Map::new();
+        responses.insert(
+            "400".into(),
+            error_response(
+                &error,
+                "The body is not JSON, or not a request (`request.json`).",
+            ),
+        );
+        responses.insert(
+            "413".into(),
+            error_response(
+                &error,
+                "The body is over the size limit (`request.too_large`).",
+            ),
+        );
+        responses.insert(
+            "415".into(),
+            error_response(
+                &error,
+                "The content type is not `application/json` (`request.content_type`).",
+            ),
+        );
+        responses.insert("422".into(), error_response(&error, with_422));
+        responses
+    };
+
+    let mut check_responses =
+        bad_body("A request option is wrong: `request.locale`, `request.as_of`, `request.kind`.");
+    check_responses.insert(
+        "200".into(),
+        json!({
+            "description": "The report: every violation, and the packs (with their digests) checked against. A document's own problems are violations, never errors.",
+            "content": content(report.clone()),
+        }),
+    );
+    let mut batch_responses =
+        bad_body("The batch holds more requests than the limit (`request.batch_too_long`).");
+    batch_responses.insert(
+        "200".into(),
+        json!({
+            "description": "One answer per request, in order: its report, or the error object for a request that could not be served.",
+            "content": content(json!({
+                "type": "array",
+                "items": { "anyOf": [report, error.clone()] }
+            })),
+        }),
+    );
+
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "wastecheck",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Checks hazardous-waste and industrial solid-waste documents against China's rules (wastecheck serve). Listens on loopback by default. Reports are those of the JSON facade, byte for byte."
+        },
+        "paths": {
+            "/v1/check": { "post": {
+                "operationId": "check",
+                "summary": "Check one document.",
+                "requestBody": { "required": true, "content": content(request.clone()) },
+                "responses": check_responses,
+            }},
+            "/v1/check/batch": { "post": {
+                "operationId": "checkBatch",
+                "summary": "Check many documents: an array of check requests.",
+                "requestBody": { "required": true, "content": content(json!({
+                    "type": "array", "items": request
+                })) },
+                "responses": batch_responses,
+            }},
+            "/v1/schema/{kind}": { "get": {
+                "operationId": "schema",
+                "summary": "The JSON Schema of a document kind, of the facts, of the report, of pack.toml or rule.toml.",
+                "parameters": [{
+                    "name": "kind", "in": "path", "required": true,
+                    "schema": { "type": "string", "enum": wastecheck::schema::all_schemas()
+                        .into_iter()
+                        .map(|(name, _)| name.trim_end_matches(".json").to_owned())
+                        .collect::<Vec<_>>() }
+                }],
+                "responses": {
+                    "200": { "description": "The JSON Schema (draft 2020-12).", "content": content(json!({ "type": "object" })) },
+                    "404": error_response(&error, "No such schema (`not_found`)."),
+                }
+            }},
+            "/v1/rules": { "get": {
+                "operationId": "rules",
+                "summary": "The rules of every chain served.",
+                "responses": { "200": { "description": "The rules.", "content": content(rules) } }
+            }},
+            "/v1/packs": { "get": {
+                "operationId": "packs",
+                "summary": "The packs served: ids, versions, digests, windows, the chain serving each region, and the bundles used and refused.",
+                "responses": { "200": { "description": "The packs.", "content": content(packs) } }
+            }},
+            "/healthz": { "get": {
+                "operationId": "health",
+                "summary": "Liveness.",
+                "responses": { "200": { "description": "The service answers.", "content": content(health) } }
+            }},
+        },
+        "components": { "schemas": schemas },
+    })
+}
+
+/// The document as `spec/openapi.json` holds it.
+pub fn text() -> String {
+    let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
+    text.push('\n');
+    text
+}

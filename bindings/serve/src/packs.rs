@@ -1,0 +1,306 @@
+//! The packs a service serves: the built-in bundle plus every correctly signed
+//! bundle (`*.bundle`, signature in `*.bundle.sig`) in a watched folder.
+//!
+//! The folder is polled (portable, no platform watcher): a file whose size or
+//! modification time changed — or whose signature file did — is read again. A bundle
+//! that is unsigned, signed by a key not trusted, damaged or only half copied is
+//! refused and logged; whatever was served before keeps being served (for a file
+//! that was good before and is now being overwritten, its last good content). The
+//! new packs are compiled completely, away from requests, and only then swapped in
+//! as one value: a request sees the old packs or the new ones, never a mix.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+use wastecheck::Checker;
+use wastecheck::engine::chain::CompileOptions;
+use wastecheck::pack::bundle::{self, PackFiles, PublicKey, Signature, Signer, Trust};
+use wastecheck::pack::registry::Registry;
+
+/// The source of a loaded pack.
+pub const BUILT_IN: &str = "built-in";
+
+/// A bundle from the folder that is being served.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// Its file name in the folder.
+    pub file: String,
+    /// `sha256:…` of the bundle bytes.
+    pub digest: String,
+    /// The public key whose signature verified.
+    pub signer: String,
+    /// The packs it holds (`id@version`), by name in the bundle.
+    pub packs: Vec<PackFiles>,
+}
+
+/// A bundle refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Its file name in the folder.
+    pub file: String,
+    /// `sha256:…` of the bytes read, when they could be read.
+    pub digest: Option<String>,
+    /// Why, in English.
+    pub error: String,
+}
+
+/// One consistent set of packs: what every request is checked against.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The checker over them.
+    pub checker: Checker,
+    /// Counts the sets of packs served since start (1 = the first).
+    pub generation: u64,
+    /// The bundles from the folder in use, by file name.
+    pub bundles: Vec<Arc<Accepted>>,
+    /// Where each pack digest came from: [`BUILT_IN`] or a bundle's file name.
+    pub origin: BTreeMap<String, String>,
+}
+
+impl Loaded {
+    /// The built-in packs only.
+    pub fn builtin() -> Loaded {
+        let checker = wastecheck_rules::checker().clone();
+        let origin = checker
+            .registry()
+            .packs()
+            .iter()
+            .map(|p| (p.digest.clone(), BUILT_IN.to_owned()))
+            .collect();
+        Loaded {
+            checker,
+            generation: 1,
+            bundles: Vec::new(),
+            origin,
+        }
+    }
+}
+
+/// What identifies a file's content cheaply: size and modification time of the
+/// bundle and of its signature.
+type Stamp = (
+    Option<(u64, Option<SystemTime>)>,
+    Option<(u64, Option<SystemTime>)>,
+);
+
+fn stamp_of(path: &Path) -> Option<(u64, Option<SystemTime>)> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()))
+}
+
+#[derive(Debug)]
+struct Slot {
+    stamp: Stamp,
+    /// The content read at this stamp, when it verified.
+    fresh: Option<Arc<Accepted>>,
+    /// The content last served from this file.
+    serving: Option<Arc<Accepted>>,
+}
+
+/// Watches a folder of bundles.
+#[derive(Debug)]
+pub struct Watcher {
+    dir: PathBuf,
+    trusted: Vec<PublicKey>,
+    slots: BTreeMap<String, Slot>,
+}
+
+/// What one look at the folder found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// New packs to serve, when anything changed.
+    pub loaded: Option<Loaded>,
+    /// Bundles refused by this look.
+    pub refused: Vec<Refusal>,
+    /// Files that are gone, or read well this time: their earlier refusals can be
+    /// forgotten.
+    pub cleared: Vec<String>,
+}
+
+impl Watcher {
+    /// A watcher of `dir` trusting `trusted` keys.
+    pub fn new(dir: PathBuf, trusted: Vec<PublicKey>) -> Watcher {
+        Watcher {
+            dir,
+            trusted,
+            slots: BTreeMap::new(),
+        }
+    }
+
+    /// Looks at the folder once: reads the bundles that changed, and when the set
+    /// of good bundles changed compiles the new packs (`generation` is the number
+    /// the new set gets).
+    pub fn scan(&mut self, generation: u64) -> std::io::Result<Scan> {
+        let mut names = BTreeSet::new();
+        for entry in std::fs::read_dir(&self.dir)? {
+            let entry = entry?;
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                continue;
+            };
+            if name.ends_with(".bundle") && !name.starts_with('.') && entry.path().is_file() {
+                names.insert(name);
+            }
+        }
+        let mut scan = Scan::default();
+        let mut changed = false;
+        let gone: Vec<String> = self
+            .slots
+            .keys()
+            .filter(|name| !names.contains(*name))
+            .cloned()
+            .collect();
+        for name in gone {
+            if let Some(slot) = self.slots.remove(&name) {
+                changed |= slot.serving.is_some();
+            }
+            scan.cleared.push(name);
+        }
+        for name in names {
+            let path = self.dir.join(&name);
+            let stamp = (stamp_of(&path), stamp_of(&sig_path(&path)));
+            if self
+                .slots
+                .get(&name)
+                .is_some_and(|slot| slot.stamp == stamp)
+            {
+                continue;
+            }
+            let fresh = match self.read(&name, &path) {
+                Ok(accepted) => {
+                    scan.cleared.push(name.clone());
+                    Some(Arc::new(accepted))
+                }
+                Err(refusal) => {
+                    scan.refused.push(refusal);
+                    None
+                }
+            };
+            let slot = self.slots.entry(name).or_insert(Slot {
+                stamp,
+                fresh: None,
+                serving: None,
+            });
+            slot.stamp = stamp;
+            if fresh.as_ref().map(|f| &f.digest) != slot.serving.as_ref().map(|s| &s.digest) {
+                changed |= fresh.is_some();
+            }
+            slot.fresh = fresh;
+        }
+        if changed {
+            scan.loaded = Some(self.compose(generation, &mut scan.refused));
+        }
+        Ok(scan)
+    }
+
+    /// Reads and verifies one bundle.
+    fn read(&self, name: &str, path: &Path) -> Result<Accepted, Refusal> {
+        let refuse = |digest: Option<String>, error: String| Refusal {
+            file: name.to_owned(),
+            digest,
+            error,
+        };
+        let bytes = std::fs::read(path).map_err(|e| refuse(None, format!("reading it: {e}")))?;
+        let digest = bundle::digest(&bytes);
+        let sig = sig_path(path);
+        let signature = match std::fs::read_to_string(&sig) {
+            Ok(text) => Some(
+                text.parse::<Signature>()
+                    .map_err(|e| refuse(Some(digest.clone()), format!("{name}.sig: {e}")))?,
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(refuse(Some(digest), format!("reading {name}.sig: {e}"))),
+        };
+        let verified = bundle::verify(
+            &bytes,
+            signature.as_ref(),
+            &self.trusted,
+            Trust::RequireSignature,
+        )
+        .map_err(|e| refuse(Some(digest.clone()), e.to_string()))?;
+        let packs =
+            bundle::decode(&bytes).map_err(|e| refuse(Some(digest.clone()), e.to_string()))?;
+        let signer = match verified.signer {
+            Signer::Key(key) => key.to_string(),
+            Signer::Unsigned => String::new(),
+        };
+        Ok(Accepted {
+            file: name.to_owned(),
+            digest: verified.digest,
+            signer,
+            packs,
+        })
+    }
+
+    /// Compiles the built-in packs plus each file's bundle, in file-name order. A
+    /// bundle whose packs do not load with the others (a pack version already
+    /// loaded with other content, a parent missing, a rule that does not compile)
+    /// is refused; its file's previous content is kept when there was one.
+    fn compose(&mut self, generation: u64, refused: &mut Vec<Refusal>) -> Loaded {
+        let options = CompileOptions::default();
+        let mut sources = wastecheck_rules::sources();
+        let mut origin: BTreeMap<String, String> = BTreeMap::new();
+        for pack in &sources {
+            if let Ok(digest) = bundle::pack_digest(pack) {
+                origin.insert(digest, BUILT_IN.to_owned());
+            }
+        }
+        let mut registry: Option<Registry> = None;
+        let mut bundles = Vec::new();
+        for slot in self.slots.values_mut() {
+            let mut candidates = Vec::new();
+            candidates.extend(slot.fresh.clone());
+            if let Some(serving) = &slot.serving
+                && candidates.iter().all(|c| c.digest != serving.digest)
+            {
+                candidates.push(serving.clone());
+            }
+            slot.serving = None;
+            for candidate in candidates {
+                let mut trial = sources.clone();
+                let mut new_origin = Vec::new();
+                for pack in &candidate.packs {
+                    let digest = bundle::pack_digest(pack).unwrap_or_default();
+                    if !origin.contains_key(&digest) {
+                        trial.push(pack.clone());
+                        new_origin.push(digest);
+                    }
+                }
+                match Registry::from_sources(&trial, &options) {
+                    Ok(compiled) => {
+                        sources = trial;
+                        for digest in new_origin {
+                            origin.insert(digest, candidate.file.clone());
+                        }
+                        registry = Some(compiled);
+                        slot.serving = Some(candidate.clone());
+                        bundles.push(candidate);
+                        break;
+                    }
+                    Err(error) => refused.push(Refusal {
+                        file: candidate.file.clone(),
+                        digest: Some(candidate.digest.clone()),
+                        error: format!("its packs do not load with the others: {error}"),
+                    }),
+                }
+            }
+        }
+        let checker = match registry {
+            Some(registry) => Checker::new(registry),
+            None => wastecheck_rules::checker().clone(),
+        };
+        Loaded {
+            checker,
+            generation,
+            bundles,
+            origin,
+        }
+    }
+}
+
+/// `FILE.bundle.sig`.
+pub fn sig_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".sig");
+    PathBuf::from(name)
+}
