@@ -124,8 +124,10 @@ test("the demo form validates as the user types", async () => {
   assert.equal(await line.locator('[data-bind-rel="category"]').inputValue(), "HW08");
   await page.waitForFunction(() => window.wastecheckDemo.document.wastes[2]?.code === "900-249-08");
   await line.locator('[data-bind-rel="quantity/value"]').fill("0,5");
-  await page.waitForSelector('.field[data-path="/wastes/2/quantity"] .violation');
-  assert.match(await violationsAt("/wastes/2/quantity").first().innerText(), /0,5/);
+  // The new line says at once what it lacks; then the comma is named under the field.
+  const comma = violationsAt("/wastes/2/quantity").filter({ hasText: "0,5" }).first();
+  await comma.waitFor();
+  assert.match(await comma.innerText(), /0,5/);
 
   // Fill the line in properly and fix the credit code.
   await line.locator('[data-bind-rel="form"]').selectOption("liquid");
