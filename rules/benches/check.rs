@@ -2080,7 +2080,9 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` does not, and then
     // criterion runs each benchmark once: a test that the engine and the baseline
     // still agree, without the timed summary.
-    if std::env::args().any(|a| a == "--bench") {
+    // `--profile-time N` (for a profiler) runs the benchmarks alone.
+    let args: Vec<String> = std::env::args().collect();
+    if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
         summary();
     }
 }

@@ -684,6 +684,7 @@ impl Chain {
             collections: self.script_fact_collections(kind),
         };
 
+        let mut item_paths: Vec<(&str, Vec<String>)> = Vec::new();
         for rule in self
             .rules
             .iter()
@@ -695,6 +696,23 @@ impl Chain {
                     .find(|(k, _)| *k == kind)
                     .map_or(&[][..], |(_, lists)| lists.as_slice())
             });
+            // The items' paths (`/wastes/0`…), made once per check for every rule.
+            for list in lists.unwrap_or_default() {
+                if !item_paths.iter().any(|(p, _)| *p == list.as_str()) {
+                    let count = match list.resolve(root) {
+                        Node::List(items) => items.len(),
+                        _ => 0,
+                    };
+                    let paths = (0..count).map(|i| format!("{}/{i}", list.as_str()));
+                    item_paths.push((list.as_str(), paths.collect()));
+                }
+            }
+            let paths_of = |list: &Pointer| {
+                item_paths
+                    .iter()
+                    .find(|(p, _)| *p == list.as_str())
+                    .map(|(_, paths)| paths.as_slice())
+            };
             let outcome = match &rule.body {
                 Body::Native(check) => match &lists {
                     None => run_native(
@@ -705,9 +723,9 @@ impl Chain {
                         &mut findings,
                     ),
                     Some(lists) => lists.iter().try_for_each(|list| {
-                        run_native(
+                        run_native_on(
                             check.as_ref(),
-                            Some(list),
+                            Some((list, paths_of(list))),
                             rule.guard.as_ref(),
                             &cx,
                             &mut findings,
@@ -879,10 +897,21 @@ pub(crate) fn run_native(
     cx: &RunCx<'_>,
     out: &mut Vec<Finding>,
 ) -> Result<(), String> {
+    run_native_on(check, each.map(|e| (e, None)), guard, cx, out)
+}
+
+/// [`run_native`], with the paths of the list's items when the caller made them.
+fn run_native_on(
+    check: &dyn Check,
+    each: Option<(&Pointer, Option<&[String]>)>,
+    guard: Option<&Guard>,
+    cx: &RunCx<'_>,
+    out: &mut Vec<Finding>,
+) -> Result<(), String> {
     match each {
         None if guard.is_some_and(|g| !g.holds(cx)) => Ok(()),
         None => check.run(cx, out).map_err(|e| e.0),
-        Some(pointer) => {
+        Some((pointer, paths)) => {
             let list = match pointer.resolve(cx.root) {
                 Node::List(list) => list,
                 // A pointer naming one record (`""`, the document): once, on it.
@@ -901,9 +930,16 @@ pub(crate) fn run_native(
             for index in 0..list.len() {
                 let item = list.item(index);
                 if let Node::Record(_) = item {
-                    let base = format!("{}/{index}", pointer.as_str());
+                    let made;
+                    let base = match paths.and_then(|p| p.get(index)) {
+                        Some(path) => path.as_str(),
+                        None => {
+                            made = format!("{}/{index}", pointer.as_str());
+                            made.as_str()
+                        }
+                    };
                     let item_cx = RunCx {
-                        item: Some((item, base.as_str())),
+                        item: Some((item, base)),
                         ..*cx
                     };
                     if guard.is_none_or(|g| g.holds(&item_cx)) {

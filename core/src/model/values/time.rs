@@ -52,7 +52,14 @@ impl FromStr for Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        // Written out rather than through chrono's `format`, which parses its
+        // pattern on every call: dates are shown in most findings.
+        let year = self.0.year();
+        if (0..=9999).contains(&year) {
+            write!(f, "{year:04}-{:02}-{:02}", self.0.month(), self.0.day())
+        } else {
+            write!(f, "{}", self.0.format("%Y-%m-%d"))
+        }
     }
 }
 
