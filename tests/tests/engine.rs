@@ -175,14 +175,7 @@ fn selection_by_region_and_date() {
     ])
     .unwrap();
     let checker = Checker::new(registry);
-    let packs = |document: Value| -> Vec<String> {
-        let report = checker.check_value(&document, None, &CheckOptions::default());
-        report
-            .packs
-            .iter()
-            .map(|p| format!("{}@{}", p.id, p.version))
-            .collect()
-    };
+    let packs = |document: Value| packs_of(&checker, document);
     // Zhejiang documents get the provincial pack in force on their date; others cn only.
     assert_eq!(
         packs(manifest("330603", "330100", "2025-06-01T08:00:00+08:00")),
@@ -206,14 +199,7 @@ fn selection_by_region_and_date() {
 #[test]
 fn the_built_in_chain_is_chosen_by_region() {
     let checker = wastecheck_rules::checker();
-    let packs = |document: Value| -> Vec<String> {
-        let report = checker.check_value(&document, None, &CheckOptions::default());
-        report
-            .packs
-            .iter()
-            .map(|p| format!("{}@{}", p.id, p.version))
-            .collect()
-    };
+    let packs = |document: Value| packs_of(&checker, document);
     let shaoxing = ["zj-shaoxing@1.0.0", "zj@1.0.0", "cn@1.0.0"];
     // Every county-level unit of Shaoxing, and the city itself.
     for region in [
@@ -625,4 +611,14 @@ fn bundles_are_deterministic_signed_and_tamper_evident() {
         )
         .is_ok()
     );
+}
+
+/// The packs (`id@version`) a document is checked against.
+fn packs_of(checker: &Checker, document: Value) -> Vec<String> {
+    let report = checker.check_value(&document, None, &CheckOptions::default());
+    report
+        .packs
+        .iter()
+        .map(|p| format!("{}@{}", p.id, p.version))
+        .collect()
 }

@@ -34,20 +34,7 @@ pub const KIND: Kind = Kind {
 };
 
 /// The fact collections a document may name.
-pub(crate) const COLLECTIONS: &[&str] = &[
-    "enterprises",
-    "licences",
-    "transport_permits",
-    "insurance_policies",
-    "approvals",
-    "tracks",
-    "waybills",
-    "sites",
-    "receipts",
-    "plans",
-    "manifests",
-    "transfer_plans",
-];
+pub(crate) const COLLECTIONS: &[&str] = crate::model::Facts::FIELDS;
 
 /// Names of the members commonly compared.
 const NAMES: &[(&str, &str, &str)] = &[

@@ -46,17 +46,7 @@ pub const KIND: Kind = Kind {
     compile,
 };
 
-const COLLECTIONS: &[&str] = &[
-    "enterprises",
-    "licences",
-    "transport_permits",
-    "insurance_policies",
-    "approvals",
-    "tracks",
-    "waybills",
-    "sites",
-    "receipts",
-];
+const COLLECTIONS: &[&str] = crate::model::Facts::FIELDS;
 
 #[derive(Debug)]
 struct FactRef {
