@@ -199,7 +199,7 @@ fn selection_by_region_and_date() {
 #[test]
 fn the_built_in_chain_is_chosen_by_region() {
     let checker = wastecheck_rules::checker();
-    let packs = |document: Value| packs_of(&checker, document);
+    let packs = |document: Value| packs_of(checker, document);
     let shaoxing = ["zj-shaoxing@1.0.0", "zj@1.0.0", "cn@1.0.0"];
     // Every county-level unit of Shaoxing, and the city itself.
     for region in [
