@@ -169,11 +169,16 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
             value,
             duplicate_keys: state.duplicates,
         }),
-        Err(error) => Err(SyntaxError {
-            line: error.line(),
-            column: error.column(),
-            message: error.to_string(),
-        }),
+        Err(error) => {
+            // serde_json ends its message with the position, which is given apart.
+            let message = error.to_string();
+            let at = format!(" at line {} column {}", error.line(), error.column());
+            Err(SyntaxError {
+                line: error.line(),
+                column: error.column(),
+                message: message.strip_suffix(&at).unwrap_or(&message).to_owned(),
+            })
+        }
     }
 }
 
@@ -355,6 +360,11 @@ mod tests {
     fn syntax_errors_have_positions() {
         let err = parse("{\n  \"a\": 1,\n  \"b\": }").unwrap_err();
         assert_eq!((err.line, err.column), (3, 8));
+        assert_eq!(
+            err.to_string(),
+            "line 3, column 8: expected value",
+            "the position once"
+        );
         assert!(parse("[1] x").is_err(), "trailing characters");
     }
 
