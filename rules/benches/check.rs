@@ -1347,8 +1347,6 @@ struct Decoded {
 struct RuleInfo {
     id: String,
     script: bool,
-    /// Whether it runs once per waste line (`each`).
-    each: bool,
     /// A chain with this rule alone.
     alone: Arc<Chain>,
 }
@@ -1523,7 +1521,6 @@ fn fixture() -> &'static Fixture {
             .map(|r| RuleInfo {
                 id: r.id.clone(),
                 script: matches!(r.body, Body::Script(_)),
-                each: r.each.is_some(),
                 alone: chain_with(vec![r.id.clone()], &sample.document, sample.as_of).1,
             })
             .collect();
@@ -1940,18 +1937,17 @@ fn summary() {
     }
     match t_scripts {
         Some(t) => println!(
-            "RHAI tier: {} per script rule (all {} script rules for manifests together: {}, incl. converting doc + facts once)",
+            "RHAI tier: {} per script rule as the chain runs them here (all {} together: {}; a rule's `when` guard decides whether its script starts)",
             us(t / fx.script_rules.len() as f64).trim(),
             fx.script_rules.len(),
             us(t).trim()
         ),
         None => println!("RHAI tier: the chain has no script rules for manifests"),
     }
-    if let Some(t) = t_scripts {
+    if t_scripts.is_some() {
         println!(
-            "  of which converting the document {}, and the rest — per-item conversion, evaluation, findings — {} (the facts are converted once per facts set: {})",
+            "  a check where a script starts also converts the document once ({}); the facts are converted once per facts set ({})",
             us(t_dyn_doc).trim(),
-            us(t - t_dyn_doc).trim(),
             us(t_dyn_facts).trim()
         );
     }
@@ -2002,7 +1998,7 @@ fn summary() {
         us(t_dyn_facts).trim()
     );
     println!(
-        "     each rule alone (chain.run, pre-decoded); for rhai, what is left after converting its inputs:"
+        "     each rule alone (chain.run, pre-decoded; a script's input conversion included when it runs):"
     );
     let mut sorted: Vec<&(&RuleInfo, f64)> = per_rule.iter().collect();
     sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -2013,13 +2009,7 @@ fn summary() {
         } else {
             "  (not in baseline)"
         };
-        let eval = if rule.script {
-            let conversions = t_dyn_doc + if rule.each { t_dyn_items } else { 0.0 };
-            format!("  eval ≈ {}", us(t - conversions))
-        } else {
-            " ".repeat(20)
-        };
-        println!("       {tier} {:<42} {}{eval}{base}", rule.id, us(*t));
+        println!("       {tier} {:<42} {}{base}", rule.id, us(*t));
     }
     println!(
         "  (check_value, from parsed JSON: {} whole chain, {} no rules)",
