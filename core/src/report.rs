@@ -116,6 +116,11 @@ pub struct Report {
     pub catalogue: Option<String>,
 }
 
+/// The parameters as one comparable text (their JSON, keys sorted).
+fn params_key(violation: &Violation) -> String {
+    serde_json::to_string(&violation.params).unwrap_or_default()
+}
+
 impl Report {
     /// Builds a report: sorts the violations (schema violations first, then by path,
     /// rule and message) and counts them.
@@ -127,15 +132,16 @@ impl Report {
         complete: bool,
     ) -> Self {
         // The order never depends on the locale: ties are broken on the parameters
-        // and the Chinese text, not on the rendered message.
-        violations.sort_by_cached_key(|v| {
-            (
-                !v.rule.starts_with("schema."),
-                v.path.clone(),
-                v.rule.clone(),
-                Value::Object(v.params.clone()).to_string(),
-                v.text.as_ref().map(|t| t.zh.clone()),
-            )
+        // and the Chinese text, not on the rendered message. The cheap keys decide
+        // almost every comparison; the parameters are serialised only for a tie.
+        violations.sort_by(|a, b| {
+            (!a.rule.starts_with("schema."), &a.path, &a.rule)
+                .cmp(&(!b.rule.starts_with("schema."), &b.path, &b.rule))
+                .then_with(|| params_key(a).cmp(&params_key(b)))
+                .then_with(|| {
+                    let zh = |v: &Violation| v.text.as_ref().map(|t| t.zh.clone());
+                    zh(a).cmp(&zh(b))
+                })
         });
         let mut counts = Counts::default();
         for violation in &violations {
