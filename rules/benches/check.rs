@@ -34,6 +34,10 @@
 //! the engine and the baseline, their ratio, the rhai tier's µs per script rule, and
 //! a breakdown of the engine's time (parse, decode, facts, each rule), each the
 //! median of 5 timed runs of 20,000 checks (5,000 per rule) on one thread.
+//!
+//! `--count N` runs N whole-chain checks and exits, for an instruction count that
+//! the machine's other work cannot change:
+//! `valgrind --tool=callgrind target/release/deps/check-… --count 2000`.
 
 use criterion::{Criterion, Throughput};
 use serde::Deserialize;
@@ -2055,7 +2059,25 @@ fn summary() {
     println!("{line}");
 }
 
+/// `--count N`: N whole-chain checks (`engine/check_str`) and nothing else, then
+/// exit — for `valgrind --tool=callgrind`, whose instruction counts do not depend on
+/// what else the shared machine is doing.
+fn count_mode(args: &[String]) -> Option<usize> {
+    let at = args.iter().position(|a| a == "--count")?;
+    let n = args.get(at + 1).and_then(|n| n.parse().ok());
+    Some(n.unwrap_or_else(|| panic!("--count takes a number of checks")))
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(count) = count_mode(&args) {
+        let fx = fixture();
+        let violations: usize = (0..count)
+            .map(|i| fx.check_str(fx.checker, black_box(i % N)).violations.len())
+            .sum();
+        println!("{count} checks, {violations} violations");
+        return;
+    }
     let fx = fixture();
     let mean_bytes = fx.texts.iter().map(String::len).sum::<usize>() as f64 / N as f64;
     println!("generated {N} manifests, mean document size {mean_bytes:.0} bytes");
@@ -2071,7 +2093,6 @@ fn main() {
     // criterion runs each benchmark once: a test that the engine and the baseline
     // still agree, without the timed summary.
     // `--profile-time N` (for a profiler) runs the benchmarks alone.
-    let args: Vec<String> = std::env::args().collect();
     if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
         summary();
     }
