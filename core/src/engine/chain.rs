@@ -2,6 +2,7 @@
 //! in the chain with parameters, severities and disabled rules resolved, compiled
 //! once and run over many documents.
 
+use super::fact_index::IndexedFacts;
 use super::facts::PreparedFacts;
 use super::kinds::{self, Args, Check, Finding, RunCx};
 use super::node::{Node, Pointer};
@@ -11,7 +12,7 @@ use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
 use crate::json::Json;
 use crate::locale::{Bilingual, Locale};
-use crate::model::{Date, Document, DocumentKind, Facts};
+use crate::model::{Date, Document, DocumentKind};
 use crate::pack::load::SourcePack;
 use crate::pack::spec::{LegalBasis, LocalisedText, PackProblem, RegionLevel, Status, Stricter};
 use crate::report::{Basis, PackRef, Severity, Violation};
@@ -668,11 +669,11 @@ impl Chain {
         let kind = document.kind();
         let root = document_node(document);
         let stage = root.member("stage").text();
-        let no_facts = Facts::default();
+        let no_facts = IndexedFacts::default();
         let cx = RunCx {
             root,
             item: None,
-            facts: facts.map_or(&no_facts, PreparedFacts::typed),
+            facts: facts.map_or(&no_facts, PreparedFacts::indexed),
             as_of,
             catalogue,
             calendar: self.calendar.as_deref(),

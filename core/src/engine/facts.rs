@@ -5,6 +5,7 @@
 //! converting them for scripts, is most of a check's fixed cost, so a host decodes
 //! them once into [`PreparedFacts`] and checks many documents against them.
 
+use crate::engine::fact_index::IndexedFacts;
 use crate::engine::script::ScriptEngine;
 use crate::model::{Facts, Located, decode_facts};
 use serde_json::Value;
@@ -18,7 +19,7 @@ use std::sync::OnceLock;
 #[derive(Debug)]
 pub struct PreparedFacts<'a> {
     raw: Cow<'a, Value>,
-    typed: Facts,
+    typed: IndexedFacts,
     problems: Vec<Located>,
     /// Each top-level collection as scripts see it.
     collections: BTreeMap<String, OnceLock<rhai::Dynamic>>,
@@ -47,7 +48,7 @@ impl<'a> PreparedFacts<'a> {
             .unwrap_or_default();
         PreparedFacts {
             raw,
-            typed,
+            typed: IndexedFacts::new(typed),
             problems,
             collections,
             whole: OnceLock::new(),
@@ -61,6 +62,11 @@ impl<'a> PreparedFacts<'a> {
 
     /// The decoded facts.
     pub fn typed(&self) -> &Facts {
+        self.typed.facts()
+    }
+
+    /// The decoded facts with their lookups, as checks read them.
+    pub fn indexed(&self) -> &IndexedFacts {
         &self.typed
     }
 

@@ -2,6 +2,7 @@
 //! sandboxed scripts), run over many documents.
 
 pub mod chain;
+pub mod fact_index;
 pub mod facts;
 pub mod kinds;
 pub mod node;

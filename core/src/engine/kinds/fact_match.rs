@@ -23,7 +23,7 @@
 //! passed no such facts, or none with this key.
 
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::{Node, Pointer, Record};
+use crate::engine::node::{Node, Pointer};
 use crate::model::Decimal;
 use serde_json::{Value, json};
 
@@ -143,16 +143,13 @@ impl Check for FactMatch {
         let Some(key) = cx.get(&self.field).text() else {
             return Ok(());
         };
-        let Node::List(list) = cx.facts.member(self.fact) else {
+        let Some(found) = cx.facts.find(self.fact, &self.key, &key) else {
             return Err(NotEvaluated(format!(
                 "no `{}` facts were passed",
                 self.fact
             )));
         };
-        let Some(fact) = (0..list.len())
-            .map(|i| list.item(i))
-            .find(|f| f.member(&self.key).text().as_deref() == Some(key.as_ref()))
-        else {
+        let Some((_, fact)) = found.first() else {
             return Err(NotEvaluated(format!(
                 "no `{}` fact with {} {key} was passed",
                 self.fact, self.key

@@ -16,7 +16,7 @@
 //! document does not give the holder or the date yet.
 
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, text};
-use crate::engine::node::{Node, Record};
+use crate::engine::node::Node;
 use crate::model::Date;
 
 pub const KIND: Kind = Kind {
@@ -73,14 +73,9 @@ pub(crate) fn in_force_on(record: &Node<'_>, date: Date) -> bool {
 
 /// The facts of `collection` held by `holder`, or `None` when the host passed none.
 pub(crate) fn held_by<'a>(cx: &RunCx<'a>, collection: &str, holder: &str) -> Option<Vec<Node<'a>>> {
-    let Node::List(list) = cx.facts.member(collection) else {
-        return None;
-    };
-    let member = holder_member(collection);
     Some(
-        (0..list.len())
-            .map(|i| list.item(i))
-            .filter(|fact| fact.member(member).text().as_deref() == Some(holder))
+        cx.facts
+            .find(collection, holder_member(collection), holder)?
             .collect(),
     )
 }

@@ -29,11 +29,13 @@ mod working_days;
 mod yearly_target;
 
 pub use args::{Args, Ref};
+pub(crate) use track_match::PreparedTrack;
 
 use super::node::Node;
 use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
-use crate::model::{Date, Facts};
+use crate::engine::fact_index::IndexedFacts;
+use crate::model::Date;
 use crate::report::Severity;
 use serde_json::{Map, Value};
 
@@ -45,7 +47,7 @@ pub struct RunCx<'a> {
     /// The item bound by `each`, and its JSON Pointer.
     pub item: Option<(Node<'a>, &'a str)>,
     /// The facts the host passed.
-    pub facts: &'a Facts,
+    pub facts: &'a IndexedFacts,
     /// The legal date.
     pub as_of: Option<Date>,
     /// The catalogue edition in force on the legal date.
@@ -428,10 +430,12 @@ pub(crate) mod testing {
         let doc_kind = kind_of(&document).unwrap().unwrap();
         let (decoded, _) = decode_document(doc_kind, &document);
         let decoded = decoded.unwrap();
-        let decoded_facts = facts
-            .as_ref()
-            .map(|f| decode_facts(f).0)
-            .unwrap_or_default();
+        let decoded_facts = IndexedFacts::new(
+            facts
+                .as_ref()
+                .map(|f| decode_facts(f).0)
+                .unwrap_or_default(),
+        );
         let cx = RunCx {
             root: document_node(&decoded),
             item: None,

@@ -37,7 +37,7 @@
 //! `{limit}` (tonnes) and `{margin}` (percent).
 
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::{Node, Pointer, Record};
+use crate::engine::node::{Node, Pointer};
 use crate::model::Decimal;
 use serde_json::{Value, json};
 
@@ -173,14 +173,13 @@ impl PlanLists {
         year: i32,
     ) -> Result<Vec<Node<'a>>, NotEvaluated> {
         let site = self.site.as_ref().and_then(|s| cx.get(s).text());
-        let Node::List(plans) = cx.facts.member("plans") else {
+        let Some(held) = cx.facts.find("plans", "enterprise/credit_code", holder) else {
             return Err(NotEvaluated("no `plans` facts were passed".into()));
         };
         let mut found = Vec::new();
-        for plan in (0..plans.len()).map(|i| plans.item(i)) {
+        for plan in held {
             let enterprise = plan.member("enterprise");
-            let same_year = matches!(plan.member("year"), Node::Year(y) if y.get() == year);
-            if enterprise.member("credit_code").text().as_deref() != Some(holder) || !same_year {
+            if !matches!(plan.member("year"), Node::Year(y) if y.get() == year) {
                 continue;
             }
             if let (Some(site), Some(plan_site)) = (&site, enterprise.member("site_id").text())

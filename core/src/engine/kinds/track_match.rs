@@ -41,9 +41,12 @@
 //! still run) when a site is not known.
 
 use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use crate::engine::fact_index::Found;
 use crate::engine::node::{ListNode, Node, Record};
 use crate::model::Decimal;
 use serde_json::{Value, json};
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
 pub const KIND: Kind = Kind {
     name: "track-match",
@@ -170,6 +173,82 @@ fn fixes(list: &dyn ListNode) -> Vec<Fix> {
     out
 }
 
+/// A GPS track ready to compare with trips: its usable fixes in time order, its
+/// length and its longest gap. They are the same for every document that names the
+/// track, so they are worked out once per set of facts ([`IndexedFacts::track`]).
+///
+/// [`IndexedFacts::track`]: crate::engine::fact_index::IndexedFacts::track
+#[derive(Debug)]
+pub(crate) struct PreparedTrack {
+    fixes: Vec<Fix>,
+    length_km: f64,
+    longest_gap_seconds: Option<i64>,
+    /// The stays for the first stop radius asked (rules use one).
+    stays: OnceLock<(f64, Vec<Stay>)>,
+}
+
+/// A stay: from the fix at `at`, the vehicle stayed within the stop radius for
+/// `seconds` (more than none).
+#[derive(Debug, Clone, Copy)]
+struct Stay {
+    at: (f64, f64),
+    seconds: i64,
+}
+
+/// The track cut into stays: each fix starts one, which runs while the next fixes
+/// are within `radius_km` of it.
+fn stays(fixes: &[Fix], radius_km: f64) -> Vec<Stay> {
+    let mut out = Vec::new();
+    let mut anchor = 0;
+    while let Some(a) = fixes.get(anchor).copied() {
+        let mut end = anchor;
+        while let Some(next) = fixes.get(end + 1) {
+            if distance_km(a.at, next.at) > radius_km {
+                break;
+            }
+            end += 1;
+        }
+        if let Some(e) = fixes.get(end)
+            && e.t > a.t
+        {
+            out.push(Stay {
+                at: a.at,
+                seconds: e.t - a.t,
+            });
+        }
+        anchor = end + 1;
+    }
+    out
+}
+
+impl PreparedTrack {
+    /// Prepares a track's `points` (no fixes when they are not a list).
+    pub(crate) fn new(points: Node<'_>) -> Self {
+        let fixes = match points {
+            Node::List(list) => fixes(list),
+            _ => Vec::new(),
+        };
+        let pairs = || fixes.iter().zip(fixes.iter().skip(1));
+        PreparedTrack {
+            length_km: pairs().map(|(a, b)| distance_km(a.at, b.at)).sum(),
+            longest_gap_seconds: pairs().map(|(a, b)| b.t - a.t).max(),
+            fixes,
+            stays: OnceLock::new(),
+        }
+    }
+
+    fn stays(&self, radius_km: f64) -> Cow<'_, [Stay]> {
+        let (radius, cached) = self
+            .stays
+            .get_or_init(|| (radius_km, stays(&self.fixes, radius_km)));
+        if *radius == radius_km {
+            Cow::Borrowed(cached)
+        } else {
+            Cow::Owned(stays(&self.fixes, radius_km))
+        }
+    }
+}
+
 fn km(value: f64) -> String {
     let rounded = Decimal::from_f64_retain((value * 100.0).round() / 100.0)
         .map(|d| d.round_dp(2).normalize().to_string())
@@ -203,24 +282,20 @@ impl TrackMatch {
         if site_id.is_none() && holder.is_none() {
             return Ok(None);
         }
-        let Node::List(sites) = cx.facts.member("sites") else {
-            return Err("no `sites` facts were passed".into());
+        let by = |key: &str, value: &Option<std::borrow::Cow<'_, str>>| {
+            let value = value.as_deref()?;
+            cx.facts.find("sites", key, value).and_then(Found::first)
         };
+        if !matches!(cx.facts.member("sites"), Node::List(_)) {
+            return Err("no `sites` facts were passed".into());
+        }
         let position = |site: &Node<'_>| match (site.member("lat"), site.member("lon")) {
             (Node::Number(lat), Node::Number(lon)) => Some((lat, lon)),
             _ => None,
         };
-        let all = (0..sites.len()).map(|i| sites.item(i));
-        let by_id = site_id.as_ref().and_then(|id| {
-            all.clone()
-                .find(|s| s.member("id").text().as_deref() == Some(id.as_ref()))
-        });
-        let found = by_id.or_else(|| {
-            holder.as_ref().and_then(|h| {
-                all.clone()
-                    .find(|s| s.member("holder").text().as_deref() == Some(h.as_ref()))
-            })
-        });
+        let found = by("id", &site_id)
+            .or_else(|| by("holder", &holder))
+            .map(|(_, site)| site);
         match found.as_ref().and_then(position) {
             Some(at) => Ok(Some(at)),
             None => Err(format!(
@@ -236,13 +311,10 @@ impl Check for TrackMatch {
         let Some(track_id) = cx.get(&self.track).text() else {
             return Ok(());
         };
-        let Node::List(tracks) = cx.facts.member("tracks") else {
+        let Some(found) = cx.facts.find("tracks", "id", &track_id) else {
             return Err(NotEvaluated("no `tracks` facts were passed".into()));
         };
-        let Some(track) = (0..tracks.len())
-            .map(|i| tracks.item(i))
-            .find(|t| t.member("id").text().as_deref() == Some(track_id.as_ref()))
-        else {
+        let Some((position, track)) = found.first() else {
             return Err(NotEvaluated(format!(
                 "track {track_id} is not among the `tracks` facts"
             )));
@@ -278,10 +350,10 @@ impl Check for TrackMatch {
             ));
         }
 
-        let Node::List(points) = track.member("points") else {
+        let Some(prepared) = cx.facts.track(position) else {
             return Ok(());
         };
-        let fixes = fixes(points);
+        let fixes = &prepared.fixes;
         let (Some(first), Some(last)) = (fixes.first().copied(), fixes.last().copied()) else {
             return Ok(());
         };
@@ -339,13 +411,7 @@ impl Check for TrackMatch {
 
         // Gaps.
         if let Some(max) = self.max_gap_seconds
-            && let Some(gap) = fixes
-                .windows(2)
-                .map(|w| match w {
-                    [a, b] => b.t - a.t,
-                    _ => 0,
-                })
-                .max()
+            && let Some(gap) = prepared.longest_gap_seconds
             && gap > max
         {
             out.push(finding(
@@ -364,26 +430,12 @@ impl Check for TrackMatch {
                     .flatten()
                     .any(|s| distance_km(at, s) <= max_end)
             };
-            let mut longest = 0;
-            let mut anchor = 0;
-            while anchor < fixes.len() {
-                let Some(a) = fixes.get(anchor).copied() else {
-                    break;
-                };
-                let mut end = anchor;
-                while let Some(next) = fixes.get(end + 1) {
-                    if distance_km(a.at, next.at) > self.stop_radius_km {
-                        break;
-                    }
-                    end += 1;
-                }
-                if let Some(e) = fixes.get(end)
-                    && !near_site(a.at)
-                {
-                    longest = longest.max(e.t - a.t);
-                }
-                anchor = end + 1;
-            }
+            let longest = prepared
+                .stays(self.stop_radius_km)
+                .iter()
+                .filter(|stay| !near_site(stay.at))
+                .map(|stay| stay.seconds)
+                .fold(0, i64::max);
             if longest > max {
                 out.push(finding(
                     track_path.clone(),
@@ -400,13 +452,7 @@ impl Check for TrackMatch {
                 (Some(a), Some(b)) => distance_km(a, b),
                 _ => distance_km(first.at, last.at),
             };
-            let length: f64 = fixes
-                .windows(2)
-                .map(|w| match w {
-                    [a, b] => distance_km(a.at, b.at),
-                    _ => 0.0,
-                })
-                .sum();
+            let length = prepared.length_km;
             if straight >= MIN_STRAIGHT_KM {
                 let ratio = length / straight;
                 if ratio > max {
