@@ -7,7 +7,7 @@ use super::facts::PreparedFacts;
 use super::kinds::{self, Args, Check, Finding, RunCx};
 use super::node::{Node, Pointer};
 use super::sandbox::Limits;
-use super::script::{CompiledScript, ScriptEngine, ScriptInput};
+use super::script::{CompileError, CompiledScript, ScriptEngine, ScriptInput};
 use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
 use crate::json::Json;
@@ -229,7 +229,7 @@ pub struct Chain {
     pub calendar: Option<Arc<Calendar>>,
     /// The resolved parameters.
     pub params: BTreeMap<String, toml::Value>,
-    scripts: Option<ScriptEngine>,
+    scripts: Option<Arc<ScriptEngine>>,
     /// The parameters as scripts see them: converted once, shared by every run.
     script_params: rhai::Dynamic,
     /// By document kind, the fact collections its scripts read (`facts.licences`…),
@@ -340,11 +340,94 @@ pub struct CompileOptions {
     pub only: Option<Vec<String>>,
 }
 
+/// Script engines and compiled scripts shared by chains compiled together (the
+/// chains of one registry): chains over the same catalogue, calendar and limits
+/// share one engine, and each script source is compiled once per engine. Without
+/// it `zj-shaoxing`'s chain would build its engine and compile `cn`'s and `zj`'s
+/// scripts again — a sixth of a checker's start-up in the browser. The outcome is
+/// the same as compiling each chain on its own: the same engine set-up and source
+/// give the same compiled script (or the same error).
+#[derive(Debug, Default)]
+pub struct ScriptCache {
+    engines: Vec<SharedEngine>,
+}
+
+#[derive(Debug)]
+struct SharedEngine {
+    limits: Limits,
+    catalogue: Arc<Catalogue>,
+    calendar: Option<Arc<Calendar>>,
+    engine: Arc<ScriptEngine>,
+    compiled: BTreeMap<String, Result<CompiledScript, CompileError>>,
+}
+
+impl ScriptCache {
+    /// The engine for these inputs, built on first use.
+    fn engine(
+        &mut self,
+        limits: &Limits,
+        catalogue: &Arc<Catalogue>,
+        calendar: Option<&Arc<Calendar>>,
+    ) -> usize {
+        let same = |e: &SharedEngine| {
+            e.limits == *limits
+                && Arc::ptr_eq(&e.catalogue, catalogue)
+                && match (&e.calendar, calendar) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                    (None, None) => true,
+                    _ => false,
+                }
+        };
+        if let Some(at) = self.engines.iter().position(same) {
+            return at;
+        }
+        self.engines.push(SharedEngine {
+            limits: *limits,
+            catalogue: catalogue.clone(),
+            calendar: calendar.cloned(),
+            engine: Arc::new(ScriptEngine::new(
+                limits,
+                catalogue.clone(),
+                calendar.cloned(),
+            )),
+            compiled: BTreeMap::new(),
+        });
+        self.engines.len() - 1
+    }
+
+    /// `source` compiled by engine `at`, compiled on first use.
+    fn compile(&mut self, at: usize, source: &str) -> Result<CompiledScript, CompileError> {
+        let Some(shared) = self.engines.get_mut(at) else {
+            return Err(CompileError {
+                line: None,
+                column: None,
+                message: "internal error: no script engine".into(),
+            });
+        };
+        if let Some(done) = shared.compiled.get(source) {
+            return done.clone();
+        }
+        let done = shared.engine.compile(source);
+        shared.compiled.insert(source.to_owned(), done.clone());
+        done
+    }
+}
+
 impl Chain {
     /// Compiles a chain given root first (`[cn, zj, zj-shaoxing]`).
     pub fn compile(
         packs: &[Arc<SourcePack>],
         options: &CompileOptions,
+    ) -> Result<Chain, Vec<PackProblem>> {
+        Self::compile_shared(packs, options, &mut ScriptCache::default())
+    }
+
+    /// [`Chain::compile`], taking script engines and compiled scripts from `cache`
+    /// (and adding to it), so the chains of one registry build them once.
+    pub fn compile_shared(
+        packs: &[Arc<SourcePack>],
+        options: &CompileOptions,
+        cache: &mut ScriptCache,
     ) -> Result<Chain, Vec<PackProblem>> {
         let mut problems = Vec::new();
         let mut params: BTreeMap<String, toml::Value> = BTreeMap::new();
@@ -436,11 +519,9 @@ impl Chain {
 
         let needs_scripts = declared.iter().any(|(_, r)| r.script.is_some());
         let scripts = match (&newest, needs_scripts) {
-            (Some(catalogue), true) => Some(ScriptEngine::new(
-                &options.limits,
-                catalogue.clone(),
-                calendar.clone(),
-            )),
+            (Some(catalogue), true) => {
+                Some(cache.engine(&options.limits, catalogue, calendar.as_ref()))
+            }
             (None, true) => {
                 problems.push(PackProblem {
                     pack: packs
@@ -523,7 +604,7 @@ impl Chain {
                         None => continue,
                     }
                 }
-                (None, Some(source), Some(engine)) => match engine.compile(source) {
+                (None, Some(source), Some(engine)) => match cache.compile(*engine, source) {
                     Ok(script) => Body::Script(script),
                     Err(e) => {
                         problems.push(PackProblem {
@@ -624,7 +705,9 @@ impl Chain {
             catalogues,
             calendar,
             params,
-            scripts,
+            scripts: scripts
+                .and_then(|at| cache.engines.get(at))
+                .map(|shared| shared.engine.clone()),
             script_params,
             script_facts,
         })
@@ -1011,7 +1094,45 @@ fn render(rule: &CompiledRule, finding: Finding, locale: Locale) -> Violation {
 
 #[cfg(test)]
 mod tests {
-    use super::fact_collections;
+    use super::{Limits, ScriptCache, fact_collections};
+    use crate::engine::kinds::testing::{calendar, catalogue};
+    use std::sync::Arc;
+
+    #[test]
+    fn chains_share_script_engines_and_compiled_scripts() {
+        let mut cache = ScriptCache::default();
+        let (limits, catalogue, calendar) = (
+            Limits::default(),
+            Arc::new(catalogue().clone()),
+            Arc::new(calendar().clone()),
+        );
+        let a = cache.engine(&limits, &catalogue, Some(&calendar));
+        assert_eq!(cache.engine(&limits, &catalogue, Some(&calendar)), a);
+        // Another calendar, none, another catalogue or other limits: another engine.
+        let other = Arc::new(calendar.as_ref().clone());
+        let b = cache.engine(&limits, &catalogue, Some(&other));
+        let c = cache.engine(&limits, &catalogue, None);
+        let d = cache.engine(&limits, &Arc::new(catalogue.as_ref().clone()), None);
+        let tight = Limits {
+            max_operations: 10,
+            ..limits
+        };
+        let e = cache.engine(&tight, &catalogue, Some(&calendar));
+        let mut all = vec![a, b, c, d, e];
+        all.dedup();
+        assert_eq!(all.len(), 5);
+
+        let source = "catalogue_has(\"900-041-49\")";
+        let first = cache.compile(a, source).unwrap();
+        assert_eq!(cache.engines.get(a).map(|e| e.compiled.len()), Some(1));
+        let again = cache.compile(a, source).unwrap();
+        assert_eq!(format!("{first:?}"), format!("{again:?}"));
+        assert_eq!(cache.engines.get(a).map(|e| e.compiled.len()), Some(1));
+        // An error is kept too, and given again.
+        let broken = cache.compile(a, "let x = ;").unwrap_err();
+        assert_eq!(cache.compile(a, "let x = ;").unwrap_err(), broken);
+        assert!(cache.compile(99, source).is_err());
+    }
 
     #[test]
     fn scripts_fact_collections() {

@@ -5,7 +5,7 @@
 use super::bundle::{self, PackFiles, PublicKey, Signature, Trust};
 use super::load::{SourcePack, load_pack};
 use super::spec::{PackError, PackProblem};
-use crate::engine::chain::{Chain, CompileOptions};
+use crate::engine::chain::{Chain, CompileOptions, ScriptCache};
 use crate::model::{Date, RegionCode};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -65,9 +65,11 @@ impl Registry {
             (&a.manifest.id, &a.manifest.version).cmp(&(&b.manifest.id, &b.manifest.version))
         });
         let mut chains = Vec::with_capacity(packs.len());
+        // One script engine for the chains that can share it, each script compiled once.
+        let mut scripts = ScriptCache::default();
         for pack in &packs {
             match lineage(&packs, pack) {
-                Ok(line) => match Chain::compile(&line, options) {
+                Ok(line) => match Chain::compile_shared(&line, options, &mut scripts) {
                     Ok(chain) => chains.push(Arc::new(chain)),
                     Err(mut p) => problems.append(&mut p),
                 },
