@@ -1793,7 +1793,7 @@ fn per_second(ns: f64) -> String {
     format!("{:>9.0}", 1e9 / ns)
 }
 
-fn summary() {
+fn summary(allocator: &str) {
     let fx = fixture();
     let mean_bytes = fx.texts.iter().map(String::len).sum::<usize>() as f64 / N as f64;
     let mean_lines = fx
@@ -1893,6 +1893,7 @@ fn summary() {
         fx.manifest_rules.len() - fx.script_rules.len(),
         fx.script_rules.len()
     );
+    println!("allocator : {allocator}, for the engine and the baseline alike");
     println!(
         "baseline  : hand-written Rust for {} rules: {:?}",
         fx.like_rules.len(),
@@ -2068,7 +2069,14 @@ fn count_mode(args: &[String]) -> Option<usize> {
     Some(n.unwrap_or_else(|| panic!("--count takes a number of checks")))
 }
 
+// The entry point when this file is the bench itself, not a module of another.
+#[allow(dead_code)]
 fn main() {
+    run("the system allocator");
+}
+
+/// Runs the benchmark; `allocator` names the global allocator for the summary.
+pub fn run(allocator: &str) {
     let args: Vec<String> = std::env::args().collect();
     if let Some(count) = count_mode(&args) {
         let fx = fixture();
@@ -2094,6 +2102,6 @@ fn main() {
     // still agree, without the timed summary.
     // `--profile-time N` (for a profiler) runs the benchmarks alone.
     if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
-        summary();
+        summary(allocator);
     }
 }

@@ -9,6 +9,13 @@ mod serve_cmd;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
+// A check allocates many small, short-lived values (the parsed document, its typed
+// model, the report); mimalloc serves them markedly faster than the system
+// allocator (`cargo bench -p wastecheck-rules --bench check_mimalloc` against
+// `--bench check`), which matters most to `wastecheck serve`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Compliance checker for China's industrial solid waste and hazardous waste documents.
 #[derive(Debug, Parser)]
 #[command(name = "wastecheck", version, about)]

@@ -1,0 +1,15 @@
+//! The check benchmark (`benches/check.rs`) with mimalloc as the global allocator,
+//! as the `wastecheck` binary (and so `wastecheck serve`) runs; engine and baseline
+//! alike.
+//!
+//! `cargo bench -p wastecheck-rules --bench check_mimalloc`
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+#[path = "check.rs"]
+mod check;
+
+fn main() {
+    check::run("mimalloc");
+}
