@@ -192,6 +192,9 @@ impl Condition {
                 return false;
             }
         }
+        if self.any_of.is_empty() && self.not_in.is_empty() {
+            return true;
+        }
         let text = node.text();
         if let Some(t) = &text
             && self.not_in.iter().any(|p| matches_pattern(p, t))
@@ -787,7 +790,7 @@ impl Chain {
                         Node::List(items) => items.len(),
                         _ => 0,
                     };
-                    let paths = (0..count).map(|i| format!("{}/{i}", list.as_str()));
+                    let paths = (0..count).map(|i| item_path(list.as_str(), i));
                     item_paths.push((list.as_str(), paths.collect()));
                 }
             }
@@ -917,7 +920,7 @@ impl Chain {
                 };
                 let typed = pointer.resolve(cx.root);
                 for (index, item) in items.iter().enumerate() {
-                    let path = format!("{}/{index}", pointer.as_str());
+                    let path = item_path(pointer.as_str(), index);
                     if let (Some(guard), Node::List(list)) = (guard, typed) {
                         let item_cx = RunCx {
                             item: Some((list.item(index), path.as_str())),
@@ -1018,7 +1021,7 @@ fn run_native_on(
                     let base = match paths.and_then(|p| p.get(index)) {
                         Some(path) => path.as_str(),
                         None => {
-                            made = format!("{}/{index}", pointer.as_str());
+                            made = item_path(pointer.as_str(), index);
                             made.as_str()
                         }
                     };
@@ -1034,6 +1037,22 @@ fn run_native_on(
             Ok(())
         }
     }
+}
+
+/// The JSON Pointer of item `index` of the list at `list` (`/wastes/2`), written
+/// without the formatting machinery: it is made for every item of every check.
+fn item_path(list: &str, index: usize) -> String {
+    let mut path = String::with_capacity(list.len() + 4);
+    path.push_str(list);
+    path.push('/');
+    match u32::try_from(index)
+        .ok()
+        .and_then(|i| char::from_digit(i, 10))
+    {
+        Some(digit) => path.push(digit),
+        None => path.push_str(&index.to_string()),
+    }
+    path
 }
 
 /// Fills a message template's `{placeholders}` from a finding's parameters. A
@@ -1094,9 +1113,17 @@ fn render(rule: &CompiledRule, finding: Finding, locale: Locale) -> Violation {
 
 #[cfg(test)]
 mod tests {
-    use super::{Limits, ScriptCache, fact_collections};
+    use super::{Limits, ScriptCache, fact_collections, item_path};
     use crate::engine::kinds::testing::{calendar, catalogue};
     use std::sync::Arc;
+
+    #[test]
+    fn item_paths_name_every_index() {
+        assert_eq!(item_path("/wastes", 0), "/wastes/0");
+        assert_eq!(item_path("/wastes", 9), "/wastes/9");
+        assert_eq!(item_path("/wastes", 10), "/wastes/10");
+        assert_eq!(item_path("", 12345), "/12345");
+    }
 
     #[test]
     fn chains_share_script_engines_and_compiled_scripts() {
