@@ -370,16 +370,16 @@ impl Check for TrackMatch {
         let max_end = self.max_end_km.unwrap_or(f64::INFINITY);
 
         // Start and end.
-        for (test, site, fix) in [
-            (both("起点", "start"), origin, first),
-            (both("终点", "end"), destination, last),
+        for ((zh, en), site, fix) in [
+            (("起点", "start"), origin, first),
+            (("终点", "end"), destination, last),
         ] {
             if let Some(site) = site {
                 let d = distance_km(fix.at, site);
                 if d > max_end {
                     out.push(finding(
                         track_path.clone(),
-                        test,
+                        both(zh, en),
                         Value::String(km(d)),
                         Value::String(km(max_end)),
                     ));

@@ -64,8 +64,24 @@ impl fmt::Display for Date {
         // Written out rather than through chrono's `format`, which parses its
         // pattern on every call: dates are shown in most findings.
         let year = self.0.year();
-        if (0..=9999).contains(&year) {
-            write!(f, "{year:04}-{:02}-{:02}", self.0.month(), self.0.day())
+        if let Ok(y) = u32::try_from(year)
+            && y <= 9999
+        {
+            let (m, d) = (self.0.month(), self.0.day());
+            let digit = |n: u32| b'0' + (n % 10) as u8;
+            let text = [
+                digit(y / 1000),
+                digit(y / 100),
+                digit(y / 10),
+                digit(y),
+                b'-',
+                digit(m / 10),
+                digit(m),
+                b'-',
+                digit(d / 10),
+                digit(d),
+            ];
+            f.write_str(std::str::from_utf8(&text).unwrap_or_default())
         } else {
             write!(f, "{}", self.0.format("%Y-%m-%d"))
         }
@@ -195,6 +211,14 @@ impl JsonSchema for Year {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_with_four_digit_years() {
+        let date = |y, m, d| Date(NaiveDate::from_ymd_opt(y, m, d).unwrap()).to_string();
+        assert_eq!(date(2026, 12, 31), "2026-12-31");
+        assert_eq!(date(987, 1, 5), "0987-01-05");
+        assert_eq!(date(12345, 6, 7), "+12345-06-07", "ISO 8601 expanded");
+    }
 
     #[test]
     fn dates() {
