@@ -258,8 +258,9 @@ impl std::fmt::Debug for Host {
 enum Failure {
     /// The call trapped (or failed inside wasmtime): the instance is unusable.
     Trapped(HostError),
-    /// The module broke the ABI without trapping.
-    Abi(String),
+    /// Refused without running (or the module broke the ABI without trapping):
+    /// the instance is kept.
+    Kept(HostError),
 }
 
 impl Host {
@@ -326,7 +327,7 @@ impl Host {
         let answer = self.call(fuel, |live| {
             if request.len() >= max {
                 // It could never fit: no need to make the module trap.
-                return Err(Failure::Trapped(HostError::MemoryLimit { limit: max }));
+                return Err(Failure::Kept(HostError::MemoryLimit { limit: max }));
             }
             let input = live.give(request.as_bytes())?;
             let packed = live
@@ -387,9 +388,9 @@ impl Host {
                 self.live = Some(live);
                 Ok(value)
             }
-            Err(Failure::Abi(message)) => {
+            Err(Failure::Kept(error)) => {
                 self.live = Some(live);
-                Err(HostError::Abi(message))
+                Err(error)
             }
             Err(Failure::Trapped(error)) => {
                 drop(live);
@@ -440,8 +441,7 @@ impl Host {
         };
         let ready = |result: Result<Vec<u8>, Failure>| match result {
             Ok(answer) => Ok(answer),
-            Err(Failure::Trapped(e)) => Err(e),
-            Err(Failure::Abi(m)) => Err(HostError::Abi(m)),
+            Err(Failure::Trapped(e) | Failure::Kept(e)) => Err(e),
         };
         const WARM_UP: &[u8] = br#"{"document": {"kind": "manifest"}}"#;
         ready((|| {
@@ -494,7 +494,7 @@ fn parse_loaded(answer: &[u8]) -> Result<BundleLoaded, HostError> {
 
 fn len32(len: usize) -> Result<u32, Failure> {
     u32::try_from(len).map_err(|_| {
-        Failure::Trapped(HostError::MemoryLimit {
+        Failure::Kept(HostError::MemoryLimit {
             limit: u32::MAX as usize,
         })
     })
@@ -525,7 +525,11 @@ impl Live {
             .map_err(|e| self.failure(e))?;
         self.memory
             .write(&mut self.store, ptr as usize, bytes)
-            .map_err(|_| Failure::Abi("`alloc` gave a buffer outside its memory".into()))?;
+            .map_err(|_| {
+                Failure::Kept(HostError::Abi(
+                    "`alloc` gave a buffer outside its memory".into(),
+                ))
+            })?;
         Ok(ptr)
     }
 
@@ -545,7 +549,11 @@ impl Live {
         let mut out = vec![0; len as usize];
         self.memory
             .read(&self.store, ptr as usize, &mut out)
-            .map_err(|_| Failure::Abi("an answer lies outside the module's memory".into()))?;
+            .map_err(|_| {
+                Failure::Kept(HostError::Abi(
+                    "an answer lies outside the module's memory".into(),
+                ))
+            })?;
         self.release(ptr, len as usize)?;
         Ok(out)
     }

@@ -91,9 +91,11 @@ fn a_document_over_the_memory_cap_fails_clearly_and_the_host_recovers() {
     let error = host.check_json(&huge).unwrap_err();
     assert_eq!(error, HostError::MemoryLimit { limit });
     assert!(error.to_string().contains("memory"), "{error}");
-    // Larger than the cap itself: refused before it is copied in.
+    assert_eq!(host.restarts(), 1);
+    // Larger than the cap itself: refused before it is copied in, instance kept.
     let error = host.check_json(&"x".repeat(limit)).unwrap_err();
     assert_eq!(error, HostError::MemoryLimit { limit });
+    assert_eq!(host.restarts(), 1);
 
     let request = example("manifest.mistakes");
     assert_eq!(host.check_json(&request).unwrap(), native(&request));
