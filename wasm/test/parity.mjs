@@ -44,6 +44,20 @@ export function nativeReports(files) {
   return JSON.parse(out);
 }
 
+/** `[{request, report}]`: `n` generated check requests with the native facade's answers. */
+nativeReports.generated = (n) => {
+  const built = path.join(root, "target", "debug", "examples", "native_reports");
+  const args = ["--generated", String(n)];
+  const out = fs.existsSync(built)
+    ? execFileSync(built, args, { cwd: root, maxBuffer: 256 << 20 })
+    : execFileSync(
+        "cargo",
+        ["run", "-q", "--locked", "-p", "wastecheck-wasm", "--example", "native_reports", "--", ...args],
+        { cwd: root, maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "inherit"] },
+      );
+  return JSON.parse(out);
+};
+
 /** The object API's options for a check request. */
 export function optionsOf(request) {
   const options = {};

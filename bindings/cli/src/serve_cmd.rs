@@ -29,6 +29,28 @@ pub struct Args {
     /// How often the packs folder is looked at, in milliseconds.
     #[arg(long, default_value_t = 1000)]
     poll_ms: u64,
+    /// Check in a sandbox: in wastecheck.wasm (bindings/abi) under wasmtime, each
+    /// check with a fuel budget and a memory cap, for packs from publishers you do not
+    /// fully trust. A check over a limit is answered with an error (`sandbox.fuel`,
+    /// `sandbox.memory`) and the service keeps serving. Same reports as natively.
+    #[arg(long)]
+    sandbox: bool,
+    /// The wastecheck.wasm to run with --sandbox (`./x abi-wasm` builds it).
+    #[arg(long, value_name = "FILE", default_value = "target/wastecheck.wasm")]
+    sandbox_module: PathBuf,
+    /// With --sandbox: how many instances check in parallel.
+    #[arg(long, value_name = "N", default_value_t = default_hosts())]
+    sandbox_hosts: usize,
+    /// With --sandbox: the fuel of one check (about one unit per WebAssembly instruction).
+    #[arg(long, value_name = "UNITS", default_value_t = wastecheck_host::Limits::DEFAULT_CHECK_FUEL)]
+    sandbox_fuel: u64,
+    /// With --sandbox: the memory cap of each instance, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = wastecheck_host::Limits::DEFAULT_MAX_MEMORY_BYTES >> 20)]
+    sandbox_memory_mib: usize,
+}
+
+fn default_hosts() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
 }
 
 pub fn run(args: &Args) -> Result<ExitCode> {
@@ -42,6 +64,25 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 .with_context(|| format!("reading the trusted key {}", path.display()))
         })
         .collect::<Result<Vec<_>>>()?;
+    let sandbox = if args.sandbox {
+        let path = &args.sandbox_module;
+        let wasm = std::fs::read(path).with_context(|| {
+            format!(
+                "reading the module for --sandbox, {} (build it with `./x abi-wasm`, or pass --sandbox-module)",
+                path.display()
+            )
+        })?;
+        let limits = wastecheck_host::Limits {
+            check_fuel: args.sandbox_fuel,
+            max_memory_bytes: args.sandbox_memory_mib.saturating_mul(1 << 20),
+            ..wastecheck_host::Limits::default()
+        };
+        let sandbox = wastecheck_serve::sandbox::Sandbox::new(&wasm, args.sandbox_hosts, limits)
+            .with_context(|| format!("compiling {}", path.display()))?;
+        Some(sandbox)
+    } else {
+        None
+    };
     wastecheck_serve::run_blocking(wastecheck_serve::Config {
         listen: args.listen,
         packs: args.packs.clone(),
@@ -51,6 +92,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             max_batch: args.max_batch,
         },
         poll: Duration::from_millis(args.poll_ms.max(10)),
+        sandbox,
     })?;
     Ok(ExitCode::SUCCESS)
 }

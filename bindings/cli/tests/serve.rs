@@ -135,3 +135,20 @@ fn a_bundle_built_and_signed_with_the_cli_is_served_without_a_restart() {
     }
     drop(service);
 }
+
+#[test]
+fn serve_sandbox_without_its_module_says_how_to_build_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("wastecheck.wasm");
+    let out = wastecheck(&[
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--sandbox",
+        "--sandbox-module",
+        path(&missing),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("./x abi-wasm"), "{stderr}");
+}

@@ -12,6 +12,7 @@
 pub mod api;
 pub mod openapi;
 pub mod packs;
+pub mod sandbox;
 
 use api::{ErrorBody, Health, PacksResponse};
 use arc_swap::ArcSwap;
@@ -61,6 +62,9 @@ pub struct Config {
     pub limits: Limits,
     /// How often the folder is looked at.
     pub poll: Duration,
+    /// Check in `wastecheck.wasm` under wasmtime, with limits ([`sandbox`]);
+    /// natively when `None`.
+    pub sandbox: Option<sandbox::Sandbox>,
 }
 
 impl Default for Config {
@@ -71,6 +75,7 @@ impl Default for Config {
             trust: Vec::new(),
             limits: Limits::default(),
             poll: Duration::from_secs(1),
+            sandbox: None,
         }
     }
 }
@@ -138,23 +143,37 @@ impl Server {
             (watcher, scan)
         })
         .await?;
-        let state = Arc::new(State {
-            current: ArcSwap::from_pointee(Loaded::builtin()),
-            refused: Mutex::new(BTreeMap::new()),
-            limits: config.limits,
-        });
+        let mut loaded = Loaded::builtin();
+        let mut noted = None;
         if let Some(scan) = first {
             let dir = config.packs.clone().unwrap_or_default();
             let scan = scan
                 .map_err(|e| anyhow::anyhow!("reading the packs folder {}: {e}", dir.display()))?;
-            if let Some(loaded) = scan.loaded {
-                state.current.store(Arc::new(loaded));
+            if let Some(first) = scan.loaded {
+                loaded = first;
             }
-            state.note(scan.refused, &scan.cleared);
+            noted = Some((scan.refused, scan.cleared));
+        }
+        if let Some(sandbox) = config.sandbox.clone() {
+            loaded = tokio::task::spawn_blocking(move || {
+                let pool = sandbox::Pool::new(&sandbox, &loaded)?;
+                loaded.sandbox = Some(Arc::new(pool));
+                Ok::<_, wastecheck_host::HostError>(loaded)
+            })
+            .await?
+            .map_err(|e| anyhow::anyhow!("starting the sandbox: {e}"))?;
+        }
+        let state = Arc::new(State {
+            current: ArcSwap::from_pointee(loaded),
+            refused: Mutex::new(BTreeMap::new()),
+            limits: config.limits,
+        });
+        if let Some((refused, cleared)) = noted {
+            state.note(refused, &cleared);
         }
         let listener = tokio::net::TcpListener::bind(config.listen).await?;
         if let Some(watcher) = watcher {
-            spawn_watcher(watcher, Arc::downgrade(&state), config.poll);
+            spawn_watcher(watcher, Arc::downgrade(&state), config.poll, config.sandbox);
         }
         Ok(Server { listener, state })
     }
@@ -176,7 +195,12 @@ impl Server {
 }
 
 /// Polls the folder on its own thread; stops when the service is gone.
-fn spawn_watcher(mut watcher: Watcher, state: Weak<State>, poll: Duration) {
+fn spawn_watcher(
+    mut watcher: Watcher,
+    state: Weak<State>,
+    poll: Duration,
+    sandbox: Option<sandbox::Sandbox>,
+) {
     std::thread::spawn(move || {
         loop {
             std::thread::sleep(poll);
@@ -187,7 +211,23 @@ fn spawn_watcher(mut watcher: Watcher, state: Weak<State>, poll: Duration) {
             match watcher.scan(next) {
                 Ok(scan) => {
                     state.note(scan.refused, &scan.cleared);
-                    if let Some(loaded) = scan.loaded {
+                    let mut loaded = scan.loaded;
+                    if let (Some(sandbox), Some(new)) = (&sandbox, &mut loaded) {
+                        // The new packs go into fresh instances before anything is
+                        // swapped; if they cannot, the packs served now stay.
+                        match sandbox::Pool::new(sandbox, new) {
+                            Ok(pool) => new.sandbox = Some(Arc::new(pool)),
+                            Err(error) => {
+                                eprintln!(
+                                    "wastecheck serve: the sandbox cannot serve generation {}, still serving {}: {error}",
+                                    new.generation,
+                                    state.current().generation
+                                );
+                                loaded = None;
+                            }
+                        }
+                    }
+                    if let Some(loaded) = loaded {
                         eprintln!(
                             "wastecheck serve: now serving generation {} ({} bundle(s): {})",
                             loaded.generation,
@@ -329,11 +369,23 @@ async fn check(AxumState(state): AxumState<Arc<State>>, request: Request) -> Res
         Err(response) => return response,
     };
     let loaded = state.current();
-    match tokio::task::spawn_blocking(move || wastecheck::check::check_json(&loaded.checker, &text))
-        .await
-    {
-        Ok(answer) => json_response(status_of(&answer), answer),
+    match tokio::task::spawn_blocking(move || check_one(&loaded, &text)).await {
+        Ok(Ok(answer)) => json_response(status_of(&answer), answer),
+        Ok(Err(stopped)) => {
+            let (status, code) = sandbox::status_of(&stopped);
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            error(status, code, stopped.to_string())
+        }
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    }
+}
+
+/// One check request's answer: natively, or in the sandbox when there is one
+/// (which may stop it).
+fn check_one(loaded: &Loaded, request: &str) -> Result<String, wastecheck_host::HostError> {
+    match &loaded.sandbox {
+        Some(pool) => pool.check(request),
+        None => Ok(wastecheck::check::check_json(&loaded.checker, request)),
     }
 }
 
@@ -367,7 +419,14 @@ async fn check_batch(AxumState(state): AxumState<Arc<State>>, request: Request) 
             if i > 0 {
                 out.push(',');
             }
-            out.push_str(&wastecheck::check::check_json(&loaded.checker, item.get()));
+            match check_one(&loaded, item.get()) {
+                Ok(answer) => out.push_str(&answer),
+                Err(stopped) => {
+                    let (_, code) = sandbox::status_of(&stopped);
+                    let body = ErrorBody::new(code, stopped.to_string());
+                    out.push_str(&serde_json::to_string(&body).unwrap_or_default());
+                }
+            }
         }
         out.push(']');
         Ok(out)
@@ -538,11 +597,16 @@ pub fn run_blocking(config: Config) -> anyhow::Result<()> {
         let server = Server::bind(config).await?;
         let loaded = server.state().current();
         eprintln!(
-            "wastecheck serve: listening on http://{} (generation {}, {} pack version(s), {} bundle(s) from the folder)",
+            "wastecheck serve: listening on http://{} (generation {}, {} pack version(s), {} bundle(s) from the folder; checks {})",
             server.local_addr()?,
             loaded.generation,
             loaded.checker.registry().packs().len(),
-            loaded.bundles.len()
+            loaded.bundles.len(),
+            if loaded.sandbox.is_some() {
+                "in the wasmtime sandbox"
+            } else {
+                "native"
+            }
         );
         server.run().await?;
         Ok(())

@@ -59,8 +59,16 @@ pub fn document() -> Value {
         responses
     };
 
-    let mut check_responses =
-        bad_body("A request option is wrong: `request.locale`, `request.as_of`, `request.kind`.");
+    let mut check_responses = bad_body(
+        "A request option is wrong: `request.locale`, `request.as_of`, `request.kind`; or, with `--sandbox`, the check needed more work or memory than the sandbox allows: `sandbox.fuel`, `sandbox.memory`.",
+    );
+    check_responses.insert(
+        "500".into(),
+        error_response(
+            &error,
+            "The service failed (`internal`), or with `--sandbox` the module trapped (`sandbox.trap`); the next request is served.",
+        ),
+    );
     check_responses.insert(
         "200".into(),
         json!({
@@ -73,7 +81,7 @@ pub fn document() -> Value {
     batch_responses.insert(
         "200".into(),
         json!({
-            "description": "One answer per request, in order: its report, or the error object for a request that could not be served.",
+            "description": "One answer per request, in order: its report, or the error object for a request that could not be served (with `--sandbox`, also one the sandbox stopped).",
             "content": content(json!({
                 "type": "array",
                 "items": { "anyOf": [report, error.clone()] }

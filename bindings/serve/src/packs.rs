@@ -56,6 +56,8 @@ pub struct Loaded {
     pub bundles: Vec<Arc<Accepted>>,
     /// Where each pack digest came from: [`BUILT_IN`] or a bundle's file name.
     pub origin: BTreeMap<String, String>,
+    /// With `--sandbox`: the instances checking against these same packs.
+    pub sandbox: Option<Arc<crate::sandbox::Pool>>,
 }
 
 impl Loaded {
@@ -73,6 +75,7 @@ impl Loaded {
             generation: 1,
             bundles: Vec::new(),
             origin,
+            sandbox: None,
         }
     }
 }
@@ -294,6 +297,7 @@ impl Watcher {
             generation,
             bundles,
             origin,
+            sandbox: None,
         }
     }
 }

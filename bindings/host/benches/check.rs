@@ -1,0 +1,139 @@
+//! Checks per second natively and in wasmtime (wastecheck-host), over the same
+//! documents: the example documents of `spec/examples` (all six kinds, valid and
+//! with mistakes, 1.3–3.6 KB), in English, one thread.
+//!
+//! `cargo bench -p wastecheck-host` (needs `target/wastecheck.wasm`, from
+//! `./x abi-wasm`, or `$WASTECHECK_WASM`). After criterion's groups a summary
+//! prints both rates and their ratio (medians of interleaved runs). Under
+//! `cargo test --bench check` each benchmark runs once, after checking that both
+//! give the same bytes.
+
+use criterion::Criterion;
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Instant;
+use wastecheck_host::{Host, Limits, Module};
+
+const RUNS: usize = 7;
+const ROUNDS: usize = 200;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn requests() -> Vec<String> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(root().join("spec/examples"))
+        .expect("spec/examples")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".json") && !name.starts_with("facts")
+        })
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|path| {
+            let document = std::fs::read_to_string(path).expect("an example");
+            format!(r#"{{"document": {document}, "locale": "en", "as_of": "2026-03-02"}}"#)
+        })
+        .collect()
+}
+
+fn host() -> Host {
+    let path = std::env::var_os("WASTECHECK_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/wastecheck.wasm"));
+    let wasm = std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "wastecheck.wasm not found at {} ({e}): build it with `./x abi-wasm`, or set WASTECHECK_WASM",
+            path.display()
+        )
+    });
+    let started = Instant::now();
+    let module = Module::new(&wasm).expect("wastecheck.wasm compiles");
+    let compiled = started.elapsed();
+    let host = Host::new(&module, Limits::default()).expect("a host");
+    println!(
+        "wastecheck.wasm: {} bytes, compiled in {compiled:.2?}, instance ready in {:.2?}",
+        wasm.len(),
+        started.elapsed() - compiled
+    );
+    host
+}
+
+fn median(mut runs: Vec<f64>) -> f64 {
+    runs.sort_by(f64::total_cmp);
+    runs[runs.len() / 2]
+}
+
+fn summary(requests: &[String], host: &mut Host) {
+    let checker = wastecheck_rules::checker();
+    let (mut native, mut wasm) = (Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        for _ in 0..ROUNDS {
+            for r in requests {
+                black_box(wastecheck::check::check_json(checker, black_box(r)));
+            }
+        }
+        native.push(start.elapsed().as_secs_f64() / (ROUNDS * requests.len()) as f64);
+        let start = Instant::now();
+        for _ in 0..ROUNDS {
+            for r in requests {
+                black_box(host.check_json(black_box(r)).ok());
+            }
+        }
+        wasm.push(start.elapsed().as_secs_f64() / (ROUNDS * requests.len()) as f64);
+    }
+    let (native, wasm) = (median(native), median(wasm));
+    println!(
+        "summary (medians of {RUNS} runs × {} checks, one thread):",
+        ROUNDS * requests.len()
+    );
+    println!(
+        "  native   {:>8.0} checks/s  ({:6.1} µs per check)",
+        1.0 / native,
+        native * 1e6
+    );
+    println!(
+        "  wasmtime {:>8.0} checks/s  ({:6.1} µs per check)",
+        1.0 / wasm,
+        wasm * 1e6
+    );
+    println!("  wasmtime / native time: {:.2}×", wasm / native);
+}
+
+fn main() {
+    let requests = requests();
+    let mut host = host();
+    let checker = wastecheck_rules::checker();
+    for r in &requests {
+        let native = wastecheck::check::check_json(checker, r);
+        assert_eq!(host.check_json(r).expect("checked"), native, "{r}");
+    }
+
+    let mut criterion = Criterion::default().configure_from_args();
+    let mut group = criterion.benchmark_group("check_examples");
+    group.bench_function("native", |b| {
+        b.iter(|| {
+            for r in &requests {
+                black_box(wastecheck::check::check_json(checker, black_box(r)));
+            }
+        })
+    });
+    group.bench_function("wasmtime", |b| {
+        b.iter(|| {
+            for r in &requests {
+                black_box(host.check_json(black_box(r)).ok());
+            }
+        })
+    });
+    group.finish();
+    criterion.final_summary();
+
+    // `cargo bench` passes `--bench`; `cargo test --bench` does not.
+    if std::env::args().any(|a| a == "--bench") {
+        summary(&requests, &mut host);
+    }
+}

@@ -1,0 +1,583 @@
+//! # wastecheck-host
+//!
+//! Runs `wastecheck.wasm` — the core with the built-in packs as one raw-ABI
+//! WebAssembly module (crate `wastecheck-abi`, `spec/abi.md`) — in wasmtime, with
+//! limits: every call gets a fuel budget, the instance's memory is capped, and a call
+//! that exhausts either ends with a clear error ([`HostError::OutOfFuel`],
+//! [`HostError::MemoryLimit`]) instead of taking the process with it. Use it to check
+//! documents against packs from publishers you do not fully trust: their scripts run
+//! inside the sandbox, and the worst they can do is fail their own check.
+//!
+//! One [`Host`] keeps one instance and reuses it for every call (the exports are
+//! looked up once). After a trap the instance is in an unknown state: the host drops
+//! it, instantiates the module again and loads the bundle it had loaded, so the next
+//! call works. A host is one instance, used by one thread at a time; for parallel
+//! checks keep several hosts over one [`Module`] (compiled once).
+//!
+//! ```no_run
+//! use wastecheck_host::{Host, Limits, Module};
+//!
+//! let module = Module::new(&std::fs::read("wastecheck.wasm")?)?;
+//! let mut host = Host::new(&module, Limits::default())?;
+//! let report = host.check_json(r#"{"document": {"kind": "manifest"}, "locale": "en"}"#)?;
+//! assert!(report.contains("\"valid\":false"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Answers are the module's, which are the JSON facade's
+//! (`wastecheck::check::check_json`) byte for byte: a report, or
+//! `{"error": {"code", "message"}}` for a request that cannot be served (bad JSON, a
+//! wrong locale, date or kind). Those are answers, not [`HostError`]s: a `HostError`
+//! means the sandbox stopped the call, or the module is not a `wastecheck.wasm`.
+
+use serde_json::Value;
+use wasmtime::{Config, Engine, Instance, Memory, ResourceLimiter, Store, Trap, TypedFunc};
+
+/// The limits of a host, with their defaults in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Fuel for one check (wasmtime fuel: about one unit per WebAssembly
+    /// instruction). Default 5,000,000,000, about a second of work: a check of the
+    /// 2.7 KB example manifest against the built-in packs takes 0.8 million, one of a
+    /// 2.7 MB manifest of 20,000 waste lines 510 million (about 190 per byte), so
+    /// the default covers the service's 10 MiB bodies.
+    pub check_fuel: u64,
+    /// Fuel for loading a bundle (verifying it and compiling its packs with the
+    /// built-in ones), and for readying a new instance (compiling the built-in packs).
+    /// Default 20,000,000,000.
+    pub load_fuel: u64,
+    /// The most linear memory the instance may have, in bytes. Default 512 MiB. The
+    /// module starts with 4 MiB and grows while checking (to 27 MiB for the 2.7 MB
+    /// manifest: the parsed document takes several times its text), and keeps what
+    /// it grew to.
+    pub max_memory_bytes: usize,
+}
+
+impl Limits {
+    /// The default fuel for one check.
+    pub const DEFAULT_CHECK_FUEL: u64 = 5_000_000_000;
+    /// The default fuel for loading a bundle or readying an instance.
+    pub const DEFAULT_LOAD_FUEL: u64 = 20_000_000_000;
+    /// The default memory cap.
+    pub const DEFAULT_MAX_MEMORY_BYTES: usize = 512 << 20;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            check_fuel: Self::DEFAULT_CHECK_FUEL,
+            load_fuel: Self::DEFAULT_LOAD_FUEL,
+            max_memory_bytes: Self::DEFAULT_MAX_MEMORY_BYTES,
+        }
+    }
+}
+
+/// Why a host could not answer.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum HostError {
+    /// The bytes are not a WebAssembly module wasmtime can compile.
+    #[error("not a WebAssembly module wasmtime can compile: {0}")]
+    Compile(String),
+    /// The module does not have the exports of `wastecheck.wasm` (spec/abi.md), or
+    /// broke its rules (an answer outside its memory, not UTF-8).
+    #[error("the module is not a wastecheck.wasm (spec/abi.md): {0}")]
+    Abi(String),
+    /// The call used up its fuel: the document or the packs need more work than
+    /// the limit allows. The host is ready again for the next call.
+    #[error(
+        "the call used up its fuel ({limit} units): the document or the rule packs need more work than the sandbox allows"
+    )]
+    OutOfFuel {
+        /// The fuel the call had.
+        limit: u64,
+    },
+    /// The call needed more memory than the cap. The host is ready again for the
+    /// next call.
+    #[error(
+        "the call needed more memory than the sandbox's cap of {limit} bytes (the document is too large, or the rule packs use too much memory)"
+    )]
+    MemoryLimit {
+        /// The cap, in bytes.
+        limit: usize,
+    },
+    /// The module trapped for another reason (a stack overflow, an `unreachable`).
+    /// The host is ready again for the next call.
+    #[error("the module trapped: {0}")]
+    Trap(String),
+    /// The module refused the bundle (unsigned, untrusted key, tampered, packs that
+    /// do not load); the packs served before stay in service.
+    #[error("the bundle was refused: {0}")]
+    Bundle(String),
+}
+
+/// `wastecheck.wasm` compiled for this machine, once; cheap to clone and to share
+/// between threads, and the start of any number of [`Host`]s.
+#[derive(Clone)]
+pub struct Module {
+    engine: Engine,
+    module: wasmtime::Module,
+}
+
+impl std::fmt::Debug for Module {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Module").finish_non_exhaustive()
+    }
+}
+
+/// The stack of the thread that compiles a module: compiling a large module with an
+/// unoptimised cranelift (a debug build) needs more than a test thread's 2 MiB.
+const COMPILE_STACK_BYTES: usize = 64 << 20;
+
+impl Module {
+    /// Compiles a `wastecheck.wasm` (a few seconds for the ~5 MB module; on a thread
+    /// of its own with a large stack) and checks it has the ABI's exports.
+    pub fn new(wasm: &[u8]) -> Result<Module, HostError> {
+        let mut config = Config::new();
+        config.consume_fuel(true);
+        let engine = Engine::new(&config).map_err(|e| HostError::Compile(e.to_string()))?;
+        let compiled = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("wastecheck-host-compile".into())
+                .stack_size(COMPILE_STACK_BYTES)
+                .spawn_scoped(scope, || wasmtime::Module::new(&engine, wasm))
+                .map_err(|e| HostError::Compile(format!("no thread to compile on: {e}")))?
+                .join()
+                .map_err(|_| HostError::Compile("the compiler panicked".into()))
+        })?;
+        let module = compiled.map_err(|e| HostError::Compile(format!("{e:#}")))?;
+        if let Some(import) = module.imports().next() {
+            return Err(HostError::Abi(format!(
+                "it imports `{}.{}`; wastecheck.wasm imports nothing",
+                import.module(),
+                import.name()
+            )));
+        }
+        for export in ["memory", "alloc", "free", "check", "load_bundle"] {
+            if module.get_export(export).is_none() {
+                return Err(HostError::Abi(format!("no export `{export}`")));
+            }
+        }
+        Ok(Module { engine, module })
+    }
+}
+
+/// What a loaded bundle serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleLoaded {
+    /// `sha256:…` of the bundle bytes.
+    pub digest: String,
+    /// Every pack served now, built-in ones included, as `(id, version, digest)`.
+    pub packs: Vec<(String, String, String)>,
+}
+
+/// A signed bundle as the host keeps it, to load it again into a new instance.
+#[derive(Debug, Clone)]
+struct Bundle {
+    bytes: Vec<u8>,
+    signature: String,
+    trusted: String,
+}
+
+/// The memory cap, whether a call ran into it, and the fuel the call had.
+#[derive(Debug)]
+struct Limiter {
+    max_memory: usize,
+    hit: bool,
+    fuel: u64,
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        if desired > self.max_memory {
+            self.hit = true;
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        // The module's one table holds its function pointers; it never grows.
+        Ok(desired <= 100_000)
+    }
+
+    fn instances(&self) -> usize {
+        1
+    }
+
+    fn memories(&self) -> usize {
+        1
+    }
+
+    fn tables(&self) -> usize {
+        1
+    }
+}
+
+/// A live instance with its exports.
+struct Live {
+    store: Store<Limiter>,
+    memory: Memory,
+    alloc: TypedFunc<u32, u32>,
+    free: TypedFunc<(u32, u32), ()>,
+    check: TypedFunc<(u32, u32), u64>,
+    load_bundle: TypedFunc<(u32, u32, u32, u32, u32, u32), u64>,
+}
+
+/// One sandboxed instance of `wastecheck.wasm`, reused for every call.
+pub struct Host {
+    module: Module,
+    limits: Limits,
+    bundle: Option<Bundle>,
+    live: Option<Live>,
+    restarts: u64,
+    fuel_used: u64,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("limits", &self.limits)
+            .field("bundle", &self.bundle.as_ref().map(|b| b.bytes.len()))
+            .field("live", &self.live.is_some())
+            .field("restarts", &self.restarts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a call went wrong, before it is turned into a [`HostError`].
+enum Failure {
+    /// The call trapped (or failed inside wasmtime): the instance is unusable.
+    Trapped(HostError),
+    /// Refused without running (or the module broke the ABI without trapping):
+    /// the instance is kept.
+    Kept(HostError),
+}
+
+impl Host {
+    /// A host over a compiled module, with its instance ready (the built-in packs
+    /// compiled inside it).
+    pub fn new(module: &Module, limits: Limits) -> Result<Host, HostError> {
+        let mut host = Host {
+            module: module.clone(),
+            limits,
+            bundle: None,
+            live: None,
+            restarts: 0,
+            fuel_used: 0,
+        };
+        host.live = Some(host.instantiate()?);
+        Ok(host)
+    }
+
+    /// Compiles `wasm` and makes a host over it: [`Module::new`] then [`Host::new`].
+    /// To run several hosts, compile the module once instead.
+    pub fn from_wasm(wasm: &[u8], limits: Limits) -> Result<Host, HostError> {
+        Host::new(&Module::new(wasm)?, limits)
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Changes the limits from the next call on. (A lower memory cap does not shrink
+    /// memory the instance already has; it stops it growing.)
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+        if let Some(live) = &mut self.live {
+            live.store.data_mut().max_memory = limits.max_memory_bytes;
+        }
+    }
+
+    /// How many times the instance was made again after a trap.
+    pub fn restarts(&self) -> u64 {
+        self.restarts
+    }
+
+    /// The fuel the last call used (a check or a bundle load), to tune [`Limits`].
+    pub fn fuel_used(&self) -> u64 {
+        self.fuel_used
+    }
+
+    /// The bytes of linear memory the instance has now.
+    pub fn memory_bytes(&self) -> usize {
+        self.live
+            .as_ref()
+            .map_or(0, |live| live.memory.data_size(&live.store))
+    }
+
+    /// Checks a JSON check request — the body of `POST /v1/check`: `{"document",
+    /// "facts", "locale", "as_of", "kind"}` — and answers the report, or
+    /// `{"error": …}` for a request that cannot be served, exactly as
+    /// `wastecheck::check::check_json` does. Errors only when the sandbox stopped
+    /// the call; the host is ready again afterwards.
+    pub fn check_json(&mut self, request: &str) -> Result<String, HostError> {
+        let fuel = self.limits.check_fuel;
+        let max = self.limits.max_memory_bytes;
+        let answer = self.call(fuel, |live| {
+            if request.len() >= max {
+                // It could never fit: no need to make the module trap.
+                return Err(Failure::Kept(HostError::MemoryLimit { limit: max }));
+            }
+            let input = live.give(request.as_bytes())?;
+            let packed = live
+                .check
+                .call(&mut live.store, (input, len32(request.len())?));
+            let packed = packed.map_err(|e| live.failure(e))?;
+            let out = live.take(packed)?;
+            live.release(input, request.len())?;
+            Ok(out)
+        })?;
+        String::from_utf8(answer)
+            .map_err(|_| HostError::Abi("the answer of `check` is not UTF-8".into()))
+    }
+
+    /// Verifies a signed bundle (from `wastecheck pack build`) against its
+    /// `signature` (the line of `FILE.sig`) and the `trusted` public keys (lines of
+    /// `KEYFILE.pub`), and on success serves its packs besides the built-in ones
+    /// from the next check on — replacing a bundle loaded before, as the ABI does.
+    /// The host keeps the bundle and loads it again into a new instance after a trap.
+    pub fn load_bundle(
+        &mut self,
+        bundle: &[u8],
+        signature: &str,
+        trusted: &[&str],
+    ) -> Result<BundleLoaded, HostError> {
+        let bundle = Bundle {
+            bytes: bundle.to_vec(),
+            signature: signature.to_owned(),
+            trusted: trusted.join("\n"),
+        };
+        let fuel = self.limits.load_fuel;
+        let answer = self.call(fuel, |live| live.load(&bundle))?;
+        let loaded = parse_loaded(&answer)?;
+        self.bundle = Some(bundle);
+        Ok(loaded)
+    }
+
+    /// Runs `f` on the live instance (made again first if a trap lost it) with
+    /// `fuel`; after a trap, drops the instance and makes a new one at once.
+    fn call<T>(
+        &mut self,
+        fuel: u64,
+        f: impl FnOnce(&mut Live) -> Result<T, Failure>,
+    ) -> Result<T, HostError> {
+        let mut live = match self.live.take() {
+            Some(live) => live,
+            None => self.instantiate()?,
+        };
+        live.store.data_mut().hit = false;
+        live.store.data_mut().fuel = fuel;
+        if let Err(e) = live.store.set_fuel(fuel) {
+            return Err(HostError::Trap(format!("setting the fuel: {e}")));
+        }
+        let result = f(&mut live);
+        self.fuel_used = fuel.saturating_sub(live.store.get_fuel().unwrap_or(0));
+        match result {
+            Ok(value) => {
+                self.live = Some(live);
+                Ok(value)
+            }
+            Err(Failure::Kept(error)) => {
+                self.live = Some(live);
+                Err(error)
+            }
+            Err(Failure::Trapped(error)) => {
+                drop(live);
+                self.restarts += 1;
+                // Ready for the next call now; if that fails, the next call tries again.
+                self.live = self.instantiate().ok();
+                Err(error)
+            }
+        }
+    }
+
+    /// A new instance, with the built-in packs compiled (by a first check of an
+    /// empty manifest) and the bundle loaded before, if any, loaded again.
+    fn instantiate(&self) -> Result<Live, HostError> {
+        let mut store = Store::new(
+            &self.module.engine,
+            Limiter {
+                max_memory: self.limits.max_memory_bytes,
+                hit: false,
+                fuel: self.limits.load_fuel,
+            },
+        );
+        store.limiter(|limiter| limiter as &mut dyn ResourceLimiter);
+        store
+            .set_fuel(self.limits.load_fuel)
+            .map_err(|e| HostError::Trap(format!("setting the fuel: {e}")))?;
+        let limit = self.limits.max_memory_bytes;
+        let instance = Instance::new(&mut store, &self.module.module, &[]).map_err(|e| {
+            if store.data().hit {
+                HostError::MemoryLimit { limit }
+            } else {
+                HostError::Abi(format!("instantiating: {e:#}"))
+            }
+        })?;
+        let abi = |e: wasmtime::Error| HostError::Abi(format!("{e:#}"));
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .ok_or_else(|| HostError::Abi("no exported memory `memory`".into()))?;
+        let mut live = Live {
+            alloc: instance.get_typed_func(&mut store, "alloc").map_err(abi)?,
+            free: instance.get_typed_func(&mut store, "free").map_err(abi)?,
+            check: instance.get_typed_func(&mut store, "check").map_err(abi)?,
+            load_bundle: instance
+                .get_typed_func(&mut store, "load_bundle")
+                .map_err(abi)?,
+            memory,
+            store,
+        };
+        let ready = |result: Result<Vec<u8>, Failure>| match result {
+            Ok(answer) => Ok(answer),
+            Err(Failure::Trapped(e) | Failure::Kept(e)) => Err(e),
+        };
+        const WARM_UP: &[u8] = br#"{"document": {"kind": "manifest"}}"#;
+        ready((|| {
+            let input = live.give(WARM_UP)?;
+            let packed = live
+                .check
+                .call(&mut live.store, (input, len32(WARM_UP.len())?));
+            let packed = packed.map_err(|e| live.failure(e))?;
+            let out = live.take(packed)?;
+            live.release(input, WARM_UP.len())?;
+            Ok(out)
+        })())?;
+        if let Some(bundle) = &self.bundle {
+            let answer = ready(live.load(bundle))?;
+            parse_loaded(&answer)?;
+        }
+        Ok(live)
+    }
+}
+
+/// The `ok` of a `load_bundle` answer, or its error.
+fn parse_loaded(answer: &[u8]) -> Result<BundleLoaded, HostError> {
+    let value: Value = serde_json::from_slice(answer)
+        .map_err(|e| HostError::Abi(format!("the answer of `load_bundle` is not JSON: {e}")))?;
+    if let Some(message) = value.pointer("/error/message").and_then(Value::as_str) {
+        return Err(HostError::Bundle(message.to_owned()));
+    }
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| HostError::Abi(format!("`load_bundle` answered without `{key}`")))
+    };
+    let ok = value
+        .get("ok")
+        .ok_or_else(|| HostError::Abi("`load_bundle` answered neither ok nor error".into()))?;
+    let packs = ok
+        .get("packs")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| Ok((text(p, "id")?, text(p, "version")?, text(p, "digest")?)))
+        .collect::<Result<_, HostError>>()?;
+    Ok(BundleLoaded {
+        digest: text(ok, "digest")?,
+        packs,
+    })
+}
+
+fn len32(len: usize) -> Result<u32, Failure> {
+    u32::try_from(len).map_err(|_| {
+        Failure::Kept(HostError::MemoryLimit {
+            limit: u32::MAX as usize,
+        })
+    })
+}
+
+impl Live {
+    /// The error for a failed call: out of fuel, the memory cap, another trap.
+    fn failure(&self, error: wasmtime::Error) -> Failure {
+        let limit = self.store.data().max_memory;
+        Failure::Trapped(match error.downcast_ref::<Trap>() {
+            Some(Trap::OutOfFuel) => HostError::OutOfFuel {
+                limit: self.store.data().fuel,
+            },
+            _ if self.store.data().hit => HostError::MemoryLimit { limit },
+            Some(trap) => HostError::Trap(trap.to_string()),
+            None => HostError::Trap(format!("{error:#}")),
+        })
+    }
+
+    /// Copies `bytes` into a buffer of the module's; returns its address.
+    fn give(&mut self, bytes: &[u8]) -> Result<u32, Failure> {
+        if bytes.is_empty() {
+            return Ok(0);
+        }
+        let ptr = self
+            .alloc
+            .call(&mut self.store, len32(bytes.len())?)
+            .map_err(|e| self.failure(e))?;
+        self.memory
+            .write(&mut self.store, ptr as usize, bytes)
+            .map_err(|_| {
+                Failure::Kept(HostError::Abi(
+                    "`alloc` gave a buffer outside its memory".into(),
+                ))
+            })?;
+        Ok(ptr)
+    }
+
+    /// Frees a buffer of ours.
+    fn release(&mut self, ptr: u32, len: usize) -> Result<(), Failure> {
+        if len == 0 {
+            return Ok(());
+        }
+        self.free
+            .call(&mut self.store, (ptr, len32(len)?))
+            .map_err(|e| self.failure(e))
+    }
+
+    /// Reads and frees an answer packed as `(ptr << 32) | len`.
+    fn take(&mut self, packed: u64) -> Result<Vec<u8>, Failure> {
+        let (ptr, len) = ((packed >> 32) as u32, packed as u32);
+        let mut out = vec![0; len as usize];
+        self.memory
+            .read(&self.store, ptr as usize, &mut out)
+            .map_err(|_| {
+                Failure::Kept(HostError::Abi(
+                    "an answer lies outside the module's memory".into(),
+                ))
+            })?;
+        self.release(ptr, len as usize)?;
+        Ok(out)
+    }
+
+    /// `load_bundle` with the bundle's three buffers; the answer's bytes.
+    fn load(&mut self, bundle: &Bundle) -> Result<Vec<u8>, Failure> {
+        let parts = [
+            bundle.bytes.as_slice(),
+            bundle.signature.as_bytes(),
+            bundle.trusted.as_bytes(),
+        ];
+        let mut given = [(0, 0); 3];
+        for (slot, part) in given.iter_mut().zip(parts) {
+            *slot = (self.give(part)?, len32(part.len())?);
+        }
+        let [(b, bl), (s, sl), (k, kl)] = given;
+        let packed = self
+            .load_bundle
+            .call(&mut self.store, (b, bl, s, sl, k, kl))
+            .map_err(|e| self.failure(e))?;
+        let out = self.take(packed)?;
+        for (ptr, len) in given {
+            self.release(ptr, len as usize)?;
+        }
+        Ok(out)
+    }
+}

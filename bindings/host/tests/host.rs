@@ -1,0 +1,182 @@
+//! The host runs `wastecheck.wasm` with limits: its answers are the native facade's
+//! byte for byte, a call over a limit is a clear error, and the host recovers.
+
+mod common;
+
+use common::{example, host, module, native};
+use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
+use wastecheck_host::{Host, HostError, Limits, Module};
+
+#[test]
+fn every_example_is_checked_as_natively_byte_for_byte() {
+    let mut host = host();
+    for name in [
+        "manifest.valid",
+        "manifest.mistakes",
+        "declaration.valid",
+        "declaration.mistakes",
+        "plan.mistakes",
+        "ledger.mistakes",
+        "storage.mistakes",
+        "district_report.mistakes",
+    ] {
+        let request = example(name);
+        assert_eq!(
+            host.check_json(&request).unwrap(),
+            native(&request),
+            "{name}"
+        );
+    }
+    // Requests that cannot be served are answered alike too.
+    for request in [
+        "{",
+        "[]",
+        r#"{"document": {"kind": "manifest"}, "locale": "fr"}"#,
+        r#"{"document": {"kind": "manifest"}, "as_of": "2026-02-30"}"#,
+        r#"{"document": {"kind": "poem"}}"#,
+        "",
+    ] {
+        assert_eq!(
+            host.check_json(request).unwrap(),
+            native(request),
+            "{request}"
+        );
+    }
+    assert_eq!(host.restarts(), 0);
+}
+
+#[test]
+fn a_check_without_enough_fuel_fails_clearly_and_the_next_one_works() {
+    let mut host = host();
+    let request = example("manifest.mistakes");
+    host.check_json(&request).unwrap();
+    let needed = host.fuel_used();
+    assert!(needed > 1_000, "a check uses fuel: {needed}");
+
+    host.set_limits(Limits {
+        check_fuel: needed / 2,
+        ..Limits::default()
+    });
+    let error = host.check_json(&request).unwrap_err();
+    assert_eq!(error, HostError::OutOfFuel { limit: needed / 2 });
+    assert!(error.to_string().contains("fuel"), "{error}");
+    assert_eq!(host.restarts(), 1);
+
+    host.set_limits(Limits::default());
+    assert_eq!(host.check_json(&request).unwrap(), native(&request));
+}
+
+/// A manifest with `lines` waste lines, as a check request.
+fn long_manifest(lines: usize) -> String {
+    let line = r#"{"code": "900-041-49", "category": "HW49", "name": "废包装物", "hazards": ["T", "In"], "quantity": {"value": "1.5", "unit": "t"}}"#;
+    let wastes = vec![line; lines].join(",");
+    format!(
+        r#"{{"document": {{"kind": "manifest", "stage": "submitted", "wastes": [{wastes}]}}, "locale": "en"}}"#
+    )
+}
+
+#[test]
+fn a_document_over_the_memory_cap_fails_clearly_and_the_host_recovers() {
+    let limit = 64 << 20;
+    let mut host = Host::new(
+        module(),
+        Limits {
+            max_memory_bytes: limit,
+            ..Limits::default()
+        },
+    )
+    .unwrap();
+    // ~13 MB of text that parses into far more than the cap.
+    let huge = long_manifest(100_000);
+    let error = host.check_json(&huge).unwrap_err();
+    assert_eq!(error, HostError::MemoryLimit { limit });
+    assert!(error.to_string().contains("memory"), "{error}");
+    assert_eq!(host.restarts(), 1);
+    // Larger than the cap itself: refused before it is copied in, instance kept.
+    let error = host.check_json(&"x".repeat(limit)).unwrap_err();
+    assert_eq!(error, HostError::MemoryLimit { limit });
+    assert_eq!(host.restarts(), 1);
+
+    let request = example("manifest.mistakes");
+    assert_eq!(host.check_json(&request).unwrap(), native(&request));
+    assert!(host.memory_bytes() <= limit);
+}
+
+#[test]
+fn a_long_document_within_the_limits_is_checked_as_natively() {
+    let mut host = host();
+    let request = long_manifest(2_000);
+    assert_eq!(host.check_json(&request).unwrap(), native(&request));
+}
+
+fn test_pack() -> PackFiles {
+    PackFiles {
+        name: "zj-host-test".into(),
+        files: [(
+            "pack.toml".to_owned(),
+            "id = \"zj-host-test\"\nversion = \"1.0.0\"\njurisdiction = \"330000\"\neffective_from = \"2021-01-01\"\nextends = { id = \"cn\", version = \"^1\" }\n[title]\nzh-CN = \"测试\"\nen = \"Test\"\n".to_owned(),
+        )]
+        .into_iter()
+        .collect(),
+    }
+}
+
+#[test]
+fn a_signed_bundle_is_served_and_kept_after_a_trap() {
+    let bytes = bundle::encode(&[test_pack()]).unwrap();
+    let key = SecretKey::from_seed([7; 32]);
+    let signature = bundle::sign(&bytes, &key).to_string();
+    let trusted = key.public_key().to_string();
+    let mut host = host();
+
+    let refused = host.load_bundle(&bytes, "", &[&trusted]).unwrap_err();
+    assert!(
+        matches!(&refused, HostError::Bundle(m) if m.contains("not signed")),
+        "{refused}"
+    );
+    let other = SecretKey::from_seed([8; 32]).public_key().to_string();
+    let refused = host.load_bundle(&bytes, &signature, &[&other]).unwrap_err();
+    assert!(matches!(refused, HostError::Bundle(_)), "{refused}");
+
+    let loaded = host.load_bundle(&bytes, &signature, &[&trusted]).unwrap();
+    assert!(loaded.digest.starts_with("sha256:"));
+    assert!(loaded.packs.iter().any(|(id, _, _)| id == "zj-host-test"));
+
+    let zhejiang = r#"{"document": {"kind": "manifest", "consignor": {"region": "330100"}}}"#;
+    assert!(
+        host.check_json(zhejiang)
+            .unwrap()
+            .contains("\"id\":\"zj-host-test\"")
+    );
+
+    host.set_limits(Limits {
+        check_fuel: 1_000,
+        ..Limits::default()
+    });
+    assert!(matches!(
+        host.check_json(zhejiang),
+        Err(HostError::OutOfFuel { .. })
+    ));
+    host.set_limits(Limits::default());
+    // The new instance serves the bundle again.
+    assert!(
+        host.check_json(zhejiang)
+            .unwrap()
+            .contains("\"id\":\"zj-host-test\"")
+    );
+    assert_eq!(host.restarts(), 1);
+}
+
+#[test]
+fn a_module_that_is_not_wastecheck_wasm_is_refused() {
+    assert!(matches!(
+        Module::new(b"not wasm"),
+        Err(HostError::Compile(_))
+    ));
+    let empty = b"\0asm\x01\0\0\0";
+    let error = Module::new(empty).unwrap_err();
+    assert!(
+        matches!(&error, HostError::Abi(m) if m.contains("memory")),
+        "{error}"
+    );
+}

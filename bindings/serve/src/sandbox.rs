@@ -1,0 +1,140 @@
+//! `serve --sandbox`: checks run in `wastecheck.wasm` under wasmtime (crate
+//! `wastecheck-host`), with fuel and a memory cap per check, for packs from
+//! publishers not fully trusted — a script that loops or a document that balloons
+//! fails its own check with a clear error; the service keeps serving.
+//!
+//! A [`Pool`] is a few hosts over one compiled module, all serving the same packs:
+//! the built-in ones plus the bundles the service accepted. It belongs to one
+//! generation of packs ([`crate::packs::Loaded::sandbox`]): a pack update builds a
+//! new pool (fresh instances, the new packs loaded) away from requests, and swaps it
+//! in with the native checker, as one value.
+//!
+//! The module loads one signed bundle. The service has verified each bundle from the
+//! folder against the trusted publishers' keys; it hands their packs to the sandbox
+//! as one bundle signed by a key of its own, made when the pool is built and kept
+//! only in memory. Reports name packs by their own digests, which this does not
+//! change, so they are the native path's byte for byte.
+
+use crate::packs::{BUILT_IN, Loaded};
+use std::collections::BTreeSet;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::{Condvar, Mutex, PoisonError};
+use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
+use wastecheck_host::{Host, HostError, Limits, Module};
+
+/// How to run checks in the sandbox.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    /// `wastecheck.wasm`, compiled.
+    pub module: Module,
+    /// How many instances check in parallel (at least 1).
+    pub hosts: usize,
+    /// Fuel and memory per instance.
+    pub limits: Limits,
+}
+
+impl Sandbox {
+    /// Compiles `wastecheck.wasm` for `hosts` instances under `limits`.
+    pub fn new(wasm: &[u8], hosts: usize, limits: Limits) -> Result<Sandbox, HostError> {
+        Ok(Sandbox {
+            module: Module::new(wasm)?,
+            hosts: hosts.max(1),
+            limits,
+        })
+    }
+}
+
+/// Instances serving one set of packs.
+#[derive(Debug)]
+pub struct Pool {
+    idle: Mutex<Vec<Host>>,
+    returned: Condvar,
+}
+
+/// 32 bytes from the process's hash keys (random per process): the seed of the
+/// pool's own signing key.
+fn seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    for (i, chunk) in seed.chunks_mut(8).enumerate() {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_usize(i);
+        chunk.copy_from_slice(&hasher.finish().to_le_bytes());
+    }
+    seed
+}
+
+impl Pool {
+    /// Fresh instances serving `loaded`'s packs: the built-in ones and those of the
+    /// bundles accepted from the folder.
+    pub fn new(sandbox: &Sandbox, loaded: &Loaded) -> Result<Pool, HostError> {
+        let mut seen = BTreeSet::new();
+        let packs: Vec<PackFiles> = loaded
+            .bundles
+            .iter()
+            .flat_map(|b| b.packs.iter())
+            .filter(|pack| {
+                bundle::pack_digest(pack).is_ok_and(|digest| {
+                    loaded
+                        .origin
+                        .get(&digest)
+                        .is_some_and(|origin| origin != BUILT_IN)
+                        && seen.insert(digest)
+                })
+            })
+            .cloned()
+            .collect();
+        let signed = if packs.is_empty() {
+            None
+        } else {
+            let bytes = bundle::encode(&packs).map_err(|e| HostError::Bundle(e.to_string()))?;
+            let key = SecretKey::from_seed(seed());
+            let signature = bundle::sign(&bytes, &key).to_string();
+            Some((bytes, signature, key.public_key().to_string()))
+        };
+        let mut idle = Vec::with_capacity(sandbox.hosts);
+        for _ in 0..sandbox.hosts {
+            let mut host = Host::new(&sandbox.module, sandbox.limits)?;
+            if let Some((bytes, signature, key)) = &signed {
+                host.load_bundle(bytes, signature, &[key.as_str()])?;
+            }
+            idle.push(host);
+        }
+        Ok(Pool {
+            idle: Mutex::new(idle),
+            returned: Condvar::new(),
+        })
+    }
+
+    /// Checks a request in the first instance free (waiting for one): the facade's
+    /// answer, or why the sandbox stopped the check.
+    pub fn check(&self, request: &str) -> Result<String, HostError> {
+        let mut host = {
+            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            loop {
+                if let Some(host) = idle.pop() {
+                    break host;
+                }
+                idle = self
+                    .returned
+                    .wait(idle)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        };
+        let answer = host.check_json(request);
+        self.idle
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(host);
+        self.returned.notify_one();
+        answer
+    }
+}
+
+/// The HTTP status and error code of a check the sandbox stopped.
+pub fn status_of(error: &HostError) -> (u16, &'static str) {
+    match error {
+        HostError::OutOfFuel { .. } => (422, "sandbox.fuel"),
+        HostError::MemoryLimit { .. } => (422, "sandbox.memory"),
+        _ => (500, "sandbox.trap"),
+    }
+}

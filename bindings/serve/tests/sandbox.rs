@@ -1,0 +1,212 @@
+//! `serve --sandbox`: checks in wastecheck.wasm under wasmtime give the native
+//! reports; a check over the sandbox's limits gets a clear JSON error and the
+//! service keeps serving; a pack update reaches the sandboxed instances.
+//!
+//! The module is `$WASTECHECK_WASM`, or the workspace's `target/wastecheck.wasm`
+//! (built by `./x test` before the Rust tests, or by `./x abi-wasm`).
+
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
+use wastecheck_host::Limits;
+use wastecheck_serve::sandbox::Sandbox;
+use wastecheck_serve::{Config, Server};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The module compiled once, as a sandbox of two instances with `limits`.
+fn sandbox(limits: Limits) -> Sandbox {
+    static MODULE: OnceLock<Sandbox> = OnceLock::new();
+    let compiled = MODULE.get_or_init(|| {
+        let path = std::env::var_os("WASTECHECK_WASM")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("target/wastecheck.wasm"));
+        let wasm = std::fs::read(&path).unwrap_or_else(|e| {
+            panic!(
+                "wastecheck.wasm not found at {} ({e}): build it with `./x abi-wasm`, or set WASTECHECK_WASM",
+                path.display()
+            )
+        });
+        Sandbox::new(&wasm, 2, Limits::default()).expect("wastecheck.wasm compiles")
+    });
+    Sandbox {
+        limits,
+        ..compiled.clone()
+    }
+}
+
+async fn start(config: Config) -> SocketAddr {
+    let server = Server::bind(Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        ..config
+    })
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    tokio::spawn(server.run());
+    addr
+}
+
+/// One request over a fresh connection: the status and the body.
+async fn request(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let _ = stream.write_all(body.as_bytes()).await;
+    let mut buffer = Vec::new();
+    let _ = stream.read_to_end(&mut buffer).await;
+    let text = String::from_utf8(buffer).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
+    (status, body.to_owned())
+}
+
+fn example(name: &str) -> Value {
+    let text = std::fs::read_to_string(root().join("spec/examples").join(name)).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn native(request: &str) -> String {
+    wastecheck::check::check_json(wastecheck_rules::checker(), request)
+}
+
+/// A manifest with `lines` waste lines, as a check request.
+fn long_manifest(lines: usize) -> String {
+    let line = json!({"code": "900-041-49", "category": "HW49", "name": "废包装物",
+        "hazards": ["T", "In"], "quantity": {"value": "1.5", "unit": "t"}});
+    json!({"document": {"kind": "manifest", "stage": "submitted", "wastes": vec![line; lines]},
+        "locale": "en"})
+    .to_string()
+}
+
+fn error_code(body: &str) -> String {
+    let value: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    value["error"]["code"].as_str().unwrap_or("").to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sandboxed_checks_answer_the_native_reports_and_survive_their_limits() {
+    let addr = start(Config {
+        sandbox: Some(sandbox(Limits {
+            check_fuel: 20_000_000,
+            max_memory_bytes: 96 << 20,
+            ..Limits::default()
+        })),
+        ..Config::default()
+    })
+    .await;
+    let mistakes =
+        json!({ "document": example("manifest.mistakes.json"), "locale": "en" }).to_string();
+    let (status, body) = request(addr, "POST", "/v1/check", &mistakes).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, native(&mistakes));
+    let bad_locale = r#"{"document": {"kind": "manifest"}, "locale": "fr"}"#;
+    let (status, body) = request(addr, "POST", "/v1/check", bad_locale).await;
+    assert_eq!((status, body), (422, native(bad_locale)));
+
+    // More work than the fuel allows: a clear error, then business as usual.
+    let (status, body) = request(addr, "POST", "/v1/check", &long_manifest(2_000)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(error_code(&body), "sandbox.fuel", "{body}");
+    assert!(body.contains("fuel"), "{body}");
+    // In a batch, the stopped one is an error among reports.
+    let batch = format!("[{mistakes},{},{mistakes}]", long_manifest(2_000));
+    let (status, body) = request(addr, "POST", "/v1/check/batch", &batch).await;
+    assert_eq!(status, 200, "{body}");
+    let answers: Vec<Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(answers[1]["error"]["code"], "sandbox.fuel");
+    let report: Value = serde_json::from_str(&native(&mistakes)).unwrap();
+    assert_eq!((&answers[0], &answers[2]), (&report, &report));
+
+    let (status, body) = request(addr, "POST", "/v1/check", &mistakes).await;
+    assert_eq!((status, body), (200, native(&mistakes)));
+    let (status, _) = request(addr, "GET", "/healthz", "").await;
+    assert_eq!(status, 200);
+
+    // More memory than the cap: a 5 MB body (well under --max-body-bytes) whose
+    // parsed document takes about 55 MiB.
+    let addr = start(Config {
+        sandbox: Some(sandbox(Limits {
+            max_memory_bytes: 32 << 20,
+            ..Limits::default()
+        })),
+        ..Config::default()
+    })
+    .await;
+    let (status, body) = request(addr, "POST", "/v1/check", &long_manifest(40_000)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(error_code(&body), "sandbox.memory", "{body}");
+    assert!(body.contains("memory"), "{body}");
+    let (status, body) = request(addr, "POST", "/v1/check", &mistakes).await;
+    assert_eq!((status, body), (200, native(&mistakes)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sandbox_serves_a_bundle_dropped_into_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let publisher = SecretKey::from_seed([7; 32]);
+    let server = Server::bind(Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        packs: Some(dir.path().to_owned()),
+        trust: vec![publisher.public_key()],
+        poll: Duration::from_millis(50),
+        sandbox: Some(sandbox(Limits::default())),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    let state = server.state();
+    tokio::spawn(server.run());
+
+    let mut document = example("manifest.mistakes.json");
+    document["consignor"]["region"] = json!("320509"); // Jiangsu: no built-in layer
+    let jiangsu = json!({ "document": document, "locale": "en" }).to_string();
+    let (_, before) = request(addr, "POST", "/v1/check", &jiangsu).await;
+    assert_eq!(before, native(&jiangsu));
+    assert!(!before.contains("js-test"));
+
+    let pack = PackFiles {
+        name: "js-test".into(),
+        files: [(
+            "pack.toml".to_owned(),
+            "id = \"js-test\"\nversion = \"1.0.0\"\njurisdiction = \"320000\"\neffective_from = \"2021-01-01\"\nextends = { id = \"cn\", version = \"^1\" }\n[title]\nzh-CN = \"江苏测试规则\"\nen = \"Jiangsu test rules\"\n".to_owned(),
+        )]
+        .into_iter()
+        .collect(),
+    };
+    let bytes = bundle::encode(&[pack]).unwrap();
+    let signature = bundle::sign(&bytes, &publisher).to_string();
+    std::fs::write(dir.path().join("js.bundle.sig"), signature).unwrap();
+    std::fs::write(dir.path().join("js.bundle"), &bytes).unwrap();
+
+    let start = Instant::now();
+    while state.current().generation < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the bundle was not picked up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let loaded = state.current();
+    assert!(
+        loaded.sandbox.is_some(),
+        "the new packs are served in the sandbox too"
+    );
+    let (status, after) = request(addr, "POST", "/v1/check", &jiangsu).await;
+    assert_eq!(status, 200, "{after}");
+    assert!(after.contains("\"id\":\"js-test\""), "{after}");
+    assert_eq!(
+        after,
+        wastecheck::check::check_json(&loaded.checker, &jiangsu)
+    );
+}
