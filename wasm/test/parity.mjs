@@ -31,23 +31,9 @@ export function requests() {
 }
 requests.read = (file) => fs.readFileSync(path.join(root, file), "utf8");
 
-/** `{file: {request, en}}`: the native facade's report texts. */
-export function nativeReports(files) {
+/** The JSON that the `native_reports` example prints for `args` (built, or through cargo). */
+function runNativeReports(args) {
   const built = path.join(root, "target", "debug", "examples", "native_reports");
-  const out = fs.existsSync(built)
-    ? execFileSync(built, files, { cwd: root, maxBuffer: 256 << 20 })
-    : execFileSync(
-        "cargo",
-        ["run", "-q", "--locked", "-p", "wastecheck-wasm", "--example", "native_reports", "--", ...files],
-        { cwd: root, maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "inherit"] },
-      );
-  return JSON.parse(out);
-}
-
-/** `[{request, report}]`: `n` generated check requests with the native facade's answers. */
-nativeReports.generated = (n) => {
-  const built = path.join(root, "target", "debug", "examples", "native_reports");
-  const args = ["--generated", String(n)];
   const out = fs.existsSync(built)
     ? execFileSync(built, args, { cwd: root, maxBuffer: 256 << 20 })
     : execFileSync(
@@ -56,7 +42,15 @@ nativeReports.generated = (n) => {
         { cwd: root, maxBuffer: 256 << 20, stdio: ["ignore", "pipe", "inherit"] },
       );
   return JSON.parse(out);
-};
+}
+
+/** `{file: {request, en}}`: the native facade's report texts. */
+export function nativeReports(files) {
+  return runNativeReports(files);
+}
+
+/** `[{request, report}]`: `n` generated check requests with the native facade's answers. */
+nativeReports.generated = (n) => runNativeReports(["--generated", String(n)]);
 
 /** The object API's options for a check request. */
 export function optionsOf(request) {

@@ -41,15 +41,7 @@ fn requests() -> Vec<String> {
 }
 
 fn host() -> Host {
-    let path = std::env::var_os("WASTECHECK_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/wastecheck.wasm"));
-    let wasm = std::fs::read(&path).unwrap_or_else(|e| {
-        panic!(
-            "wastecheck.wasm not found at {} ({e}): build it with `./x abi-wasm`, or set WASTECHECK_WASM",
-            path.display()
-        )
-    });
+    let wasm = wastecheck_host::workspace_module(&root()).unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
     let module = Module::new(&wasm).expect("wastecheck.wasm compiles");
     let compiled = started.elapsed();

@@ -161,6 +161,25 @@ impl Module {
     }
 }
 
+/// The environment variable that names `wastecheck.wasm` for [`workspace_module`].
+pub const MODULE_VAR: &str = "WASTECHECK_WASM";
+
+/// The bytes of `wastecheck.wasm` as a checkout of this workspace has it:
+/// `$WASTECHECK_WASM`, else `target/wastecheck.wasm` under `workspace` (`./x abi-wasm`
+/// builds it). The error names where it looked and how to build it.
+pub fn workspace_module(workspace: &std::path::Path) -> Result<Vec<u8>, String> {
+    let path = match std::env::var_os(MODULE_VAR) {
+        Some(path) => std::path::PathBuf::from(path),
+        None => workspace.join("target").join("wastecheck.wasm"),
+    };
+    std::fs::read(&path).map_err(|e| {
+        format!(
+            "wastecheck.wasm not found at {} ({e}): build it with `./x abi-wasm`, or set {MODULE_VAR}",
+            path.display()
+        )
+    })
+}
+
 /// What a loaded bundle serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleLoaded {

@@ -24,15 +24,7 @@ fn root() -> PathBuf {
 fn sandbox(limits: Limits) -> Sandbox {
     static MODULE: OnceLock<Sandbox> = OnceLock::new();
     let compiled = MODULE.get_or_init(|| {
-        let path = std::env::var_os("WASTECHECK_WASM")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root().join("target/wastecheck.wasm"));
-        let wasm = std::fs::read(&path).unwrap_or_else(|e| {
-            panic!(
-                "wastecheck.wasm not found at {} ({e}): build it with `./x abi-wasm`, or set WASTECHECK_WASM",
-                path.display()
-            )
-        });
+        let wasm = wastecheck_host::workspace_module(&root()).unwrap_or_else(|e| panic!("{e}"));
         Sandbox::new(&wasm, 2, Limits::default()).expect("wastecheck.wasm compiles")
     });
     Sandbox {

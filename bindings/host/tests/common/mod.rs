@@ -8,27 +8,14 @@
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
-use wastecheck_host::{Host, Limits, Module};
-
-/// Where the module is.
-pub fn wasm_path() -> PathBuf {
-    match std::env::var_os("WASTECHECK_WASM") {
-        Some(path) => PathBuf::from(path),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/wastecheck.wasm"),
-    }
-}
+use wastecheck_host::{Host, Limits, Module, workspace_module};
 
 /// The module, compiled once.
 pub fn module() -> &'static Module {
     static MODULE: OnceLock<Module> = OnceLock::new();
     MODULE.get_or_init(|| {
-        let path = wasm_path();
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-            panic!(
-                "wastecheck.wasm not found at {} ({e}): build it with `./x abi-wasm`, or set WASTECHECK_WASM",
-                path.display()
-            )
-        });
+        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let bytes = workspace_module(&workspace).unwrap_or_else(|e| panic!("{e}"));
         Module::new(&bytes).expect("wastecheck.wasm compiles")
     })
 }
