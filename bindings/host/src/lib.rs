@@ -348,14 +348,7 @@ impl Host {
                 // It could never fit: no need to make the module trap.
                 return Err(Failure::Kept(HostError::MemoryLimit { limit: max }));
             }
-            let input = live.give(request.as_bytes())?;
-            let packed = live
-                .check
-                .call(&mut live.store, (input, len32(request.len())?));
-            let packed = packed.map_err(|e| live.failure(e))?;
-            let out = live.take(packed)?;
-            live.release(input, request.len())?;
-            Ok(out)
+            live.check(request.as_bytes())
         })?;
         String::from_utf8(answer)
             .map_err(|_| HostError::Abi("the answer of `check` is not UTF-8".into()))
@@ -463,16 +456,7 @@ impl Host {
             Err(Failure::Trapped(e) | Failure::Kept(e)) => Err(e),
         };
         const WARM_UP: &[u8] = br#"{"document": {"kind": "manifest"}}"#;
-        ready((|| {
-            let input = live.give(WARM_UP)?;
-            let packed = live
-                .check
-                .call(&mut live.store, (input, len32(WARM_UP.len())?));
-            let packed = packed.map_err(|e| live.failure(e))?;
-            let out = live.take(packed)?;
-            live.release(input, WARM_UP.len())?;
-            Ok(out)
-        })())?;
+        ready(live.check(WARM_UP))?;
         if let Some(bundle) = &self.bundle {
             let answer = ready(live.load(bundle))?;
             parse_loaded(&answer)?;
@@ -578,6 +562,18 @@ impl Live {
     }
 
     /// `load_bundle` with the bundle's three buffers; the answer's bytes.
+    /// One `check` call over `request`: its answer's bytes.
+    fn check(&mut self, request: &[u8]) -> Result<Vec<u8>, Failure> {
+        let input = self.give(request)?;
+        let packed = self
+            .check
+            .call(&mut self.store, (input, len32(request.len())?))
+            .map_err(|e| self.failure(e))?;
+        let out = self.take(packed)?;
+        self.release(input, request.len())?;
+        Ok(out)
+    }
+
     fn load(&mut self, bundle: &Bundle) -> Result<Vec<u8>, Failure> {
         let parts = [
             bundle.bytes.as_slice(),

@@ -129,9 +129,8 @@ pub struct Found<'a> {
 
 impl<'a> Found<'a> {
     /// The first record's position in its collection, with the record.
-    pub fn first(mut self) -> Option<(usize, Node<'a>)> {
+    pub fn first(self) -> Option<(usize, Node<'a>)> {
         let position = *self.positions.first()?;
-        self.next = self.positions.len();
         Some((position, self.list.item(position)))
     }
 }
