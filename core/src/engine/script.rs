@@ -18,14 +18,14 @@
 //! *Sharing the input* below): `doc.wastes[0].code`, `doc?.carrier?.driver`,
 //! `doc.wastes.len()`, `for w in doc.wastes { … }`, `"track_id" in doc`,
 //! `doc.consignor.keys()` / `.values()`, and `type_of` says `map` or `array`. A
-//! missing property is `()`. For rhai's other array and map functions (`filter`,
-//! `map`, `sort`, …) take a shallow copy with `to_array()` / `to_map()`.
+//! missing property is `()`. For the array and map functions of the basics
+//! (`filter`, `map`, `push`, …) take a shallow copy with `to_array()` / `to_map()`.
 //!
 //! JSON numbers arrive as integers when they are whole and as exact decimals
 //! otherwise (never binary floats), so `2.35` compares and adds exactly; decimal
-//! strings (`"2.350"`) stay strings: use `decimal(s)` or `tonnes(q)`. A script
-//! literal like `2.5` is a float in rhai and does not compare with a decimal: write
-//! `decimal("2.5")`.
+//! strings (`"2.350"`) stay strings: use `decimal(s)` or `tonnes(q)`. rhai is built
+//! without floats (`no_float`), so a script literal like `2.5` is an exact decimal
+//! too.
 //!
 //! # What a script returns
 //!
@@ -33,14 +33,15 @@
 //! An array of such maps: one finding each. `path` is a JSON Pointer, absolute when
 //! it starts with `/`, else relative to the bound item (or to the document when no
 //! item is bound); `""` (or no `path`) is the item itself. `params` values must be
-//! strings, integers, decimals (returned as strings, every digit kept), floats,
+//! strings, integers, decimals (returned as strings, every digit kept),
 //! booleans, `()` (null), or arrays and maps of those.
 //!
 //! # The domain library
 //!
 //! `spec/script-api.md` documents every function with an example (a test runs them);
 //! the lookups of catalogue entries, exemptions, dates, units and facts are in
-//! the private `library` module.
+//! the private `library` module, the language's basics (strings, arrays, maps) in
+//! [`basics`].
 //!
 //! | function                          | result                                                   |
 //! |-----------------------------------|----------------------------------------------------------|
@@ -50,8 +51,8 @@
 //! | `working_days_between(from, to)`  | working days after `from` up to `to` (integer), `()` outside the calendar |
 //! | `add_working_days(date, n)`       | `"YYYY-MM-DD"`, `()` beyond the calendar                 |
 //! | `same_province(a, b)`, `same_city(a, b)`, `same_county(a, b)` | relations of GB/T 2260 region codes |
-//! | `distance_km(lat1, lon1, lat2, lon2)` | great-circle distance (haversine, R = 6371.0088 km)  |
-//! | `decimal(s)`                      | the exact decimal `s` (`"2.350"`; also an integer, a decimal or a float's shortest form) |
+//! | `distance_km(lat1, lon1, lat2, lon2)` | great-circle distance (haversine, R = 6371.0088 km), a decimal |
+//! | `decimal(s)`                      | the exact decimal `s` (`"2.350"`; also an integer or a decimal) |
 //! | `tonnes(q)`                       | a quantity `#{value, unit}` (unit `t` or `kg`) in tonnes, exact |
 //!
 //! Dates are `YYYY-MM-DD` or RFC 3339 date-times (their local date). Lookups answer
@@ -80,6 +81,7 @@
 //!   lock, and are `Send + Sync`: one converted document may serve many threads.
 //! * Nothing needs guarding against mutation: the views have no setters.
 
+pub(crate) mod basics;
 mod library;
 
 use super::sandbox::{Limits, sandboxed_engine};
@@ -320,6 +322,13 @@ impl ScriptEngine {
         names
     }
 
+    /// The names of the language's basics (strings, arrays, maps, integer parsing)
+    /// that scripts get instead of rhai's standard packages, as `spec/script-api.md`
+    /// documents them.
+    pub fn basics() -> &'static [&'static str] {
+        basics::NAMES
+    }
+
     /// Runs a compiled script over one input and returns what it evaluated to.
     fn eval(&self, script: &CompiledScript, input: &ScriptInput) -> Result<Dynamic, ScriptError> {
         let mut scope = Scope::new();
@@ -433,7 +442,9 @@ fn number(n: &serde_json::Number) -> Dynamic {
     };
     match exact {
         Ok(d) => Dynamic::from_decimal(d),
-        Err(_) => Dynamic::from_float(n.as_f64().unwrap_or(f64::NAN)),
+        // Scripts have no binary floats (rhai's `no_float`): a number beyond an exact
+        // decimal's range (±7.9 × 10²⁸, or more than 28 places) stays its JSON text.
+        Err(_) => Dynamic::from(text),
     }
 }
 
@@ -491,9 +502,6 @@ fn same_value(a: &Dynamic, b: &Dynamic) -> bool {
             .or_else(|| v.as_int().ok().map(Decimal::from))
     };
     if let (Some(x), Some(y)) = (decimal(a), decimal(b)) {
-        return x == y;
-    }
-    if let (Ok(x), Ok(y)) = (a.as_float(), b.as_float()) {
         return x == y;
     }
     if let (Ok(x), Ok(y)) = (a.as_bool(), b.as_bool()) {
@@ -754,11 +762,6 @@ fn to_json(value: &Dynamic, depth: usize) -> Result<Value, String> {
     if let Ok(d) = value.as_decimal() {
         return Ok(Value::String(d.to_string()));
     }
-    if let Ok(f) = value.as_float() {
-        return serde_json::Number::from_f64(f)
-            .map(Value::Number)
-            .ok_or_else(|| format!("is the float {f}, which JSON cannot hold"));
-    }
     if let Ok(c) = value.as_char() {
         return Ok(Value::String(c.to_string()));
     }
@@ -795,8 +798,6 @@ fn describe(value: &Dynamic) -> String {
         format!("the boolean {shown}")
     } else if value.is_decimal() {
         format!("the decimal {shown}")
-    } else if value.is_float() {
-        format!("the float {shown}")
     } else if value.is_array() || value.is::<JsonArray>() {
         "an array".into()
     } else if value.is_map() || value.is::<JsonMap>() {
@@ -909,13 +910,11 @@ fn region(text: &str) -> RhaiResult<RegionCode> {
     })
 }
 
-/// A number argument (integer, float or decimal) as a float.
+/// A number argument (integer or decimal) as a float, for the trigonometry.
 fn float_arg(name: &str, value: &Dynamic) -> RhaiResult<f64> {
     use rust_decimal::prelude::ToPrimitive;
     let f = if let Ok(i) = value.as_int() {
         i.to_f64()
-    } else if let Ok(f) = value.as_float() {
-        Some(f)
     } else if let Ok(d) = value.as_decimal() {
         d.to_f64()
     } else {
@@ -974,7 +973,7 @@ fn register_pure(engine: &mut Engine) {
 
     FuncRegistration::new("distance_km").register_into_engine(
         engine,
-        |lat1: Dynamic, lon1: Dynamic, lat2: Dynamic, lon2: Dynamic| -> RhaiResult<f64> {
+        |lat1: Dynamic, lon1: Dynamic, lat2: Dynamic, lon2: Dynamic| -> RhaiResult<Decimal> {
             let (lat1, lon1) = (float_arg("lat1", &lat1)?, float_arg("lon1", &lon1)?);
             let (lat2, lon2) = (float_arg("lat2", &lat2)?, float_arg("lon2", &lon2)?);
             for (name, lat) in [("lat1", lat1), ("lat2", lat2)] {
@@ -987,7 +986,11 @@ fn register_pure(engine: &mut Engine) {
                     return fail(format!("distance_km: {name} {lon} is not a longitude"));
                 }
             }
-            Ok(distance_km(lat1, lon1, lat2, lon2))
+            let km = distance_km(lat1, lon1, lat2, lon2);
+            float_to_decimal(km).map_or_else(
+                || fail(format!("distance_km: {km} has no exact decimal")),
+                Ok,
+            )
         },
     );
 
@@ -1002,13 +1005,6 @@ fn register_pure(engine: &mut Engine) {
     );
     FuncRegistration::new("decimal").register_into_engine(engine, |i: INT| Decimal::from(i));
     FuncRegistration::new("decimal").register_into_engine(engine, |d: Decimal| d);
-    FuncRegistration::new("decimal").register_into_engine(
-        engine,
-        |f: f64| -> RhaiResult<Decimal> {
-            float_to_decimal(f)
-                .map_or_else(|| fail(format!("decimal: {f} has no exact decimal")), Ok)
-        },
-    );
 
     FuncRegistration::new("tonnes").register_into_engine(engine, |quantity: Map| {
         tonnes(|key| quantity.get(key).cloned())
@@ -1028,7 +1024,6 @@ fn tonnes(get: impl Fn(&str) -> Option<Dynamic>) -> RhaiResult<Decimal> {
             .map(|a| a.0),
         Some(v) if v.is_int() => v.as_int().ok().map(Decimal::from),
         Some(v) if v.is_decimal() => v.as_decimal().ok(),
-        Some(v) if v.is_float() => v.as_float().ok().and_then(float_to_decimal),
         _ => None,
     };
     let amount = match amount {
@@ -1378,7 +1373,7 @@ mod tests {
         assert!(two[0].params.is_empty());
         assert_eq!(
             Value::Object(two[1].params.clone()),
-            json!({"n": 1, "d": "1.50", "s": "x", "b": true, "a": [1, "y"], "m": {"k": null}, "c": "z", "f": 0.5})
+            json!({"n": 1, "d": "1.50", "s": "x", "b": true, "a": [1, "y"], "m": {"k": null}, "c": "z", "f": "0.5"})
         );
         assert_eq!(ok(r#"#{params: #{}}"#)[0].path, "");
         assert_eq!(ok(r#"#{path: "hazards/0"}"#)[0].path, "hazards/0");
@@ -1657,19 +1652,17 @@ mod tests {
 
     #[test]
     fn distance() {
+        // An exact decimal (scripts have no binary floats): a string in JSON.
+        let km_of = |source: &str| -> f64 { value_of(source).as_str().unwrap().parse().unwrap() };
         // Shaoxing (30.0, 120.58) to Hangzhou (30.27, 120.15): about 51 km.
-        let km = value_of("distance_km(30.0, 120.58, 30.27, 120.15)")
-            .as_f64()
-            .unwrap();
+        let km = km_of("distance_km(30.0, 120.58, 30.27, 120.15)");
         assert!((km - 51.5).abs() < 1.0, "{km}");
         // One degree of longitude on the equator: 2πR/360.
-        let km = value_of("distance_km(0, 0, 0, 1)").as_f64().unwrap();
+        let km = km_of("distance_km(0, 0, 0, 1)");
         assert!((km - 111.195).abs() < 0.001, "{km}");
-        let km = value_of(r#"distance_km(decimal("0"), 0, 0, 180)"#)
-            .as_f64()
-            .unwrap();
+        let km = km_of(r#"distance_km(decimal("0"), 0, 0, 180)"#);
         assert!((km - std::f64::consts::PI * 6371.0088).abs() < 1e-6, "{km}");
-        assert_eq!(value_of("distance_km(30, 120, 30, 120)"), json!(0.0));
+        assert_eq!(value_of("distance_km(30, 120, 30, 120)"), json!("0"));
         assert!(matches!(
             error_of("distance_km(91, 0, 0, 0)"),
             ScriptError::Runtime { message, .. } if message.contains("latitude")
@@ -1746,7 +1739,8 @@ mod tests {
             Ok(Decimal::new(100, 0))
         );
         assert_eq!(items[4].as_decimal(), Ok(Decimal::from(u64::MAX)));
-        assert_eq!(items[5].as_float(), Ok(1e300));
+        // Beyond an exact decimal's range (scripts have no binary floats): the JSON text.
+        assert_eq!(items[5].clone().into_string().as_deref(), Ok("1e+300"));
     }
 
     #[test]
