@@ -19,14 +19,14 @@
 //!   `sleep` traps on `wasm32-unknown-unknown`. Named functions passed as `Fn("f")`
 //!   (to `filter`, `map`, `reduce`, …) do the same work and cannot capture; with
 //!   no closures, no script value is ever shared or locked.
-//! * `const` is disabled: with the `Simple` optimiser, assigning to a property of a
+//! * `const` is disabled: with rhai's `Simple` optimiser, assigning to a property of a
 //!   `const` map (`const X = #{a: 1}; X.a = 2;`) reaches an `unreachable!` in rhai
 //!   1.27 and panics. Scripts use `let`.
 //! * No strings interner: it is one lock for the whole engine, shared by every
 //!   thread running scripts.
 
+use rhai::Engine;
 use rhai::packages::{ArithmeticPackage, LogicPackage, Package};
-use rhai::{Engine, OptimizationLevel};
 
 /// The limits a rule script runs under. A script that exceeds one fails with a
 /// limit error: the rule is reported as not evaluated, never as passed.
@@ -97,8 +97,12 @@ impl Default for Limits {
 
 /// A rhai engine with the limits applied and only what scripts need: rhai's
 /// arithmetic (integers and exact decimals) and logic packages, and the basics of
-/// strings, arrays, maps, ranges and rounding (`script::basics`). Strict variables are on (an unknown name is a compile error) and the
-/// optimiser does `Simple` folding only (it never calls functions at compile time).
+/// strings, arrays, maps, ranges and rounding (`script::basics`). Strict variables
+/// are on (an unknown name is a compile error).
+///
+/// rhai is built without its optimiser (`no_optimize`): scripts run as written. The
+/// optimiser is 17 KB of the browser module gzipped, and its constant folding buys
+/// little for scripts of a few dozen lines that run behind `when` guards.
 pub fn sandboxed_engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     ArithmeticPackage::new().register_into_engine(&mut engine);
@@ -118,7 +122,6 @@ pub fn sandboxed_engine(limits: &Limits) -> Engine {
         .set_max_variables(limits.max_variables.max(1))
         .set_strict_variables(true)
         .set_allow_anonymous_fn(false)
-        .set_optimization_level(OptimizationLevel::Simple)
         .disable_symbol("eval")
         .disable_symbol("const")
         .on_print(|_| {})
