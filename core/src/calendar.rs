@@ -263,7 +263,7 @@ impl Calendar {
                 covers_until,
             });
         }
-        exceptions.sort_by_key(|e| e.date);
+        crate::sorting::sort_by_key(&mut exceptions, |e| e.date);
         let weekday_holidays = exceptions
             .iter()
             .filter(|e| e.kind == DayKind::Holiday && !is_weekend(e.date.0))

@@ -119,12 +119,11 @@ impl<'a> Json<'a> {
             Json::Number(n) => Value::Number(n.clone()),
             Json::String(s) => Value::String(s.as_ref().to_owned()),
             Json::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
-            Json::Object(members) => Value::Object(
+            Json::Object(members) => Value::Object(crate::sorting::map_from(
                 members
                     .iter()
-                    .map(|(k, v)| (k.as_ref().to_owned(), v.to_value()))
-                    .collect(),
-            ),
+                    .map(|(k, v)| (k.as_ref().to_owned(), v.to_value())),
+            )),
         }
     }
 }

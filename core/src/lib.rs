@@ -35,6 +35,7 @@ pub mod model;
 pub mod pack;
 pub mod report;
 pub mod schema;
+pub(crate) mod sorting;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 

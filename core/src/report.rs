@@ -134,7 +134,7 @@ impl Report {
         // The order never depends on the locale: ties are broken on the parameters
         // and the Chinese text, not on the rendered message. The cheap keys decide
         // almost every comparison; the parameters are serialised only for a tie.
-        violations.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut violations, |a, b| {
             (!a.rule.starts_with("schema."), &a.path, &a.rule)
                 .cmp(&(!b.rule.starts_with("schema."), &b.path, &b.rule))
                 .then_with(|| params_key(a).cmp(&params_key(b)))

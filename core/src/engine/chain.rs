@@ -16,6 +16,7 @@ use crate::model::{Date, Document, DocumentKind};
 use crate::pack::load::SourcePack;
 use crate::pack::spec::{LegalBasis, LocalisedText, PackProblem, RegionLevel, Status, Stricter};
 use crate::report::{Basis, PackRef, Severity, Violation};
+use crate::sorting;
 use serde_json::{Map, Value};
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -514,7 +515,7 @@ impl Chain {
                 .iter()
                 .flat_map(|p| p.catalogues.iter().cloned())
                 .collect();
-            all.sort_by_key(|c| c.edition().effective_from);
+            sorting::sort_by_key(&mut all, |c| c.edition().effective_from);
             all
         };
         let calendar = packs.iter().rev().find_map(|p| p.calendar.clone());
@@ -540,10 +541,11 @@ impl Chain {
             _ => None,
         };
 
-        let declared_sources: BTreeMap<String, String> = declared
-            .iter()
-            .filter_map(|(_, r)| Some((r.spec.id.clone(), r.script.clone()?)))
-            .collect();
+        let declared_sources: BTreeMap<String, String> = sorting::map_from(
+            declared
+                .iter()
+                .filter_map(|(_, r)| Some((r.spec.id.clone(), r.script.clone()?))),
+        );
         let mut rules = Vec::new();
         for (pack, rule) in declared {
             let spec = &rule.spec;
@@ -650,15 +652,12 @@ impl Chain {
                 basis: spec.legal_basis.clone(),
                 messages: spec.messages.clone(),
                 each: spec.each.as_ref().map(|each| {
-                    spec.applies_to
-                        .iter()
-                        .map(|kind| {
-                            (
-                                *kind,
-                                each.lists(*kind).into_iter().map(Pointer::parse).collect(),
-                            )
-                        })
-                        .collect()
+                    sorting::map_from(spec.applies_to.iter().map(|kind| {
+                        (
+                            *kind,
+                            each.lists(*kind).into_iter().map(Pointer::parse).collect(),
+                        )
+                    }))
                 }),
                 body,
                 status: spec.status,
@@ -669,31 +668,27 @@ impl Chain {
             return Err(problems);
         }
         // Through JSON, so non-whole numbers reach scripts as exact decimals.
-        let script_params = ScriptEngine::to_dynamic(&Value::Object(
+        let script_params = ScriptEngine::to_dynamic(&Value::Object(sorting::map_from(
             params
                 .iter()
-                .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?)))
-                .collect(),
-        ));
-        let script_facts = DocumentKind::KINDS
-            .iter()
-            .map(|kind| {
-                let read = rules
-                    .iter()
-                    .filter(|r| matches!(r.body, Body::Script(_)) && r.applies_to.contains(kind))
-                    .try_fold(Vec::new(), |mut all: Vec<String>, rule| {
-                        let source = declared_sources.get(&rule.id)?;
-                        all.extend(fact_collections(source)?);
-                        Some(all)
-                    })
-                    .map(|mut all| {
-                        all.sort();
-                        all.dedup();
-                        all
-                    });
-                (*kind, read)
-            })
-            .collect();
+                .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?))),
+        )));
+        let script_facts = sorting::map_from(DocumentKind::KINDS.iter().map(|kind| {
+            let read = rules
+                .iter()
+                .filter(|r| matches!(r.body, Body::Script(_)) && r.applies_to.contains(kind))
+                .try_fold(Vec::new(), |mut all: Vec<String>, rule| {
+                    let source = declared_sources.get(&rule.id)?;
+                    all.extend(fact_collections(source)?);
+                    Some(all)
+                })
+                .map(|mut all| {
+                    sorting::sort_by(&mut all, Ord::cmp);
+                    all.dedup();
+                    all
+                });
+            (*kind, read)
+        }));
         Ok(Chain {
             packs: packs
                 .iter()

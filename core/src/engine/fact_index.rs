@@ -102,12 +102,11 @@ impl IndexedFacts {
                     .push(position);
             }
         }
-        let index: Arc<MemberIndex> = Arc::new(
+        let index: Arc<MemberIndex> = Arc::new(crate::sorting::map_from(
             positions
                 .into_iter()
-                .map(|(text, at)| (text, Arc::from(at)))
-                .collect(),
-        );
+                .map(|(text, at)| (text, Arc::from(at))),
+        ));
         self.by_member
             .write()
             .unwrap_or_else(PoisonError::into_inner)

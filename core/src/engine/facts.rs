@@ -44,7 +44,7 @@ impl<'a> PreparedFacts<'a> {
         let (typed, problems) = decode_facts(&raw);
         let collections = raw
             .as_object()
-            .map(|all| all.keys().map(|k| (k.clone(), OnceLock::new())).collect())
+            .map(|all| crate::sorting::map_from(all.keys().map(|k| (k.clone(), OnceLock::new()))))
             .unwrap_or_default();
         PreparedFacts {
             raw,

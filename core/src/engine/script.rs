@@ -89,6 +89,7 @@ use crate::Catalogue;
 use crate::calendar::Calendar;
 use crate::json::Json;
 use crate::model::{Amount, Date, DateTime, Decimal, RegionCode, WasteCode};
+use crate::sorting;
 use rhai::{
     AST, Array, Dynamic, Engine, EvalAltResult, FuncRegistration, INT, ImmutableString, Map,
     Position, Scope,
@@ -378,28 +379,24 @@ impl ScriptEngine {
             Json::Array(items) => Dynamic::from(JsonArray(Arc::new(
                 items.iter().map(ScriptEngine::json_to_dynamic).collect(),
             ))),
-            Json::Object(fields) => Dynamic::from(JsonMap(Arc::new(
-                fields
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            ImmutableString::from(k.as_ref()),
-                            ScriptEngine::json_to_dynamic(v),
-                        )
-                    })
-                    .collect(),
-            ))),
+            Json::Object(fields) => Dynamic::from(JsonMap(Arc::new(sorting::map_from(
+                fields.iter().map(|(k, v)| {
+                    (
+                        ImmutableString::from(k.as_ref()),
+                        ScriptEngine::json_to_dynamic(v),
+                    )
+                }),
+            )))),
         }
     }
 
     /// An object of values already converted (see [`ScriptEngine::to_dynamic`]).
     pub fn map_of<'a>(members: impl IntoIterator<Item = (&'a str, Dynamic)>) -> Dynamic {
-        Dynamic::from(JsonMap(Arc::new(
+        Dynamic::from(JsonMap(Arc::new(sorting::map_from(
             members
                 .into_iter()
-                .map(|(k, v)| (ImmutableString::from(k), v))
-                .collect(),
-        )))
+                .map(|(k, v)| (ImmutableString::from(k), v)),
+        ))))
     }
 
     /// The part of a converted value (from [`ScriptEngine::to_dynamic`]) at an RFC
@@ -708,14 +705,11 @@ fn finding(map: &[(ImmutableString, Dynamic)]) -> Result<ScriptFinding, ScriptEr
         None => serde_json::Map::new(),
         Some(p) if p.is_unit() => serde_json::Map::new(),
         Some(p) => match fields(p) {
-            Some(fields) => fields
-                .iter()
-                .map(|(k, v)| {
-                    to_json(v, 0)
-                        .map(|json| (k.to_string(), json))
-                        .map_err(|what| bad(format!("a finding whose param `{k}` {what}")))
-                })
-                .collect::<Result<_, _>>()?,
+            Some(fields) => sorting::try_map_from(fields.iter().map(|(k, v)| {
+                to_json(v, 0)
+                    .map(|json| (k.to_string(), json))
+                    .map_err(|what| bad(format!("a finding whose param `{k}` {what}")))
+            }))?,
             None => return Err(bad(format!("a finding whose params are {}", describe(p)))),
         },
     };
@@ -776,11 +770,12 @@ fn to_json(value: &Dynamic, depth: usize) -> Result<Value, String> {
             .map(Value::Array);
     }
     if let Some(fields) = fields(value) {
-        return fields
-            .iter()
-            .map(|(k, v)| to_json(v, depth + 1).map(|json| (k.to_string(), json)))
-            .collect::<Result<_, _>>()
-            .map(Value::Object);
+        return sorting::try_map_from(
+            fields
+                .iter()
+                .map(|(k, v)| to_json(v, depth + 1).map(|json| (k.to_string(), json))),
+        )
+        .map(Value::Object);
     }
     Err(format!("is {}, which has no JSON form", describe(value)))
 }

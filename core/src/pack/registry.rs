@@ -7,6 +7,7 @@ use super::load::{SourcePack, load_pack};
 use super::spec::{PackError, PackProblem};
 use crate::engine::chain::{Chain, CompileOptions, ScriptCache};
 use crate::model::{Date, RegionCode};
+use crate::sorting::sort_by;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -61,7 +62,7 @@ impl Registry {
             return Err(PackError { problems });
         }
         // Deterministic order whatever the sources' order.
-        packs.sort_by(|a, b| {
+        sort_by(&mut packs, |a, b| {
             (&a.manifest.id, &a.manifest.version).cmp(&(&b.manifest.id, &b.manifest.version))
         });
         let mut chains = Vec::with_capacity(packs.len());
@@ -83,7 +84,9 @@ impl Registry {
                 digest: None,
             })
         } else {
-            problems.sort_by(|a, b| (&a.pack, &a.file, a.line).cmp(&(&b.pack, &b.file, b.line)));
+            sort_by(&mut problems, |a, b| {
+                (&a.pack, &a.file, a.line).cmp(&(&b.pack, &b.file, b.line))
+            });
             problems.dedup();
             Err(PackError { problems })
         }

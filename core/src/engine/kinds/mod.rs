@@ -90,10 +90,9 @@ impl Finding {
     pub fn new(path: String, params: &[(&str, Value)]) -> Self {
         Finding {
             path,
-            params: params
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
-                .collect(),
+            params: crate::sorting::map_from(
+                params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())),
+            ),
             severity: None,
         }
     }

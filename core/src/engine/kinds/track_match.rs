@@ -169,7 +169,7 @@ fn fixes(list: &dyn ListNode) -> Vec<Fix> {
             })
         })
         .collect();
-    out.sort_by_key(|f| (f.t, f.index));
+    crate::sorting::sort_by_key(&mut out, |f| (f.t, f.index));
     out
 }
 
@@ -322,7 +322,7 @@ impl Check for TrackMatch {
         let track_path = cx.path(&self.track);
         let finding = |path: String, test: Value, measured: Value, limit: Value| Finding {
             path,
-            params: [
+            params: crate::sorting::map_from([
                 ("test".to_owned(), test),
                 ("measured".to_owned(), measured),
                 ("limit".to_owned(), limit),
@@ -330,9 +330,7 @@ impl Check for TrackMatch {
                     "track".to_owned(),
                     Value::String(track_id.clone().into_owned()),
                 ),
-            ]
-            .into_iter()
-            .collect(),
+            ]),
             severity: None,
         };
 
