@@ -558,7 +558,7 @@ fn register_views(engine: &mut Engine) {
         .register_into_engine(engine, |m: &mut JsonMap, key: &str| m.0.contains_key(key));
     // `value in a`
     pure("contains").register_into_engine(engine, |a: &mut JsonArray, value: Dynamic| {
-        a.0.iter().any(|v| same_value(v, &value))
+        a.0.iter().any(|v| basics::equal(v, &value))
     });
     pure("keys").register_into_engine(engine, |m: &mut JsonMap| -> Array {
         m.0.keys().map(|k| Dynamic::from(k.clone())).collect()
