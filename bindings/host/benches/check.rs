@@ -1,10 +1,12 @@
 //! Checks per second natively and in wasmtime (wastecheck-host), over the same
 //! documents: the example documents of `spec/examples` (all six kinds, valid and
-//! with mistakes, 1.3–3.6 KB), in English, one thread.
+//! with mistakes, 1.3–3.6 KB), in English, one thread. In wasmtime twice: with the
+//! default time limits (epoch deadlines), and with fuel metering as well
+//! (`Module::with_fuel`).
 //!
 //! `cargo bench -p wastecheck-host` (needs `target/wastecheck.wasm`, from
 //! `./x abi-wasm`, or `$WASTECHECK_WASM`). After criterion's groups a summary
-//! prints both rates and their ratio (medians of interleaved runs). Under
+//! prints the rates and their ratios to native (medians of interleaved runs). Under
 //! `cargo test --bench check` each benchmark runs once, after checking that both
 //! give the same bytes.
 
@@ -40,14 +42,20 @@ fn requests() -> Vec<String> {
         .collect()
 }
 
-fn host() -> Host {
+fn host(fuel: bool) -> Host {
     let wasm = wastecheck_host::workspace_module(&root()).unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
-    let module = Module::new(&wasm).expect("wastecheck.wasm compiles");
+    let module = if fuel {
+        Module::with_fuel(&wasm)
+    } else {
+        Module::new(&wasm)
+    }
+    .expect("wastecheck.wasm compiles");
     let compiled = started.elapsed();
     let host = Host::new(&module, Limits::default()).expect("a host");
     println!(
-        "wastecheck.wasm: {} bytes, compiled in {compiled:.2?}, instance ready in {:.2?}",
+        "wastecheck.wasm ({}): {} bytes, compiled in {compiled:.2?}, instance ready in {:.2?}",
+        if fuel { "fuel metering" } else { "time limits" },
         wasm.len(),
         started.elapsed() - compiled
     );
@@ -59,50 +67,62 @@ fn median(mut runs: Vec<f64>) -> f64 {
     runs[runs.len() / 2]
 }
 
-fn summary(requests: &[String], host: &mut Host) {
-    let checker = wastecheck_rules::checker();
-    let (mut native, mut wasm) = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
-        let start = Instant::now();
-        for _ in 0..ROUNDS {
-            for r in requests {
-                black_box(wastecheck::check::check_json(checker, black_box(r)));
-            }
+/// Seconds per check of `requests`, `ROUNDS` times over.
+fn per_check(requests: &[String], mut check: impl FnMut(&str)) -> f64 {
+    let start = Instant::now();
+    for _ in 0..ROUNDS {
+        for r in requests {
+            check(black_box(r));
         }
-        native.push(start.elapsed().as_secs_f64() / (ROUNDS * requests.len()) as f64);
-        let start = Instant::now();
-        for _ in 0..ROUNDS {
-            for r in requests {
-                black_box(host.check_json(black_box(r)).ok());
-            }
-        }
-        wasm.push(start.elapsed().as_secs_f64() / (ROUNDS * requests.len()) as f64);
     }
-    let (native, wasm) = (median(native), median(wasm));
+    start.elapsed().as_secs_f64() / (ROUNDS * requests.len()) as f64
+}
+
+fn summary(requests: &[String], epoch: &mut Host, fuel: &mut Host) {
+    let checker = wastecheck_rules::checker();
+    let (mut native, mut timed, mut metered) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        native.push(per_check(requests, |r| {
+            black_box(wastecheck::check::check_json(checker, r));
+        }));
+        timed.push(per_check(requests, |r| {
+            black_box(epoch.check_json(r).ok());
+        }));
+        metered.push(per_check(requests, |r| {
+            black_box(fuel.check_json(r).ok());
+        }));
+    }
+    let (native, timed, metered) = (median(native), median(timed), median(metered));
     println!(
         "summary (medians of {RUNS} runs × {} checks, one thread):",
         ROUNDS * requests.len()
     );
+    for (name, time) in [
+        ("native", native),
+        ("wasmtime", timed),
+        ("wasmtime with fuel", metered),
+    ] {
+        println!(
+            "  {name:<18} {:>8.0} checks/s  ({:6.1} µs per check)",
+            1.0 / time,
+            time * 1e6
+        );
+    }
+    println!("  wasmtime / native time: {:.2}×", timed / native);
     println!(
-        "  native   {:>8.0} checks/s  ({:6.1} µs per check)",
-        1.0 / native,
-        native * 1e6
+        "  wasmtime with fuel / native time: {:.2}×",
+        metered / native
     );
-    println!(
-        "  wasmtime {:>8.0} checks/s  ({:6.1} µs per check)",
-        1.0 / wasm,
-        wasm * 1e6
-    );
-    println!("  wasmtime / native time: {:.2}×", wasm / native);
 }
 
 fn main() {
     let requests = requests();
-    let mut host = host();
+    let (mut epoch, mut fuel) = (host(false), host(true));
     let checker = wastecheck_rules::checker();
     for r in &requests {
         let native = wastecheck::check::check_json(checker, r);
-        assert_eq!(host.check_json(r).expect("checked"), native, "{r}");
+        assert_eq!(epoch.check_json(r).expect("checked"), native, "{r}");
+        assert_eq!(fuel.check_json(r).expect("checked"), native, "{r}");
     }
 
     let mut criterion = Criterion::default().configure_from_args();
@@ -114,18 +134,20 @@ fn main() {
             }
         })
     });
-    group.bench_function("wasmtime", |b| {
-        b.iter(|| {
-            for r in &requests {
-                black_box(host.check_json(black_box(r)).ok());
-            }
-        })
-    });
+    for (name, host) in [("wasmtime", &mut epoch), ("wasmtime_fuel", &mut fuel)] {
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                for r in &requests {
+                    black_box(host.check_json(black_box(r)).ok());
+                }
+            })
+        });
+    }
     group.finish();
     criterion.final_summary();
 
     // `cargo bench` passes `--bench`; `cargo test --bench` does not.
     if std::env::args().any(|a| a == "--bench") {
-        summary(&requests, &mut host);
+        summary(&requests, &mut epoch, &mut fuel);
     }
 }

@@ -2,11 +2,19 @@
 //!
 //! Runs `wastecheck.wasm` — the core with the built-in packs as one raw-ABI
 //! WebAssembly module (crate `wastecheck-abi`, `spec/abi.md`) — in wasmtime, with
-//! limits: every call gets a fuel budget, the instance's memory is capped, and a call
-//! that exhausts either ends with a clear error ([`HostError::OutOfFuel`],
-//! [`HostError::MemoryLimit`]) instead of taking the process with it. Use it to check
-//! documents against packs from publishers you do not fully trust: their scripts run
-//! inside the sandbox, and the worst they can do is fail their own check.
+//! limits: every call gets a time limit (an epoch deadline), the instance's memory is
+//! capped, and a call that runs past either ends with a clear error
+//! ([`HostError::Timeout`], [`HostError::MemoryLimit`]) instead of taking the process
+//! with it. Use it to check documents against packs from publishers you do not fully
+//! trust: their scripts run inside the sandbox, and the worst they can do is fail
+//! their own check.
+//!
+//! A time limit costs little (a check of a counter at each function entry and loop
+//! back edge; one thread per [`Module`] ticks it every [`TICK`]) but depends on the
+//! machine's speed and load. For budgets that are the same on every machine, compile
+//! with [`Module::with_fuel`] and give [`Limits::check_fuel`]: wasmtime then counts
+//! about one unit per instruction executed ([`HostError::OutOfFuel`]), which makes
+//! checks about 1.4× slower.
 //!
 //! One [`Host`] keeps one instance and reuses it for every call (the exports are
 //! looked up once). After a trap the instance is in an unknown state: the host drops
@@ -31,21 +39,30 @@
 //! means the sandbox stopped the call, or the module is not a `wastecheck.wasm`.
 
 use serde_json::Value;
+use std::time::Duration;
 use wasmtime::{Config, Engine, Instance, Memory, ResourceLimiter, Store, Trap, TypedFunc};
 
 /// The limits of a host, with their defaults in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Fuel for one check (wasmtime fuel: about one unit per WebAssembly
-    /// instruction). Default 5,000,000,000, about a second of work: a check of the
-    /// 2.7 KB example manifest against the built-in packs takes 0.8 million, one of a
-    /// 2.7 MB manifest of 20,000 waste lines 510 million (about 190 per byte), so
-    /// the default covers the service's 10 MiB bodies.
-    pub check_fuel: u64,
-    /// Fuel for loading a bundle (verifying it and compiling its packs with the
-    /// built-in ones), and for readying a new instance (compiling the built-in packs).
-    /// Default 20,000,000,000.
-    pub load_fuel: u64,
+    /// How long one check may run. Default 2 s: a check of the 2.7 KB example
+    /// manifest against the built-in packs takes about 0.1 ms, one of a 2.7 MB
+    /// manifest of 20,000 waste lines about 0.1 s, so the default covers the
+    /// service's 10 MiB bodies with room for a loaded machine. Enforced to within
+    /// one [`TICK`].
+    pub check_time: Duration,
+    /// How long loading a bundle (verifying it and compiling its packs with the
+    /// built-in ones), or readying a new instance (compiling the built-in packs), may
+    /// run. Default 20 s.
+    pub load_time: Duration,
+    /// Fuel for one check (about one unit per WebAssembly instruction), for a module
+    /// from [`Module::with_fuel`]; `None`, the default, for no fuel budget. A check
+    /// of the 2.7 KB example manifest takes 0.8 million, one of the 2.7 MB manifest
+    /// 510 million (about 190 per byte).
+    pub check_fuel: Option<u64>,
+    /// Fuel for loading a bundle or readying an instance, for a module from
+    /// [`Module::with_fuel`]; `None`, the default, for no fuel budget.
+    pub load_fuel: Option<u64>,
     /// The most linear memory the instance may have, in bytes. Default 512 MiB. The
     /// module starts with 4 MiB and grows while checking (to 27 MiB for the 2.7 MB
     /// manifest: the parsed document takes several times its text), and keeps what
@@ -54,10 +71,10 @@ pub struct Limits {
 }
 
 impl Limits {
-    /// The default fuel for one check.
-    pub const DEFAULT_CHECK_FUEL: u64 = 5_000_000_000;
-    /// The default fuel for loading a bundle or readying an instance.
-    pub const DEFAULT_LOAD_FUEL: u64 = 20_000_000_000;
+    /// The default time limit of one check.
+    pub const DEFAULT_CHECK_TIME: Duration = Duration::from_secs(2);
+    /// The default time limit of loading a bundle or readying an instance.
+    pub const DEFAULT_LOAD_TIME: Duration = Duration::from_secs(20);
     /// The default memory cap.
     pub const DEFAULT_MAX_MEMORY_BYTES: usize = 512 << 20;
 }
@@ -65,11 +82,28 @@ impl Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            check_fuel: Self::DEFAULT_CHECK_FUEL,
-            load_fuel: Self::DEFAULT_LOAD_FUEL,
+            check_time: Self::DEFAULT_CHECK_TIME,
+            load_time: Self::DEFAULT_LOAD_TIME,
+            check_fuel: None,
+            load_fuel: None,
             max_memory_bytes: Self::DEFAULT_MAX_MEMORY_BYTES,
         }
     }
+}
+
+/// How often the epoch of a [`Module`]'s engine advances: the resolution of the
+/// time limits.
+pub const TICK: Duration = Duration::from_millis(10);
+
+/// The epoch deadline, in ticks from now, that lets a call run for at least `time`.
+fn ticks(time: Duration) -> u64 {
+    if time.is_zero() {
+        return 0;
+    }
+    // One more than the ticks in `time`: the tick now under way may end at once.
+    u64::try_from(time.as_nanos().div_ceil(TICK.as_nanos()))
+        .unwrap_or(u64::MAX)
+        .saturating_add(1)
 }
 
 /// Why a host could not answer.
@@ -82,6 +116,16 @@ pub enum HostError {
     /// broke its rules (an answer outside its memory, not UTF-8).
     #[error("the module is not a wastecheck.wasm (spec/abi.md): {0}")]
     Abi(String),
+    /// The call ran past its time limit: the document or the packs need more work
+    /// than the limit allows. The host is ready again for the next call.
+    #[error(
+        "the call ran past its time limit of {} ms: the document or the rule packs need more work than the sandbox allows",
+        limit.as_millis()
+    )]
+    Timeout {
+        /// The time the call had.
+        limit: Duration,
+    },
     /// The call used up its fuel: the document or the packs need more work than
     /// the limit allows. The host is ready again for the next call.
     #[error(
@@ -104,6 +148,10 @@ pub enum HostError {
     /// The host is ready again for the next call.
     #[error("the module trapped: {0}")]
     Trap(String),
+    /// The limits ask for fuel of a module compiled without fuel metering (use
+    /// [`Module::with_fuel`]).
+    #[error("{0}")]
+    Config(String),
     /// The module refused the bundle (unsigned, untrusted key, tampered, packs that
     /// do not load); the packs served before stay in service.
     #[error("the bundle was refused: {0}")]
@@ -116,6 +164,7 @@ pub enum HostError {
 pub struct Module {
     engine: Engine,
     module: wasmtime::Module,
+    fuel: bool,
 }
 
 impl std::fmt::Debug for Module {
@@ -130,10 +179,27 @@ const COMPILE_STACK_BYTES: usize = 64 << 20;
 
 impl Module {
     /// Compiles a `wastecheck.wasm` (a few seconds for the ~5 MB module; on a thread
-    /// of its own with a large stack) and checks it has the ABI's exports.
+    /// of its own with a large stack) and checks it has the ABI's exports. Calls are
+    /// limited by time and memory.
     pub fn new(wasm: &[u8]) -> Result<Module, HostError> {
+        Module::compile(wasm, false)
+    }
+
+    /// Like [`Module::new`], with fuel metering as well: calls can also be given a
+    /// fuel budget ([`Limits::check_fuel`]), the same on every machine, at the cost
+    /// of about 1.4× the time per check.
+    pub fn with_fuel(wasm: &[u8]) -> Result<Module, HostError> {
+        Module::compile(wasm, true)
+    }
+
+    /// Whether the module meters fuel.
+    pub fn meters_fuel(&self) -> bool {
+        self.fuel
+    }
+
+    fn compile(wasm: &[u8], fuel: bool) -> Result<Module, HostError> {
         let mut config = Config::new();
-        config.consume_fuel(true);
+        config.consume_fuel(fuel).epoch_interruption(true);
         let engine = Engine::new(&config).map_err(|e| HostError::Compile(e.to_string()))?;
         let compiled = std::thread::scope(|scope| {
             std::thread::Builder::new()
@@ -157,8 +223,30 @@ impl Module {
                 return Err(HostError::Abi(format!("no export `{export}`")));
             }
         }
-        Ok(Module { engine, module })
+        start_ticker(&engine)?;
+        Ok(Module {
+            engine,
+            module,
+            fuel,
+        })
     }
+}
+
+/// Advances the engine's epoch every [`TICK`], on a thread of its own that ends
+/// once the engine is gone (the last [`Module`] and [`Host`] over it dropped).
+fn start_ticker(engine: &Engine) -> Result<(), HostError> {
+    let weak = engine.weak();
+    std::thread::Builder::new()
+        .name("wastecheck-host-epoch".into())
+        .spawn(move || {
+            while let Some(engine) = weak.upgrade() {
+                engine.increment_epoch();
+                drop(engine);
+                std::thread::sleep(TICK);
+            }
+        })
+        .map(drop)
+        .map_err(|e| HostError::Compile(format!("no thread for the time limits: {e}")))
 }
 
 /// The environment variable that names `wastecheck.wasm` for [`workspace_module`].
@@ -197,12 +285,19 @@ struct Bundle {
     trusted: String,
 }
 
-/// The memory cap, whether a call ran into it, and the fuel the call had.
+/// The memory cap, whether a call ran into it, and the time and fuel the call had.
 #[derive(Debug)]
 struct Limiter {
     max_memory: usize,
     hit: bool,
-    fuel: u64,
+    budget: Budget,
+}
+
+/// The time and fuel of one call.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    time: Duration,
+    fuel: Option<u64>,
 }
 
 impl ResourceLimiter for Limiter {
@@ -259,7 +354,7 @@ pub struct Host {
     bundle: Option<Bundle>,
     live: Option<Live>,
     restarts: u64,
-    fuel_used: u64,
+    fuel_used: Option<u64>,
 }
 
 impl std::fmt::Debug for Host {
@@ -286,13 +381,14 @@ impl Host {
     /// A host over a compiled module, with its instance ready (the built-in packs
     /// compiled inside it).
     pub fn new(module: &Module, limits: Limits) -> Result<Host, HostError> {
+        check_fuel_asked(module, &limits)?;
         let mut host = Host {
             module: module.clone(),
             limits,
             bundle: None,
             live: None,
             restarts: 0,
-            fuel_used: 0,
+            fuel_used: None,
         };
         host.live = Some(host.instantiate()?);
         Ok(host)
@@ -310,12 +406,15 @@ impl Host {
     }
 
     /// Changes the limits from the next call on. (A lower memory cap does not shrink
-    /// memory the instance already has; it stops it growing.)
-    pub fn set_limits(&mut self, limits: Limits) {
+    /// memory the instance already has; it stops it growing.) Refuses a fuel budget
+    /// for a module without fuel metering.
+    pub fn set_limits(&mut self, limits: Limits) -> Result<(), HostError> {
+        check_fuel_asked(&self.module, &limits)?;
         self.limits = limits;
         if let Some(live) = &mut self.live {
             live.store.data_mut().max_memory = limits.max_memory_bytes;
         }
+        Ok(())
     }
 
     /// How many times the instance was made again after a trap.
@@ -323,8 +422,9 @@ impl Host {
         self.restarts
     }
 
-    /// The fuel the last call used (a check or a bundle load), to tune [`Limits`].
-    pub fn fuel_used(&self) -> u64 {
+    /// The fuel the last call used (a check or a bundle load), to tune [`Limits`];
+    /// `None` for a module without fuel metering.
+    pub fn fuel_used(&self) -> Option<u64> {
         self.fuel_used
     }
 
@@ -341,9 +441,9 @@ impl Host {
     /// `wastecheck::check::check_json` does. Errors only when the sandbox stopped
     /// the call; the host is ready again afterwards.
     pub fn check_json(&mut self, request: &str) -> Result<String, HostError> {
-        let fuel = self.limits.check_fuel;
+        let budget = self.limits.check_budget();
         let max = self.limits.max_memory_bytes;
-        let answer = self.call(fuel, |live| {
+        let answer = self.call(budget, |live| {
             if request.len() >= max {
                 // It could never fit: no need to make the module trap.
                 return Err(Failure::Kept(HostError::MemoryLimit { limit: max }));
@@ -370,18 +470,18 @@ impl Host {
             signature: signature.to_owned(),
             trusted: trusted.join("\n"),
         };
-        let fuel = self.limits.load_fuel;
-        let answer = self.call(fuel, |live| live.load(&bundle))?;
+        let budget = self.limits.load_budget();
+        let answer = self.call(budget, |live| live.load(&bundle))?;
         let loaded = parse_loaded(&answer)?;
         self.bundle = Some(bundle);
         Ok(loaded)
     }
 
-    /// Runs `f` on the live instance (made again first if a trap lost it) with
-    /// `fuel`; after a trap, drops the instance and makes a new one at once.
+    /// Runs `f` on the live instance (made again first if a trap lost it) within
+    /// `budget`; after a trap, drops the instance and makes a new one at once.
     fn call<T>(
         &mut self,
-        fuel: u64,
+        budget: Budget,
         f: impl FnOnce(&mut Live) -> Result<T, Failure>,
     ) -> Result<T, HostError> {
         let mut live = match self.live.take() {
@@ -389,12 +489,9 @@ impl Host {
             None => self.instantiate()?,
         };
         live.store.data_mut().hit = false;
-        live.store.data_mut().fuel = fuel;
-        if let Err(e) = live.store.set_fuel(fuel) {
-            return Err(HostError::Trap(format!("setting the fuel: {e}")));
-        }
+        live.start(budget, self.module.fuel)?;
         let result = f(&mut live);
-        self.fuel_used = fuel.saturating_sub(live.store.get_fuel().unwrap_or(0));
+        self.fuel_used = live.fuel_used(self.module.fuel);
         match result {
             Ok(value) => {
                 self.live = Some(live);
@@ -417,18 +514,17 @@ impl Host {
     /// A new instance, with the built-in packs compiled (by a first check of an
     /// empty manifest) and the bundle loaded before, if any, loaded again.
     fn instantiate(&self) -> Result<Live, HostError> {
+        let budget = self.limits.load_budget();
         let mut store = Store::new(
             &self.module.engine,
             Limiter {
                 max_memory: self.limits.max_memory_bytes,
                 hit: false,
-                fuel: self.limits.load_fuel,
+                budget,
             },
         );
         store.limiter(|limiter| limiter as &mut dyn ResourceLimiter);
-        store
-            .set_fuel(self.limits.load_fuel)
-            .map_err(|e| HostError::Trap(format!("setting the fuel: {e}")))?;
+        set_budget(&mut store, budget, self.module.fuel)?;
         let limit = self.limits.max_memory_bytes;
         let instance = Instance::new(&mut store, &self.module.module, &[]).map_err(|e| {
             if store.data().hit {
@@ -463,6 +559,49 @@ impl Host {
         }
         Ok(live)
     }
+}
+
+impl Limits {
+    fn check_budget(&self) -> Budget {
+        Budget {
+            time: self.check_time,
+            fuel: self.check_fuel,
+        }
+    }
+
+    fn load_budget(&self) -> Budget {
+        Budget {
+            time: self.load_time,
+            fuel: self.load_fuel,
+        }
+    }
+}
+
+/// Refuses a fuel budget for a module that does not meter fuel: it would be ignored.
+fn check_fuel_asked(module: &Module, limits: &Limits) -> Result<(), HostError> {
+    if !module.fuel && (limits.check_fuel.is_some() || limits.load_fuel.is_some()) {
+        return Err(HostError::Config(
+            "the limits give a fuel budget, but the module was compiled without fuel metering: compile it with `Module::with_fuel`".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Sets a store's epoch deadline and, for a module that meters fuel, its fuel (all
+/// it can have when the budget gives none).
+fn set_budget(
+    store: &mut Store<Limiter>,
+    budget: Budget,
+    meters_fuel: bool,
+) -> Result<(), HostError> {
+    store.data_mut().budget = budget;
+    store.set_epoch_deadline(ticks(budget.time));
+    if meters_fuel {
+        store
+            .set_fuel(budget.fuel.unwrap_or(u64::MAX))
+            .map_err(|e| HostError::Trap(format!("setting the fuel: {e}")))?;
+    }
+    Ok(())
 }
 
 /// The `ok` of a `load_bundle` answer, or its error.
@@ -504,12 +643,28 @@ fn len32(len: usize) -> Result<u32, Failure> {
 }
 
 impl Live {
-    /// The error for a failed call: out of fuel, the memory cap, another trap.
+    /// Gives the next call its time and fuel.
+    fn start(&mut self, budget: Budget, meters_fuel: bool) -> Result<(), HostError> {
+        set_budget(&mut self.store, budget, meters_fuel)
+    }
+
+    /// The fuel the call since [`Live::start`] used, for a module that meters it.
+    fn fuel_used(&self, meters_fuel: bool) -> Option<u64> {
+        meters_fuel.then(|| {
+            let had = self.store.data().budget.fuel.unwrap_or(u64::MAX);
+            had.saturating_sub(self.store.get_fuel().unwrap_or(0))
+        })
+    }
+
+    /// The error for a failed call: past its time, out of fuel, the memory cap,
+    /// another trap.
     fn failure(&self, error: wasmtime::Error) -> Failure {
         let limit = self.store.data().max_memory;
+        let budget = self.store.data().budget;
         Failure::Trapped(match error.downcast_ref::<Trap>() {
+            Some(Trap::Interrupt) => HostError::Timeout { limit: budget.time },
             Some(Trap::OutOfFuel) => HostError::OutOfFuel {
-                limit: self.store.data().fuel,
+                limit: budget.fuel.unwrap_or(u64::MAX),
             },
             _ if self.store.data().hit => HostError::MemoryLimit { limit },
             Some(trap) => HostError::Trap(trap.to_string()),

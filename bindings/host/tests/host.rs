@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{example, host, module, native};
+use common::{example, fuel_module, host, module, native};
+use std::time::{Duration, Instant};
 use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
 use wastecheck_host::{Host, HostError, Limits, Module};
 
@@ -46,24 +47,87 @@ fn every_example_is_checked_as_natively_byte_for_byte() {
 }
 
 #[test]
-fn a_check_without_enough_fuel_fails_clearly_and_the_next_one_works() {
+fn a_check_past_its_time_fails_clearly_and_the_next_one_works() {
     let mut host = host();
+    let request = long_manifest(20_000);
+    assert_eq!(host.fuel_used(), None, "no fuel metering by default");
+
+    // No time at all: stopped at the first function it enters.
+    host.set_limits(Limits {
+        check_time: Duration::ZERO,
+        ..Limits::default()
+    })
+    .unwrap();
+    let error = host.check_json(&request).unwrap_err();
+    assert_eq!(
+        error,
+        HostError::Timeout {
+            limit: Duration::ZERO
+        }
+    );
+    assert!(error.to_string().contains("time limit"), "{error}");
+    assert_eq!(host.restarts(), 1);
+
+    // 20 ms, for a check that takes ~100 ms: the epoch ticker stops it in time.
+    let limit = Duration::from_millis(20);
+    host.set_limits(Limits {
+        check_time: limit,
+        ..Limits::default()
+    })
+    .unwrap();
+    let started = Instant::now();
+    let error = host.check_json(&request).unwrap_err();
+    assert_eq!(error, HostError::Timeout { limit });
+    assert!(started.elapsed() >= limit, "{:?}", started.elapsed());
+    assert_eq!(host.restarts(), 2);
+
+    host.set_limits(Limits::default()).unwrap();
     let request = example("manifest.mistakes");
-    host.check_json(&request).unwrap();
-    let needed = host.fuel_used();
+    assert_eq!(host.check_json(&request).unwrap(), native(&request));
+}
+
+#[test]
+fn a_check_without_enough_fuel_fails_clearly_and_the_next_one_works() {
+    let mut host = Host::new(fuel_module(), Limits::default()).unwrap();
+    let request = example("manifest.mistakes");
+    assert_eq!(host.check_json(&request).unwrap(), native(&request));
+    let needed = host.fuel_used().unwrap();
     assert!(needed > 1_000, "a check uses fuel: {needed}");
 
     host.set_limits(Limits {
-        check_fuel: needed / 2,
+        check_fuel: Some(needed / 2),
         ..Limits::default()
-    });
+    })
+    .unwrap();
     let error = host.check_json(&request).unwrap_err();
     assert_eq!(error, HostError::OutOfFuel { limit: needed / 2 });
     assert!(error.to_string().contains("fuel"), "{error}");
     assert_eq!(host.restarts(), 1);
 
-    host.set_limits(Limits::default());
+    // Exactly what it needs is enough: fuel is the same on every run.
+    host.set_limits(Limits {
+        check_fuel: Some(needed),
+        ..Limits::default()
+    })
+    .unwrap();
     assert_eq!(host.check_json(&request).unwrap(), native(&request));
+    assert_eq!(host.fuel_used(), Some(needed));
+}
+
+#[test]
+fn a_fuel_budget_for_a_module_without_fuel_metering_is_refused() {
+    let limits = Limits {
+        check_fuel: Some(1_000_000),
+        ..Limits::default()
+    };
+    let error = Host::new(module(), limits).unwrap_err();
+    assert!(
+        matches!(&error, HostError::Config(m) if m.contains("Module::with_fuel")),
+        "{error}"
+    );
+    let mut host = host();
+    assert!(matches!(host.set_limits(limits), Err(HostError::Config(_))));
+    assert_eq!(host.limits(), Limits::default(), "the limits are kept");
 }
 
 /// A manifest with `lines` waste lines, as a check request.
@@ -150,14 +214,15 @@ fn a_signed_bundle_is_served_and_kept_after_a_trap() {
     );
 
     host.set_limits(Limits {
-        check_fuel: 1_000,
+        check_time: Duration::ZERO,
         ..Limits::default()
-    });
+    })
+    .unwrap();
     assert!(matches!(
         host.check_json(zhejiang),
-        Err(HostError::OutOfFuel { .. })
+        Err(HostError::Timeout { .. })
     ));
-    host.set_limits(Limits::default());
+    host.set_limits(Limits::default()).unwrap();
     // The new instance serves the bundle again.
     assert!(
         host.check_json(zhejiang)

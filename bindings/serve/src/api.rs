@@ -39,8 +39,9 @@ pub struct ErrorDetail {
     /// Stable code: `request.json` (400), `request.content_type` (415),
     /// `request.too_large` (413), `request.batch_too_long`, `request.locale`,
     /// `request.as_of`, `request.kind` (422), `not_found` (404), `internal` (500);
-    /// with `--sandbox`, `sandbox.fuel` and `sandbox.memory` (422: the check needed
-    /// more work or memory than the sandbox allows) and `sandbox.trap` (500).
+    /// with `--sandbox`, `sandbox.time`, `sandbox.fuel` and `sandbox.memory` (422:
+    /// the check needed more time, work or memory than the sandbox allows) and
+    /// `sandbox.trap` (500).
     pub code: String,
     /// What is wrong, in English.
     pub message: String,

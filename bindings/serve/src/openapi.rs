@@ -60,7 +60,7 @@ pub fn document() -> Value {
     };
 
     let mut check_responses = bad_body(
-        "A request option is wrong: `request.locale`, `request.as_of`, `request.kind`; or, with `--sandbox`, the check needed more work or memory than the sandbox allows: `sandbox.fuel`, `sandbox.memory`.",
+        "A request option is wrong: `request.locale`, `request.as_of`, `request.kind`; or, with `--sandbox`, the check needed more time, work or memory than the sandbox allows: `sandbox.time`, `sandbox.fuel`, `sandbox.memory`.",
     );
     check_responses.insert(
         "500".into(),

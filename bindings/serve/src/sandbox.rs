@@ -1,5 +1,6 @@
 //! `serve --sandbox`: checks run in `wastecheck.wasm` under wasmtime (crate
-//! `wastecheck-host`), with fuel and a memory cap per check, for packs from
+//! `wastecheck-host`), with a time limit (and optionally fuel) and a memory cap per
+//! check, for packs from
 //! publishers not fully trusted — a script that loops or a document that balloons
 //! fails its own check with a clear error; the service keeps serving.
 //!
@@ -29,15 +30,21 @@ pub struct Sandbox {
     pub module: Module,
     /// How many instances check in parallel (at least 1).
     pub hosts: usize,
-    /// Fuel and memory per instance.
+    /// Time, fuel and memory per instance.
     pub limits: Limits,
 }
 
 impl Sandbox {
-    /// Compiles `wastecheck.wasm` for `hosts` instances under `limits`.
+    /// Compiles `wastecheck.wasm` for `hosts` instances under `limits` (with fuel
+    /// metering if the limits give fuel).
     pub fn new(wasm: &[u8], hosts: usize, limits: Limits) -> Result<Sandbox, HostError> {
+        let fuel = limits.check_fuel.is_some() || limits.load_fuel.is_some();
         Ok(Sandbox {
-            module: Module::new(wasm)?,
+            module: if fuel {
+                Module::with_fuel(wasm)?
+            } else {
+                Module::new(wasm)?
+            },
             hosts: hosts.max(1),
             limits,
         })
@@ -133,6 +140,7 @@ impl Pool {
 /// The HTTP status and error code of a check the sandbox stopped.
 pub fn status_of(error: &HostError) -> (u16, &'static str) {
     match error {
+        HostError::Timeout { .. } => (422, "sandbox.time"),
         HostError::OutOfFuel { .. } => (422, "sandbox.fuel"),
         HostError::MemoryLimit { .. } => (422, "sandbox.memory"),
         _ => (500, "sandbox.trap"),

@@ -10,14 +10,21 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use wastecheck_host::{Host, Limits, Module, workspace_module};
 
+fn bytes() -> Vec<u8> {
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    workspace_module(&workspace).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// The module, compiled once.
 pub fn module() -> &'static Module {
     static MODULE: OnceLock<Module> = OnceLock::new();
-    MODULE.get_or_init(|| {
-        let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let bytes = workspace_module(&workspace).unwrap_or_else(|e| panic!("{e}"));
-        Module::new(&bytes).expect("wastecheck.wasm compiles")
-    })
+    MODULE.get_or_init(|| Module::new(&bytes()).expect("wastecheck.wasm compiles"))
+}
+
+/// The module compiled with fuel metering, once.
+pub fn fuel_module() -> &'static Module {
+    static MODULE: OnceLock<Module> = OnceLock::new();
+    MODULE.get_or_init(|| Module::with_fuel(&bytes()).expect("wastecheck.wasm compiles"))
 }
 
 /// A host with the default limits.
