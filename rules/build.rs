@@ -1,11 +1,13 @@
-//! Embeds the pack sources: every bundled file under `packs/` becomes an
-//! `include_str!` in a generated table, so the built-in bundle is part of the
-//! binary and works with no files and no network. (The canonical bundle bytes are
-//! encoded from this table by the core, so they are exactly what `wastecheck pack
-//! build rules/packs/*` writes.)
+//! Embeds the packs: encodes every pack folder under `packs/` into the built-in
+//! bundle with the core's own encoder (so its bytes are exactly what `wastecheck
+//! pack build rules/packs/*` writes, `pack.toml` and `rule.toml` carried as JSON),
+//! and writes a table of the source files for `sources()` (feature `toml-sources`).
+//! The bundle is part of the binary: checking works with no files and no network.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use wastecheck::pack::bundle::{self, PackFiles};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)
@@ -27,25 +29,22 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default()).join("packs");
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default());
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     walk(&root, &mut files);
     let mut table = String::from(
         "/// (pack, path in pack, contents) of every embedded source file.\npub const FILES: &[(&str, &str, &str)] = &[\n",
     );
+    let mut packs: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
         let relative = file.strip_prefix(&root).unwrap_or(file);
         let mut parts = relative.iter().map(|p| p.to_string_lossy().into_owned());
         let pack = parts.next().unwrap_or_default();
-        let path: Vec<String> = parts.collect();
-        let path = path.join("/");
+        let path = parts.collect::<Vec<String>>().join("/");
         // Fixtures, snapshots and docs are for pack authors, not for checking.
-        if path.contains("fixtures/")
-            || path.ends_with(".snap")
-            || path.ends_with(".md")
-            || path.is_empty()
-        {
+        if path.is_empty() || !bundle::is_bundled(&path) {
             continue;
         }
         let _ = writeln!(
@@ -53,8 +52,22 @@ fn main() {
             "    ({pack:?}, {path:?}, include_str!({:?})),",
             file.display().to_string()
         );
+        let text = std::fs::read_to_string(file)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
+        packs.entry(pack).or_default().insert(path, text);
     }
     table.push_str("];\n");
-    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded.rs");
-    std::fs::write(&out, table).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+    let sources: Vec<PackFiles> = packs
+        .into_iter()
+        .map(|(name, files)| PackFiles { name, files })
+        .collect();
+    let bytes = bundle::encode(&sources)
+        .unwrap_or_else(|e| panic!("the packs under {} cannot be bundled: {e}", root.display()));
+    for (name, contents) in [
+        ("embedded.rs", table.as_bytes()),
+        ("builtin.bundle", bytes.as_slice()),
+    ] {
+        let out = out_dir.join(name);
+        std::fs::write(&out, contents).unwrap_or_else(|e| panic!("writing {}: {e}", out.display()));
+    }
 }

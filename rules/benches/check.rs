@@ -1439,7 +1439,7 @@ fn chain_with(only: Vec<String>, sample: &Document, as_of: Option<Date>) -> (Che
         only: Some(only),
         ..CompileOptions::default()
     };
-    let registry = match Registry::from_sources(&wastecheck_rules::sources(), &options) {
+    let registry = match Registry::from_sources(&wastecheck_rules::packs(), &options) {
         Ok(registry) => registry,
         Err(e) => panic!("the embedded packs do not compile: {e}"),
     };

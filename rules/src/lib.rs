@@ -1,25 +1,29 @@
 //! # wastecheck-rules
 //!
-//! The built-in rule packs of wastecheck — national `cn` (and, as they land,
-//! Zhejiang `zj` and Shaoxing `zj-shaoxing`) with the national waste catalogue and
-//! the official working-day calendar — embedded in the binary so that checking
+//! The built-in rule packs of wastecheck — national `cn`, Zhejiang `zj` and
+//! Shaoxing `zj-shaoxing`, with the national waste catalogue and the official
+//! working-day calendar — embedded in the binary as one bundle so that checking
 //! works offline with no set-up. The sources live in `packs/`, one folder per pack
-//! and one folder per rule; this crate only embeds and loads them.
+//! and one folder per rule; `build.rs` encodes them (the bytes `wastecheck pack
+//! build rules/packs/*` writes) and this crate loads the bundle.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles};
 use wastecheck::pack::registry::Registry;
 use wastecheck::{Catalogue, Checker};
 
+#[cfg(feature = "toml-sources")]
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-/// The embedded pack sources, one entry per pack folder.
+/// The embedded pack folders as their TOML sources, one entry per pack folder (for
+/// tests that edit a pack before loading it).
+#[cfg(feature = "toml-sources")]
 pub fn sources() -> Vec<PackFiles> {
-    let mut packs: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+    let mut packs: std::collections::BTreeMap<&str, std::collections::BTreeMap<String, String>> =
+        std::collections::BTreeMap::new();
     for (pack, path, text) in embedded::FILES {
         packs
             .entry(pack)
@@ -37,16 +41,24 @@ pub fn sources() -> Vec<PackFiles> {
 
 /// The built-in bundle: the canonical bytes of every embedded pack.
 pub fn bundle() -> &'static [u8] {
-    static BUNDLE: OnceLock<Vec<u8>> = OnceLock::new();
-    BUNDLE.get_or_init(|| match bundle::encode(&sources()) {
-        Ok(bytes) => bytes,
-        Err(error) => panic!("the embedded packs cannot be bundled: {error}"),
-    })
+    include_bytes!(concat!(env!("OUT_DIR"), "/builtin.bundle"))
 }
 
-/// Loads and compiles the embedded packs afresh (a benchmark of start-up cost).
+/// The built-in packs as the bundle carries them (`pack.json`, `*/rule.json`), one
+/// entry per pack, sorted by name.
+pub fn packs() -> Vec<PackFiles> {
+    static PACKS: OnceLock<Vec<PackFiles>> = OnceLock::new();
+    PACKS
+        .get_or_init(|| match bundle::decode(bundle()) {
+            Ok(packs) => packs,
+            Err(error) => panic!("the built-in bundle cannot be read: {error}"),
+        })
+        .clone()
+}
+
+/// Loads and compiles the built-in packs afresh (a benchmark of start-up cost).
 pub fn load() -> Result<Registry, wastecheck::pack::spec::PackError> {
-    Registry::from_sources(&sources(), &CompileOptions::default())
+    Registry::from_sources(&packs(), &CompileOptions::default())
 }
 
 /// A checker over the built-in packs, loaded and compiled once. The embedded packs
@@ -89,8 +101,27 @@ mod tests {
     }
 
     #[test]
-    fn the_bundle_is_deterministic() {
-        let again = bundle::encode(&sources()).unwrap();
-        assert_eq!(bundle(), again.as_slice());
+    fn the_bundle_carries_json_manifests_and_is_canonical() {
+        let packs = packs();
+        assert!(packs.iter().all(|p| p.files.contains_key("pack.json")));
+        assert!(
+            packs
+                .iter()
+                .flat_map(|p| p.files.keys())
+                .all(|path| !path.ends_with(".toml"))
+        );
+        assert_eq!(bundle::encode(&packs).unwrap(), bundle());
+    }
+
+    #[cfg(feature = "toml-sources")]
+    #[test]
+    fn the_bundle_is_the_sources_encoded() {
+        assert_eq!(bundle::encode(&sources()).unwrap(), bundle());
+        for (source, bundled) in sources().iter().zip(packs()) {
+            assert_eq!(
+                bundle::pack_digest(source).unwrap(),
+                bundle::pack_digest(&bundled).unwrap()
+            );
+        }
     }
 }

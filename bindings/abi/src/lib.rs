@@ -104,7 +104,7 @@ fn try_load(
     )
     .map_err(|e| e.to_string())?;
     let packs = bundle::decode(bundle_bytes).map_err(|e| e.to_string())?;
-    let mut sources = wastecheck_rules::sources();
+    let mut sources = wastecheck_rules::packs();
     let builtin: Vec<String> = sources
         .iter()
         .filter_map(|p| bundle::pack_digest(p).ok())

@@ -241,7 +241,7 @@ impl Watcher {
     /// is refused; its file's previous content is kept when there was one.
     fn compose(&mut self, generation: u64, refused: &mut Vec<Refusal>) -> Loaded {
         let options = CompileOptions::default();
-        let mut sources = wastecheck_rules::sources();
+        let mut sources = wastecheck_rules::packs();
         let mut origin: BTreeMap<String, String> = BTreeMap::new();
         for pack in &sources {
             if let Ok(digest) = bundle::pack_digest(pack) {

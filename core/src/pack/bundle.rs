@@ -4,8 +4,15 @@
 //! A bundle is compact JSON built only from sorted maps and sorted packs:
 //!
 //! ```text
-//! {"format":"wastecheck-bundle","version":1,"packs":[{"name":"cn","files":{"pack.toml":"…"}}]}
+//! {"format":"wastecheck-bundle","version":2,"packs":[{"name":"cn","files":{"pack.json":"{…}","cn.transfer.x/rule.json":"{…}","catalogue/hw-list-2021.csv":"…"}}]}
 //! ```
+//!
+//! Format 2 carries each `pack.toml` and `*/rule.toml` as `pack.json` and
+//! `*/rule.json`: the same tables as canonical JSON ([`super::toml_json`]), so what
+//! reads bundles needs no TOML parser (the browser module is ~66 KB smaller for it).
+//! [`encode`] converts them; a bundle holding TOML sources is refused. Every other
+//! file (scripts, CSV data) is carried as it is. Format 1 carried the TOML text and
+//! is no longer read: rebuild such a bundle with `wastecheck pack build`.
 //!
 //! The same sources always give the same bytes, so the sha-256 of a bundle names
 //! exactly what it holds. [`decode`] accepts only bytes that are already canonical
@@ -16,12 +23,14 @@
 //! signatures have one-line text forms so they can live in files. The core never
 //! generates randomness: callers bring the 32-byte seed.
 
+use super::toml_json;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use ed25519_dalek::Signer as _;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest as _, Sha256};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
@@ -29,7 +38,7 @@ use std::str::FromStr;
 /// The `format` field every bundle starts with.
 pub const FORMAT: &str = "wastecheck-bundle";
 /// The bundle format version this code reads and writes.
-pub const VERSION: u64 = 1;
+pub const VERSION: u64 = 2;
 
 const PUBLIC_PREFIX: &str = "wastecheck-ed25519-public:";
 const SECRET_PREFIX: &str = "wastecheck-ed25519-secret:";
@@ -41,7 +50,8 @@ pub struct PackFiles {
     /// The folder name: `cn`, `zj`, `zj-shaoxing`.
     pub name: String,
     /// Relative path with `/` separators (`pack.toml`, `cn.transfer.x/rule.toml`,
-    /// `catalogue/hw-list-2021.csv`) → UTF-8 text.
+    /// `catalogue/hw-list-2021.csv`) → UTF-8 text. Read from a bundle, the manifests
+    /// are `pack.json` and `*/rule.json`.
     pub files: BTreeMap<String, String>,
 }
 
@@ -70,6 +80,25 @@ pub enum BundleError {
         "pack `{pack}`: `{path}` is a fixture, snapshot or doc, which bundles never hold: rebuild the bundle with `wastecheck pack build`"
     )]
     UnbundledFile { pack: String, path: String },
+    #[error("pack `{pack}`: `{path}`{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Source {
+        pack: String,
+        path: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error(
+        "pack `{pack}` has both `{path}` and `{other}`: keep one (bundles carry `{path}` as `{other}`)"
+    )]
+    TwoForms {
+        pack: String,
+        path: String,
+        other: String,
+    },
+    #[error(
+        "pack `{pack}`: the bundle holds `{path}`, TOML source that bundles of format {VERSION} carry as JSON: rebuild it with `wastecheck pack build`"
+    )]
+    TomlInBundle { pack: String, path: String },
     #[error("the bundle could not be written as JSON: {message}")]
     Encode { message: String },
     #[error(
@@ -87,7 +116,7 @@ pub enum BundleError {
     #[error("this is not a wastecheck bundle (`format` is {found}, expected \"{FORMAT}\")")]
     NotABundle { found: String },
     #[error(
-        "bundle format version {found} is not supported (this wastecheck reads version {VERSION}): upgrade wastecheck or rebuild the bundle"
+        "bundle format version {found} is not supported (this wastecheck reads version {VERSION}): rebuild the bundle with this wastecheck's `wastecheck pack build`, or upgrade wastecheck to read a newer format"
     )]
     UnsupportedVersion { found: String },
     #[error(
@@ -139,21 +168,26 @@ pub fn is_bundled(path: &str) -> bool {
 /// Deterministic: packs are sorted by name and files by path, so input order never
 /// matters. Every path is validated, but only bundled files (see [`is_bundled`]) are
 /// written: fixtures, snapshots and docs are silently left out, because by
-/// definition they are not part of a bundle.
+/// definition they are not part of a bundle. `pack.toml` and `*/rule.toml` are
+/// written as canonical JSON (`pack.json`, `*/rule.json`), which needs the
+/// `toml-sources` feature; packs read from a bundle already have them so.
 pub fn encode(packs: &[PackFiles]) -> Result<Vec<u8>, BundleError> {
     let sorted = sorted_and_valid(packs)?;
+    let bundled = sorted
+        .iter()
+        .map(|pack| bundled_files(pack))
+        .collect::<Result<Vec<_>, _>>()?;
     let wire = WireOut {
         format: FORMAT,
         version: VERSION,
         packs: sorted
             .iter()
-            .map(|pack| WirePackOut {
+            .zip(&bundled)
+            .map(|(pack, files)| WirePackOut {
                 name: &pack.name,
-                files: pack
-                    .files
+                files: files
                     .iter()
-                    .filter(|(path, _)| is_bundled(path))
-                    .map(|(path, text)| (path.as_str(), text.as_str()))
+                    .map(|(path, text)| (path.as_ref(), text.as_ref()))
                     .collect(),
             })
             .collect(),
@@ -163,6 +197,33 @@ pub fn encode(packs: &[PackFiles]) -> Result<Vec<u8>, BundleError> {
     serde_json::to_vec(&wire).map_err(|e| BundleError::Encode {
         message: e.to_string(),
     })
+}
+
+/// The files of `pack` a bundle carries, by their names there: TOML manifests as
+/// canonical JSON, everything else as it is.
+fn bundled_files(pack: &PackFiles) -> Result<BTreeMap<Cow<'_, str>, Cow<'_, str>>, BundleError> {
+    let mut files = BTreeMap::new();
+    for (path, text) in pack.files.iter().filter(|(path, _)| is_bundled(path)) {
+        let Some(name) = toml_json::bundled_name(path) else {
+            files.insert(Cow::Borrowed(path.as_str()), Cow::Borrowed(text.as_str()));
+            continue;
+        };
+        if pack.files.contains_key(&name) {
+            return Err(BundleError::TwoForms {
+                pack: pack.name.clone(),
+                path: path.clone(),
+                other: name,
+            });
+        }
+        let json = toml_json::to_json(text).map_err(|e| BundleError::Source {
+            pack: pack.name.clone(),
+            path: path.clone(),
+            line: e.line,
+            message: e.message,
+        })?;
+        files.insert(Cow::Owned(name), Cow::Owned(json));
+    }
+    Ok(files)
 }
 
 /// Reads a bundle: the packs it holds, sorted by name.
@@ -231,6 +292,16 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<PackFiles>, BundleError> {
     for pack in sorted_and_valid(&packs)? {
         if let Some(path) = pack.files.keys().find(|path| !is_bundled(path)) {
             return Err(BundleError::UnbundledFile {
+                pack: pack.name.clone(),
+                path: path.clone(),
+            });
+        }
+        if let Some(path) = pack
+            .files
+            .keys()
+            .find(|path| toml_json::bundled_name(path).is_some())
+        {
+            return Err(BundleError::TomlInBundle {
                 pack: pack.name.clone(),
                 path: path.clone(),
             });
@@ -576,8 +647,39 @@ mod tests {
                     ),
                 ],
             ),
-            pack("zj", &[("pack.toml", "id = \"zj\"\n\"quoted\" \\ \t\u{1}")]),
+            pack(
+                "zj",
+                &[
+                    ("pack.toml", "id = \"zj\"\nnote = \"引号 \\\" \\t\"\n"),
+                    ("notes.txt", "\"quoted\" \\ \t\u{1}"),
+                ],
+            ),
             pack("zj-shaoxing", &[("pack.toml", "id = \"zj-shaoxing\"\n")]),
+        ]
+    }
+
+    /// [`sample`] as a bundle carries it: manifests as canonical JSON.
+    fn sample_bundled() -> Vec<PackFiles> {
+        vec![
+            pack(
+                "cn",
+                &[
+                    ("pack.json", r#"{"id":"cn","version":"1.0.0"}"#),
+                    ("cn.transfer.x/rule.json", r#"{"id":"cn.transfer.x"}"#),
+                    (
+                        "catalogue/hw-list-2021.csv",
+                        "code,名称\n900-041-49,废矿物油\n",
+                    ),
+                ],
+            ),
+            pack(
+                "zj",
+                &[
+                    ("pack.json", r#"{"id":"zj","note":"引号 \" \t"}"#),
+                    ("notes.txt", "\"quoted\" \\ \t\u{1}"),
+                ],
+            ),
+            pack("zj-shaoxing", &[("pack.json", r#"{"id":"zj-shaoxing"}"#)]),
         ]
     }
 
@@ -587,10 +689,14 @@ mod tests {
 
     #[test]
     fn encoding_is_canonical_compact_json() {
-        let bytes = encode(&[pack("cn", &[("b", "2"), ("a", "1")])]).unwrap();
+        let bytes = encode(&[pack(
+            "cn",
+            &[("b", "2"), ("pack.toml", "id = \"cn\"\n"), ("a", "1")],
+        )])
+        .unwrap();
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
-            r#"{"format":"wastecheck-bundle","version":1,"packs":[{"name":"cn","files":{"a":"1","b":"2"}}]}"#
+            r#"{"format":"wastecheck-bundle","version":2,"packs":[{"name":"cn","files":{"a":"1","b":"2","pack.json":"{\"id\":\"cn\"}"}}]}"#
         );
     }
 
@@ -614,10 +720,12 @@ mod tests {
     fn round_trip() {
         let packs = sample();
         let bytes = encode(&packs).unwrap();
-        let mut expected = packs.clone();
-        expected.sort_by(|a, b| a.name.cmp(&b.name));
-        assert_eq!(decode(&bytes).unwrap(), expected);
+        assert_eq!(decode(&bytes).unwrap(), sample_bundled());
         assert_eq!(encode(&decode(&bytes).unwrap()).unwrap(), bytes);
+        // A pack and its bundled form are one pack: same digest.
+        for (source, bundled) in packs.iter().zip(sample_bundled()) {
+            assert_eq!(pack_digest(source), pack_digest(&bundled));
+        }
         assert_eq!(decode(&encode(&[]).unwrap()).unwrap(), vec![]);
     }
 
@@ -638,7 +746,7 @@ mod tests {
         let with_extras = pack(
             "cn",
             &[
-                ("pack.toml", "x"),
+                ("pack.toml", "id = \"cn\""),
                 ("README.md", "doc"),
                 ("r/fixtures/pass-1.json", "{}"),
                 ("r/a.snap", "snap"),
@@ -647,7 +755,7 @@ mod tests {
         let bytes = encode(&[with_extras]).unwrap();
         assert_eq!(
             decode(&bytes).unwrap(),
-            vec![pack("cn", &[("pack.toml", "x")])]
+            vec![pack("cn", &[("pack.json", r#"{"id":"cn"}"#)])]
         );
     }
 
@@ -657,14 +765,14 @@ mod tests {
             digest(b""),
             "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
-        let cn = pack("cn", &[("pack.toml", "x")]);
+        let cn = pack("cn", &[("a", "x")]);
         assert_eq!(
             pack_digest(&cn).unwrap(),
             digest(&encode(std::slice::from_ref(&cn)).unwrap())
         );
         assert_ne!(
             pack_digest(&cn).unwrap(),
-            pack_digest(&pack("cn", &[("pack.toml", "y")])).unwrap()
+            pack_digest(&pack("cn", &[("a", "y")])).unwrap()
         );
     }
 
@@ -753,7 +861,7 @@ mod tests {
             encode(&packs).unwrap_err(),
             BundleError::DuplicatePack { name: "zj".into() }
         );
-        let raw = br#"{"format":"wastecheck-bundle","version":1,"packs":[{"name":"cn","files":{}},{"name":"cn","files":{}}]}"#;
+        let raw = br#"{"format":"wastecheck-bundle","version":2,"packs":[{"name":"cn","files":{}},{"name":"cn","files":{}}]}"#;
         assert_eq!(
             decode(raw).unwrap_err(),
             BundleError::DuplicatePack { name: "cn".into() }
@@ -772,19 +880,27 @@ mod tests {
             Err(BundleError::NotABundle { .. })
         ));
         assert!(matches!(decode(b"{}"), Err(BundleError::NotABundle { .. })));
-        let v2 = br#"{"format":"wastecheck-bundle","version":2,"packs":[],"new":1}"#;
+        let v3 = br#"{"format":"wastecheck-bundle","version":3,"packs":[],"new":1}"#;
         assert_eq!(
-            decode(v2).unwrap_err(),
-            BundleError::UnsupportedVersion { found: "2".into() }
+            decode(v3).unwrap_err(),
+            BundleError::UnsupportedVersion { found: "3".into() }
         );
-        let v1_float = br#"{"format":"wastecheck-bundle","version":1.0,"packs":[]}"#;
+        // Format 1 carried TOML text: rebuild it.
+        let v1 = br#"{"format":"wastecheck-bundle","version":1,"packs":[{"name":"cn","files":{"pack.toml":"id = \"cn\""}}]}"#;
+        let error = decode(v1).unwrap_err();
+        assert_eq!(error, BundleError::UnsupportedVersion { found: "1".into() });
+        assert!(
+            error.to_string().contains("wastecheck pack build"),
+            "{error}"
+        );
+        let v2_float = br#"{"format":"wastecheck-bundle","version":2.0,"packs":[]}"#;
         assert!(matches!(
-            decode(v1_float),
+            decode(v2_float),
             Err(BundleError::UnsupportedVersion { .. })
         ));
-        let extra = br#"{"format":"wastecheck-bundle","version":1,"packs":[],"x":1}"#;
+        let extra = br#"{"format":"wastecheck-bundle","version":2,"packs":[],"x":1}"#;
         assert!(matches!(decode(extra), Err(BundleError::Malformed { .. })));
-        let bad_file = br#"{"format":"wastecheck-bundle","version":1,"packs":[{"name":"cn","files":{"a":1}}]}"#;
+        let bad_file = br#"{"format":"wastecheck-bundle","version":2,"packs":[{"name":"cn","files":{"a":1}}]}"#;
         assert!(matches!(
             decode(bad_file),
             Err(BundleError::Malformed { .. })
@@ -847,19 +963,19 @@ mod tests {
         let canonical = String::from_utf8(encode(&sample()).unwrap()).unwrap();
         let variants = [
             // whitespace
-            canonical.replacen("\"version\":1", "\"version\": 1", 1),
+            canonical.replacen("\"version\":2", "\"version\": 2", 1),
             // field order
             canonical.replacen(
-                "\"format\":\"wastecheck-bundle\",\"version\":1",
-                "\"version\":1,\"format\":\"wastecheck-bundle\"",
+                "\"format\":\"wastecheck-bundle\",\"version\":2",
+                "\"version\":2,\"format\":\"wastecheck-bundle\"",
                 1,
             ),
             // another escape for the same text
-            canonical.replacen("\"pack.toml\"", "\"pack\\u002etoml\"", 1),
+            canonical.replacen("\"pack.json\"", "\"pack\\u002ejson\"", 1),
             // packs out of order
             canonical.replacen("\"name\":\"cn\"", "\"name\":\"zz\"", 1),
             // a duplicate key, last wins when parsing
-            canonical.replacen("\"files\":{", "\"files\":{\"pack.toml\":\"shadowed\",", 1),
+            canonical.replacen("\"files\":{", "\"files\":{\"pack.json\":\"shadowed\",", 1),
         ];
         for variant in variants {
             assert_ne!(variant, canonical);
@@ -869,16 +985,50 @@ mod tests {
                 "{variant}"
             );
         }
-        let unbundled = canonical.replacen("\"pack.toml\"", "\"README.md\"", 1);
+        let unbundled = canonical.replacen("\"pack.json\"", "\"README.md\"", 1);
         assert!(matches!(
             decode(unbundled.as_bytes()),
             Err(BundleError::UnbundledFile { .. })
         ));
-        let escaping = canonical.replacen("\"pack.toml\"", "\"../pack.toml\"", 1);
+        let escaping = canonical.replacen("\"pack.json\"", "\"../pack.json\"", 1);
         assert!(matches!(
             decode(escaping.as_bytes()),
             Err(BundleError::DotSegment { .. })
         ));
+        // TOML sources inside: format 2 carries them as JSON.
+        let toml = canonical.replacen("\"pack.json\"", "\"pack.toml\"", 1);
+        assert_eq!(
+            decode(toml.as_bytes()).unwrap_err(),
+            BundleError::TomlInBundle {
+                pack: "cn".into(),
+                path: "pack.toml".into()
+            }
+        );
+    }
+
+    #[test]
+    fn toml_sources_that_cannot_be_carried_are_refused_by_file_and_line() {
+        let bad = pack("cn", &[("pack.toml", "id = \"cn\"\nversion = \n")]);
+        let error = encode(&[bad]).unwrap_err();
+        assert!(
+            matches!(&error, BundleError::Source { pack, path, line: Some(2), .. } if pack == "cn" && path == "pack.toml"),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("pack `cn`: `pack.toml` line 2: "),
+            "{error}"
+        );
+        let both = pack("cn", &[("pack.toml", "id = \"cn\""), ("pack.json", "{}")]);
+        assert_eq!(
+            encode(&[both]).unwrap_err(),
+            BundleError::TwoForms {
+                pack: "cn".into(),
+                path: "pack.toml".into(),
+                other: "pack.json".into()
+            }
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! collected with its file and line; a pack with any problem does not load.
 
 use super::bundle::{PackFiles, pack_digest};
-use super::spec::{PackManifest, PackProblem, RuleSpec, parse_toml, placeholders};
+use super::spec::{PackManifest, PackProblem, RuleSpec, parse_source, placeholders};
 use crate::calendar::Calendar;
 use crate::catalogue::{Catalogue, Edition, Sources};
 use crate::model::RegionCode;
@@ -71,14 +71,18 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
         message,
     };
 
-    let Some(manifest_text) = files.files.get("pack.toml") else {
+    // `pack.json` is how a bundle carries `pack.toml` (bundle.rs).
+    let Some((manifest_file, manifest_text)) = ["pack.toml", "pack.json"]
+        .into_iter()
+        .find_map(|file| files.files.get(file).map(|text| (file, text)))
+    else {
         return Err(vec![problem(
             "pack.toml",
             None,
             "the pack has no pack.toml".into(),
         )]);
     };
-    let manifest: PackManifest = match parse_toml(name, "pack.toml", manifest_text) {
+    let manifest: PackManifest = match parse_source(name, manifest_file, manifest_text) {
         Ok(m) => m,
         Err(p) => return Err(vec![p]),
     };
@@ -174,10 +178,13 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
     let mut rules = Vec::new();
     let mut ids = BTreeSet::new();
     for (path, text) in &files.files {
-        let Some(dir) = path.strip_suffix("/rule.toml") else {
+        let Some(dir) = path
+            .strip_suffix("/rule.toml")
+            .or_else(|| path.strip_suffix("/rule.json"))
+        else {
             continue;
         };
-        let spec: RuleSpec = match parse_toml(name, path, text) {
+        let spec: RuleSpec = match parse_source(name, path, text) {
             Ok(spec) => spec,
             Err(p) => {
                 problems.push(p);
@@ -249,11 +256,13 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
         });
     }
 
-    let digest = pack_digest(files).unwrap_or_else(|e| {
-        problems.push(problem("", None, e.to_string()));
-        String::new()
-    });
+    // Only for a pack that read well: encoding converts its TOML again, and would
+    // report the same syntax errors twice.
     if problems.is_empty() {
+        let digest = match pack_digest(files) {
+            Ok(digest) => digest,
+            Err(e) => return Err(vec![problem("", None, e.to_string())]),
+        };
         Ok(SourcePack {
             manifest,
             jurisdiction,

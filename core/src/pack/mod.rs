@@ -4,4 +4,5 @@ pub mod bundle;
 pub mod load;
 pub mod registry;
 pub mod spec;
+pub mod toml_json;
 pub mod tooling;

@@ -342,18 +342,44 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
         .map_or(1, |head| head.matches('\n').count() + 1)
 }
 
-/// Parses a TOML file into `T`, with the error's line.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+/// Parses a source file into `T`: a `.json` file (as bundles carry `pack.toml` and
+/// `rule.toml`) as JSON, anything else as TOML (with the `toml-sources` feature),
+/// with the error's line.
+pub(crate) fn parse_source<T: serde::de::DeserializeOwned>(
     pack: &str,
     file: &str,
     text: &str,
 ) -> Result<T, PackProblem> {
-    toml::from_str(text).map_err(|error| PackProblem {
+    let problem = |line: Option<usize>, message: String| PackProblem {
         pack: pack.to_owned(),
         file: file.to_owned(),
-        line: error.span().map(|span| line_of(text, span.start)),
-        message: error.message().trim().to_owned(),
-    })
+        line,
+        message,
+    };
+    if file.ends_with(".json") {
+        return serde_json::from_str(text).map_err(|error| {
+            problem(
+                Some(error.line()),
+                format!("{error} (column {})", error.column()),
+            )
+        });
+    }
+    #[cfg(feature = "toml-sources")]
+    {
+        toml::from_str(text).map_err(|error| {
+            problem(
+                error.span().map(|span| line_of(text, span.start)),
+                error.message().trim().to_owned(),
+            )
+        })
+    }
+    #[cfg(not(feature = "toml-sources"))]
+    {
+        Err(problem(
+            None,
+            "this build of wastecheck reads no TOML (it lacks the `toml-sources` feature): load the pack from a bundle (`wastecheck pack build`)".into(),
+        ))
+    }
 }
 
 /// The `{placeholders}` of a message template, sorted.
