@@ -336,7 +336,8 @@ impl Each {
     }
 }
 
-/// 1-based line of a byte offset.
+/// 1-based line of a byte offset (TOML's errors give offsets; JSON's give lines).
+#[cfg(feature = "toml-sources")]
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
     text.get(..offset)
         .map_or(1, |head| head.matches('\n').count() + 1)
