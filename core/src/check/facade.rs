@@ -139,16 +139,11 @@ pub fn check_json(checker: &Checker, request: &str) -> String {
             &options,
         ))
     });
-    let value = match result {
-        Ok(report) => serde_json::to_value(report),
-        Err(error) => serde_json::to_value(serde_json::json!({ "error": error })),
-    };
-    value.map_or_else(
-        |_| {
-            String::from(
-                "{\"error\":{\"code\":\"internal\",\"message\":\"unserialisable report\"}}",
-            )
-        },
-        |v| v.to_string(),
-    )
+    match result {
+        Ok(report) => serde_json::to_string(&report),
+        Err(error) => serde_json::to_string(&serde_json::json!({ "error": error })),
+    }
+    .unwrap_or_else(|_| {
+        String::from("{\"error\":{\"code\":\"internal\",\"message\":\"unserialisable report\"}}")
+    })
 }
