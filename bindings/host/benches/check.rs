@@ -6,7 +6,8 @@
 //!
 //! `cargo bench -p wastecheck-host` (needs `target/wastecheck.wasm`, from
 //! `./x abi-wasm`, or `$WASTECHECK_WASM`). After criterion's groups a summary
-//! prints the rates and their ratios to native (medians of interleaved runs). Under
+//! prints the rates and their ratios to native (medians of blocks of interleaved
+//! rounds, so that a shared machine's changing speed cancels out). Under
 //! `cargo test --bench check` each benchmark runs once, after checking that both
 //! give the same bytes.
 
@@ -16,8 +17,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 use wastecheck_host::{Host, Limits, Module};
 
-const RUNS: usize = 7;
-const ROUNDS: usize = 200;
+/// Blocks of the summary, and rounds (each of the twelve documents once, in each
+/// way of checking in turn) per block.
+const BLOCKS: usize = 21;
+const ROUNDS: usize = 100;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -67,52 +70,59 @@ fn median(mut runs: Vec<f64>) -> f64 {
     runs[runs.len() / 2]
 }
 
-/// Seconds per check of `requests`, `ROUNDS` times over.
-fn per_check(requests: &[String], mut check: impl FnMut(&str)) -> f64 {
+/// Seconds to check every request once.
+fn round(requests: &[String], mut check: impl FnMut(&str)) -> f64 {
     let start = Instant::now();
-    for _ in 0..ROUNDS {
-        for r in requests {
-            check(black_box(r));
-        }
+    for r in requests {
+        check(black_box(r));
     }
-    start.elapsed().as_secs_f64() / (ROUNDS * requests.len()) as f64
+    start.elapsed().as_secs_f64()
 }
 
+/// The three ways of checking, interleaved round by round (a round is ~1–2 ms) so
+/// that the shared machine getting slower or faster meanwhile affects all three
+/// alike. Each block of `ROUNDS` rounds gives one time per check and one ratio to
+/// native per way; the summary prints their medians and the ratios' range.
 fn summary(requests: &[String], epoch: &mut Host, fuel: &mut Host) {
     let checker = wastecheck_rules::checker();
-    let (mut native, mut timed, mut metered) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..RUNS {
-        native.push(per_check(requests, |r| {
-            black_box(wastecheck::check::check_json(checker, r));
-        }));
-        timed.push(per_check(requests, |r| {
-            black_box(epoch.check_json(r).ok());
-        }));
-        metered.push(per_check(requests, |r| {
-            black_box(fuel.check_json(r).ok());
-        }));
+    let mut blocks: Vec<[f64; 3]> = Vec::new();
+    for _ in 0..BLOCKS {
+        let mut block = [0.0; 3];
+        for _ in 0..ROUNDS {
+            block[0] += round(requests, |r| {
+                black_box(wastecheck::check::check_json(checker, r));
+            });
+            block[1] += round(requests, |r| {
+                black_box(epoch.check_json(r).ok());
+            });
+            block[2] += round(requests, |r| {
+                black_box(fuel.check_json(r).ok());
+            });
+        }
+        blocks.push(block.map(|t| t / (ROUNDS * requests.len()) as f64));
     }
-    let (native, timed, metered) = (median(native), median(timed), median(metered));
     println!(
-        "summary (medians of {RUNS} runs × {} checks, one thread):",
+        "summary (medians of {BLOCKS} blocks × {} checks each way, interleaved, one thread):",
         ROUNDS * requests.len()
     );
-    for (name, time) in [
-        ("native", native),
-        ("wasmtime", timed),
-        ("wasmtime with fuel", metered),
-    ] {
+    let names = ["native", "wasmtime", "wasmtime with fuel"];
+    for (way, name) in names.iter().enumerate() {
+        let time = median(blocks.iter().map(|b| b[way]).collect());
         println!(
-            "  {name:<18} {:>8.0} checks/s  ({:6.1} µs per check)",
+            "  {name:<18} {:>7.0} checks/s  ({:6.1} µs per check)",
             1.0 / time,
             time * 1e6
         );
     }
-    println!("  wasmtime / native time: {:.2}×", timed / native);
-    println!(
-        "  wasmtime with fuel / native time: {:.2}×",
-        metered / native
-    );
+    for (way, name) in names.iter().enumerate().skip(1) {
+        let ratios: Vec<f64> = blocks.iter().map(|b| b[way] / b[0]).collect();
+        let low = ratios.iter().copied().fold(f64::MAX, f64::min);
+        let high = ratios.iter().copied().fold(0.0, f64::max);
+        println!(
+            "  {name} / native time: {:.2}× (blocks {low:.2}–{high:.2}×)",
+            median(ratios)
+        );
+    }
 }
 
 fn main() {

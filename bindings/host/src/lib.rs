@@ -200,6 +200,10 @@ impl Module {
     fn compile(wasm: &[u8], fuel: bool) -> Result<Module, HostError> {
         let mut config = Config::new();
         config.consume_fuel(fuel).epoch_interruption(true);
+        // Function tables filled at instantiation rather than on first use: an
+        // indirect call (every `dyn` call in the module, `core::fmt` included) then
+        // skips the lazy-initialisation check; instantiation stays ~10 ms.
+        config.table_lazy_init(false);
         let engine = Engine::new(&config).map_err(|e| HostError::Compile(e.to_string()))?;
         let compiled = std::thread::scope(|scope| {
             std::thread::Builder::new()
