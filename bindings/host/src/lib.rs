@@ -14,7 +14,7 @@
 //! machine's speed and load. For budgets that are the same on every machine, compile
 //! with [`Module::with_fuel`] and give [`Limits::check_fuel`]: wasmtime then counts
 //! about one unit per instruction executed ([`HostError::OutOfFuel`]), which makes
-//! checks about 1.4× slower.
+//! checks about 1.2× slower.
 //!
 //! One [`Host`] keeps one instance and reuses it for every call (the exports are
 //! looked up once). After a trap the instance is in an unknown state: the host drops
@@ -187,7 +187,7 @@ impl Module {
 
     /// Like [`Module::new`], with fuel metering as well: calls can also be given a
     /// fuel budget ([`Limits::check_fuel`]), the same on every machine, at the cost
-    /// of about 1.4× the time per check.
+    /// of about 1.2× the time per check.
     pub fn with_fuel(wasm: &[u8]) -> Result<Module, HostError> {
         Module::compile(wasm, true)
     }
