@@ -257,8 +257,9 @@ fn start_ticker(engine: &Engine) -> Result<(), HostError> {
 pub const MODULE_VAR: &str = "WASTECHECK_WASM";
 
 /// The bytes of `wastecheck.wasm` as a checkout of this workspace has it:
-/// `$WASTECHECK_WASM`, else `target/wastecheck.wasm` under `workspace` (`./x abi-wasm`
-/// builds it). The error names where it looked and how to build it.
+/// `$WASTECHECK_WASM` (a relative path from `workspace`), else `target/wastecheck.wasm`
+/// under `workspace` (`./x abi-wasm` builds it). The error names where it looked and
+/// how to build it.
 pub fn workspace_module(workspace: &std::path::Path) -> Result<Vec<u8>, String> {
     let path = module_path(workspace, std::env::var_os(MODULE_VAR));
     std::fs::read(&path).map_err(|e| {
