@@ -33,11 +33,13 @@ pub mod engine;
 pub mod locale;
 pub mod model;
 pub mod pack;
+pub mod registry;
 pub mod report;
 pub mod schema;
 pub(crate) mod sorting;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod tooling;
 
 pub use catalogue::{Catalogue, CatalogueError};
 pub use check::{CheckOptions, Checker, PreparedFacts};

@@ -56,7 +56,7 @@ use wastecheck::model::{
     CreditCode, Date, Decimal, Document, DocumentKind, WasteCode, decode_document, decode_facts,
     decode_json_document,
 };
-use wastecheck::pack::registry::Registry;
+use wastecheck::registry::Registry;
 use wastecheck::{Catalogue, CheckOptions, Checker, Locale, PreparedFacts};
 
 /// Documents generated.

@@ -10,7 +10,7 @@
 use std::sync::OnceLock;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles};
-use wastecheck::pack::registry::Registry;
+use wastecheck::registry::Registry;
 use wastecheck::{Catalogue, Checker};
 
 #[cfg(feature = "toml-sources")]

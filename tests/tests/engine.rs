@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles, SecretKey, Trust};
-use wastecheck::pack::registry::{LoadError, Registry};
+use wastecheck::registry::{LoadError, Registry};
 use wastecheck::{CheckOptions, Checker, Report};
 
 fn pack(name: &str, files: &[(&str, &str)]) -> PackFiles {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use wastecheck::pack::bundle::PackFiles;
-use wastecheck::pack::tooling::{lint, test_pack};
+use wastecheck::tooling::{lint, test_pack};
 
 fn packs_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rules/packs")
@@ -178,7 +178,7 @@ fn lint_finds_what_is_missing() {
 #[test]
 fn diff_names_what_changed() {
     use wastecheck::pack::load::load_pack;
-    use wastecheck::pack::tooling::{Change, diff};
+    use wastecheck::tooling::{Change, diff};
     let sources = sources();
     let old = sources.iter().find(|p| p.name == "cn").unwrap().clone();
     let mut new = old.clone();

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 #[test]
 fn the_rule_catalogue_is_up_to_date() {
-    let page = wastecheck::pack::tooling::rule_catalogue(wastecheck_rules::builtin().packs());
+    let page = wastecheck::tooling::rule_catalogue(wastecheck_rules::builtin().packs());
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/rules.md");
     if std::env::var_os("UPDATE_SPEC").is_some() {
         std::fs::write(&path, &page).unwrap();

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::sync::Arc;
 use wastecheck::engine::chain::Chain;
-use wastecheck::engine::sandbox::Limits;
+use wastecheck::engine::script::sandbox::Limits;
 use wastecheck::engine::script::{ScriptEngine, ScriptInput};
 
 fn spec() -> String {

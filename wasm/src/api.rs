@@ -16,7 +16,7 @@ use wastecheck::check::check_json;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::model::{Date, DocumentKind, RegionCode};
 use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
-use wastecheck::pack::registry::Registry;
+use wastecheck::registry::Registry;
 use wastecheck::{Checker, Severity};
 
 /// The largest JSON text accepted for one argument (a document, the facts, a
@@ -392,7 +392,7 @@ pub fn from_bundle(
     .map(Checker::new)
     .map_err(|e| {
         use wastecheck::pack::bundle::BundleError as B;
-        use wastecheck::pack::registry::LoadError as L;
+        use wastecheck::registry::LoadError as L;
         let code = match &e {
             L::Bundle(B::MissingSignature | B::NoTrustedKeys | B::UntrustedSignature { .. }) => {
                 "bundle.signature"

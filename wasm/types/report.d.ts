@@ -64,11 +64,21 @@ export interface Counts {
  */
 export interface NotEvaluated {
   /**
+   * Why, as a stable code.
+   */
+  code:
+    | "facts.missing"
+    | "facts.not_found"
+    | "calendar.missing"
+    | "calendar.not_covered"
+    | "script.limit"
+    | "script.failed";
+  /**
    * `pack@version`.
    */
   pack: string;
   /**
-   * Why.
+   * Why, for people.
    */
   reason: string;
   /**

@@ -21,7 +21,7 @@ use std::cell::RefCell;
 use wastecheck::Checker;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PublicKey, Signature, Trust};
-use wastecheck::pack::registry::Registry;
+use wastecheck::registry::Registry;
 
 thread_local! {
     /// The packs loaded by `load_bundle`; the built-in ones until then.

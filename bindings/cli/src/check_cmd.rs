@@ -10,7 +10,7 @@ use wastecheck::Checker;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::model::{Date, DocumentKind};
 use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
-use wastecheck::pack::registry::Registry;
+use wastecheck::registry::Registry;
 use wastecheck::{CheckOptions, Locale, Report, Severity};
 
 #[derive(Debug, clap::Args)]

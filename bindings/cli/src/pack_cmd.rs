@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use wastecheck::pack::bundle::{self, PackFiles, PublicKey, SecretKey, Signature, Signer, Trust};
 use wastecheck::pack::load::load_pack;
-use wastecheck::pack::tooling;
+use wastecheck::tooling;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {

@@ -16,7 +16,7 @@ use std::time::SystemTime;
 use wastecheck::Checker;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles, PublicKey, Signature, Signer, Trust};
-use wastecheck::pack::registry::Registry;
+use wastecheck::registry::Registry;
 
 /// The source of a loaded pack.
 pub const BUILT_IN: &str = "built-in";

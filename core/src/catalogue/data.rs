@@ -184,7 +184,7 @@ pub struct Catalogue {
     pub(super) general: Vec<CategoryInfo>,
     pub(super) exemptions: Vec<Exemption>,
     /// Lower-cased search keys, parallel to `entries`: code digits, description.
-    pub(super) search_keys: Vec<super::search::Keys>,
+    pub(super) search_keys: Vec<super::search_keys::Keys>,
 }
 
 /// The CSV texts of one edition.
@@ -385,7 +385,12 @@ impl Catalogue {
             });
         }
 
-        let search_keys = entries.iter().map(super::search::Keys::of).collect();
+        let search_keys = entries
+            .iter()
+            .map(|e| {
+                super::search_keys::Keys::of(&e.code, &e.category, &e.description, &e.industry)
+            })
+            .collect();
         Ok(Catalogue {
             edition,
             entries,

@@ -5,6 +5,7 @@
 
 mod data;
 mod search;
+mod search_keys;
 
 pub use data::{
     Catalogue, CatalogueError, CategoryInfo, Edition, Entry, Exemption, ExemptionSubject,

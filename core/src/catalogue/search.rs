@@ -25,33 +25,6 @@ pub struct Hit<'a> {
     pub matched: MatchKind,
 }
 
-/// Precomputed search keys of one entry.
-#[derive(Debug, Clone)]
-pub(crate) struct Keys {
-    digits: String,
-    category: String,
-    text: String,
-    description_chars: usize,
-    code_order: usize,
-}
-
-impl Keys {
-    pub(crate) fn of(entry: &Entry) -> Self {
-        Keys {
-            digits: entry.code.as_str().replace('-', ""),
-            category: entry.category.to_string(),
-            text: format!("{}\u{1f}{}", entry.description, entry.industry).to_lowercase(),
-            description_chars: entry.description.chars().count(),
-            code_order: entry
-                .code
-                .as_str()
-                .replace('-', "")
-                .parse()
-                .unwrap_or(usize::MAX),
-        }
-    }
-}
-
 impl Catalogue {
     /// The best `limit` entries for `query`: exact code, then code prefix, then
     /// category, then text matches (earlier and shorter descriptions first), ties in

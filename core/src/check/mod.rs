@@ -19,7 +19,7 @@ use crate::model::{
     Date, Document, DocumentKind, Field, JsonType, Located, Problem, RegionCode,
     decode_json_document, json_kind_of,
 };
-use crate::pack::registry::Registry;
+use crate::registry::Registry;
 use crate::report::{PackRef, Report};
 use serde_json::Value;
 use std::sync::Arc;

@@ -5,17 +5,20 @@
 use super::fact_index::IndexedFacts;
 use super::facts::PreparedFacts;
 use super::kinds::{self, Args, Check, Finding, RunCx};
-use super::node::{Node, Pointer};
-use super::sandbox::Limits;
-use super::script::{CompileError, CompiledScript, ScriptEngine, ScriptInput};
+use super::script::sandbox::Limits;
+use super::script::{
+    CompileError, CompiledScript, ScriptEngine, ScriptError, ScriptInput, fact_collections,
+};
 use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
 use crate::json::Json;
+use crate::json::pointer::Pointer;
 use crate::locale::{Bilingual, Locale};
+use crate::model::node::Node;
 use crate::model::{Date, Document, DocumentKind};
 use crate::pack::load::SourcePack;
 use crate::pack::spec::{LegalBasis, LocalisedText, PackProblem, RegionLevel, Status, Stricter};
-use crate::report::{Basis, PackRef, Severity, Violation};
+use crate::report::{Basis, NotEvaluated, PackRef, ReasonCode, Severity, Unevaluable, Violation};
 use crate::sorting;
 use serde_json::{Map, Value};
 use std::cell::OnceCell;
@@ -207,19 +210,6 @@ impl Condition {
     }
 }
 
-/// A rule that could not be evaluated for one document, and why.
-#[derive(
-    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
-)]
-pub struct NotEvaluated {
-    /// The rule.
-    pub rule: String,
-    /// `pack@version`.
-    pub pack: String,
-    /// Why.
-    pub reason: String,
-}
-
 /// A compiled chain.
 #[derive(Debug)]
 pub struct Chain {
@@ -239,83 +229,6 @@ pub struct Chain {
     /// By document kind, the fact collections its scripts read (`facts.licences`…),
     /// so only those are converted; `None` when a script uses `facts` otherwise.
     script_facts: BTreeMap<DocumentKind, Option<Vec<String>>>,
-}
-
-/// The fact collections a script reads as `facts.NAME` or `facts?.NAME`; `None`
-/// when it uses `facts` any other way (then every collection is converted).
-fn fact_collections(source: &str) -> Option<Vec<String>> {
-    let code = without_comments_and_strings(source);
-    let mut out = Vec::new();
-    let mut rest = code.as_str();
-    while let Some(at) = rest.find("facts") {
-        let before = rest.get(..at).and_then(|b| b.chars().next_back());
-        let after = rest.get(at + 5..).unwrap_or_default();
-        rest = after;
-        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-            continue;
-        }
-        let trimmed = after.trim_start();
-        let member = trimmed
-            .strip_prefix("?.")
-            .or_else(|| trimmed.strip_prefix('.'));
-        match member {
-            Some(member) => {
-                let name: String = member
-                    .trim_start()
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                if name.is_empty() {
-                    return None;
-                }
-                out.push(name);
-            }
-            None if after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') => {}
-            None => return None,
-        }
-    }
-    Some(out)
-}
-
-/// Script source with comments and the contents of string literals blanked, so
-/// that a word in a comment or a message is not taken for code.
-fn without_comments_and_strings(source: &str) -> String {
-    let mut out = String::with_capacity(source.len());
-    let mut chars = source.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '/' if chars.peek() == Some(&'/') => {
-                for c in chars.by_ref() {
-                    if c == '\n' {
-                        out.push('\n');
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                let mut last = ' ';
-                for c in chars.by_ref() {
-                    if last == '*' && c == '/' {
-                        break;
-                    }
-                    last = c;
-                }
-                out.push(' ');
-            }
-            '"' | '`' => {
-                let mut escaped = false;
-                for next in chars.by_ref() {
-                    if next == c && !escaped {
-                        break;
-                    }
-                    escaped = next == '\\' && !escaped;
-                }
-                out.push_str("\"\"");
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 const fn severity_rank(severity: Severity) -> u8 {
@@ -785,7 +698,7 @@ impl Chain {
                         Node::List(items) => items.len(),
                         _ => 0,
                     };
-                    let paths = (0..count).map(|i| item_path(list.as_str(), i));
+                    let paths = (0..count).map(|i| crate::json::pointer::item(list.as_str(), i));
                     item_paths.push((list.as_str(), paths.collect()));
                 }
             }
@@ -837,12 +750,8 @@ impl Chain {
                     }),
                 },
             };
-            if let Err(reason) = outcome {
-                not_evaluated.push(NotEvaluated {
-                    rule: rule.id.clone(),
-                    pack: rule.pack.clone(),
-                    reason,
-                });
+            if let Err(why) = outcome {
+                not_evaluated.push(NotEvaluated::new(&rule.id, &rule.pack, why));
             }
             violations.extend(findings.into_iter().map(|f| render(rule, f, locale)));
         }
@@ -859,37 +768,47 @@ impl Chain {
         inputs: &ScriptInputs<'_, '_>,
         as_of: Option<Date>,
         out: &mut Vec<Finding>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Unevaluable> {
         let Some(engine) = &self.scripts else {
-            return Err("no script engine".into());
+            return Err(Unevaluable::new(
+                ReasonCode::ScriptFailed,
+                "internal error: no script engine",
+            ));
         };
         let raw = inputs.raw;
-        let mut run = |item: Option<(usize, &rhai::Dynamic)>, base: &str| -> Result<(), String> {
-            let (doc, facts) = inputs.get();
-            let input = ScriptInput {
-                document: doc,
-                facts,
-                item,
-                params: &self.script_params,
-                as_of,
-            };
-            let findings = engine.run(script, &input).map_err(|e| e.to_string())?;
-            out.extend(findings.into_iter().map(|f| {
-                let path = if f.path.starts_with('/') || base.is_empty() && f.path.is_empty() {
-                    f.path
-                } else if f.path.is_empty() {
-                    base.to_owned()
-                } else {
-                    format!("{base}/{}", f.path)
+        let mut run =
+            |item: Option<(usize, &rhai::Dynamic)>, base: &str| -> Result<(), Unevaluable> {
+                let (doc, facts) = inputs.get();
+                let input = ScriptInput {
+                    document: doc,
+                    facts,
+                    item,
+                    params: &self.script_params,
+                    as_of,
                 };
-                Finding {
-                    path,
-                    params: f.params,
-                    severity: None,
-                }
-            }));
-            Ok(())
-        };
+                let findings = engine.run(script, &input).map_err(|e| {
+                    let code = match e {
+                        ScriptError::Limit { .. } => ReasonCode::ScriptLimit,
+                        _ => ReasonCode::ScriptFailed,
+                    };
+                    Unevaluable::new(code, e.to_string())
+                })?;
+                out.extend(findings.into_iter().map(|f| {
+                    let path = if f.path.starts_with('/') || base.is_empty() && f.path.is_empty() {
+                        f.path
+                    } else if f.path.is_empty() {
+                        base.to_owned()
+                    } else {
+                        format!("{base}/{}", f.path)
+                    };
+                    Finding {
+                        path,
+                        params: f.params,
+                        severity: None,
+                    }
+                }));
+                Ok(())
+            };
         match each {
             None if guard.is_some_and(|g| !g.holds(cx)) => Ok(()),
             None => run(None, ""),
@@ -915,7 +834,7 @@ impl Chain {
                 };
                 let typed = pointer.resolve(cx.root);
                 for (index, item) in items.iter().enumerate() {
-                    let path = item_path(pointer.as_str(), index);
+                    let path = crate::json::pointer::item(pointer.as_str(), index);
                     if let (Some(guard), Node::List(list)) = (guard, typed) {
                         let item_cx = RunCx {
                             item: Some((list.item(index), path.as_str())),
@@ -978,7 +897,7 @@ pub(crate) fn run_native(
     guard: Option<&Guard>,
     cx: &RunCx<'_>,
     out: &mut Vec<Finding>,
-) -> Result<(), String> {
+) -> Result<(), Unevaluable> {
     run_native_on(check, each.map(|e| (e, None)), guard, cx, out)
 }
 
@@ -989,10 +908,10 @@ fn run_native_on(
     guard: Option<&Guard>,
     cx: &RunCx<'_>,
     out: &mut Vec<Finding>,
-) -> Result<(), String> {
+) -> Result<(), Unevaluable> {
     match each {
         None if guard.is_some_and(|g| !g.holds(cx)) => Ok(()),
-        None => check.run(cx, out).map_err(|e| e.0),
+        None => check.run(cx, out),
         Some((pointer, paths)) => {
             let list = match pointer.resolve(cx.root) {
                 Node::List(list) => list,
@@ -1003,7 +922,7 @@ fn run_native_on(
                         ..*cx
                     };
                     if guard.is_none_or(|g| g.holds(&item_cx)) {
-                        check.run(&item_cx, out).map_err(|e| e.0)?;
+                        check.run(&item_cx, out)?;
                     }
                     return Ok(());
                 }
@@ -1016,7 +935,7 @@ fn run_native_on(
                     let base = match paths.and_then(|p| p.get(index)) {
                         Some(path) => path.as_str(),
                         None => {
-                            made = item_path(pointer.as_str(), index);
+                            made = crate::json::pointer::item(pointer.as_str(), index);
                             made.as_str()
                         }
                     };
@@ -1025,29 +944,13 @@ fn run_native_on(
                         ..*cx
                     };
                     if guard.is_none_or(|g| g.holds(&item_cx)) {
-                        check.run(&item_cx, out).map_err(|e| e.0)?;
+                        check.run(&item_cx, out)?;
                     }
                 }
             }
             Ok(())
         }
     }
-}
-
-/// The JSON Pointer of item `index` of the list at `list` (`/wastes/2`), written
-/// without the formatting machinery: it is made for every item of every check.
-fn item_path(list: &str, index: usize) -> String {
-    let mut path = String::with_capacity(list.len() + 4);
-    path.push_str(list);
-    path.push('/');
-    match u32::try_from(index)
-        .ok()
-        .and_then(|i| char::from_digit(i, 10))
-    {
-        Some(digit) => path.push(digit),
-        None => path.push_str(&index.to_string()),
-    }
-    path
 }
 
 /// Fills a message template's `{placeholders}` from a finding's parameters. A
@@ -1108,17 +1011,9 @@ fn render(rule: &CompiledRule, finding: Finding, locale: Locale) -> Violation {
 
 #[cfg(test)]
 mod tests {
-    use super::{Limits, ScriptCache, fact_collections, item_path};
+    use super::{Limits, ScriptCache, fact_collections};
     use crate::engine::kinds::testing::{calendar, catalogue};
     use std::sync::Arc;
-
-    #[test]
-    fn item_paths_name_every_index() {
-        assert_eq!(item_path("/wastes", 0), "/wastes/0");
-        assert_eq!(item_path("/wastes", 9), "/wastes/9");
-        assert_eq!(item_path("/wastes", 10), "/wastes/10");
-        assert_eq!(item_path("", 12345), "/12345");
-    }
 
     #[test]
     fn chains_share_script_engines_and_compiled_scripts() {

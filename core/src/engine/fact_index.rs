@@ -10,9 +10,9 @@
 //! An index answers exactly what the scan it replaces answered: the records whose
 //! member has the same text ([`Node::text`]), in the order the host gave them.
 
-use crate::engine::kinds::PreparedTrack;
-use crate::engine::node::{ListNode, Node, Record};
+use crate::engine::track::PreparedTrack;
 use crate::model::Facts;
+use crate::model::node::{ListNode, Node, Record};
 use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};

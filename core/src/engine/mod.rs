@@ -5,6 +5,5 @@ pub mod chain;
 pub mod fact_index;
 pub mod facts;
 pub mod kinds;
-pub mod node;
-pub mod sandbox;
 pub mod script;
+pub mod track;

@@ -50,9 +50,9 @@ macro_rules! closed_enum {
             }
         }
 
-        impl crate::engine::node::AsNode for $name {
-            fn as_node(&self) -> crate::engine::node::Node<'_> {
-                crate::engine::node::Node::Enum(self.as_str())
+        impl crate::model::node::AsNode for $name {
+            fn as_node(&self) -> crate::model::node::Node<'_> {
+                crate::model::node::Node::Enum(self.as_str())
             }
         }
 

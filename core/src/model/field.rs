@@ -5,7 +5,7 @@
 //! dropped: serialising a decoded document gives back every value it had.
 
 use super::problem::{JsonType, Problem};
-use crate::json::Json;
+use crate::json::{Json, pointer};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -126,15 +126,6 @@ pub struct Decoder<'v> {
     problems: Vec<Located>,
 }
 
-/// Escapes one reference token of a JSON Pointer (RFC 6901 §3).
-pub fn escape_token(token: &str) -> Cow<'_, str> {
-    if token.contains(['~', '/']) {
-        Cow::Owned(token.replace('~', "~0").replace('/', "~1"))
-    } else {
-        Cow::Borrowed(token)
-    }
-}
-
 impl<'v> Decoder<'v> {
     /// A decoder at the root of a document.
     pub fn new() -> Self {
@@ -150,10 +141,9 @@ impl<'v> Decoder<'v> {
     pub fn pointer(&self) -> String {
         let mut out = String::new();
         for segment in &self.path {
-            out.push('/');
             match segment {
-                Segment::Key(key) => out.push_str(&escape_token(key)),
-                Segment::Index(index) => out.push_str(&index.to_string()),
+                Segment::Key(key) => pointer::push_token(&mut out, key),
+                Segment::Index(index) => pointer::push_index(&mut out, *index),
             }
         }
         out
@@ -307,21 +297,21 @@ macro_rules! record {
 
         crate::model::field::deserialize_via_decode!($name);
 
-        impl crate::engine::node::Record for $name {
-            fn member(&self, name: &str) -> crate::engine::node::Node<'_> {
-                use crate::engine::node::AsNode;
+        impl crate::model::node::Record for $name {
+            fn member(&self, name: &str) -> crate::model::node::Node<'_> {
+                use crate::model::node::AsNode;
                 $(
                     if name == crate::model::member_name(stringify!($field)) {
                         return self.$field.as_node();
                     }
                 )*
-                crate::engine::node::Node::Absent
+                crate::model::node::Node::Absent
             }
         }
 
-        impl crate::engine::node::AsNode for $name {
-            fn as_node(&self) -> crate::engine::node::Node<'_> {
-                crate::engine::node::Node::Record(self)
+        impl crate::model::node::AsNode for $name {
+            fn as_node(&self) -> crate::model::node::Node<'_> {
+                crate::model::node::Node::Record(self)
             }
         }
 

@@ -10,6 +10,7 @@ mod enums;
 mod facts;
 pub(crate) mod field;
 pub mod labels;
+pub mod node;
 mod problem;
 mod values;
 
@@ -17,7 +18,7 @@ pub use documents::*;
 pub(crate) use enums::closed_enum;
 pub use facts::*;
 pub(crate) use field::record;
-pub use field::{Decode, Decoder, Field, Invalid, List, Located, escape_token, member_name};
+pub use field::{Decode, Decoder, Field, Invalid, List, Located, member_name};
 pub use problem::{JsonType, Problem, Reason, Subject};
 pub use values::*;
 

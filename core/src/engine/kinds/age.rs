@@ -18,7 +18,7 @@
 //! held in force). Skipped while a date or the holder is not given.
 
 use super::in_force::{COLLECTIONS, held_by, in_force_on};
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use serde_json::Value;
 
 pub const KIND: Kind = Kind {
@@ -75,7 +75,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for Age {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let until = match &self.until {
             Some(until) => cx.get(until).date(),
             None => cx.as_of,
@@ -90,7 +90,7 @@ impl Check for Age {
                     return Ok(());
                 };
                 let numbers: Vec<String> = held_by(cx, fact, &holder)
-                    .ok_or_else(|| NotEvaluated(format!("no `{fact}` facts were passed")))?
+                    .ok_or_else(|| Unevaluable::facts_missing(fact))?
                     .iter()
                     .filter(|f| in_force_on(f, until))
                     .filter_map(|f| f.member("number").text().map(|t| t.into_owned()))

@@ -1,7 +1,7 @@
 //! Reading a `[check]` table: typed parameters, `$name` references to pack
 //! parameters, and every problem reported (unknown keys too).
 
-use crate::engine::node::Pointer;
+use crate::json::pointer::Pointer;
 use crate::model::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;

@@ -13,7 +13,7 @@
 //! A finding at `equals`. Provides `{expected}`, `{found}` and `{difference}`
 //! (tonnes). Skipped while any term is missing or malformed.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use crate::model::Decimal;
 
 pub const KIND: Kind = Kind {
@@ -44,7 +44,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for Balance {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let sum = |refs: &[Ref]| -> Option<Decimal> {
             refs.iter().try_fold(Decimal::ZERO, |acc, r| {
                 acc.checked_add(cx.get(r).decimal()?)

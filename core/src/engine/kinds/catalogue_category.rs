@@ -10,8 +10,8 @@
 //! Provides `{code}`, `{declared}`, `{expected}` and `{name}` (the expected
 //! category's name in the edition in force).
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-category",
@@ -33,7 +33,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for CatalogueCategory {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let (Node::WasteCode(code), Node::Category(declared)) =
             (cx.get(&self.code), cx.get(&self.category))
         else {

@@ -10,8 +10,8 @@
 //! ```
 //! Provides `{code}` and `{edition}` (the edition's title, in each locale).
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-code",
@@ -35,7 +35,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for CatalogueCode {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Node::WasteCode(code) = cx.get(&self.code) else {
             return Ok(());
         };

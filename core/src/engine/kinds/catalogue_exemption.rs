@@ -13,8 +13,8 @@
 //! code, and at `stage` when the item does not exempt that stage. Provides `{code}`,
 //! `{item}`, `{stage}` and `{stages}` (the stages the item does exempt, as printed).
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, text};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
+use crate::model::node::Node;
 use crate::model::{ExemptionStage, WasteCode};
 
 pub const KIND: Kind = Kind {
@@ -42,7 +42,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for CatalogueExemption {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let (Node::WasteCode(code), Node::Count(item)) = (cx.get(&self.code), cx.get(&self.item))
         else {
             return Ok(());

@@ -11,10 +11,10 @@
 //! Provides `{code}`, `{declared}` (as written, e.g. `I`), `{listed}` (the list's
 //! string, e.g. `T,I`) and `{required}` (e.g. `T`, or `T/C` for any-of entries).
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use crate::catalogue::HazardRule;
-use crate::engine::node::Node;
 use crate::model::Hazard;
+use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-hazards",
@@ -36,7 +36,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for CatalogueHazards {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let (Node::WasteCode(code), Node::List(list)) = (cx.get(&self.code), cx.get(&self.hazards))
         else {
             return Ok(());

@@ -25,8 +25,8 @@
 //! is skipped when either field is missing, malformed or too short (the code's
 //! form is a structural check).
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use crate::model::node::Node;
 use serde_json::{Map, Value};
 
 pub const KIND: Kind = Kind {
@@ -171,7 +171,7 @@ fn text_of(node: &Node<'_>) -> Option<String> {
 }
 
 impl Check for CodeParts {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Some(value) = cx.get(&self.field).text() else {
             return Ok(());
         };

@@ -13,9 +13,9 @@
 //! A finding at `date` when it is after the deadline. Provides `{date}`,
 //! `{deadline}` and `{year}`. Skipped while either field is not given.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use crate::model::Date;
+use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "deadline",
@@ -71,7 +71,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for Deadline {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let year = match cx.get(&self.year) {
             Node::Year(y) => Some(y.get()),
             other => other.date().map(|d| d.year()),

@@ -22,9 +22,10 @@
 //! Skipped when the document does not give the key; not evaluated when the host
 //! passed no such facts, or none with this key.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::{Node, Pointer};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use crate::json::pointer::Pointer;
 use crate::model::Decimal;
+use crate::model::node::Node;
 use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
@@ -72,7 +73,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         let Some(total) = refs.into_iter().next() else {
             continue;
         };
-        let segments = total.pointer.segments();
+        let segments = total.pointer.tokens();
         match segments.split_last() {
             Some((item_field, list)) if !list.is_empty() => {
                 let list_text = format!("/{}", list.join("/"));
@@ -139,18 +140,15 @@ fn differs(found: &Node<'_>, document: &Node<'_>, tolerance: Decimal) -> Option<
 }
 
 impl Check for FactMatch {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Some(key) = cx.get(&self.field).text() else {
             return Ok(());
         };
         let Some(found) = cx.facts.find(self.fact, &self.key, &key) else {
-            return Err(NotEvaluated(format!(
-                "no `{}` facts were passed",
-                self.fact
-            )));
+            return Err(Unevaluable::facts_missing(self.fact));
         };
         let Some((_, fact)) = found.first() else {
-            return Err(NotEvaluated(format!(
+            return Err(Unevaluable::fact_not_found(format!(
                 "no `{}` fact with {} {key} was passed",
                 self.fact, self.key
             )));

@@ -33,8 +33,8 @@
 //! (` (number: from to until)`, in both languages, empty when there is none). The
 //! nearest candidate is the last one that covers the quantity, else the first.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, first_given};
-use crate::engine::node::{Node, Record};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, first_given};
+use crate::model::node::{Node, Record};
 use crate::model::{Date, Decimal};
 use serde_json::Value;
 
@@ -114,7 +114,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
                     Total::Sum(
                         list,
                         Ref {
-                            pointer: crate::engine::node::Pointer::parse(of),
+                            pointer: crate::json::pointer::Pointer::parse(of),
                             absolute: false,
                         },
                     )
@@ -197,7 +197,7 @@ impl FactRef {
 }
 
 impl Check for FactRef {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Some(at) = self.field.iter().find(|r| cx.get(r).is_present()) else {
             return Ok(());
         };
@@ -226,10 +226,7 @@ impl Check for FactRef {
             },
         };
         let Node::List(list) = cx.facts.member(self.fact) else {
-            return Err(NotEvaluated(format!(
-                "no `{}` facts were passed",
-                self.fact
-            )));
+            return Err(Unevaluable::facts_missing(self.fact));
         };
         let candidates: Vec<Node<'_>> = (0..list.len())
             .map(|i| list.item(i))
@@ -237,7 +234,7 @@ impl Check for FactRef {
             .filter(|f| wanted.iter().all(|(m, v)| has(f.member(m), v)))
             .collect();
         if candidates.is_empty() && !self.unknown_evaluates {
-            return Err(NotEvaluated(format!(
+            return Err(Unevaluable::fact_not_found(format!(
                 "no `{}` fact has {} {value}",
                 self.fact, self.key
             )));

@@ -21,9 +21,10 @@
 //! when a fact named is not among the facts; skipped when the value, a `match` field
 //! or a counted item's quantity is not given.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::{Node, Pointer, Record};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use crate::json::pointer::Pointer;
 use crate::model::Decimal;
+use crate::model::node::{Node, Record};
 use serde_json::Value;
 
 pub const KIND: Kind = Kind {
@@ -111,7 +112,7 @@ fn plain(d: Decimal) -> Value {
 }
 
 impl Check for FactTotal {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Some(value) = cx.get(&self.value).decimal() else {
             return Ok(());
         };
@@ -136,17 +137,14 @@ impl Check for FactTotal {
         let mut total = Decimal::ZERO;
         if !refs.is_empty() {
             let Node::List(facts) = cx.facts.member(self.fact) else {
-                return Err(NotEvaluated(format!(
-                    "no `{}` facts were passed",
-                    self.fact
-                )));
+                return Err(Unevaluable::facts_missing(self.fact));
             };
             for reference in &refs {
                 let fact = (0..facts.len())
                     .map(|i| facts.item(i))
                     .find(|f| f.member(&self.key).text().as_deref() == Some(reference.as_str()))
                     .ok_or_else(|| {
-                        NotEvaluated(format!(
+                        Unevaluable::fact_not_found(format!(
                             "no `{}` fact has {} {reference}",
                             self.fact, self.key
                         ))

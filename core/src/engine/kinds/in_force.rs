@@ -15,9 +15,9 @@
 //! all). Not evaluated when the host passed no facts of that kind; skipped when the
 //! document does not give the holder or the date yet.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, text};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
 use crate::model::Date;
+use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "in-force",
@@ -81,7 +81,7 @@ pub(crate) fn held_by<'a>(cx: &RunCx<'a>, collection: &str, holder: &str) -> Opt
 }
 
 impl Check for InForce {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         for holder in &self.holders {
             self.run_for(holder, cx, out)?;
         }
@@ -95,13 +95,13 @@ impl InForce {
         holder_ref: &Ref,
         cx: &RunCx<'_>,
         out: &mut Vec<Finding>,
-    ) -> Result<(), NotEvaluated> {
+    ) -> Result<(), Unevaluable> {
         let holder_node = cx.get(holder_ref);
         let (Some(holder), Some(date)) = (holder_node.text(), cx.get(&self.date).date()) else {
             return Ok(());
         };
-        let held = held_by(cx, self.fact, &holder)
-            .ok_or_else(|| NotEvaluated(format!("no `{}` facts were passed", self.fact)))?;
+        let held =
+            held_by(cx, self.fact, &holder).ok_or_else(|| Unevaluable::facts_missing(self.fact))?;
         let vehicle = self.vehicle.as_ref().map(|v| cx.get(v));
         let vehicle_text = vehicle.as_ref().and_then(Node::text);
         let ok =

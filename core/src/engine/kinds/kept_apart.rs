@@ -18,8 +18,9 @@
 //! items of each side, in both languages: `、`, `, `), and each key of `by` with the
 //! group's value. Items missing a key or a class are not grouped.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, RunCx};
-use crate::engine::node::{Node, Pointer};
+use super::{Args, Check, Finding, Kind, RunCx, Unevaluable};
+use crate::json::pointer::Pointer;
+use crate::model::node::Node;
 use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
@@ -125,7 +126,7 @@ fn listed(items: &[String]) -> Value {
 type Group = (Vec<String>, Vec<(usize, String, String)>);
 
 impl Check for KeptApart {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Node::List(list) = self.lines.resolve(cx.root) else {
             return Ok(());
         };

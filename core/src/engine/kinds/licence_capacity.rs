@@ -20,9 +20,10 @@
 //! `licences` facts for the holder; skipped when no licence in force gives a capacity.
 
 use super::in_force::{held_by, in_force_on};
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, checked_sum, percent};
-use crate::engine::node::{Node, Pointer};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, checked_sum, percent};
+use crate::json::pointer::Pointer;
 use crate::model::Decimal;
+use crate::model::node::Node;
 use crate::report::Severity;
 
 pub const KIND: Kind = Kind {
@@ -63,13 +64,13 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for LicenceCapacity {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let (Some(holder), Some(date)) = (cx.get(&self.holder).text(), cx.get(&self.date).date())
         else {
             return Ok(());
         };
         let licences = held_by(cx, "licences", &holder)
-            .ok_or_else(|| NotEvaluated("no `licences` facts were passed".into()))?;
+            .ok_or_else(|| Unevaluable::facts_missing("licences"))?;
         // Sums that overflow are figures no real document has: skipped.
         let Some(capacity) = checked_sum(
             licences
@@ -88,7 +89,7 @@ impl Check for LicenceCapacity {
             return Ok(());
         }
         let receipts = held_by(cx, "receipts", &holder)
-            .ok_or_else(|| NotEvaluated("no `receipts` facts were passed".into()))?;
+            .ok_or_else(|| Unevaluable::facts_missing("receipts"))?;
         let year = date.year();
         let received = checked_sum(
             receipts

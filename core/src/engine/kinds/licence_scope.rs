@@ -28,9 +28,9 @@
 //! and `{licences}` and `{allowed}` as lists in both languages (`、`, `, `).
 
 use super::in_force::{held_by, in_force_on};
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use crate::model::Category;
+use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "licence-scope",
@@ -115,7 +115,7 @@ fn listed(items: &[String]) -> serde_json::Value {
 }
 
 impl Check for LicenceScope {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let (Some(holder), Some(date), Node::WasteCode(code)) = (
             cx.get(&self.holder).text(),
             cx.get(&self.date).date(),
@@ -124,7 +124,7 @@ impl Check for LicenceScope {
             return Ok(());
         };
         let licences = held_by(cx, "licences", &holder)
-            .ok_or_else(|| NotEvaluated("no `licences` facts were passed".into()))?;
+            .ok_or_else(|| Unevaluable::facts_missing("licences"))?;
         let in_force: Vec<Node<'_>> = licences
             .into_iter()
             .filter(|l| in_force_on(l, date))

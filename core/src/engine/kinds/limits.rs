@@ -37,9 +37,9 @@
 //! the order written. Provides `{reason}` and `{clause}` (both languages), `{value}`
 //! and `{limit}` (`7.0–12.0` for a range). A value not given is not checked.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use crate::model::Decimal;
+use crate::model::node::Node;
 use serde_json::{Map, Value};
 use std::str::FromStr;
 
@@ -414,7 +414,7 @@ impl Limit {
 }
 
 impl Check for Limits {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         for limit in &self.limits {
             if let Some((path, value, bound, (zh, en))) = limit.broken(cx) {
                 let stop = limit.stop;

@@ -29,14 +29,14 @@ mod working_days;
 mod yearly_target;
 
 pub use args::{Args, Ref};
-pub(crate) use track_match::PreparedTrack;
 
-use super::node::Node;
 use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
 use crate::engine::fact_index::IndexedFacts;
 use crate::model::Date;
+use crate::model::node::Node;
 use crate::report::Severity;
+pub use crate::report::{ReasonCode, Unevaluable};
 use serde_json::{Map, Value};
 
 /// What a check sees while it runs.
@@ -98,14 +98,10 @@ impl Finding {
     }
 }
 
-/// Why a check could not be evaluated (the report is then `complete: false`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotEvaluated(pub String);
-
 /// A compiled declarative check.
 pub trait Check: std::fmt::Debug + Send + Sync {
     /// Runs the check, adding its findings to `out`.
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated>;
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable>;
 
     /// Message parameters named in the rule's `[check]` (a group's keys, say),
     /// besides the kind's own.
@@ -292,7 +288,7 @@ struct Shown {
 }
 
 impl Check for Shown {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let start = out.len();
         self.check.run(cx, out)?;
         for finding in out.iter_mut().skip(start) {
@@ -358,7 +354,7 @@ pub(crate) fn text(node: &Node<'_>) -> Value {
 pub(crate) mod testing {
     use super::*;
     use crate::engine::chain::{document_node, run_native};
-    use crate::engine::node::Pointer;
+    use crate::json::pointer::Pointer;
     use crate::model::{decode_document, decode_facts, kind_of};
     use std::sync::OnceLock;
 
@@ -445,7 +441,11 @@ pub(crate) mod testing {
         };
         let mut out = Vec::new();
         let each = each.map(Pointer::parse);
-        Ok(run_native(compiled.as_ref(), each.as_ref(), None, &cx, &mut out).map(|()| out))
+        Ok(
+            run_native(compiled.as_ref(), each.as_ref(), None, &cx, &mut out)
+                .map(|()| out)
+                .map_err(|e| e.to_string()),
+        )
     }
 
     /// The paths of the findings.

@@ -36,9 +36,10 @@
 //! finding), nor codes whose planned quantity is not given. Provides `{planned}`,
 //! `{limit}` (tonnes) and `{margin}` (percent).
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::{Node, Pointer};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use crate::json::pointer::Pointer;
 use crate::model::Decimal;
+use crate::model::node::Node;
 use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
@@ -171,10 +172,10 @@ impl PlanLists {
         cx: &RunCx<'a>,
         holder: &str,
         year: i32,
-    ) -> Result<Vec<Node<'a>>, NotEvaluated> {
+    ) -> Result<Vec<Node<'a>>, Unevaluable> {
         let site = self.site.as_ref().and_then(|s| cx.get(s).text());
         let Some(held) = cx.facts.find("plans", "enterprise/credit_code", holder) else {
-            return Err(NotEvaluated("no `plans` facts were passed".into()));
+            return Err(Unevaluable::facts_missing("plans"));
         };
         let mut found = Vec::new();
         for plan in held {
@@ -190,7 +191,7 @@ impl PlanLists {
             found.push(plan);
         }
         if found.is_empty() {
-            return Err(NotEvaluated(format!(
+            return Err(Unevaluable::fact_not_found(format!(
                 "no management plan of {holder} for {year} among the plans facts"
             )));
         }
@@ -208,7 +209,7 @@ impl PlanLists {
 }
 
 impl Check for PlanLists {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let year = match cx.get(&self.date) {
             Node::Year(y) => Some(y.get()),
             other => other.date().map(|d| d.year()),

@@ -11,9 +11,9 @@
 //! A finding at `b` when the relation does not hold. Provides `{a}`, `{b}`,
 //! `{a_name}` and `{b_name}` (full names where known, else the codes).
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use crate::model::RegionCode;
+use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "region-relation",
@@ -44,7 +44,7 @@ fn name(region: &RegionCode) -> String {
 }
 
 impl Check for RegionRelation {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let (Node::Region(a), Node::Region(b)) = (cx.get(&self.a), cx.get(&self.b)) else {
             return Ok(());
         };

@@ -12,7 +12,7 @@
 //! only if the pack lists it again: say what each stage needs. A malformed value
 //! counts as given (it is reported as `schema.*` already).
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 
 pub const KIND: Kind = Kind {
     name: "required",
@@ -59,7 +59,7 @@ fn stage_name(stage: &str) -> serde_json::Value {
 }
 
 impl Check for Required {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let stage = cx.root.member("stage").text();
         let stage = stage.as_deref().unwrap_or("draft");
         let staged = self

@@ -18,7 +18,7 @@
 //! `receiver` → 接受人, anything else by its key), a person, or another unit, with
 //! its name and code — and `{detail}`. Skipped when `expected` is not given.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, text};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
 use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
@@ -74,7 +74,7 @@ fn role(key: &str) -> (String, String) {
 }
 
 impl Check for SameParty {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Some(expected) = cx.get(&self.expected).text() else {
             return Ok(());
         };

@@ -29,7 +29,7 @@
 //! with `of` or `differs_from`) and `{limit}` (percentages for ratios). Skipped when
 //! a value is missing or the base is zero.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, percent};
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, percent};
 use crate::model::Decimal;
 use crate::report::Severity;
 
@@ -99,7 +99,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 impl Check for Threshold {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Some(value) = cx.get(&self.value).decimal() else {
             return Ok(());
         };

@@ -35,7 +35,7 @@
 //! provides `{number}`. Not evaluated when the host passed no such facts.
 
 use super::in_force::{COLLECTIONS, held_by, in_force_on};
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx, first_given};
+use super::{Args, Check, Finding, Kind, ReasonCode, Ref, RunCx, Unevaluable, first_given};
 use crate::calendar::Calendar;
 use crate::model::Date;
 use serde_json::Value;
@@ -132,20 +132,26 @@ fn member(args: &mut Args<'_>, key: &'static str) -> Option<Ref> {
         return None;
     }
     Some(Ref {
-        pointer: crate::engine::node::Pointer::parse(name),
+        pointer: crate::json::pointer::Pointer::parse(name),
         absolute: false,
     })
 }
 
 /// The count, or why it cannot be known.
-fn count(calendar: Option<&Calendar>, from: Date, to: Date) -> Result<i64, NotEvaluated> {
+fn count(calendar: Option<&Calendar>, from: Date, to: Date) -> Result<i64, Unevaluable> {
     calendar
-        .ok_or_else(|| NotEvaluated("the pack chain has no working-day calendar".into()))?
+        .ok_or_else(|| {
+            Unevaluable::new(
+                ReasonCode::CalendarMissing,
+                "the pack chain has no working-day calendar",
+            )
+        })?
         .working_days_between(from, to)
         .ok_or_else(|| {
-            NotEvaluated(format!(
-                "the working-day calendar does not cover {from} to {to}"
-            ))
+            Unevaluable::new(
+                ReasonCode::CalendarNotCovered,
+                format!("the working-day calendar does not cover {from} to {to}"),
+            )
         })
 }
 
@@ -156,7 +162,7 @@ impl WorkingDays {
         cx: &RunCx<'_>,
         from: Date,
         to: Date,
-    ) -> Result<Option<Vec<(&'static str, Value)>>, NotEvaluated> {
+    ) -> Result<Option<Vec<(&'static str, Value)>>, Unevaluable> {
         // Early enough without counting to the end: `min` working days after `from`
         // still fall on or before `to` (so a calendar ending before `to` does not
         // stop the check).
@@ -196,7 +202,7 @@ impl WorkingDays {
 }
 
 impl Check for WorkingDays {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Some(facts) = &self.facts else {
             let (Some(from), Some(to)) = (cx.get(&self.from).date(), cx.get(&self.to).date())
             else {
@@ -215,7 +221,7 @@ impl Check for WorkingDays {
             return Ok(());
         };
         let held = held_by(cx, facts.fact, &holder)
-            .ok_or_else(|| NotEvaluated(format!("no `{}` facts were passed", facts.fact)))?;
+            .ok_or_else(|| Unevaluable::facts_missing(facts.fact))?;
         let named = facts.named_by.as_ref().map(|r| (r, cx.get(r).text()));
         for fact in held.iter().filter(|f| in_force_on(f, date)) {
             let (Some(from), Some(to)) = (

@@ -20,9 +20,9 @@
 //! `{region_name}` (the region's full name where known, else its code). Skipped when
 //! the year or every value is missing, or `of` is missing or zero.
 
-use super::{Args, Check, Finding, Kind, NotEvaluated, Ref, RunCx};
-use crate::engine::node::Node;
+use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use crate::model::Decimal;
+use crate::model::node::Node;
 use serde_json::Value;
 
 pub const KIND: Kind = Kind {
@@ -82,7 +82,7 @@ fn percent(d: Decimal) -> String {
 }
 
 impl Check for YearlyTarget {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), NotEvaluated> {
+    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let year = match cx.get(&self.year) {
             Node::Year(y) => i64::from(y.get()),
             _ => return Ok(()),

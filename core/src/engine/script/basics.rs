@@ -10,7 +10,7 @@
 //! `-1` for "not found") so a script reads as rhai's documentation says.
 //! `spec/script-api.md` lists every name; a test holds the list to the registry.
 
-use super::{RhaiResult, fail, len_int, same_value};
+use super::values::{RhaiResult, fail, len_int, same_value};
 use rhai::{
     Array, Dynamic, Engine, FnPtr, FuncRegistration, INT, ImmutableString, Map, NativeCallContext,
 };

@@ -4,11 +4,14 @@
 //! optimiser never folds one into a compiled script. `spec/script-api.md` documents
 //! each function with an example; a test runs every example.
 
-use super::{JsonArray, JsonMap, RhaiResult, describe, fail, parse_day, tonnes};
+use super::values::*;
 use crate::Catalogue;
+use crate::calendar::Calendar;
 use crate::catalogue::ExemptionSubject;
+use crate::model::RegionCode;
 use crate::model::{Date, Decimal, WasteCode};
 use chrono::Datelike;
+use rhai::{Array, Map};
 use rhai::{Dynamic, Engine, FuncRegistration, INT, ImmutableString};
 use std::sync::Arc;
 
@@ -317,4 +320,144 @@ pub(super) fn register_fact_lookups(engine: &mut Engine) {
                 Ok(total)
             },
         );
+}
+
+pub(crate) fn register_catalogue(engine: &mut Engine, catalogue: &Arc<Catalogue>) {
+    let lookup = |catalogue: &Catalogue, code: &str| {
+        code.parse::<WasteCode>()
+            .ok()
+            .and_then(|code| catalogue.get(&code).cloned())
+    };
+
+    let c = catalogue.clone();
+    FuncRegistration::new("catalogue_has")
+        .with_volatility(true)
+        .register_into_engine(engine, move |code: &str| lookup(&c, code).is_some());
+
+    let c = catalogue.clone();
+    FuncRegistration::new("category_of")
+        .with_volatility(true)
+        .register_into_engine(engine, move |code: &str| -> Dynamic {
+            match (lookup(&c, code), code.parse::<WasteCode>()) {
+                (Some(entry), _) => entry.category.to_string().into(),
+                (None, Ok(code)) => code.category().to_string().into(),
+                (None, Err(_)) => Dynamic::UNIT,
+            }
+        });
+
+    let c = catalogue.clone();
+    FuncRegistration::new("hazards_of")
+        .with_volatility(true)
+        .register_into_engine(engine, move |code: &str| -> Array {
+            lookup(&c, code).map_or_else(Array::new, |entry| {
+                entry
+                    .hazards
+                    .listed
+                    .iter()
+                    .map(|h| Dynamic::from(h.to_string()))
+                    .collect()
+            })
+        });
+
+    // A missing field (`()`) is simply not in the catalogue.
+    FuncRegistration::new("catalogue_has")
+        .with_volatility(true)
+        .register_into_engine(engine, |_: ()| false);
+    FuncRegistration::new("category_of")
+        .with_volatility(true)
+        .register_into_engine(engine, |_: ()| ());
+    FuncRegistration::new("hazards_of")
+        .with_volatility(true)
+        .register_into_engine(engine, |_: ()| Array::new());
+}
+
+pub(crate) fn register_calendar(engine: &mut Engine, calendar: Option<Arc<Calendar>>) {
+    let need = |calendar: &Option<Arc<Calendar>>| match calendar {
+        Some(c) => Ok(c.clone()),
+        None => fail("the pack chain has no working-day calendar".into()),
+    };
+
+    let cal = calendar.clone();
+    FuncRegistration::new("working_days_between")
+        .with_volatility(true)
+        .register_into_engine(engine, move |from: &str, to: &str| -> RhaiResult<Dynamic> {
+            let calendar = need(&cal)?;
+            let (from, to) = (parse_day(from)?, parse_day(to)?);
+            Ok(calendar
+                .working_days_between(from, to)
+                .map_or(Dynamic::UNIT, Dynamic::from_int))
+        });
+
+    FuncRegistration::new("add_working_days")
+        .with_volatility(true)
+        .register_into_engine(engine, move |date: &str, n: INT| -> RhaiResult<Dynamic> {
+            let calendar = need(&calendar)?;
+            let date = parse_day(date)?;
+            if n < 0 {
+                return fail(format!("add_working_days: {n} is negative"));
+            }
+            // More days than a u32 holds is beyond any calendar.
+            Ok(u32::try_from(n)
+                .ok()
+                .and_then(|n| calendar.add_working_days(date, n))
+                .map_or(Dynamic::UNIT, |d| d.to_string().into()))
+        });
+}
+
+pub(crate) fn register_pure(engine: &mut Engine) {
+    for (name, relation) in [
+        (
+            "same_province",
+            RegionCode::same_province as fn(&RegionCode, &RegionCode) -> bool,
+        ),
+        ("same_city", RegionCode::same_city),
+        ("same_county", RegionCode::same_county),
+    ] {
+        FuncRegistration::new(name)
+            .register_into_engine(engine, move |a: &str, b: &str| -> RhaiResult<bool> {
+                Ok(relation(&region(a)?, &region(b)?))
+            });
+    }
+
+    FuncRegistration::new("distance_km").register_into_engine(
+        engine,
+        |lat1: Dynamic, lon1: Dynamic, lat2: Dynamic, lon2: Dynamic| -> RhaiResult<Decimal> {
+            let (lat1, lon1) = (float_arg("lat1", &lat1)?, float_arg("lon1", &lon1)?);
+            let (lat2, lon2) = (float_arg("lat2", &lat2)?, float_arg("lon2", &lon2)?);
+            for (name, lat) in [("lat1", lat1), ("lat2", lat2)] {
+                if !(-90.0..=90.0).contains(&lat) {
+                    return fail(format!("distance_km: {name} {lat} is not a latitude"));
+                }
+            }
+            for (name, lon) in [("lon1", lon1), ("lon2", lon2)] {
+                if !(-180.0..=180.0).contains(&lon) {
+                    return fail(format!("distance_km: {name} {lon} is not a longitude"));
+                }
+            }
+            let km = crate::engine::track::distance_km((lat1, lon1), (lat2, lon2));
+            float_to_decimal(km).map_or_else(
+                || fail(format!("distance_km: {km} has no exact decimal")),
+                Ok,
+            )
+        },
+    );
+
+    FuncRegistration::new("decimal").register_into_engine(
+        engine,
+        |text: &str| -> RhaiResult<Decimal> {
+            parse_exact(text.trim()).map_or_else(
+                || fail(format!("decimal: `{text}` is not an exact decimal")),
+                Ok,
+            )
+        },
+    );
+    FuncRegistration::new("decimal").register_into_engine(engine, |i: INT| Decimal::from(i));
+    FuncRegistration::new("decimal").register_into_engine(engine, |d: Decimal| d);
+
+    FuncRegistration::new("tonnes").register_into_engine(engine, |quantity: Map| {
+        tonnes(|key| quantity.get(key).cloned())
+    });
+    FuncRegistration::new("tonnes").register_into_engine(engine, |quantity: JsonMap| {
+        tonnes(|key| quantity.0.get(key).cloned())
+    });
 }

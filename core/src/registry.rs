@@ -2,11 +2,11 @@
 //! chain compiled once, and selection of the most specific chain in force for a
 //! document's region and legal date.
 
-use super::bundle::{self, PackFiles, PublicKey, Signature, Trust};
-use super::load::{SourcePack, load_pack};
-use super::spec::{PackError, PackProblem};
 use crate::engine::chain::{Chain, CompileOptions, ScriptCache};
 use crate::model::{Date, RegionCode};
+use crate::pack::bundle::{self, PackFiles, PublicKey, Signature, Trust};
+use crate::pack::load::{SourcePack, load_pack};
+use crate::pack::spec::{PackError, PackProblem};
 use crate::sorting::sort_by;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -18,6 +18,8 @@ pub struct Registry {
     /// One chain per pack version, ending at it, parallel to `packs`.
     chains: Vec<Arc<Chain>>,
     digest: Option<String>,
+    /// Serve the one chain for every document, whatever its region and date.
+    pinned: bool,
 }
 
 fn level(region: &RegionCode) -> u8 {
@@ -82,6 +84,7 @@ impl Registry {
                 packs,
                 chains,
                 digest: None,
+                pinned: false,
             })
         } else {
             sort_by(&mut problems, |a, b| {
@@ -108,6 +111,18 @@ impl Registry {
         Ok(registry)
     }
 
+    /// A registry that checks every document against one chain (ending at `pack`),
+    /// whatever the document's region and date: a pack's fixtures are checked
+    /// against the pack they belong to.
+    pub fn pinned(pack: Arc<SourcePack>, chain: Chain) -> Registry {
+        Registry {
+            packs: vec![pack],
+            chains: vec![Arc::new(chain)],
+            digest: None,
+            pinned: true,
+        }
+    }
+
     /// The bundle's digest, when loaded from a bundle.
     pub fn digest(&self) -> Option<&str> {
         self.digest.as_deref()
@@ -128,6 +143,9 @@ impl Registry {
     /// date (the newest version when several are), with its ancestors. Without a
     /// region only national packs qualify; without a date, the newest versions.
     pub fn select(&self, region: Option<RegionCode>, date: Option<Date>) -> Option<&Arc<Chain>> {
+        if self.pinned {
+            return self.chains.first();
+        }
         let region = region.unwrap_or(RegionCode::NATIONAL);
         self.packs
             .iter()

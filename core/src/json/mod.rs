@@ -2,7 +2,8 @@
 //! reported (serde_json alone would keep the last silently), and a syntax error
 //! names its line and column.
 
-use crate::model::escape_token;
+pub mod pointer;
+
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 use std::borrow::Cow;
@@ -94,17 +95,13 @@ impl<'a> Json<'a> {
             .map(|(_, v)| v)
     }
 
-    /// The value at an RFC 6901 JSON Pointer (`""` is the whole).
+    /// The value at a JSON Pointer (`""` is the whole; see [`pointer`]).
     pub fn pointer(&self, pointer: &str) -> Option<&Json<'a>> {
-        if pointer.is_empty() {
-            return Some(self);
-        }
         let mut at = self;
-        for token in pointer.strip_prefix('/')?.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+        for token in pointer::tokens(pointer)? {
             at = match at {
                 Json::Object(_) => at.get(&token)?,
-                Json::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                Json::Array(items) => items.get(pointer::index(&token)?)?,
                 _ => return None,
             };
         }
@@ -229,10 +226,9 @@ impl State<'_> {
     fn pointer(&self) -> String {
         let mut out = String::new();
         for step in &self.path {
-            out.push('/');
             match step {
-                Step::Key(key) => out.push_str(&escape_token(key)),
-                Step::Index(index) => out.push_str(&index.to_string()),
+                Step::Key(key) => pointer::push_token(&mut out, key),
+                Step::Index(index) => pointer::push_index(&mut out, *index),
             }
         }
         out

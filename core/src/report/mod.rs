@@ -2,6 +2,9 @@
 //! its rule, severity, JSON Pointer, message, parameters and legal basis, in a
 //! deterministic order.
 
+mod not_evaluated;
+pub use not_evaluated::{NotEvaluated, ReasonCode, Unevaluable};
+
 use crate::locale::{Bilingual, Locale};
 use crate::model::DocumentKind;
 use schemars::JsonSchema;
@@ -110,7 +113,7 @@ pub struct Report {
     pub counts: Counts,
     /// Rules that could not be evaluated (then `complete` is false), and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_evaluated: Vec<crate::engine::chain::NotEvaluated>,
+    pub not_evaluated: Vec<NotEvaluated>,
     /// The catalogue edition checked against (`hw-2021`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalogue: Option<String>,

@@ -35,7 +35,7 @@ use rhai::packages::{ArithmeticPackage, LogicPackage, Package};
 /// whole (every element and string byte nested inside it) on assignment, on
 /// function results and on the receiver of every method call. The inputs (the
 /// document, facts and item) are views that count as nothing, whatever their size
-/// (see [`super::script`]).
+/// (see [`super`]).
 ///
 /// rhai reads `0` as "unlimited"; [`sandboxed_engine`] raises a `0` to `1` so that
 /// no setting here can switch a limit off.
@@ -107,7 +107,7 @@ pub fn sandboxed_engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     ArithmeticPackage::new().register_into_engine(&mut engine);
     LogicPackage::new().register_into_engine(&mut engine);
-    super::script::basics::register(&mut engine);
+    super::basics::register(&mut engine);
 
     engine
         .set_max_operations(limits.max_operations.max(1))

@@ -2,15 +2,15 @@
 //! that rule enabled), `lint` (what a well-kept pack has), `diff` (what changed
 //! between two versions). The command line gives them verbs; CI runs them.
 
-use super::bundle::PackFiles;
-use super::load::{SourcePack, load_pack};
-use super::registry::lineage;
-use super::spec::PackProblem;
-use crate::check::{CheckRequest, legal_date};
-use crate::engine::chain::{Chain, CompileOptions, NotEvaluated};
-use crate::engine::facts::PreparedFacts;
+use crate::check::{CheckRequest, Checker};
+use crate::engine::chain::{Chain, CompileOptions};
 use crate::locale::Locale;
-use crate::model::{decode_document, kind_of};
+use crate::model::kind_of;
+use crate::pack::bundle::PackFiles;
+use crate::pack::load::{SourcePack, load_pack};
+use crate::pack::spec::PackProblem;
+use crate::registry::{Registry, lineage};
+use crate::report::NotEvaluated;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
@@ -112,25 +112,21 @@ pub fn snapshot_content(snap: &str) -> Option<&str> {
     body.get(end + 5..)
 }
 
-fn run_fixture(chain: &Chain, rule: &str, text: &str) -> Result<FixtureOutcome, String> {
+/// Checks a fixture's request with `checker`, as every host does, and keeps what
+/// rule `rule` reported.
+fn run_fixture(checker: &Checker, rule: &str, text: &str) -> Result<FixtureOutcome, String> {
     let request: CheckRequest =
         serde_json::from_str(text).map_err(|e| format!("not a check request: {e}"))?;
-    let options = request.options().map_err(|e| e.to_string())?;
-    let kind = match (options.kind, kind_of(&request.document)) {
-        (Some(kind), _) | (None, Some(Ok(kind))) => kind,
-        _ => return Err("the fixture's document names no kind".into()),
-    };
-    let (document, _) = decode_document(kind, &request.document);
-    let document = document.ok_or("the fixture's document is not an object")?;
-    let facts = request.facts.as_ref().map(PreparedFacts::borrowed);
-    let as_of = options.as_of.or_else(|| legal_date(&document));
-    let (violations, not_evaluated) = chain.run(
-        &document,
-        &crate::json::Json::from(&request.document),
-        facts.as_ref(),
-        as_of,
-        Locale::ZhCn,
-    );
+    let mut options = request.options().map_err(|e| e.to_string())?;
+    options.locale = Locale::ZhCn;
+    if options.kind.is_none() && kind_of(&request.document).is_none_or(|k| k.is_err()) {
+        return Err("the fixture's document names no kind".into());
+    }
+    if !request.document.is_object() {
+        return Err("the fixture's document is not an object".into());
+    }
+    let report = checker.check_value(&request.document, request.facts.as_ref(), &options);
+    let (violations, not_evaluated) = (report.violations, report.not_evaluated);
     Ok(FixtureOutcome {
         findings: violations
             .into_iter()
@@ -188,8 +184,8 @@ pub fn test_pack(sources: &[PackFiles], name: &str) -> TestReport {
             only: Some(vec![rule.spec.id.clone()]),
             ..CompileOptions::default()
         };
-        let chain = match Chain::compile(&line, &options) {
-            Ok(chain) => chain,
+        let checker = match Chain::compile(&line, &options) {
+            Ok(chain) => Checker::new(Registry::pinned(pack.clone(), chain)),
             Err(mut p) => {
                 report.problems.append(&mut p);
                 continue;
@@ -197,7 +193,7 @@ pub fn test_pack(sources: &[PackFiles], name: &str) -> TestReport {
         };
         for (file, text) in fixtures(files, &rule.dir) {
             let name = file.rsplit('/').next().unwrap_or_default();
-            let (outcome, mut failure) = match run_fixture(&chain, &rule.spec.id, text) {
+            let (outcome, mut failure) = match run_fixture(&checker, &rule.spec.id, text) {
                 Ok(outcome) => (outcome, None),
                 Err(e) => (
                     FixtureOutcome {

@@ -1,6 +1,7 @@
 //! Typed access to documents by JSON Pointer, for checks compiled from pack data.
 //! Each record answers for its members by name; nothing is copied or re-parsed.
 
+use crate::json::pointer::{self, Pointer};
 use crate::model::{
     Amount, Category, Count, CreditCode, Date, DateTime, Decimal, Field, Hazard, Invalid,
     ManifestNumber, Quantity, RegionCode, Text, VehiclePlate, WasteCode, Year,
@@ -183,54 +184,16 @@ impl<'a> Node<'a> {
     }
 }
 
-/// A compiled JSON Pointer: member names and list indices.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pointer {
-    text: String,
-    segments: Vec<String>,
-}
-
 impl Pointer {
-    /// Parses an RFC 6901 pointer (`/consignor/credit_code`, or `code` relative to an
-    /// item, which is the same as `/code` from the item).
-    pub fn parse(text: &str) -> Pointer {
-        let body = text.strip_prefix('/').unwrap_or(text);
-        let segments = if body.is_empty() {
-            Vec::new()
-        } else {
-            body.split('/')
-                .map(|s| s.replace("~1", "/").replace("~0", "~"))
-                .collect()
-        };
-        Pointer {
-            text: if text.starts_with('/') || text.is_empty() {
-                text.to_owned()
-            } else {
-                format!("/{text}")
-            },
-            segments,
-        }
-    }
-
-    /// The pointer as written, absolute form (`/a/b`).
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    /// The member names and indices.
-    pub fn segments(&self) -> &[String] {
-        &self.segments
-    }
-
     /// The node this pointer names from `root`.
     pub fn resolve<'a>(&self, root: Node<'a>) -> Node<'a> {
         let mut node = root;
-        for segment in &self.segments {
+        for token in self.tokens() {
             node = match node {
-                Node::Record(record) => record.member(segment),
-                Node::List(list) => match segment.parse::<usize>() {
-                    Ok(index) => list.item(index),
-                    Err(_) => Node::Absent,
+                Node::Record(record) => record.member(token),
+                Node::List(list) => match pointer::index(token) {
+                    Some(index) => list.item(index),
+                    None => Node::Absent,
                 },
                 _ => Node::Absent,
             };

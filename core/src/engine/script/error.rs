@@ -1,0 +1,81 @@
+//! Why a script does not compile or gives no answer.
+
+use rhai::EvalAltResult;
+
+/// Why a script run gave no answer. Any of these means the rule was not evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScriptError {
+    /// A sandbox limit was reached (operations, call depth, sizes, variables).
+    #[error("script stopped: limit on {what} reached")]
+    Limit {
+        /// Which limit.
+        what: String,
+    },
+    /// The script failed: `throw`, a type error, a domain function refusing bad input.
+    #[error("script failed{}: {message}", at_line(*line, None))]
+    Runtime {
+        /// What went wrong.
+        message: String,
+        /// The 1-based line in the script.
+        line: Option<usize>,
+    },
+    /// The script returned something that is not a finding.
+    #[error("script returned {message}")]
+    BadResult {
+        /// What was returned and why it is not a finding.
+        message: String,
+    },
+}
+
+/// Why a script does not compile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("script does not compile{}: {message}", at_line(*line, *column))]
+pub struct CompileError {
+    /// The 1-based line.
+    pub line: Option<usize>,
+    /// The 1-based column.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+pub(crate) fn at_line(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(l), Some(c)) => format!(" at line {l}, column {c}"),
+        (Some(l), None) => format!(" at line {l}"),
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn script_error(mut error: EvalAltResult) -> ScriptError {
+    // An error inside a script function is reported as the inner error.
+    while let EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = error {
+        error = *inner;
+    }
+    let limit = |what: &str| ScriptError::Limit { what: what.into() };
+    match error {
+        EvalAltResult::ErrorTooManyOperations(_) => limit("operations"),
+        EvalAltResult::ErrorStackOverflow(_) => limit("call depth"),
+        EvalAltResult::ErrorTooManyVariables(_) => limit("variables"),
+        EvalAltResult::ErrorDataTooLarge(what, _) => ScriptError::Limit {
+            what: what.to_lowercase(),
+        },
+        EvalAltResult::ErrorParsing(rhai::ParseErrorType::ExprTooDeep, _) => {
+            limit("expression depth")
+        }
+        EvalAltResult::ErrorRuntime(value, position) => ScriptError::Runtime {
+            message: value
+                .clone()
+                .into_immutable_string()
+                .map_or_else(|_| value.to_string(), |s| s.to_string()),
+            line: position.line(),
+        },
+        mut other => {
+            let position = other.take_position();
+            ScriptError::Runtime {
+                message: other.to_string(),
+                line: position.line(),
+            }
+        }
+    }
+}

@@ -1,0 +1,347 @@
+//! The script tier: rule scripts in rhai, for the logic no check kind expresses,
+//! run in the sandbox of [`super::sandbox`] with a domain function library.
+//!
+//! # What a script sees
+//!
+//! Constants (a script cannot change them, nor anything inside them):
+//!
+//! | name     | value                                                        |
+//! |----------|--------------------------------------------------------------|
+//! | `doc`    | the submitted document                                       |
+//! | `facts`  | the reference facts (`()` when there are none)               |
+//! | `params` | the chain's parameters (a map)                               |
+//! | `as_of`  | the legal date, `"YYYY-MM-DD"`, or `()`                      |
+//! | `item`   | the bound line item, when the rule iterates (`each = …`)     |
+//! | `index`  | the bound line item's index in its list                      |
+//!
+//! The document, the facts and the item are read-only views of the JSON (see
+//! *Sharing the input* below): `doc.wastes[0].code`, `doc?.carrier?.driver`,
+//! `doc.wastes.len()`, `for w in doc.wastes { … }`, `"track_id" in doc`,
+//! `doc.consignor.keys()` / `.values()`, and `type_of` says `map` or `array`. A
+//! missing property is `()`. For the array and map functions of the basics
+//! (`filter`, `map`, `push`, …) take a shallow copy with `to_array()` / `to_map()`.
+//!
+//! JSON numbers arrive as integers when they are whole and as exact decimals
+//! otherwise (never binary floats), so `2.35` compares and adds exactly; decimal
+//! strings (`"2.350"`) stay strings: use `decimal(s)` or `tonnes(q)`. rhai is built
+//! without floats (`no_float`), so a script literal like `2.5` is an exact decimal
+//! too.
+//!
+//! # What a script returns
+//!
+//! `()` or `false`: no finding. A map `#{path: "...", params: #{...}}`: one finding.
+//! An array of such maps: one finding each. `path` is a JSON Pointer, absolute when
+//! it starts with `/`, else relative to the bound item (or to the document when no
+//! item is bound); `""` (or no `path`) is the item itself. `params` values must be
+//! strings, integers, decimals (returned as strings, every digit kept),
+//! booleans, `()` (null), or arrays and maps of those.
+//!
+//! # The domain library
+//!
+//! `spec/script-api.md` documents every function with an example (a test runs them);
+//! the lookups of catalogue entries, exemptions, dates, units and facts are in
+//! the private `library` module, the language's basics (strings, arrays, maps) in
+//! [`basics`].
+//!
+//! | function                          | result                                                   |
+//! |-----------------------------------|----------------------------------------------------------|
+//! | `catalogue_has(code)`             | whether the code is in the chain's catalogue edition     |
+//! | `category_of(code)`               | `"HW49"` (the list's category; for an unlisted but well-formed code, the one its last two digits name), `()` if malformed |
+//! | `hazards_of(code)`                | the listed hazard characteristics, `["T", "I"]`; `[]` if unlisted |
+//! | `working_days_between(from, to)`  | working days after `from` up to `to` (integer), `()` outside the calendar |
+//! | `add_working_days(date, n)`       | `"YYYY-MM-DD"`, `()` beyond the calendar                 |
+//! | `same_province(a, b)`, `same_city(a, b)`, `same_county(a, b)` | relations of GB/T 2260 region codes |
+//! | `distance_km(lat1, lon1, lat2, lon2)` | great-circle distance (haversine, R = 6371.0088 km), a decimal |
+//! | `decimal(s)`                      | the exact decimal `s` (`"2.350"`; also an integer or a decimal) |
+//! | `tonnes(q)`                       | a quantity `#{value, unit}` (unit `t` or `kg`) in tonnes, exact |
+//!
+//! Dates are `YYYY-MM-DD` or RFC 3339 date-times (their local date). Lookups answer
+//! "not there" for a malformed code or a missing one (`()`); the other functions
+//! fail on malformed input, which makes the rule "not evaluated" rather than
+//! silently passing. The catalogue and calendar lookups are registered as volatile,
+//! so the optimiser never folds them into a compiled script.
+//!
+//! # Sharing the input
+//!
+//! [`ScriptEngine::to_dynamic`] converts a JSON value once per check into an
+//! immutable tree: every JSON object and array is behind an `Arc`, and a script
+//! sees it through two read-only rhai types (registered as `map` and `array`).
+//! Putting the document in a script's scope, reading `doc.wastes`, binding an item
+//! or iterating a list clones an `Arc`, never the data (DESIGN §3: never copy the
+//! document per rule). This was chosen over rhai's own maps, for three reasons:
+//!
+//! * rhai's size limits count the *whole* of a value (every string byte and element
+//!   inside it), and rhai checks them on the receiver of every method call: with
+//!   the document as a rhai map, `doc.wastes.len()` on a 300-line manifest exceeds
+//!   any limit small enough to stop a runaway script quickly. The views count as
+//!   nothing, so the limits apply to what the script builds.
+//! * rhai's shared values (`Dynamic::into_shared`) sit behind a lock; re-entering
+//!   it makes rhai retry with `std::thread::sleep` (which traps on
+//!   `wasm32-unknown-unknown`) and some paths `unwrap` the lock. The views have no
+//!   lock, and are `Send + Sync`: one converted document may serve many threads.
+//! * Nothing needs guarding against mutation: the views have no setters.
+
+mod analysis;
+pub(crate) mod basics;
+mod error;
+mod findings;
+mod library;
+pub mod sandbox;
+mod values;
+mod views;
+
+use crate::Catalogue;
+use crate::calendar::Calendar;
+use crate::json::Json;
+use crate::model::Date;
+use crate::sorting;
+pub(crate) use analysis::fact_collections;
+use error::script_error;
+pub use error::{CompileError, ScriptError};
+use findings::findings;
+use library::{register_calendar, register_catalogue, register_pure};
+use rhai::{AST, Dynamic, Engine, INT, ImmutableString, Scope};
+use sandbox::{Limits, sandboxed_engine};
+use serde_json::Value;
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use values::{JsonArray, JsonMap, number, to_json};
+use views::register_views;
+
+/// Names of the script's inputs, in the order they are pushed.
+const INPUTS: [&str; 6] = ["doc", "facts", "params", "as_of", "item", "index"];
+
+/// The sandboxed rhai engine with the domain library, built once per pack chain.
+pub struct ScriptEngine {
+    engine: Engine,
+}
+
+impl fmt::Debug for ScriptEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ScriptEngine").finish_non_exhaustive()
+    }
+}
+
+/// A compiled rule script.
+#[derive(Debug, Clone)]
+pub struct CompiledScript {
+    ast: AST,
+}
+
+/// What one run of a script sees.
+#[derive(Debug, Clone, Copy)]
+pub struct ScriptInput<'a> {
+    /// The document, from [`ScriptEngine::to_dynamic`] (once per check).
+    pub document: &'a Dynamic,
+    /// The facts, from [`ScriptEngine::to_dynamic`] (`()` when there are none).
+    pub facts: &'a Dynamic,
+    /// The bound line item and its index, when the rule iterates.
+    pub item: Option<(usize, &'a Dynamic)>,
+    /// The chain's parameters, converted once per chain ([`ScriptEngine::params`]).
+    pub params: &'a Dynamic,
+    /// The legal date.
+    pub as_of: Option<Date>,
+}
+
+/// One finding a script reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptFinding {
+    /// A JSON Pointer: absolute (`/wastes/0/code`), relative to the bound item
+    /// (`quantity/value`), or empty (the item itself). The caller resolves it.
+    pub path: String,
+    /// The message parameters.
+    pub params: serde_json::Map<String, Value>,
+}
+
+impl ScriptEngine {
+    /// Builds the sandboxed engine and registers the input views and the domain
+    /// library over the chain's catalogue and (if it has one) working-day calendar.
+    pub fn new(
+        limits: &Limits,
+        catalogue: Arc<Catalogue>,
+        calendar: Option<Arc<Calendar>>,
+    ) -> Self {
+        let mut engine = sandboxed_engine(limits);
+        register_views(&mut engine);
+        register_catalogue(&mut engine, &catalogue);
+        register_calendar(&mut engine, calendar);
+        register_pure(&mut engine);
+        library::register_catalogue_lookups(&mut engine, &catalogue);
+        library::register_dates_and_units(&mut engine);
+        library::register_fact_lookups(&mut engine);
+        ScriptEngine { engine }
+    }
+
+    /// Compiles a script. Unknown variables are compile errors (the inputs are
+    /// known names).
+    pub fn compile(&self, source: &str) -> Result<CompiledScript, CompileError> {
+        // The inputs are declared as variables, not constants: the optimiser must
+        // not fold one run's values into the script.
+        let mut scope = Scope::new();
+        for name in INPUTS {
+            scope.push_dynamic(name, Dynamic::UNIT);
+        }
+        let compiled = catch_unwind(AssertUnwindSafe(|| {
+            self.engine.compile_with_scope(&scope, source)
+        }));
+        match compiled {
+            Ok(Ok(ast)) => Ok(CompiledScript { ast }),
+            Ok(Err(error)) => Err(CompileError {
+                line: error.1.line(),
+                column: error.1.position(),
+                message: error.0.to_string(),
+            }),
+            Err(_) => Err(CompileError {
+                line: None,
+                column: None,
+                message: "internal error in the script compiler".into(),
+            }),
+        }
+    }
+
+    /// Runs a compiled script over one input and returns its findings.
+    ///
+    /// Cost: the inputs go into the scope as `Arc` clones; only `params` (a small
+    /// map) is copied. A panic inside rhai (a bug there) is caught where the
+    /// platform unwinds and reported as a runtime error.
+    pub fn run(
+        &self,
+        script: &CompiledScript,
+        input: &ScriptInput,
+    ) -> Result<Vec<ScriptFinding>, ScriptError> {
+        findings(&self.eval(script, input)?)
+    }
+
+    /// Runs a compiled script and returns what it evaluated to, as JSON: for
+    /// tooling and documentation examples (rules go through [`ScriptEngine::run`]).
+    pub fn evaluate(
+        &self,
+        script: &CompiledScript,
+        input: &ScriptInput,
+    ) -> Result<Value, ScriptError> {
+        let value = self.eval(script, input)?;
+        to_json(&value, 0).map_err(|message| ScriptError::BadResult { message })
+    }
+
+    /// The names of every function of the domain library (the sandbox's rhai
+    /// built-ins aside), as `spec/script-api.md` documents them.
+    pub fn library() -> Vec<&'static str> {
+        let mut names = vec![
+            "catalogue_has",
+            "category_of",
+            "hazards_of",
+            "working_days_between",
+            "add_working_days",
+            "same_province",
+            "same_city",
+            "same_county",
+            "distance_km",
+            "decimal",
+            "tonnes",
+        ];
+        names.extend_from_slice(library::NAMES);
+        names
+    }
+
+    /// The names of the language's basics (strings, arrays, maps, integer parsing)
+    /// that scripts get instead of rhai's standard packages, as `spec/script-api.md`
+    /// documents them.
+    pub fn basics() -> &'static [&'static str] {
+        basics::NAMES
+    }
+
+    /// Runs a compiled script over one input and returns what it evaluated to.
+    fn eval(&self, script: &CompiledScript, input: &ScriptInput) -> Result<Dynamic, ScriptError> {
+        let mut scope = Scope::new();
+        scope.push_constant_dynamic("doc", input.document.clone());
+        scope.push_constant_dynamic("facts", input.facts.clone());
+        scope.push_constant_dynamic("params", input.params.clone());
+        let as_of = input
+            .as_of
+            .map_or(Dynamic::UNIT, |d| Dynamic::from(d.to_string()));
+        scope.push_constant_dynamic("as_of", as_of);
+        if let Some((index, item)) = input.item {
+            scope.push_constant_dynamic("item", item.clone());
+            scope.push_constant_dynamic(
+                "index",
+                Dynamic::from_int(INT::try_from(index).unwrap_or(INT::MAX)),
+            );
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            self.engine
+                .eval_ast_with_scope::<Dynamic>(&mut scope, &script.ast)
+        }));
+        match result {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(error)) => Err(script_error(*error)),
+            Err(_) => Err(ScriptError::Runtime {
+                message: "internal error in the script engine".into(),
+                line: None,
+            }),
+        }
+    }
+
+    /// Converts a JSON value (a document, the facts, a line item, a parameter) for
+    /// scripts, once, to be given to every script rule: objects and arrays become
+    /// read-only views behind an `Arc` (cloning the result never copies the data),
+    /// whole numbers integers, other numbers exact decimals, `null` `()`.
+    pub fn to_dynamic(value: &Value) -> Dynamic {
+        ScriptEngine::json_to_dynamic(&Json::from(value))
+    }
+
+    /// [`ScriptEngine::to_dynamic`] for a document as [`crate::json::parse`] reads it.
+    pub fn json_to_dynamic(value: &Json<'_>) -> Dynamic {
+        match value {
+            Json::Null => Dynamic::UNIT,
+            Json::Bool(b) => Dynamic::from_bool(*b),
+            Json::Number(n) => number(n),
+            Json::String(s) => Dynamic::from(ImmutableString::from(s.as_ref())),
+            Json::Array(items) => Dynamic::from(JsonArray(Arc::new(
+                items.iter().map(ScriptEngine::json_to_dynamic).collect(),
+            ))),
+            Json::Object(fields) => Dynamic::from(JsonMap(Arc::new(sorting::map_from(
+                fields.iter().map(|(k, v)| {
+                    (
+                        ImmutableString::from(k.as_ref()),
+                        ScriptEngine::json_to_dynamic(v),
+                    )
+                }),
+            )))),
+        }
+    }
+
+    /// An object of values already converted (see [`ScriptEngine::to_dynamic`]).
+    pub fn map_of<'a>(members: impl IntoIterator<Item = (&'a str, Dynamic)>) -> Dynamic {
+        Dynamic::from(JsonMap(Arc::new(sorting::map_from(
+            members
+                .into_iter()
+                .map(|(k, v)| (ImmutableString::from(k), v)),
+        ))))
+    }
+
+    /// The part of a converted value (from [`ScriptEngine::to_dynamic`]) at an RFC
+    /// 6901 JSON Pointer, sharing its data: binding a line item this way
+    /// (`pointer(&doc, "/wastes/2")`) costs an `Arc` clone instead of a conversion.
+    /// `None` if nothing is there.
+    pub fn pointer(value: &Dynamic, pointer: &str) -> Option<Dynamic> {
+        if pointer.is_empty() {
+            return Some(value.clone());
+        }
+        let mut here = value.clone();
+        for token in crate::json::pointer::tokens(pointer)? {
+            let next = if let Some(map) = here.read_lock::<JsonMap>() {
+                map.0.get(token.as_ref()).cloned()
+            } else if let Some(array) = here.read_lock::<JsonArray>() {
+                crate::json::pointer::index(&token).and_then(|i| array.0.get(i).cloned())
+            } else {
+                None
+            };
+            here = next?;
+        }
+        Some(here)
+    }
+}
+
+#[cfg(test)]
+mod tests;
