@@ -1,20 +1,27 @@
-//! The built-in catalogue holds exactly the reference data: every field of the 467
-//! list entries, the 46 categories, the 32 exemption items.
+//! The national pack's data files are what the project records about them (row
+//! counts, the sha-256 of each file, known entries and days as printed in the
+//! official sources), and the built-in catalogue holds exactly those files: every
+//! field of the 467 list entries, the 46 categories, the 32 exemption items.
 
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use wastecheck::catalogue::{ExemptionSubject, HazardRule};
-use wastecheck::model::{ExemptionStage, Hazard, WasteCode};
+use wastecheck::model::{Date, ExemptionStage, Hazard, WasteCode};
 
-fn pack_file(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../rules/packs/cn/catalogue")
-        .join(name)
+/// The national pack's folder, inside the repository.
+fn pack_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rules/packs/cn")
 }
 
-/// Reads a CSV independently of the core's loader.
+/// Reads a catalogue CSV independently of the core's loader.
 fn rows(name: &str) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(pack_file(name)).unwrap();
+    rows_in(&format!("catalogue/{name}"))
+}
+
+/// Reads a CSV of the national pack independently of the core's loader.
+fn rows_in(name: &str) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(pack_dir().join(name)).unwrap();
     let headers = reader.headers().unwrap().clone();
     reader
         .records()
@@ -29,28 +36,224 @@ fn rows(name: &str) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
+/// What the project records about each data file of the national pack: its path
+/// under `rules/packs/cn/`, its data rows (the header line not counted) and the
+/// sha-256 of its bytes. The provenance of each file (official source, edition, date)
+/// is in `rules/packs/cn/catalogue/README.md` and `rules/packs/cn/calendar/README.md`,
+/// which state the same digests.
+const RECORDED: [(&str, usize, &str); 5] = [
+    (
+        "catalogue/hw-list-2021.csv",
+        467,
+        "7ec5150e267a661c8ddcb4e7c19a41a9f8ba05003a4178416ab4cb805b051907",
+    ),
+    (
+        "catalogue/hw-categories-2021.csv",
+        46,
+        "afff173d7cc43c337e4480d49b4c7822594d87f6c0aeb591322f300627863be8",
+    ),
+    (
+        "catalogue/hw-exemptions-2021.csv",
+        57,
+        "556405da7afa03ab452de991c9fa6f4814dcf8e2bb5930a43a1b626aaf9e4d20",
+    ),
+    (
+        "catalogue/sw-categories-2021.csv",
+        17,
+        "4db679f2765bb19665d8dd50a519ba330686024713ae5981b3996b0c8576a402",
+    ),
+    (
+        "calendar/cn-holidays.csv",
+        771,
+        "75c1ff9bedcbf466bff01ecc1f280b0cb0f647576e1dac2688ed8d72803c90ad",
+    ),
+];
+
+const UPDATE: &str = "If the change is intended (a corrected row, a new edition, a new \
+    year of holidays), check it against the official source, state its provenance in the \
+    folder's README.md with the new sha-256, and update RECORDED in tests/tests/catalogue.rs.";
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[test]
-fn pack_data_is_the_reference_data() {
-    // CI and developers have the project's shared reference data beside the
-    // checkout; the pack must carry it unchanged.
-    let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
-    assert!(
-        shared.is_dir(),
-        "reference data not found at {}",
-        shared.display()
-    );
-    for name in [
-        "hw-list-2021.csv",
-        "hw-categories-2021.csv",
-        "hw-exemptions-2021.csv",
-    ] {
-        let reference = std::fs::read(shared.join(name)).unwrap();
-        let packed = std::fs::read(pack_file(name)).unwrap();
-        assert!(
-            reference == packed,
-            "{name} differs from the reference data"
+fn pack_data_is_as_recorded() {
+    for (name, rows, digest) in RECORDED {
+        let bytes = std::fs::read(pack_dir().join(name))
+            .unwrap_or_else(|e| panic!("rules/packs/cn/{name}: {e}"));
+        let actual = hex(&Sha256::digest(&bytes));
+        assert_eq!(
+            actual, digest,
+            "rules/packs/cn/{name} has changed: its sha-256 is {actual}, the record says \
+             {digest}. {UPDATE}"
+        );
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let counted = reader
+            .records()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|e| panic!("rules/packs/cn/{name}: {e}"))
+            .len();
+        assert_eq!(
+            counted, rows,
+            "rules/packs/cn/{name}: {counted} data rows, the record says {rows}. {UPDATE}"
         );
     }
+}
+
+#[test]
+fn every_data_file_is_recorded_and_its_digest_stated() {
+    for folder in ["catalogue", "calendar"] {
+        let readme = std::fs::read_to_string(pack_dir().join(folder).join("README.md"))
+            .unwrap_or_else(|e| panic!("rules/packs/cn/{folder}/README.md: {e}"));
+        for entry in std::fs::read_dir(pack_dir().join(folder)).unwrap() {
+            let file = entry.unwrap().file_name().into_string().unwrap();
+            if file == "README.md" {
+                continue;
+            }
+            let name = format!("{folder}/{file}");
+            let Some((_, _, digest)) = RECORDED.iter().find(|(n, _, _)| *n == name) else {
+                panic!("rules/packs/cn/{name} is not in RECORDED. {UPDATE}");
+            };
+            assert!(
+                readme.contains(digest),
+                "rules/packs/cn/{folder}/README.md does not state the sha-256 of {file} \
+                 ({digest})"
+            );
+        }
+    }
+}
+
+/// Known entries, read independently of the core's loader, as printed in the
+/// official attachment to 部令第15号 (《国家危险废物名录（2021年版）》).
+#[test]
+fn known_entries_are_as_printed() {
+    let list = rows("hw-list-2021.csv");
+    let entry = |code: &str| {
+        list.iter()
+            .find(|r| r["waste_code"] == code)
+            .unwrap_or_else(|| panic!("{code} is not in hw-list-2021.csv"))
+    };
+    let fields = |code: &str| {
+        let r = entry(code);
+        (
+            r["category_code"].as_str(),
+            r["industry"].as_str(),
+            r["hazard_characteristics_raw"].as_str(),
+            r["source_pdf_page"].as_str(),
+        )
+    };
+    // The first and the last row in the official order.
+    assert_eq!(list[0]["waste_code"], "841-001-01");
+    assert_eq!(list[466]["waste_code"], "900-049-50");
+    assert_eq!(fields("841-001-01"), ("HW01", "卫生", "In", "3"));
+    assert_eq!(
+        fields("900-041-49"),
+        ("HW49", "非特定行业", "T/In", "23"),
+        "one of the 8 rows written with '/'"
+    );
+    assert_eq!(
+        entry("900-041-49")["description"],
+        "含有或沾染毒性、感染性危险废物的废弃包装物、容器、过滤吸附介质"
+    );
+    assert_eq!(fields("900-249-08"), ("HW08", "非特定行业", "T,I", "7"));
+    assert_eq!(
+        entry("900-249-08")["description"],
+        "其他生产、销售、使用过程中产生的废矿物油及沾染矿物油的废弃包装物"
+    );
+    // New in 2021; its industry is printed without 电子 (kept as printed).
+    assert_eq!(
+        fields("398-001-08"),
+        ("HW08", "电子元件及专用材料制造", "T", "6")
+    );
+    // The symbol-font prime mapped to U+2032.
+    assert!(entry("261-110-11")["description"].contains("4,4′-二羟基二苯砜"));
+    assert!(list.iter().all(|r| r["verified"] == "yes"));
+
+    let categories = rows("hw-categories-2021.csv");
+    let name = |code: &str| {
+        categories
+            .iter()
+            .find(|r| r["category_code"] == code)
+            .map(|r| r["category_name"].as_str())
+    };
+    assert_eq!(name("HW08"), Some("废矿物油与含矿物油废物"));
+    assert_eq!(
+        name("HW48"),
+        Some("有色金属采选和冶炼废物"),
+        "the 2021 name"
+    );
+    assert_eq!(name("HW49"), Some("其他废物"));
+    assert_eq!(name("HW41"), None, "HW41–HW44 are not used");
+
+    let exemptions = rows("hw-exemptions-2021.csv");
+    let item = |row: &str, subject: &str| {
+        exemptions
+            .iter()
+            .find(|r| r["row"] == row && r["waste_code_or_category"] == subject)
+            .unwrap_or_else(|| panic!("no exemption item {row} for {subject}"))
+    };
+    let rags = item("24", "900-041-49");
+    assert_eq!(rags["description"], "废弃的含油抹布、劳保用品");
+    assert_eq!(rags["exempt_stage"], "全部环节");
+    assert_eq!(rags["exempt_condition"], "未分类收集。");
+    assert_eq!(rags["exempt_content"], "全过程不按危险废物管理。");
+    let drums = item("8", "900-249-08");
+    assert_eq!(drums["description"], "废铁质油桶（不包括900-041-49类）");
+    assert_eq!(drums["exempt_stage"], "利用");
+    assert_eq!(
+        item("1", "生活垃圾中的危险废物")["exempt_stage"],
+        "全部环节"
+    );
+    assert_eq!(item("32", "-")["exempt_stage"], "利用");
+    assert_eq!(exemptions[56]["row"], "32");
+
+    let general = rows("sw-categories-2021.csv");
+    let codes: Vec<&str> = general
+        .iter()
+        .map(|r| r["category_code"].as_str())
+        .collect();
+    assert_eq!(codes.first(), Some(&"SW01"));
+    assert_eq!(codes.last(), Some(&"SW59"));
+    assert!(!codes.contains(&"SW08"), "SW08 is not used");
+}
+
+/// The holiday calendar against the State Council's notices, read through the
+/// built-in national chain.
+#[test]
+fn known_days_of_the_calendar() {
+    let calendar = &rows_in("calendar/cn-holidays.csv");
+    let kinds = |kind: &str| calendar.iter().filter(|r| r["kind"] == kind).count();
+    assert_eq!((kinds("holiday"), kinds("workday")), (621, 150));
+    assert_eq!(calendar[0]["date"], "2004-01-01");
+    assert_eq!(calendar[770]["date"], "2026-10-10");
+
+    let chain = wastecheck_rules::checker()
+        .registry()
+        .select(None, None)
+        .unwrap()
+        .clone();
+    let calendar = chain
+        .calendar
+        .clone()
+        .expect("the national pack has a calendar");
+    let working = |date: &str| calendar.is_working_day(date.parse::<Date>().unwrap());
+    // 2025 National Day and Mid-Autumn: 10-01…10-08 off,
+    // Sunday 09-28 and Saturday 10-11 worked.
+    for day in 1..=8 {
+        assert_eq!(working(&format!("2025-10-{day:02}")), Some(false));
+    }
+    assert_eq!(working("2025-09-28"), Some(true));
+    assert_eq!(working("2025-10-11"), Some(true));
+    // 2026 Spring Festival: 02-15…02-23 off, Saturdays 02-14 and 02-28 worked.
+    for day in 15..=23 {
+        assert_eq!(working(&format!("2026-02-{day:02}")), Some(false));
+    }
+    assert_eq!(working("2026-02-14"), Some(true));
+    assert_eq!(working("2026-02-28"), Some(true));
+    // An ordinary week.
+    assert_eq!(working("2026-03-02"), Some(true));
+    assert_eq!(working("2026-03-07"), Some(false));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Typed documents and facts.
 //!
-//! Every document kind of DESIGN.md §6 is a record of [`Field`]s, decoded leniently
+//! Every document kind of docs/design.md §6 is a record of [`Field`]s, decoded leniently
 //! with [`decode_document`]: what is missing is [`Field::Absent`] (what a stage
 //! requires is a rule, not a type), what is malformed is kept and reported at its
 //! JSON Pointer, and everything else is still read.

@@ -1,5 +1,5 @@
 //! Rule-pack bundles: the canonical, optionally signed byte string regulators publish
-//! (DESIGN.md §4, "Bundle").
+//! (docs/design.md §8).
 //!
 //! A bundle is compact JSON built only from sorted maps and sorted packs:
 //!

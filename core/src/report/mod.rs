@@ -1,4 +1,4 @@
-//! The report every check returns (DESIGN.md §5, a contract): every violation with
+//! The report every check returns (docs/design.md §5, a contract): every violation with
 //! its rule, severity, JSON Pointer, message, parameters and legal basis, in a
 //! deterministic order.
 

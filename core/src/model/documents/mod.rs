@@ -1,4 +1,4 @@
-//! The document kinds (DESIGN.md §6). Field names are the JSON member names.
+//! The document kinds (docs/design.md §6). Field names are the JSON member names.
 
 mod common;
 mod declaration;
