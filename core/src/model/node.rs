@@ -3,7 +3,7 @@
 
 use crate::json::pointer::{self, Pointer};
 use crate::model::{
-    Amount, Category, Count, CreditCode, Date, DateTime, Decimal, Field, Hazard, Invalid,
+    Amount, Category, Count, CreditCode, Date, DateTime, Decimal, Document, Field, Hazard, Invalid,
     ManifestNumber, Quantity, RegionCode, Text, VehiclePlate, WasteCode, Year,
 };
 use std::borrow::Cow;
@@ -199,5 +199,17 @@ impl Pointer {
             };
         }
         node
+    }
+}
+
+/// The node of a whole document.
+pub fn document_node(document: &Document) -> Node<'_> {
+    match document {
+        Document::Manifest(d) => Node::Record(d.as_ref()),
+        Document::Declaration(d) => Node::Record(d.as_ref()),
+        Document::Plan(d) => Node::Record(d.as_ref()),
+        Document::Ledger(d) => Node::Record(d.as_ref()),
+        Document::Storage(d) => Node::Record(d.as_ref()),
+        Document::DistrictReport(d) => Node::Record(d.as_ref()),
     }
 }

@@ -353,8 +353,9 @@ pub(crate) fn text(node: &Node<'_>) -> Value {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
-    use crate::engine::chain::{document_node, run_native};
+    use crate::engine::chain::run_native;
     use crate::json::pointer::Pointer;
+    use crate::model::node::document_node;
     use crate::model::{decode_document, decode_facts, kind_of};
     use std::sync::OnceLock;
 

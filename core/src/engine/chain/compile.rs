@@ -1,0 +1,331 @@
+//! Compiling a chain: the packs layered root first (parameters, severity
+//! overrides, disabled rules), then each rule's check or script compiled once.
+
+use super::super::kinds::{self, Args};
+use super::super::script::{ScriptEngine, fact_collections};
+use super::guard::Guard;
+use super::rule::{Body, CompiledRule};
+use super::scripts::ScriptCache;
+use super::{Chain, CompileOptions};
+use crate::catalogue::Catalogue;
+use crate::json::pointer::Pointer;
+use crate::model::DocumentKind;
+use crate::pack::load::SourcePack;
+use crate::pack::spec::{PackProblem, Stricter};
+use crate::report::{PackRef, Severity};
+use crate::sorting;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+const fn severity_rank(severity: Severity) -> u8 {
+    match severity {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
+    }
+}
+
+fn as_decimal(value: &toml::Value) -> Option<rust_decimal::Decimal> {
+    match value {
+        toml::Value::Integer(n) => Some((*n).into()),
+        toml::Value::Float(f) => f.to_string().parse().ok(),
+        toml::Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+impl Chain {
+    /// Compiles a chain given root first (`[cn, zj, zj-shaoxing]`).
+    pub fn compile(
+        packs: &[Arc<SourcePack>],
+        options: &CompileOptions,
+    ) -> Result<Chain, Vec<PackProblem>> {
+        Self::compile_shared(packs, options, &mut ScriptCache::default())
+    }
+
+    /// [`Chain::compile`], taking script engines and compiled scripts from `cache`
+    /// (and adding to it), so the chains of one registry build them once.
+    pub fn compile_shared(
+        packs: &[Arc<SourcePack>],
+        options: &CompileOptions,
+        cache: &mut ScriptCache,
+    ) -> Result<Chain, Vec<PackProblem>> {
+        let mut problems = Vec::new();
+        let mut params: BTreeMap<String, toml::Value> = BTreeMap::new();
+        let mut strictness: BTreeMap<String, Stricter> = BTreeMap::new();
+        let mut severities: BTreeMap<String, Severity> = BTreeMap::new();
+        let mut disabled: BTreeMap<String, String> = BTreeMap::new();
+        let mut declared: Vec<(&SourcePack, &crate::pack::load::SourceRule)> = Vec::new();
+
+        for pack in packs {
+            let m = &pack.manifest;
+            let at = |message: String| PackProblem {
+                pack: m.id.clone(),
+                file: "pack.toml".into(),
+                line: None,
+                message,
+            };
+            for (name, spec) in &m.params {
+                if let (Some(old), Some(rule)) = (params.get(name), strictness.get(name)) {
+                    let looser = match (as_decimal(old), as_decimal(&spec.value)) {
+                        (Some(old), Some(new)) => match rule {
+                            Stricter::Lower => new > old,
+                            Stricter::Higher => new < old,
+                        },
+                        _ => false,
+                    };
+                    if looser
+                        && spec
+                            .loosen_reason
+                            .as_deref()
+                            .is_none_or(|r| r.trim().is_empty())
+                    {
+                        problems.push(at(format!(
+                            "param `{name}` = {} loosens the parent's {old}: say why with `loosen_reason`",
+                            spec.value
+                        )));
+                    }
+                }
+                params.insert(name.clone(), spec.value.clone());
+                if let Some(s) = spec.stricter {
+                    strictness.insert(name.clone(), s);
+                }
+            }
+            for (rule, change) in &m.overrides {
+                let Some(current) = severities.get(rule).copied() else {
+                    problems.push(at(format!(
+                        "override of `{rule}`, which no parent pack has"
+                    )));
+                    continue;
+                };
+                if severity_rank(change.severity) < severity_rank(current) {
+                    problems.push(at(format!(
+                        "override may only raise the severity of `{rule}`"
+                    )));
+                }
+                severities.insert(rule.clone(), change.severity);
+            }
+            for (rule, reason) in &m.disable {
+                if !severities.contains_key(rule) {
+                    problems.push(at(format!(
+                        "`{rule}` is disabled, but no parent pack has it"
+                    )));
+                }
+                disabled.insert(rule.clone(), reason.clone());
+            }
+            for rule in &pack.rules {
+                if severities
+                    .insert(rule.spec.id.clone(), rule.spec.severity)
+                    .is_some()
+                {
+                    problems.push(at(format!(
+                        "rule `{}` is already defined by a parent pack",
+                        rule.spec.id
+                    )));
+                }
+                declared.push((pack, rule));
+            }
+        }
+
+        let catalogues: Vec<Arc<Catalogue>> = {
+            let mut all: Vec<Arc<Catalogue>> = packs
+                .iter()
+                .flat_map(|p| p.catalogues.iter().cloned())
+                .collect();
+            sorting::sort_by_key(&mut all, |c| c.edition().effective_from);
+            all
+        };
+        let calendar = packs.iter().rev().find_map(|p| p.calendar.clone());
+        let newest = catalogues.last().cloned();
+
+        let needs_scripts = declared.iter().any(|(_, r)| r.script.is_some());
+        let scripts = match (&newest, needs_scripts) {
+            (Some(catalogue), true) => {
+                Some(cache.engine(&options.limits, catalogue, calendar.as_ref()))
+            }
+            (None, true) => {
+                problems.push(PackProblem {
+                    pack: packs
+                        .first()
+                        .map(|p| p.manifest.id.clone())
+                        .unwrap_or_default(),
+                    file: "pack.toml".into(),
+                    line: None,
+                    message: "scripts need a catalogue in the chain".into(),
+                });
+                None
+            }
+            _ => None,
+        };
+
+        let declared_sources: BTreeMap<String, String> = sorting::map_from(
+            declared
+                .iter()
+                .filter_map(|(_, r)| Some((r.spec.id.clone(), r.script.clone()?))),
+        );
+        let mut rules = Vec::new();
+        for (pack, rule) in declared {
+            let spec = &rule.spec;
+            if disabled.contains_key(&spec.id)
+                || options
+                    .only
+                    .as_ref()
+                    .is_some_and(|only| !only.contains(&spec.id))
+            {
+                continue;
+            }
+            let file = format!("{}/rule.toml", rule.dir);
+            let at = |message: String| PackProblem {
+                pack: pack.manifest.id.clone(),
+                file: file.clone(),
+                line: None,
+                message,
+            };
+            let body = match (&spec.check, &rule.script, &scripts) {
+                (Some(table), _, _) => {
+                    let kind_name = table
+                        .get("kind")
+                        .and_then(toml::Value::as_str)
+                        .unwrap_or_default();
+                    let Some(kind) = kinds::kind(kind_name) else {
+                        problems.push(at(format!(
+                            "unknown check kind `{kind_name}`; kinds: {}",
+                            kinds::KINDS
+                                .iter()
+                                .map(|k| k.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )));
+                        continue;
+                    };
+                    let mut args = Args::new(table, &params, spec.each.is_some());
+                    let (check, provides) = kinds::compile(kind, &mut args);
+                    args.finish();
+                    let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
+                        .into_iter()
+                        .filter(|p| !provides.iter().any(|q| q == p))
+                        .collect();
+                    if !unknown.is_empty() {
+                        args.problems.push(format!(
+                            "messages use {{{}}}, which `{}` does not provide (it provides {{{}}})",
+                            unknown.join("}, {"),
+                            kind.name,
+                            provides.join("}, {")
+                        ));
+                    }
+                    if !args.problems.is_empty() || check.is_none() {
+                        problems.extend(
+                            args.problems
+                                .into_iter()
+                                .map(|p| at(format!("[check] {p}"))),
+                        );
+                        continue;
+                    }
+                    match check {
+                        Some(check) => Body::Native(check),
+                        None => continue,
+                    }
+                }
+                (None, Some(source), Some(engine)) => match cache.compile(*engine, source) {
+                    Ok(script) => Body::Script(script),
+                    Err(e) => {
+                        problems.push(PackProblem {
+                            pack: pack.manifest.id.clone(),
+                            file: format!(
+                                "{}/{}",
+                                rule.dir,
+                                spec.script.as_deref().unwrap_or("check.rhai")
+                            ),
+                            line: e.line,
+                            message: e.message,
+                        });
+                        continue;
+                    }
+                },
+                _ => continue,
+            };
+            let guard = match spec
+                .when
+                .as_ref()
+                .map(|w| Guard::compile(w, spec.each.is_some()))
+            {
+                None => None,
+                Some(Ok(guard)) => Some(guard),
+                Some(Err(problem)) => {
+                    problems.push(at(problem));
+                    continue;
+                }
+            };
+            rules.push(CompiledRule {
+                guard,
+                id: spec.id.clone(),
+                pack: pack.label(),
+                title: spec.title.clone(),
+                severity: severities.get(&spec.id).copied().unwrap_or(spec.severity),
+                applies_to: spec.applies_to.clone(),
+                stages: spec.stage.clone(),
+                effective_from: spec.effective_from,
+                effective_until: spec.effective_until,
+                basis: spec.legal_basis.clone(),
+                messages: spec.messages.clone(),
+                each: spec.each.as_ref().map(|each| {
+                    sorting::map_from(spec.applies_to.iter().map(|kind| {
+                        (
+                            *kind,
+                            each.lists(*kind).into_iter().map(Pointer::parse).collect(),
+                        )
+                    }))
+                }),
+                body,
+                status: spec.status,
+            });
+        }
+
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // Through JSON, so non-whole numbers reach scripts as exact decimals.
+        let script_params = ScriptEngine::to_dynamic(&Value::Object(sorting::map_from(
+            params
+                .iter()
+                .filter_map(|(k, v)| Some((k.clone(), serde_json::to_value(v).ok()?))),
+        )));
+        let script_facts = sorting::map_from(DocumentKind::KINDS.iter().map(|kind| {
+            let read = rules
+                .iter()
+                .filter(|r| matches!(r.body, Body::Script(_)) && r.applies_to.contains(kind))
+                .try_fold(Vec::new(), |mut all: Vec<String>, rule| {
+                    let source = declared_sources.get(&rule.id)?;
+                    all.extend(fact_collections(source)?);
+                    Some(all)
+                })
+                .map(|mut all| {
+                    sorting::sort_by(&mut all, Ord::cmp);
+                    all.dedup();
+                    all
+                });
+            (*kind, read)
+        }));
+        Ok(Chain {
+            packs: packs
+                .iter()
+                .rev()
+                .map(|p| PackRef {
+                    id: p.manifest.id.clone(),
+                    version: p.manifest.version.to_string(),
+                    digest: Some(p.digest.clone()),
+                })
+                .collect(),
+            rules,
+            catalogues,
+            calendar,
+            params,
+            scripts: scripts
+                .and_then(|at| cache.engines.get(at))
+                .map(|shared| shared.engine.clone()),
+            script_params,
+            script_facts,
+        })
+    }
+}

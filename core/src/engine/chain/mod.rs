@@ -1,0 +1,88 @@
+//! A compiled chain of packs (national → province → city): the rules of every pack
+//! in the chain with parameters, severities and disabled rules resolved, compiled
+//! once and run over many documents.
+//!
+//! - [`rule`]: a rule ready to run; [`guard`]: its `when`, compiled;
+//! - `compile`: layering a chain's packs (parameters, overrides, disabled rules) and
+//!   compiling each rule's check or script; [`scripts`]: engines and compiled
+//!   scripts shared by the chains of one registry;
+//! - `run`: every applicable rule over a document, each `each` list iterated in
+//!   one place; `render`: findings to violations in both languages.
+
+mod compile;
+pub mod guard;
+mod render;
+pub mod rule;
+mod run;
+pub mod scripts;
+
+pub use render::fill;
+pub use rule::{Body, CompiledRule};
+#[cfg(test)]
+pub(crate) use run::run_native;
+pub use scripts::ScriptCache;
+
+use super::script::ScriptEngine;
+use super::script::sandbox::Limits;
+use crate::calendar::Calendar;
+use crate::catalogue::Catalogue;
+use crate::model::{Date, DocumentKind};
+use crate::report::PackRef;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A compiled chain.
+#[derive(Debug)]
+pub struct Chain {
+    /// The packs, most specific first.
+    pub packs: Vec<PackRef>,
+    /// The rules, national first, in declaration order.
+    pub rules: Vec<CompiledRule>,
+    /// Catalogue editions, oldest first.
+    pub catalogues: Vec<Arc<Catalogue>>,
+    /// The working-day calendar (the most specific pack's that has one).
+    pub calendar: Option<Arc<Calendar>>,
+    /// The resolved parameters.
+    pub params: BTreeMap<String, toml::Value>,
+    scripts: Option<Arc<ScriptEngine>>,
+    /// The parameters as scripts see them: converted once, shared by every run.
+    script_params: rhai::Dynamic,
+    /// By document kind, the fact collections its scripts read (`facts.licences`…),
+    /// so only those are converted; `None` when a script uses `facts` otherwise.
+    script_facts: BTreeMap<DocumentKind, Option<Vec<String>>>,
+}
+
+/// Options for compiling chains.
+#[derive(Debug, Clone, Default)]
+pub struct CompileOptions {
+    /// Sandbox limits for scripts.
+    pub limits: Limits,
+    /// Compile only these rules (a pack test runs one rule at a time).
+    pub only: Option<Vec<String>>,
+}
+
+impl Chain {
+    /// The fact collections the chain's scripts for a kind read (`None`: all).
+    pub fn script_fact_collections(&self, kind: DocumentKind) -> Option<&[String]> {
+        self.script_facts
+            .get(&kind)
+            .and_then(|read| read.as_deref())
+    }
+
+    /// The catalogue edition in force on `date` (the newest when no date is known,
+    /// the oldest for dates before every edition the chain carries).
+    pub fn catalogue_on(&self, date: Option<Date>) -> Option<&Arc<Catalogue>> {
+        match date {
+            None => self.catalogues.last(),
+            Some(date) => self
+                .catalogues
+                .iter()
+                .rev()
+                .find(|c| c.edition().effective_from <= date)
+                .or_else(|| self.catalogues.first()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

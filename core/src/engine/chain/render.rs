@@ -1,0 +1,64 @@
+//! Findings to violations: messages filled in both languages from the finding's
+//! parameters, with the rule's id, severity, basis and pack.
+
+use super::super::kinds::Finding;
+use super::rule::CompiledRule;
+use crate::locale::{Bilingual, Locale};
+use crate::report::{Basis, Violation};
+use serde_json::{Map, Value};
+
+/// Fills a message template's `{placeholders}` from a finding's parameters. A
+/// parameter may be localised, `{"zh-CN": …, "en": …}`.
+pub fn fill(template: &str, params: &Map<String, Value>, locale: Locale) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let after = rest.get(start + 1..).unwrap_or_default();
+        match after.find('}') {
+            Some(end) if after.get(..end).is_some_and(|n| params.contains_key(n)) => {
+                let name = after.get(..end).unwrap_or_default();
+                let value = match params.get(name) {
+                    Some(Value::Object(localised)) => localised.get(locale.tag()),
+                    other => other,
+                };
+                match value {
+                    Some(Value::String(s)) => out.push_str(s),
+                    Some(Value::Null) | None => out.push('—'),
+                    Some(other) => out.push_str(&other.to_string()),
+                }
+                rest = after.get(end + 1..).unwrap_or_default();
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+pub(crate) fn render(rule: &CompiledRule, finding: Finding, locale: Locale) -> Violation {
+    let text = Bilingual::new(
+        fill(&rule.messages.zh, &finding.params, Locale::ZhCn),
+        fill(&rule.messages.en, &finding.params, Locale::En),
+    );
+    Violation {
+        rule: rule.id.clone(),
+        severity: finding.severity.unwrap_or(rule.severity),
+        path: finding.path,
+        message: text.get(locale).to_owned(),
+        params: finding.params,
+        basis: rule
+            .basis
+            .iter()
+            .map(|b| Basis {
+                instrument: b.instrument.clone(),
+                article: Some(b.article.clone()),
+            })
+            .collect(),
+        pack: Some(rule.pack.clone()),
+        text: Some(text),
+    }
+}

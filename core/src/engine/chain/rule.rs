@@ -1,0 +1,78 @@
+//! A rule ready to run: its metadata with the chain's overrides applied, and its
+//! body — a native check or a compiled script.
+
+use super::super::kinds::Check;
+use super::super::script::CompiledScript;
+use super::guard::Guard;
+use crate::json::pointer::Pointer;
+use crate::model::{Date, DocumentKind};
+use crate::pack::spec::{LegalBasis, LocalisedText, Status};
+use crate::report::Severity;
+
+/// How a rule checks.
+#[derive(Debug)]
+pub enum Body {
+    /// A declarative check compiled to native code.
+    Native(Box<dyn Check>),
+    /// A sandboxed script.
+    Script(CompiledScript),
+}
+
+/// A rule ready to run.
+#[derive(Debug)]
+pub struct CompiledRule {
+    /// Stable id.
+    pub id: String,
+    /// `pack@version` it comes from.
+    pub pack: String,
+    /// Title in both locales.
+    pub title: LocalisedText,
+    /// Severity after the chain's overrides.
+    pub severity: Severity,
+    /// Document kinds.
+    pub applies_to: Vec<DocumentKind>,
+    /// Manifest stages (all when empty).
+    pub stages: Vec<String>,
+    /// Window in which the rule applies.
+    pub effective_from: Option<Date>,
+    /// Window in which the rule applies.
+    pub effective_until: Option<Date>,
+    /// Legal basis.
+    pub basis: Vec<LegalBasis>,
+    /// Messages.
+    pub messages: LocalisedText,
+    /// The lists iterated, by kind, parsed once (none: the rule runs once per
+    /// document).
+    pub each: Option<Vec<(DocumentKind, Vec<Pointer>)>>,
+    /// When the rule runs (none: always).
+    pub guard: Option<Guard>,
+    /// The check.
+    pub body: Body,
+    /// Lifecycle.
+    pub status: Status,
+}
+
+impl CompiledRule {
+    pub(crate) fn applies(
+        &self,
+        kind: DocumentKind,
+        stage: Option<&str>,
+        as_of: Option<Date>,
+    ) -> bool {
+        let in_window = match as_of {
+            None => true,
+            Some(date) => {
+                self.effective_from.is_none_or(|from| from <= date)
+                    && self.effective_until.is_none_or(|until| date <= until)
+            }
+        };
+        self.status != Status::Removed
+            && in_window
+            && self.applies_to.contains(&kind)
+            && (self.stages.is_empty()
+                || self
+                    .stages
+                    .iter()
+                    .any(|s| Some(s.as_str()) == stage.or(Some("draft"))))
+    }
+}

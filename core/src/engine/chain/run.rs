@@ -1,0 +1,242 @@
+//! Running a chain over one document: every rule that applies to its kind, stage
+//! and date, native checks and scripts alike, each `each` list iterated in one
+//! place ([`for_each_item`]).
+
+use super::super::fact_index::IndexedFacts;
+use super::super::facts::PreparedFacts;
+#[cfg(test)]
+use super::super::kinds::Check;
+use super::super::kinds::{Finding, RunCx};
+use super::super::script::{CompiledScript, ScriptEngine, ScriptError, ScriptInput};
+use super::Chain;
+use super::guard::Guard;
+use super::render::render;
+use super::rule::Body;
+use super::scripts::ScriptInputs;
+use crate::json::Json;
+use crate::json::pointer::{self, Pointer};
+use crate::locale::Locale;
+use crate::model::node::{Node, document_node};
+use crate::model::{Date, Document};
+use crate::report::{NotEvaluated, ReasonCode, Unevaluable, Violation};
+use std::cell::OnceCell;
+
+impl Chain {
+    /// Runs every applicable rule over a decoded document (`raw` is the JSON it was
+    /// decoded from, which scripts read).
+    pub fn run(
+        &self,
+        document: &Document,
+        raw: &Json<'_>,
+        facts: Option<&PreparedFacts<'_>>,
+        as_of: Option<Date>,
+        locale: Locale,
+    ) -> (Vec<Violation>, Vec<NotEvaluated>) {
+        let mut violations = Vec::new();
+        let mut not_evaluated = Vec::new();
+        let Some(catalogue) = self.catalogue_on(as_of) else {
+            return (violations, not_evaluated);
+        };
+        let kind = document.kind();
+        let root = document_node(document);
+        let stage = root.member("stage").text();
+        let no_facts = IndexedFacts::default();
+        let cx = RunCx {
+            root,
+            item: None,
+            facts: facts.map_or(&no_facts, PreparedFacts::indexed),
+            as_of,
+            catalogue,
+            calendar: self.calendar.as_deref(),
+        };
+        let script_inputs = ScriptInputs {
+            converted: OnceCell::new(),
+            raw,
+            facts,
+            collections: self.script_fact_collections(kind),
+        };
+
+        // The items' paths (`/wastes/0`…), made once per check for every rule.
+        let mut item_paths: Vec<(&str, Vec<String>)> = Vec::new();
+        for rule in self
+            .rules
+            .iter()
+            .filter(|r| r.applies(kind, stage.as_deref(), as_of))
+        {
+            let mut findings = Vec::new();
+            let lists: Option<&[Pointer]> = rule.each.as_ref().map(|each| {
+                each.iter()
+                    .find(|(k, _)| *k == kind)
+                    .map_or(&[][..], |(_, lists)| lists.as_slice())
+            });
+            for list in lists.unwrap_or_default() {
+                if !item_paths.iter().any(|(p, _)| *p == list.as_str()) {
+                    let count = match list.resolve(root) {
+                        Node::List(items) => items.len(),
+                        _ => 0,
+                    };
+                    let paths = (0..count).map(|i| pointer::item(list.as_str(), i));
+                    item_paths.push((list.as_str(), paths.collect()));
+                }
+            }
+            let paths_of = |list: &Pointer| {
+                item_paths
+                    .iter()
+                    .find(|(p, _)| *p == list.as_str())
+                    .map(|(_, paths)| paths.as_slice())
+            };
+            let mut run_on = |cx: &RunCx<'_>, index: Option<usize>| match &rule.body {
+                Body::Native(check) => check.run(cx, &mut findings),
+                Body::Script(script) => {
+                    self.run_script(script, cx, index, &script_inputs, as_of, &mut findings)
+                }
+            };
+            let outcome = match lists {
+                None => run_once(rule.guard.as_ref(), &cx, |cx| run_on(cx, None)),
+                Some(lists) => lists.iter().try_for_each(|list| {
+                    for_each_item(list, paths_of(list), rule.guard.as_ref(), &cx, |cx, i| {
+                        run_on(cx, Some(i))
+                    })
+                }),
+            };
+            if let Err(why) = outcome {
+                not_evaluated.push(NotEvaluated::new(&rule.id, &rule.pack, why));
+            }
+            violations.extend(findings.into_iter().map(|f| render(rule, f, locale)));
+        }
+        (violations, not_evaluated)
+    }
+
+    /// Runs a script once, on the document or (with `index`) on the item `cx` is on.
+    fn run_script(
+        &self,
+        script: &CompiledScript,
+        cx: &RunCx<'_>,
+        index: Option<usize>,
+        inputs: &ScriptInputs<'_, '_>,
+        as_of: Option<Date>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), Unevaluable> {
+        let Some(engine) = &self.scripts else {
+            return Err(Unevaluable::new(
+                ReasonCode::ScriptFailed,
+                "internal error: no script engine",
+            ));
+        };
+        let (doc, facts) = inputs.get();
+        let base = match (index, cx.item) {
+            (Some(_), Some((_, path))) => path,
+            _ => "",
+        };
+        // A view into the document converted once per check, not a copy.
+        let item = match index {
+            None => None,
+            Some(index) => match ScriptEngine::pointer(doc, base) {
+                Some(view) => Some((index, view)),
+                None => return Ok(()),
+            },
+        };
+        let input = ScriptInput {
+            document: doc,
+            facts,
+            item: item.as_ref().map(|(index, view)| (*index, view)),
+            params: &self.script_params,
+            as_of,
+        };
+        let findings = engine.run(script, &input).map_err(|e| {
+            let code = match e {
+                ScriptError::Limit { .. } => ReasonCode::ScriptLimit,
+                _ => ReasonCode::ScriptFailed,
+            };
+            Unevaluable::new(code, e.to_string())
+        })?;
+        out.extend(findings.into_iter().map(|f| {
+            // A finding's path is absolute, or relative to the item it was found on.
+            let path = if f.path.starts_with('/') || base.is_empty() && f.path.is_empty() {
+                f.path
+            } else if f.path.is_empty() {
+                base.to_owned()
+            } else {
+                format!("{base}/{}", f.path)
+            };
+            Finding {
+                path,
+                params: f.params,
+                severity: None,
+            }
+        }));
+        Ok(())
+    }
+}
+
+/// Runs `f` on the document when the guard holds.
+fn run_once<'a>(
+    guard: Option<&Guard>,
+    cx: &RunCx<'a>,
+    f: impl FnOnce(&RunCx<'a>) -> Result<(), Unevaluable>,
+) -> Result<(), Unevaluable> {
+    if guard.is_none_or(|g| g.holds(cx)) {
+        f(cx)
+    } else {
+        Ok(())
+    }
+}
+
+/// Runs `f` on each record of the list at `pointer` whose guard holds, with the
+/// item's context and index — or once, as item 0, on the record `pointer` names
+/// (`""`, the document). `paths` are the items' pointers when the caller made them.
+/// Every rule's `each`, native or script, is iterated here.
+fn for_each_item(
+    pointer: &Pointer,
+    paths: Option<&[String]>,
+    guard: Option<&Guard>,
+    cx: &RunCx<'_>,
+    mut f: impl FnMut(&RunCx<'_>, usize) -> Result<(), Unevaluable>,
+) -> Result<(), Unevaluable> {
+    let list = match pointer.resolve(cx.root) {
+        Node::List(list) => list,
+        record @ Node::Record(_) => {
+            let item_cx = RunCx {
+                item: Some((record, pointer.as_str())),
+                ..*cx
+            };
+            return run_once(guard, &item_cx, |cx| f(cx, 0));
+        }
+        _ => return Ok(()),
+    };
+    for index in 0..list.len() {
+        let item = list.item(index);
+        if !matches!(item, Node::Record(_)) {
+            continue;
+        }
+        let made;
+        let path = match paths.and_then(|p| p.get(index)) {
+            Some(path) => path.as_str(),
+            None => {
+                made = pointer::item(pointer.as_str(), index);
+                made.as_str()
+            }
+        };
+        let item_cx = RunCx {
+            item: Some((item, path)),
+            ..*cx
+        };
+        run_once(guard, &item_cx, |cx| f(cx, index))?;
+    }
+    Ok(())
+}
+
+/// Runs a native check once, or over the items of `each` (a kind's tests use it).
+#[cfg(test)]
+pub(crate) fn run_native(
+    check: &dyn Check,
+    each: Option<&Pointer>,
+    guard: Option<&Guard>,
+    cx: &RunCx<'_>,
+    out: &mut Vec<Finding>,
+) -> Result<(), Unevaluable> {
+    match each {
+        None => run_once(guard, cx, |cx| check.run(cx, out)),
+        Some(pointer) => for_each_item(pointer, None, guard, cx, |cx, _| check.run(cx, out)),
+    }
+}
