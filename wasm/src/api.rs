@@ -391,12 +391,12 @@ pub fn from_bundle(
     )
     .map(Checker::new)
     .map_err(|e| {
-        use wastecheck::pack::bundle::BundleError as B;
+        use wastecheck::pack::bundle::{BundleError as B, SigningError as S};
         use wastecheck::registry::LoadError as L;
         let code = match &e {
-            L::Bundle(B::MissingSignature | B::NoTrustedKeys | B::UntrustedSignature { .. }) => {
-                "bundle.signature"
-            }
+            L::Bundle(B::Signing(
+                S::MissingSignature | S::NoTrustedKeys | S::UntrustedSignature { .. },
+            )) => "bundle.signature",
             _ => "bundle.invalid",
         };
         Failure::new(code, e.to_string())

@@ -1,0 +1,270 @@
+//! The bundle's bytes: canonical compact JSON of sorted packs (format 2 carries
+//! `pack.toml` and `rule.toml` as JSON), read back only when already canonical, and
+//! named by their sha-256 digest.
+
+use super::paths::{PathError, is_bundled, sorted_and_valid};
+use super::{BundleError, FORMAT, PackFiles, VERSION};
+use crate::pack::toml_json;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest as _, Sha256};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// Why bundle bytes could not be written or read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    #[error("pack `{pack}`: `{path}`{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    Source {
+        pack: String,
+        path: String,
+        line: Option<usize>,
+        message: String,
+    },
+    #[error(
+        "pack `{pack}` has both `{path}` and `{other}`: keep one (bundles carry `{path}` as `{other}`)"
+    )]
+    TwoForms {
+        pack: String,
+        path: String,
+        other: String,
+    },
+    #[error(
+        "pack `{pack}`: the bundle holds `{path}`, TOML source that bundles of format {VERSION} carry as JSON: rebuild it with `wastecheck pack build`"
+    )]
+    TomlInBundle { pack: String, path: String },
+    #[error("the bundle could not be written as JSON: {message}")]
+    Encode { message: String },
+    #[error(
+        "the bundle is not UTF-8 (bad byte at offset {offset}): it is damaged; download or rebuild it"
+    )]
+    NotUtf8 { offset: usize },
+    #[error("the bundle is empty or truncated: download or copy it again")]
+    Truncated,
+    #[error("the bundle is not valid JSON ({message}): it is damaged; download or rebuild it")]
+    Malformed { message: String },
+    #[error(
+        "the bundle has extra bytes after its end (offset {offset}): it is damaged; download or rebuild it"
+    )]
+    TrailingData { offset: usize },
+    #[error("this is not a wastecheck bundle (`format` is {found}, expected \"{FORMAT}\")")]
+    NotABundle { found: String },
+    #[error(
+        "bundle format version {found} is not supported (this wastecheck reads version {VERSION}): rebuild the bundle with this wastecheck's `wastecheck pack build`, or upgrade wastecheck to read a newer format"
+    )]
+    UnsupportedVersion { found: String },
+    #[error(
+        "the bundle is not in canonical form, so its digest would not name its contents: rebuild it with `wastecheck pack build`"
+    )]
+    NotCanonical,
+}
+
+/// The canonical bundle bytes of `packs`.
+///
+/// Deterministic: packs are sorted by name and files by path, so input order never
+/// matters. Every path is validated, but only bundled files (see [`is_bundled`]) are
+/// written: fixtures, snapshots and docs are silently left out, because by
+/// definition they are not part of a bundle. `pack.toml` and `*/rule.toml` are
+/// written as canonical JSON (`pack.json`, `*/rule.json`), which needs the
+/// `toml-sources` feature; packs read from a bundle already have them so.
+pub fn encode(packs: &[PackFiles]) -> Result<Vec<u8>, BundleError> {
+    let sorted = sorted_and_valid(packs)?;
+    let bundled = sorted
+        .iter()
+        .map(|pack| bundled_files(pack))
+        .collect::<Result<Vec<_>, _>>()?;
+    let wire = WireOut {
+        format: FORMAT,
+        version: VERSION,
+        packs: sorted
+            .iter()
+            .zip(&bundled)
+            .map(|(pack, files)| WirePackOut {
+                name: &pack.name,
+                files: files
+                    .iter()
+                    .map(|(path, text)| (path.as_ref(), text.as_ref()))
+                    .collect(),
+            })
+            .collect(),
+    };
+    // Structs keep field order and BTreeMaps keep key order; serde_json's compact
+    // output and string escaping are fixed, so the bytes are too.
+    serde_json::to_vec(&wire).map_err(|e| {
+        FormatError::Encode {
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+/// The files of `pack` a bundle carries, by their names there: TOML manifests as
+/// canonical JSON, everything else as it is.
+fn bundled_files(pack: &PackFiles) -> Result<BTreeMap<Cow<'_, str>, Cow<'_, str>>, FormatError> {
+    let mut files = BTreeMap::new();
+    for (path, text) in pack.files.iter().filter(|(path, _)| is_bundled(path)) {
+        let Some(name) = toml_json::bundled_name(path) else {
+            files.insert(Cow::Borrowed(path.as_str()), Cow::Borrowed(text.as_str()));
+            continue;
+        };
+        if pack.files.contains_key(&name) {
+            return Err(FormatError::TwoForms {
+                pack: pack.name.clone(),
+                path: path.clone(),
+                other: name,
+            });
+        }
+        let json = toml_json::to_json(text).map_err(|e| FormatError::Source {
+            pack: pack.name.clone(),
+            path: path.clone(),
+            line: e.line,
+            message: e.message,
+        })?;
+        files.insert(Cow::Owned(name), Cow::Owned(json));
+    }
+    Ok(files)
+}
+
+/// Reads a bundle: the packs it holds, sorted by name.
+///
+/// Refuses anything [`encode`] would not have produced byte for byte, so a digest
+/// of accepted bytes always names exactly these packs.
+pub fn decode(bytes: &[u8]) -> Result<Vec<PackFiles>, BundleError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| match e.error_len() {
+        // A multi-byte character cut off at the end: the bytes stop early.
+        None => FormatError::Truncated,
+        Some(_) => FormatError::NotUtf8 {
+            offset: e.valid_up_to(),
+        },
+    })?;
+    // Read one JSON value and note where it ends, to tell truncation and trailing
+    // bytes apart from other damage.
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
+    let value = match stream.next() {
+        None => return Err(FormatError::Truncated.into()),
+        Some(Err(e)) if e.is_eof() => return Err(FormatError::Truncated.into()),
+        Some(Err(e)) => {
+            return Err(FormatError::Malformed {
+                message: e.to_string(),
+            }
+            .into());
+        }
+        Some(Ok(value)) => value,
+    };
+    let end = stream.byte_offset();
+    if end != text.len() {
+        return Err(FormatError::TrailingData { offset: end }.into());
+    }
+    // Check the header before the body so a future format says "upgrade" rather
+    // than "unknown field".
+    let Some(object) = value.as_object() else {
+        return Err(FormatError::NotABundle {
+            found: "missing: the bundle is not a JSON object".to_owned(),
+        }
+        .into());
+    };
+    match object.get("format") {
+        Some(Value::String(format)) if format == FORMAT => {}
+        found => {
+            return Err(FormatError::NotABundle {
+                found: found.map_or_else(|| "missing".to_owned(), Value::to_string),
+            }
+            .into());
+        }
+    }
+    match object.get("version") {
+        Some(Value::Number(n)) if n.as_u64() == Some(VERSION) => {}
+        found => {
+            return Err(FormatError::UnsupportedVersion {
+                found: found.map_or_else(|| "(missing)".to_owned(), Value::to_string),
+            }
+            .into());
+        }
+    }
+    let wire: WireIn = serde_json::from_value(value).map_err(|e| FormatError::Malformed {
+        message: e.to_string(),
+    })?;
+    let packs: Vec<PackFiles> = wire
+        .packs
+        .into_iter()
+        .map(|pack| PackFiles {
+            name: pack.name,
+            files: pack.files,
+        })
+        .collect();
+    for pack in sorted_and_valid(&packs)? {
+        if let Some(path) = pack.files.keys().find(|path| !is_bundled(path)) {
+            return Err(PathError::UnbundledFile {
+                pack: pack.name.clone(),
+                path: path.clone(),
+            }
+            .into());
+        }
+        if let Some(path) = pack
+            .files
+            .keys()
+            .find(|path| toml_json::bundled_name(path).is_some())
+        {
+            return Err(FormatError::TomlInBundle {
+                pack: pack.name.clone(),
+                path: path.clone(),
+            }
+            .into());
+        }
+    }
+    // Catches everything else: unsorted packs, duplicate JSON keys, whitespace,
+    // alternative escapes (`\u0041` for `A`), field order.
+    if encode(&packs)? != bytes {
+        return Err(FormatError::NotCanonical.into());
+    }
+    Ok(packs)
+}
+
+/// `sha256:<64 lowercase hex>` of `bytes`.
+pub fn digest(bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for byte in hash {
+        out.push_str(&format!("{byte:02x}"));
+    }
+    out
+}
+
+/// The digest of the canonical encoding of `pack` alone: names one pack version in
+/// reports, whatever bundle it came in. Fails only for a pack [`encode`] refuses
+/// (a bad name or path), which has no canonical encoding.
+pub fn pack_digest(pack: &PackFiles) -> Result<String, BundleError> {
+    encode(std::slice::from_ref(pack)).map(|bytes| digest(&bytes))
+}
+
+#[derive(Serialize)]
+struct WireOut<'a> {
+    format: &'static str,
+    version: u64,
+    packs: Vec<WirePackOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct WirePackOut<'a> {
+    name: &'a str,
+    files: BTreeMap<&'a str, &'a str>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireIn {
+    // Already checked on the raw value; listed so `deny_unknown_fields` allows them.
+    #[serde(rename = "format")]
+    _format: serde::de::IgnoredAny,
+    #[serde(rename = "version")]
+    _version: serde::de::IgnoredAny,
+    packs: Vec<WirePackIn>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WirePackIn {
+    name: String,
+    files: BTreeMap<String, String>,
+}
