@@ -38,6 +38,8 @@
 //! wrong locale, date or kind). Those are answers, not [`HostError`]s: a `HostError`
 //! means the sandbox stopped the call, or the module is not a `wastecheck.wasm`.
 
+#![warn(missing_docs)]
+
 mod error;
 mod host;
 mod instance;
