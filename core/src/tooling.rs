@@ -481,7 +481,7 @@ fn rule_params(rule: &crate::pack::load::SourceRule) -> Vec<String> {
 /// severity, documents, what it checks, its tier, basis and parameters.
 pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
     let mut out = String::from(
-        "# Rule catalogue\n\nGenerated from the built-in packs by `UPDATE_SPEC=1 cargo test -p wastecheck-tests --test rule_catalogue`; do not edit by hand.\n",
+        "# Rule catalogue\n\nGenerated from the built-in packs by `./x bless`; do not edit by hand.\n",
     );
     for pack in packs {
         let m = &pack.manifest;

@@ -1,4 +1,4 @@
-//! The check benchmark (`benches/check.rs`) with mimalloc as the global allocator,
+//! The check benchmark (`benches/check/main.rs`) with mimalloc as the global allocator,
 //! as the `wastecheck` binary (and so `wastecheck serve`) runs; engine and baseline
 //! alike.
 //!
@@ -7,7 +7,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[path = "check.rs"]
+#[path = "check/main.rs"]
 mod check;
 
 fn main() {

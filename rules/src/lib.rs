@@ -7,6 +7,8 @@
 //! and one folder per rule; `build.rs` encodes them (the bytes `wastecheck pack
 //! build rules/packs/*` writes) and this crate loads the bundle.
 
+#![warn(missing_docs)]
+
 use std::sync::OnceLock;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles};

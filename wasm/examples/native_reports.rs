@@ -10,7 +10,7 @@
 //! every run) — valid transfer manifests and ones with a known mistake, in both
 //! locales — with the native answer of each: `[{"request": <text>, "report":
 //! <text>}, …]` on stdout. The same strategies hold wastecheck-host (wasmtime) to
-//! the native answers in `bindings/host/tests/parity.rs`.
+//! the native answers in `bindings/host/tests/all/parity.rs`.
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;

@@ -44,10 +44,15 @@ pub struct ErrorValue {
 /// same shape as the core's JSON facade.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Failure {
+    // Not documented here: a doc comment would become the schema's description of
+    // this member, replacing the referenced type's own in the TypeScript declarations
+    // (and making json-schema-to-typescript copy the type under a new name).
+    #[allow(missing_docs)]
     pub error: ErrorValue,
 }
 
 impl Failure {
+    /// A failure with a stable `code` and a `message` in English.
     pub fn new(code: &str, message: impl Into<String>) -> Self {
         Failure {
             error: ErrorValue {
@@ -109,16 +114,22 @@ pub struct RulesOptions {
 /// A text in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Text {
+    /// In Chinese.
     pub zh: String,
+    /// In English.
     pub en: String,
 }
 
 /// The legal basis of a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct BasisInfo {
+    /// The law, regulation or standard, e.g. `危险废物转移管理办法`.
     pub instrument: String,
+    /// The article or clause, e.g. `第十五条`.
     pub article: String,
+    /// `YYYY-MM-DD` it took effect.
     pub effective_from: String,
+    /// `YYYY-MM-DD` it ceased to apply, if it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_until: Option<String>,
 }
@@ -131,7 +142,9 @@ pub struct RuleInfo {
     pub id: String,
     /// The pack that defines it.
     pub pack: String,
+    #[allow(missing_docs)] // as `Failure::error`
     pub severity: Severity,
+    #[allow(missing_docs)] // as `Failure::error`
     pub title: Text,
     /// Document kinds it applies to.
     pub applies_to: Vec<DocumentKind>,
@@ -139,6 +152,7 @@ pub struct RuleInfo {
     pub stages: Vec<String>,
     /// `preview`, `stable`, `deprecated` or `removed`.
     pub status: String,
+    #[allow(missing_docs)] // as `Failure::error`
     pub basis: Vec<BasisInfo>,
 }
 
@@ -147,22 +161,29 @@ pub struct RuleInfo {
 pub struct EditionInfo {
     /// e.g. `hw-2021`.
     pub id: String,
+    #[allow(missing_docs)] // as `Failure::error`
     pub title: Text,
+    /// `YYYY-MM-DD` it took effect.
     pub effective_from: String,
 }
 
 /// One loaded pack version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PackInfo {
+    /// e.g. `cn`, `zj`, `zj-shaoxing`.
     pub id: String,
+    /// Semantic version, e.g. `1.0.0`.
     pub version: String,
     /// GB/T 2260 region code: `000000` national, `330000` Zhejiang, …
     pub jurisdiction: String,
+    #[allow(missing_docs)] // as `Failure::error`
     pub title: Text,
     /// Parent pack and version requirement, e.g. `cn@^1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
+    /// `YYYY-MM-DD` from which it applies.
     pub effective_from: String,
+    /// `YYYY-MM-DD` after which it no longer applies, if set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_until: Option<String>,
     /// `sha256:…` of the pack's files.
@@ -196,6 +217,7 @@ pub struct CatalogueEntry {
 /// A search hit: the entry and how it matched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHit {
+    #[allow(missing_docs)] // as `Failure::error`
     #[serde(flatten)]
     pub entry: CatalogueEntry,
     /// `exact_code`, `code_prefix`, `category` or `text`.
@@ -206,6 +228,8 @@ pub struct SearchHit {
 /// declarations are generated from.
 #[derive(Debug, Clone, JsonSchema)]
 #[allow(dead_code)]
+// Its members are the types above, each documented there (see `Failure::error`).
+#[allow(missing_docs)]
 pub struct Api {
     pub error_value: ErrorValue,
     pub failure: Failure,

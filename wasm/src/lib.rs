@@ -12,6 +12,8 @@
 //!
 //! The API in plain Rust is in [`api`]; this file only converts values.
 
+#![warn(missing_docs)]
+
 pub mod api;
 
 use js_sys::JSON;

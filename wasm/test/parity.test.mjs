@@ -48,7 +48,7 @@ test("check(): the same report as native, in the request's locale and in English
 
 // Generated documents: the core's proptest strategies (valid transfer manifests and
 // ones with a known mistake, both locales; a fixed seed) through the
-// `native_reports --generated` example. bindings/host/tests/parity.rs holds
+// `native_reports --generated` example. bindings/host/tests/all/parity.rs holds
 // wastecheck.wasm under wasmtime to the native answers for the same strategies, so
 // native, wasmtime and Node.js agree.
 test("checkJson: byte-identical to native for 200 generated documents", () => {

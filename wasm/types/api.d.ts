@@ -93,6 +93,9 @@ export interface CheckOptions {
  * A catalogue edition.
  */
 export interface EditionInfo {
+  /**
+   * `YYYY-MM-DD` it took effect.
+   */
   effective_from: string;
   /**
    * e.g. `hw-2021`.
@@ -104,7 +107,13 @@ export interface EditionInfo {
  * A text in both languages.
  */
 export interface Text {
+  /**
+   * In English.
+   */
   en: string;
+  /**
+   * In Chinese.
+   */
   zh: string;
 }
 /**
@@ -143,12 +152,21 @@ export interface PackInfo {
    * `sha256:…` of the pack's files.
    */
   digest: string;
+  /**
+   * `YYYY-MM-DD` from which it applies.
+   */
   effective_from: string;
+  /**
+   * `YYYY-MM-DD` after which it no longer applies, if set.
+   */
   effective_until?: string | null;
   /**
    * Parent pack and version requirement, e.g. `cn@^1`.
    */
   extends?: string | null;
+  /**
+   * e.g. `cn`, `zj`, `zj-shaoxing`.
+   */
   id: string;
   /**
    * GB/T 2260 region code: `000000` national, `330000` Zhejiang, …
@@ -159,6 +177,9 @@ export interface PackInfo {
    */
   rules: number;
   title: Text;
+  /**
+   * Semantic version, e.g. `1.0.0`.
+   */
   version: string;
 }
 /**
@@ -194,9 +215,21 @@ export interface RuleInfo {
  * The legal basis of a rule.
  */
 export interface BasisInfo {
+  /**
+   * The article or clause, e.g. `第十五条`.
+   */
   article: string;
+  /**
+   * `YYYY-MM-DD` it took effect.
+   */
   effective_from: string;
+  /**
+   * `YYYY-MM-DD` it ceased to apply, if it has.
+   */
   effective_until?: string | null;
+  /**
+   * The law, regulation or standard, e.g. `危险废物转移管理办法`.
+   */
   instrument: string;
 }
 /**

@@ -14,6 +14,7 @@
 //! The functions below do the work and are tested natively; the exports exist only
 //! when built for wasm32 (a native library exporting `free` would shadow libc's).
 
+#![warn(missing_docs)]
 #![deny(unsafe_code)]
 
 use serde_json::json;

@@ -3,7 +3,7 @@
 //! answer is the native facade's, byte for byte. (The Node.js build is held to the
 //! same documents by wasm/test/parity.test.mjs.)
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -1,9 +1,7 @@
 //! The host runs `wastecheck.wasm` with limits: its answers are the native facade's
 //! byte for byte, a call over a limit is a clear error, and the host recovers.
 
-mod common;
-
-use common::{example, fuel_module, host, module, native};
+use crate::common::{example, fuel_module, host, module, native};
 use std::time::{Duration, Instant};
 use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
 use wastecheck_host::{Host, HostError, Limits, Module};

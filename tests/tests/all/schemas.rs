@@ -1,6 +1,6 @@
 //! The JSON Schemas in spec/schemas are generated from the types: regenerate them and
-//! fail on drift. `UPDATE_SCHEMAS=1 cargo test -p wastecheck-tests --test schemas`
-//! rewrites them.
+//! fail on drift. `./x bless` (or `UPDATE_SCHEMAS=1 cargo test -p wastecheck-tests
+//! schemas::`) rewrites them.
 
 use std::path::PathBuf;
 
@@ -23,6 +23,6 @@ fn schemas_match_the_types() {
     }
     assert!(
         drifted.is_empty(),
-        "spec/schemas is out of date for {drifted:?}: run UPDATE_SCHEMAS=1 cargo test -p wastecheck-tests --test schemas"
+        "spec/schemas is out of date for {drifted:?}: run ./x bless (or UPDATE_SCHEMAS=1 cargo test -p wastecheck-tests schemas::)"
     );
 }

@@ -1,5 +1,6 @@
 //! `spec/openapi.json` is generated from the service's types: regenerate and fail
-//! on drift. `UPDATE_SPEC=1 cargo test -p wastecheck-serve --test openapi` rewrites it.
+//! on drift. `./x bless` (or `UPDATE_SPEC=1 cargo test -p wastecheck-serve openapi::`)
+//! rewrites it.
 
 use std::path::PathBuf;
 
@@ -13,7 +14,7 @@ fn the_openapi_document_is_up_to_date() {
     let recorded = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         recorded == text,
-        "spec/openapi.json is out of date: run UPDATE_SPEC=1 cargo test -p wastecheck-serve --test openapi"
+        "spec/openapi.json is out of date: run ./x bless (or UPDATE_SPEC=1 cargo test -p wastecheck-serve openapi::)"
     );
 }
 

@@ -1,6 +1,6 @@
 //! `spec/rules.md` is generated from the built-in packs: regenerate and fail on
-//! drift. `UPDATE_SPEC=1 cargo test -p wastecheck-tests --test rule_catalogue`
-//! rewrites it.
+//! drift. `./x bless` (or `UPDATE_SPEC=1 cargo test -p wastecheck-tests
+//! rule_catalogue::`) rewrites it.
 
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ fn the_rule_catalogue_is_up_to_date() {
     let recorded = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         recorded == page,
-        "spec/rules.md is out of date: run UPDATE_SPEC=1 cargo test -p wastecheck-tests --test rule_catalogue"
+        "spec/rules.md is out of date: run ./x bless (or UPDATE_SPEC=1 cargo test -p wastecheck-tests rule_catalogue::)"
     );
     for rule in wastecheck_rules::builtin()
         .packs()

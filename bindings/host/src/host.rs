@@ -1,0 +1,269 @@
+//! [`Host`]: one sandboxed instance, its limits, and the bundle it serves.
+
+use crate::instance::{Failure, Limiter, Live, set_budget};
+use crate::limits::Budget;
+use crate::{HostError, Limits, Module};
+use serde_json::Value;
+use wasmtime::{Instance, ResourceLimiter, Store};
+
+/// What a loaded bundle serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleLoaded {
+    /// `sha256:…` of the bundle bytes.
+    pub digest: String,
+    /// Every pack served now, built-in ones included, as `(id, version, digest)`.
+    pub packs: Vec<(String, String, String)>,
+}
+
+/// A signed bundle as the host keeps it, to load it again into a new instance.
+#[derive(Debug, Clone)]
+pub(crate) struct Bundle {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) signature: String,
+    pub(crate) trusted: String,
+}
+
+/// One sandboxed instance of `wastecheck.wasm`, reused for every call.
+pub struct Host {
+    module: Module,
+    limits: Limits,
+    bundle: Option<Bundle>,
+    live: Option<Live>,
+    restarts: u64,
+    fuel_used: Option<u64>,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("limits", &self.limits)
+            .field("bundle", &self.bundle.as_ref().map(|b| b.bytes.len()))
+            .field("live", &self.live.is_some())
+            .field("restarts", &self.restarts)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Host {
+    /// A host over a compiled module, with its instance ready (the built-in packs
+    /// compiled inside it).
+    pub fn new(module: &Module, limits: Limits) -> Result<Host, HostError> {
+        check_fuel_asked(module, &limits)?;
+        let mut host = Host {
+            module: module.clone(),
+            limits,
+            bundle: None,
+            live: None,
+            restarts: 0,
+            fuel_used: None,
+        };
+        host.live = Some(host.instantiate()?);
+        Ok(host)
+    }
+
+    /// Compiles `wasm` and makes a host over it: [`Module::new`] then [`Host::new`].
+    /// To run several hosts, compile the module once instead.
+    pub fn from_wasm(wasm: &[u8], limits: Limits) -> Result<Host, HostError> {
+        Host::new(&Module::new(wasm)?, limits)
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Changes the limits from the next call on. (A lower memory cap does not shrink
+    /// memory the instance already has; it stops it growing.) Refuses a fuel budget
+    /// for a module without fuel metering.
+    pub fn set_limits(&mut self, limits: Limits) -> Result<(), HostError> {
+        check_fuel_asked(&self.module, &limits)?;
+        self.limits = limits;
+        if let Some(live) = &mut self.live {
+            live.store.data_mut().max_memory = limits.max_memory_bytes;
+        }
+        Ok(())
+    }
+
+    /// How many times the instance was made again after a trap.
+    pub fn restarts(&self) -> u64 {
+        self.restarts
+    }
+
+    /// The fuel the last call used (a check or a bundle load), to tune [`Limits`];
+    /// `None` for a module without fuel metering.
+    pub fn fuel_used(&self) -> Option<u64> {
+        self.fuel_used
+    }
+
+    /// The bytes of linear memory the instance has now.
+    pub fn memory_bytes(&self) -> usize {
+        self.live
+            .as_ref()
+            .map_or(0, |live| live.memory.data_size(&live.store))
+    }
+
+    /// Checks a JSON check request — the body of `POST /v1/check`: `{"document",
+    /// "facts", "locale", "as_of", "kind"}` — and answers the report, or
+    /// `{"error": …}` for a request that cannot be served, exactly as
+    /// `wastecheck::check::check_json` does. Errors only when the sandbox stopped
+    /// the call; the host is ready again afterwards.
+    pub fn check_json(&mut self, request: &str) -> Result<String, HostError> {
+        let budget = self.limits.check_budget();
+        let max = self.limits.max_memory_bytes;
+        let answer = self.call(budget, |live| {
+            if request.len() >= max {
+                // It could never fit: no need to make the module trap.
+                return Err(Failure::Kept(HostError::MemoryLimit { limit: max }));
+            }
+            live.check(request.as_bytes())
+        })?;
+        String::from_utf8(answer)
+            .map_err(|_| HostError::Abi("the answer of `check` is not UTF-8".into()))
+    }
+
+    /// Verifies a signed bundle (from `wastecheck pack build`) against its
+    /// `signature` (the line of `FILE.sig`) and the `trusted` public keys (lines of
+    /// `KEYFILE.pub`), and on success serves its packs besides the built-in ones
+    /// from the next check on — replacing a bundle loaded before, as the ABI does.
+    /// The host keeps the bundle and loads it again into a new instance after a trap.
+    pub fn load_bundle(
+        &mut self,
+        bundle: &[u8],
+        signature: &str,
+        trusted: &[&str],
+    ) -> Result<BundleLoaded, HostError> {
+        let bundle = Bundle {
+            bytes: bundle.to_vec(),
+            signature: signature.to_owned(),
+            trusted: trusted.join("\n"),
+        };
+        let budget = self.limits.load_budget();
+        let answer = self.call(budget, |live| live.load(&bundle))?;
+        let loaded = parse_loaded(&answer)?;
+        self.bundle = Some(bundle);
+        Ok(loaded)
+    }
+
+    /// Runs `f` on the live instance (made again first if a trap lost it) within
+    /// `budget`; after a trap, drops the instance and makes a new one at once.
+    fn call<T>(
+        &mut self,
+        budget: Budget,
+        f: impl FnOnce(&mut Live) -> Result<T, Failure>,
+    ) -> Result<T, HostError> {
+        let mut live = match self.live.take() {
+            Some(live) => live,
+            None => self.instantiate()?,
+        };
+        live.store.data_mut().hit = false;
+        live.start(budget, self.module.fuel)?;
+        let result = f(&mut live);
+        self.fuel_used = live.fuel_used(self.module.fuel);
+        match result {
+            Ok(value) => {
+                self.live = Some(live);
+                Ok(value)
+            }
+            Err(Failure::Kept(error)) => {
+                self.live = Some(live);
+                Err(error)
+            }
+            Err(Failure::Trapped(error)) => {
+                drop(live);
+                self.restarts += 1;
+                // Ready for the next call now; if that fails, the next call tries again.
+                self.live = self.instantiate().ok();
+                Err(error)
+            }
+        }
+    }
+
+    /// A new instance, with the built-in packs compiled (by a first check of an
+    /// empty manifest) and the bundle loaded before, if any, loaded again.
+    fn instantiate(&self) -> Result<Live, HostError> {
+        let budget = self.limits.load_budget();
+        let mut store = Store::new(
+            &self.module.engine,
+            Limiter {
+                max_memory: self.limits.max_memory_bytes,
+                hit: false,
+                budget,
+            },
+        );
+        store.limiter(|limiter| limiter as &mut dyn ResourceLimiter);
+        set_budget(&mut store, budget, self.module.fuel)?;
+        let limit = self.limits.max_memory_bytes;
+        let instance = Instance::new(&mut store, &self.module.module, &[]).map_err(|e| {
+            if store.data().hit {
+                HostError::MemoryLimit { limit }
+            } else {
+                HostError::Abi(format!("instantiating: {e:#}"))
+            }
+        })?;
+        let abi = |e: wasmtime::Error| HostError::Abi(format!("{e:#}"));
+        let memory = instance
+            .get_memory(&mut store, "memory")
+            .ok_or_else(|| HostError::Abi("no exported memory `memory`".into()))?;
+        let mut live = Live {
+            alloc: instance.get_typed_func(&mut store, "alloc").map_err(abi)?,
+            free: instance.get_typed_func(&mut store, "free").map_err(abi)?,
+            check: instance.get_typed_func(&mut store, "check").map_err(abi)?,
+            load_bundle: instance
+                .get_typed_func(&mut store, "load_bundle")
+                .map_err(abi)?,
+            memory,
+            store,
+        };
+        let ready = |result: Result<Vec<u8>, Failure>| match result {
+            Ok(answer) => Ok(answer),
+            Err(Failure::Trapped(e) | Failure::Kept(e)) => Err(e),
+        };
+        const WARM_UP: &[u8] = br#"{"document": {"kind": "manifest"}}"#;
+        ready(live.check(WARM_UP))?;
+        if let Some(bundle) = &self.bundle {
+            let answer = ready(live.load(bundle))?;
+            parse_loaded(&answer)?;
+        }
+        Ok(live)
+    }
+}
+
+/// Refuses a fuel budget for a module that does not meter fuel: it would be ignored.
+fn check_fuel_asked(module: &Module, limits: &Limits) -> Result<(), HostError> {
+    if !module.fuel && (limits.check_fuel.is_some() || limits.load_fuel.is_some()) {
+        return Err(HostError::Config(
+            "the limits give a fuel budget, but the module was compiled without fuel metering: compile it with `Module::with_fuel`".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The `ok` of a `load_bundle` answer, or its error.
+fn parse_loaded(answer: &[u8]) -> Result<BundleLoaded, HostError> {
+    let value: Value = serde_json::from_slice(answer)
+        .map_err(|e| HostError::Abi(format!("the answer of `load_bundle` is not JSON: {e}")))?;
+    if let Some(message) = value.pointer("/error/message").and_then(Value::as_str) {
+        return Err(HostError::Bundle(message.to_owned()));
+    }
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| HostError::Abi(format!("`load_bundle` answered without `{key}`")))
+    };
+    let ok = value
+        .get("ok")
+        .ok_or_else(|| HostError::Abi("`load_bundle` answered neither ok nor error".into()))?;
+    let packs = ok
+        .get("packs")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| Ok((text(p, "id")?, text(p, "version")?, text(p, "digest")?)))
+        .collect::<Result<_, HostError>>()?;
+    Ok(BundleLoaded {
+        digest: text(ok, "digest")?,
+        packs,
+    })
+}

@@ -1,0 +1,5 @@
+//! wastecheck-serve's tests, in one test binary so the stack is linked once.
+
+mod openapi;
+mod sandbox;
+mod serve;

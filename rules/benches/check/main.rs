@@ -1,0 +1,179 @@
+//! Checking throughput of the built-in chain against a hand-written baseline.
+//!
+//! `cargo bench -p wastecheck-rules --bench check`
+//!
+//! * A deterministic generator (xorshift, constant seed) makes 200 realistic transfer
+//!   manifests (≈ 2 KB of JSON, 1–5 waste lines drawn from the catalogue, stage
+//!   `confirmed`, 2025–2026, six Shaoxing consignors) with the usual mistakes —
+//!   wrong category (~10% of lines), unlisted code (~5%), a waste outside the
+//!   consignor's plan, late confirmation, a manifest number with the wrong year or
+//!   city, a waste or method outside the receiver's licence, a carrier credit code
+//!   with a bad check character — and, per consignor, the facts a host holds about
+//!   a manifest's parties: the enterprises, the receiver's licences (covering most
+//!   codes) and receipts, the carrier's permit, both insurance policies, the sites,
+//!   the consignor's management plans, and the GPS track and electronic waybill of
+//!   every trip (now and then another vehicle or a track starting elsewhere), so the
+//!   Shaoxing layer's track and waybill rules do their work.
+//! * The facts are prepared once per consignor ([`PreparedFacts`]), as a host holds
+//!   its reference records, for the engine and for the baseline alike; the summary
+//!   also times the engine decoding them again on every check.
+//! * `engine/check_str`: parse + structural checks + every rule of the chain, per
+//!   document; `engine/check_value`: the same from parsed JSON;
+//!   `engine/check_str_baseline_rules`: the engine with only the rules the baseline
+//!   implements (like for like).
+//! * `baseline/hand_written`: the same checks written by hand in plain Rust over
+//!   small serde structs. Before anything is timed, the baseline and the engine
+//!   (with the baseline's rules) must agree on every (rule, path) of every generated
+//!   document, structural violations included; the benchmark stops if they do not.
+//!   Rules of the chain the baseline does not implement yet are listed in a warning:
+//!   until the baseline learns them, only the like-for-like ratio means anything.
+//! * `rhai/per_rule`: the chain's script rules for manifests alone against no rules
+//!   at all, over pre-decoded documents.
+//!
+//! After criterion's groups a summary is printed: checks per second per core for
+//! the engine and the baseline, their ratio, the rhai tier's µs per script rule, and
+//! a breakdown of the engine's time (parse, decode, facts, each rule), each the
+//! median of 5 timed runs of 20,000 checks (5,000 per rule) on one thread.
+//!
+//! `--count N` runs N whole-chain checks and exits, for an instruction count that
+//! the machine's other work cannot change:
+//! `valgrind --tool=callgrind target/release/deps/check-… --count 2000`.
+
+mod baseline;
+mod dates;
+mod fixture;
+mod generate;
+mod summary;
+
+use criterion::{Criterion, Throughput};
+use fixture::{Fixture, fixture, verify};
+use std::hint::black_box;
+use summary::summary;
+use wastecheck::Locale;
+use wastecheck::engine::chain::Chain;
+
+/// Documents generated.
+const N: usize = 200;
+/// Checks per timed run in the summary.
+const ITERS: usize = 20_000;
+/// Timed runs per figure in the summary (the median is reported).
+const RUNS: usize = 5;
+/// The generator's seed.
+const SEED: u64 = 0x5EED_2026_0330_6001;
+/// The rules the baseline implements.
+const BASELINE_RULES: &[&str] = &[
+    "cn.catalogue.unknown-code",
+    "cn.catalogue.category-mismatch",
+    "cn.transfer.receiver-licence-scope",
+    "cn.transfer.confirmation-late",
+    "cn.transfer.number-format",
+];
+
+// ---------------------------------------------------------------------------------
+// Criterion groups.
+
+fn cycling<R>(mut f: impl FnMut(usize) -> R) -> impl FnMut() -> R {
+    let mut i = 0;
+    move || {
+        i = if i + 1 == N { 0 } else { i + 1 };
+        f(black_box(i))
+    }
+}
+
+fn engine(c: &mut Criterion) {
+    let fx = fixture();
+    let mut group = c.benchmark_group("engine");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("check_str", |b| {
+        b.iter(cycling(|i| fx.check_str(fx.checker, i)))
+    });
+    group.bench_function("check_value", |b| {
+        b.iter(cycling(|i| fx.check_value(fx.checker, i)))
+    });
+    group.bench_function("check_str_baseline_rules", |b| {
+        b.iter(cycling(|i| fx.check_str(&fx.like_checker, i)))
+    });
+    group.finish();
+}
+
+fn baseline(c: &mut Criterion) {
+    let fx = fixture();
+    let mut group = c.benchmark_group("baseline");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("hand_written", |b| {
+        b.iter(cycling(|i| fx.hand(i).map(|o| o.findings.len())))
+    });
+    group.finish();
+}
+
+fn run_chain(fx: &Fixture, chain: &Chain, i: usize) -> usize {
+    let d = &fx.decoded[i];
+    let (violations, not_evaluated) = chain.run(
+        &d.document,
+        &d.raw,
+        Some(fx.prepared(i)),
+        d.as_of,
+        Locale::default(),
+    );
+    violations.len() + not_evaluated.len()
+}
+
+fn rhai(c: &mut Criterion) {
+    let fx = fixture();
+    let mut group = c.benchmark_group("rhai/per_rule");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function(
+        format!("script_rules_only_x{}", fx.script_rules.len()),
+        |b| b.iter(cycling(|i| run_chain(fx, &fx.scripts_only, i))),
+    );
+    group.bench_function("no_rules", |b| {
+        b.iter(cycling(|i| run_chain(fx, &fx.no_rules, i)))
+    });
+    group.finish();
+}
+
+/// `--count N`: N whole-chain checks (`engine/check_str`) and nothing else, then
+/// exit — for `valgrind --tool=callgrind`, whose instruction counts do not depend on
+/// what else the shared machine is doing.
+fn count_mode(args: &[String]) -> Option<usize> {
+    let at = args.iter().position(|a| a == "--count")?;
+    let n = args.get(at + 1).and_then(|n| n.parse().ok());
+    Some(n.unwrap_or_else(|| panic!("--count takes a number of checks")))
+}
+
+// The entry point when this file is the bench itself, not a module of another.
+#[allow(dead_code)]
+fn main() {
+    run("the system allocator");
+}
+
+/// Runs the benchmark; `allocator` names the global allocator for the summary.
+pub fn run(allocator: &str) {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(count) = count_mode(&args) {
+        let fx = fixture();
+        let violations: usize = (0..count)
+            .map(|i| fx.check_str(fx.checker, black_box(i % N)).violations.len())
+            .sum();
+        println!("{count} checks, {violations} violations");
+        return;
+    }
+    let fx = fixture();
+    let mean_bytes = fx.texts.iter().map(String::len).sum::<usize>() as f64 / N as f64;
+    println!("generated {N} manifests, mean document size {mean_bytes:.0} bytes");
+    verify(fx);
+
+    let mut criterion = Criterion::default().configure_from_args();
+    engine(&mut criterion);
+    baseline(&mut criterion);
+    rhai(&mut criterion);
+    criterion.final_summary();
+
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not, and then
+    // criterion runs each benchmark once: a test that the engine and the baseline
+    // still agree, without the timed summary.
+    // `--profile-time N` (for a profiler) runs the benchmarks alone.
+    if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
+        summary(allocator);
+    }
+}

@@ -1,0 +1,14 @@
+//! wastecheck's cross-crate tests, in one test binary so the whole stack is linked
+//! once: `cargo test -p wastecheck-tests` (one module: `… -- schemas::`).
+
+mod ajv_agreement;
+mod catalogue;
+mod engine;
+mod facade;
+mod packs;
+mod properties;
+mod rule_catalogue;
+mod scenarios;
+mod schemas;
+mod script_api;
+mod structural;
