@@ -7,6 +7,10 @@
 //! and one folder per rule; `build.rs` encodes them (the bytes `wastecheck pack
 //! build rules/packs/*` writes) and this crate loads the bundle.
 
+pub mod bundles;
+
+pub use bundles::{BundleOptions, LoadBundleError, LoadedBundle, PackSet, load_bundle};
+
 use std::sync::OnceLock;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles};
