@@ -81,11 +81,11 @@ pub enum LoadBundleError {
 fn packs_message(alone: bool, error: &PackError) -> String {
     if alone {
         format!(
-            "the bundle's packs do not load on their own (the bundle replaces the built-in packs, so it must carry every pack its packs extend): {error}"
+            "the packs do not load on their own (they replace the built-in packs, so they must include every pack they extend): {error}"
         )
     } else {
         format!(
-            "the bundle's packs do not load with the built-in ones (a pack that differs from a built-in one needs another version; or load the bundle alone, replacing the built-in packs): {error}"
+            "the packs do not load with the built-in ones (a pack that differs from a built-in one needs another version; or load them alone, replacing the built-in packs): {error}"
         )
     }
 }
