@@ -280,6 +280,16 @@ fn module_path(workspace: &std::path::Path, var: Option<std::ffi::OsString>) -> 
     }
 }
 
+/// How a bundle is loaded ([`Host::load_bundle_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BundleOptions {
+    /// Serve the bundle's packs alone, without the built-in ones (which it must
+    /// then carry every parent of). By default (`false`) they layer over the
+    /// built-in packs: one identical to a built-in pack is not loaded twice, one of
+    /// another version sits beside it.
+    pub replace: bool,
+}
+
 /// What a loaded bundle serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleLoaded {
@@ -295,6 +305,7 @@ struct Bundle {
     bytes: Vec<u8>,
     signature: String,
     trusted: String,
+    options: BundleOptions,
 }
 
 /// The memory cap, whether a call ran into it, and the time and fuel the call had.
@@ -357,7 +368,11 @@ struct Live {
     free: TypedFunc<(u32, u32), ()>,
     check: TypedFunc<(u32, u32), u64>,
     load_bundle: TypedFunc<(u32, u32, u32, u32, u32, u32), u64>,
+    /// Absent from modules built before it.
+    load_bundle_with: Option<LoadBundleWith>,
 }
+
+type LoadBundleWith = TypedFunc<(u32, u32, u32, u32, u32, u32, u32, u32), u64>;
 
 /// One sandboxed instance of `wastecheck.wasm`, reused for every call.
 pub struct Host {
@@ -468,7 +483,7 @@ impl Host {
 
     /// Verifies a signed bundle (from `wastecheck pack build`) against its
     /// `signature` (the line of `FILE.sig`) and the `trusted` public keys (lines of
-    /// `KEYFILE.pub`), and on success serves its packs besides the built-in ones
+    /// `KEYFILE.pub`), and on success serves its packs over the built-in ones
     /// from the next check on — replacing a bundle loaded before, as the ABI does.
     /// The host keeps the bundle and loads it again into a new instance after a trap.
     pub fn load_bundle(
@@ -477,10 +492,24 @@ impl Host {
         signature: &str,
         trusted: &[&str],
     ) -> Result<BundleLoaded, HostError> {
+        self.load_bundle_with(bundle, signature, trusted, BundleOptions::default())
+    }
+
+    /// [`Host::load_bundle`] with options: [`BundleOptions::replace`] serves the
+    /// bundle's packs alone (the ABI's `load_bundle_with`, which a module built
+    /// before it lacks: then only the default options work).
+    pub fn load_bundle_with(
+        &mut self,
+        bundle: &[u8],
+        signature: &str,
+        trusted: &[&str],
+        options: BundleOptions,
+    ) -> Result<BundleLoaded, HostError> {
         let bundle = Bundle {
             bytes: bundle.to_vec(),
             signature: signature.to_owned(),
             trusted: trusted.join("\n"),
+            options,
         };
         let budget = self.limits.load_budget();
         let answer = self.call(budget, |live| live.load(&bundle))?;
@@ -556,6 +585,14 @@ impl Host {
             load_bundle: instance
                 .get_typed_func(&mut store, "load_bundle")
                 .map_err(abi)?,
+            load_bundle_with: match instance.get_export(&mut store, "load_bundle_with") {
+                Some(_) => Some(
+                    instance
+                        .get_typed_func(&mut store, "load_bundle_with")
+                        .map_err(abi)?,
+                ),
+                None => None,
+            },
             memory,
             store,
         };
@@ -742,20 +779,38 @@ impl Live {
     }
 
     fn load(&mut self, bundle: &Bundle) -> Result<Vec<u8>, Failure> {
+        let options: &[u8] = if bundle.options.replace {
+            br#"{"replace":true}"#
+        } else {
+            b""
+        };
+        let with = match (&self.load_bundle_with, options.is_empty()) {
+            (Some(with), _) => Some(with.clone()),
+            (None, true) => None,
+            (None, false) => {
+                return Err(Failure::Kept(HostError::Abi(
+                    "no export `load_bundle_with` (the module predates it): replacing the built-in packs needs a newer wastecheck.wasm".into(),
+                )));
+            }
+        };
         let parts = [
             bundle.bytes.as_slice(),
             bundle.signature.as_bytes(),
             bundle.trusted.as_bytes(),
+            options,
         ];
-        let mut given = [(0, 0); 3];
+        let mut given = [(0, 0); 4];
         for (slot, part) in given.iter_mut().zip(parts) {
             *slot = (self.give(part)?, len32(part.len())?);
         }
-        let [(b, bl), (s, sl), (k, kl)] = given;
-        let packed = self
-            .load_bundle
-            .call(&mut self.store, (b, bl, s, sl, k, kl))
-            .map_err(|e| self.failure(e))?;
+        let [(b, bl), (s, sl), (k, kl), (o, ol)] = given;
+        let packed = match with {
+            Some(with) => with.call(&mut self.store, (b, bl, s, sl, k, kl, o, ol)),
+            None => self
+                .load_bundle
+                .call(&mut self.store, (b, bl, s, sl, k, kl)),
+        }
+        .map_err(|e| self.failure(e))?;
         let out = self.take(packed)?;
         for (ptr, len) in given {
             self.release(ptr, len as usize)?;
