@@ -54,8 +54,11 @@ impl Default for Limits {
 pub struct Config {
     /// Where to listen; loopback by default.
     pub listen: SocketAddr,
-    /// A folder of signed bundles to load and watch.
+    /// A folder of signed bundles to load and watch; they layer over the built-in
+    /// packs.
     pub packs: Option<PathBuf>,
+    /// Serve the folder's bundles alone, without the built-in packs.
+    pub packs_only: bool,
     /// The public keys bundles must be signed with.
     pub trust: Vec<PublicKey>,
     /// Request limits.
@@ -72,6 +75,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             packs: None,
+            packs_only: false,
             trust: Vec::new(),
             limits: Limits::default(),
             poll: Duration::from_secs(1),
@@ -134,16 +138,21 @@ impl Server {
                 "--packs needs the publisher's public key (--trust KEYFILE.pub): bundles from the folder must be signed"
             );
         }
+        if config.packs_only && config.packs.is_none() {
+            anyhow::bail!(
+                "--packs-only serves the bundles of a folder alone: name the folder (--packs DIR)"
+            );
+        }
         let mut watcher = config
             .packs
             .clone()
-            .map(|dir| Watcher::new(dir, config.trust.clone()));
+            .map(|dir| Watcher::new(dir, config.trust.clone()).packs_only(config.packs_only));
         let (watcher, first) = tokio::task::spawn_blocking(move || {
             let scan = watcher.as_mut().map(|w| w.scan(1));
             (watcher, scan)
         })
         .await?;
-        let mut loaded = Loaded::builtin();
+        let mut loaded = Loaded::base(config.packs_only);
         let mut noted = None;
         if let Some(scan) = first {
             let dir = config.packs.clone().unwrap_or_default();
