@@ -296,6 +296,35 @@ async fn schemas_rules_packs_and_health() {
         .collect();
     assert!(ids.contains(&"cn.transfer.receiver-unlicensed"), "{ids:?}");
     assert!(chain["rules"][0]["basis"].as_array().is_some());
+    assert!(chain["rules"][0]["title"]["zh-CN"].is_string());
+
+    // One region's chain: the shared shapes of `wastecheck::info`, as the npm
+    // package's `checker.rules({ region })` gives them.
+    let zhejiang = get(addr, "/v1/rules?region=330106&as_of=2026-03-02").await;
+    assert_eq!(zhejiang.status, 200, "{}", zhejiang.body);
+    let zhejiang = zhejiang.json();
+    assert_eq!(zhejiang["chains"].as_array().unwrap().len(), 1);
+    assert_eq!(zhejiang["chains"][0]["pack"], "zj@1.0.0");
+    let chain = wastecheck_rules::builtin()
+        .select(
+            Some("330106".parse().unwrap()),
+            Some("2026-03-02".parse().unwrap()),
+        )
+        .unwrap();
+    assert_eq!(
+        zhejiang["chains"][0]["rules"],
+        serde_json::to_value(wastecheck::info::rules(chain)).unwrap()
+    );
+    for (query, code) in [
+        ("region=33", "request.region"),
+        ("region=330106&as_of=2026-02-30", "request.as_of"),
+        ("as_of=2026-03-02", "request.query"),
+        ("regoin=330106", "request.query"),
+    ] {
+        let answer = get(addr, &format!("/v1/rules?{query}")).await;
+        assert_eq!(answer.status, 422, "{query}: {}", answer.body);
+        assert_eq!(answer.error_code(), code, "{query}");
+    }
 
     let packs = get(addr, "/v1/packs").await.json();
     assert_eq!(packs["generation"], 1);
