@@ -30,6 +30,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod check;
 pub mod engine;
+pub mod info;
 pub mod locale;
 pub mod model;
 pub mod pack;

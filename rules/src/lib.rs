@@ -9,6 +9,10 @@
 
 #![warn(missing_docs)]
 
+pub mod bundles;
+
+pub use bundles::{BundleOptions, LoadBundleError, LoadedBundle, PackSet, load_bundle};
+
 use std::sync::OnceLock;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles};

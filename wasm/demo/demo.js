@@ -477,7 +477,7 @@ function renderPacks() {
     div.className = "pack";
     div.dataset.pack = `${ref.id}@${ref.version}`;
     const title = document.createElement("strong");
-    title.textContent = info ? (en ? info.title.en : info.title.zh) : ref.id;
+    title.textContent = info ? (en ? info.title.en : info.title["zh-CN"]) : ref.id;
     const meta = document.createElement("span");
     meta.className = "meta";
     const parts = [`${ref.id}@${ref.version}`];
@@ -498,7 +498,7 @@ function renderPacks() {
     dl.append(dt, dd);
   };
   const edition = checker.catalogue.edition;
-  row(t("packs.catalogue"), edition ? (en ? edition.title.en : edition.title.zh) : report.catalogue ?? "—");
+  row(t("packs.catalogue"), edition ? (en ? edition.title.en : edition.title["zh-CN"]) : report.catalogue ?? "—");
   row(t("packs.as_of"), report.as_of ?? t("packs.as_of_none"));
   box.append(dl);
   if (report.not_evaluated?.length) {
@@ -509,7 +509,7 @@ function renderPacks() {
     for (const n of report.not_evaluated) {
       const li = document.createElement("li");
       const title = ruleTitles.get(n.rule);
-      li.textContent = `${title ? (en ? title.en : title.zh) : n.rule} — ${n.reason}`;
+      li.textContent = `${title ? (en ? title.en : title["zh-CN"]) : n.rule} — ${n.reason}`;
       li.title = n.rule;
       ul.append(li);
     }

@@ -11,13 +11,11 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use wastecheck::Checker;
 use wastecheck::catalogue::Catalogue;
 use wastecheck::check::check_json;
-use wastecheck::engine::chain::CompileOptions;
-use wastecheck::model::{Date, DocumentKind, RegionCode};
+use wastecheck::model::{Date, RegionCode};
 use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
-use wastecheck::registry::Registry;
-use wastecheck::{Checker, Severity};
 
 /// The largest JSON text accepted for one argument (a document, the facts, a
 /// bundle): 32 MiB. Larger input is refused with `request.too_large` rather than
@@ -34,7 +32,7 @@ pub struct ErrorValue {
     /// Stable code: `request.json`, `request.locale`, `request.as_of`,
     /// `request.kind`, `request.options`, `request.document`, `request.pointer`,
     /// `request.too_large`, `bundle.signature`, `bundle.keys`, `bundle.invalid`,
-    /// `schema.kind`.
+    /// `bundle.packs`, `schema.kind`.
     pub code: String,
     /// What is wrong, in English.
     pub message: String,
@@ -97,6 +95,12 @@ pub struct BundleOptions {
     /// still verify.
     #[serde(default)]
     pub allow_unsigned: bool,
+    /// Use the bundle's packs alone, without the built-in ones (the bundle must
+    /// then carry every pack its packs extend). By default they layer over the
+    /// built-in packs: a pack identical to a built-in one is not loaded twice, one
+    /// with a built-in id and another version sits beside it.
+    #[serde(default)]
+    pub replace: bool,
 }
 
 /// Which chain `rules()` lists.
@@ -111,88 +115,7 @@ pub struct RulesOptions {
     pub as_of: Option<String>,
 }
 
-/// A text in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Text {
-    /// In Chinese.
-    pub zh: String,
-    /// In English.
-    pub en: String,
-}
-
-/// The legal basis of a rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct BasisInfo {
-    /// The law, regulation or standard, e.g. `危险废物转移管理办法`.
-    pub instrument: String,
-    /// The article or clause, e.g. `第十五条`.
-    pub article: String,
-    /// `YYYY-MM-DD` it took effect.
-    pub effective_from: String,
-    /// `YYYY-MM-DD` it ceased to apply, if it has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_until: Option<String>,
-}
-
-/// One rule of a chain, as it applies after layering (severity overrides
-/// included).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct RuleInfo {
-    /// Stable id, e.g. `cn.transfer.receiver-licensed`.
-    pub id: String,
-    /// The pack that defines it.
-    pub pack: String,
-    #[allow(missing_docs)] // as `Failure::error`
-    pub severity: Severity,
-    #[allow(missing_docs)] // as `Failure::error`
-    pub title: Text,
-    /// Document kinds it applies to.
-    pub applies_to: Vec<DocumentKind>,
-    /// Lifecycle stages it applies to (empty: all).
-    pub stages: Vec<String>,
-    /// `preview`, `stable`, `deprecated` or `removed`.
-    pub status: String,
-    #[allow(missing_docs)] // as `Failure::error`
-    pub basis: Vec<BasisInfo>,
-}
-
-/// A catalogue edition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct EditionInfo {
-    /// e.g. `hw-2021`.
-    pub id: String,
-    #[allow(missing_docs)] // as `Failure::error`
-    pub title: Text,
-    /// `YYYY-MM-DD` it took effect.
-    pub effective_from: String,
-}
-
-/// One loaded pack version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct PackInfo {
-    /// e.g. `cn`, `zj`, `zj-shaoxing`.
-    pub id: String,
-    /// Semantic version, e.g. `1.0.0`.
-    pub version: String,
-    /// GB/T 2260 region code: `000000` national, `330000` Zhejiang, …
-    pub jurisdiction: String,
-    #[allow(missing_docs)] // as `Failure::error`
-    pub title: Text,
-    /// Parent pack and version requirement, e.g. `cn@^1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extends: Option<String>,
-    /// `YYYY-MM-DD` from which it applies.
-    pub effective_from: String,
-    /// `YYYY-MM-DD` after which it no longer applies, if set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_until: Option<String>,
-    /// `sha256:…` of the pack's files.
-    pub digest: String,
-    /// Number of rules the pack itself defines.
-    pub rules: usize,
-    /// Catalogue editions the pack carries.
-    pub catalogues: Vec<EditionInfo>,
-}
+pub use wastecheck::info::{BasisInfo, EditionInfo, PackInfo, RuleInfo, Text};
 
 /// An entry of the National Hazardous Waste List.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -376,12 +299,14 @@ pub fn check_field(
 }
 
 /// Loads a checker from bundle bytes, verifying the signature against the trusted
-/// keys (`wastecheck-ed25519-public:…`).
+/// keys (`wastecheck-ed25519-public:…`), by the one bundle policy of every face
+/// ([`wastecheck_rules::load_bundle`]): over the built-in packs, or alone with
+/// [`BundleOptions::replace`]. Returns the checker and the bundle's digest.
 pub fn from_bundle(
     bytes: &[u8],
     trusted_keys: &[String],
     options: &BundleOptions,
-) -> Result<Checker, Failure> {
+) -> Result<(Checker, String), Failure> {
     if let Some(failure) = too_large("the bundle", bytes.len()) {
         return Err(failure);
     }
@@ -401,41 +326,17 @@ pub fn from_bundle(
                 .map_err(|e| Failure::new("bundle.signature", e.to_string()))
         })
         .transpose()?;
-    let trust = if options.allow_unsigned {
-        Trust::AllowUnsigned
-    } else {
-        Trust::RequireSignature
+    let policy = wastecheck_rules::BundleOptions {
+        trust: if options.allow_unsigned {
+            Trust::AllowUnsigned
+        } else {
+            Trust::RequireSignature
+        },
+        replace: options.replace,
     };
-    Registry::from_bundle(
-        bytes,
-        signature.as_ref(),
-        &keys,
-        trust,
-        &CompileOptions::default(),
-    )
-    .map(Checker::new)
-    .map_err(|e| {
-        use wastecheck::pack::bundle::{BundleError as B, SigningError as S};
-        use wastecheck::registry::LoadError as L;
-        let code = match &e {
-            L::Bundle(B::Signing(
-                S::MissingSignature | S::NoTrustedKeys | S::UntrustedSignature { .. },
-            )) => "bundle.signature",
-            _ => "bundle.invalid",
-        };
-        Failure::new(code, e.to_string())
-    })
-}
-
-fn text(t: &wastecheck::pack::spec::LocalisedText) -> Text {
-    Text {
-        zh: t.zh.clone(),
-        en: t.en.clone(),
-    }
-}
-
-fn lowercase<T: std::fmt::Debug>(value: &T) -> String {
-    format!("{value:?}").to_lowercase()
+    wastecheck_rules::load_bundle(bytes, signature.as_ref(), &keys, &policy)
+        .map(|loaded| (loaded.checker, loaded.digest))
+        .map_err(|e| Failure::new(e.code(), e.to_string()))
 }
 
 /// The rules of the chain in force for a region on a date.
@@ -456,44 +357,11 @@ pub fn rules(checker: &Checker, options: &RulesOptions) -> Result<Vec<RuleInfo>,
                 .map_err(|e| Failure::new("request.as_of", e.to_string()))
         })
         .transpose()?;
-    let Some(chain) = checker.registry().select(region, date) else {
-        return Ok(Vec::new());
-    };
-    Ok(chain
-        .rules
-        .iter()
-        .map(|rule| RuleInfo {
-            id: rule.id.clone(),
-            pack: rule.pack.clone(),
-            severity: rule.severity,
-            title: text(&rule.title),
-            applies_to: rule.applies_to.clone(),
-            stages: rule.stages.clone(),
-            status: lowercase(&rule.status),
-            basis: rule
-                .basis
-                .iter()
-                .map(|b| BasisInfo {
-                    instrument: b.instrument.clone(),
-                    article: b.article.clone(),
-                    effective_from: b.effective_from.to_string(),
-                    effective_until: b.effective_until.map(|d| d.to_string()),
-                })
-                .collect(),
-        })
-        .collect())
-}
-
-fn edition(catalogue: &Catalogue) -> EditionInfo {
-    let e = catalogue.edition();
-    EditionInfo {
-        id: e.id.clone(),
-        title: Text {
-            zh: e.title_zh.clone(),
-            en: e.title_en.clone(),
-        },
-        effective_from: e.effective_from.to_string(),
-    }
+    Ok(checker
+        .registry()
+        .select(region, date)
+        .map(|chain| wastecheck::info::rules(chain))
+        .unwrap_or_default())
 }
 
 /// Every loaded pack version.
@@ -502,30 +370,13 @@ pub fn packs(checker: &Checker) -> Vec<PackInfo> {
         .registry()
         .packs()
         .iter()
-        .map(|pack| {
-            let m = &pack.manifest;
-            PackInfo {
-                id: m.id.clone(),
-                version: m.version.to_string(),
-                jurisdiction: m.jurisdiction.clone(),
-                title: text(&m.title),
-                extends: m
-                    .extends
-                    .as_ref()
-                    .map(|e| format!("{}@{}", e.id, e.version)),
-                effective_from: m.effective_from.to_string(),
-                effective_until: m.effective_until.map(|d| d.to_string()),
-                digest: pack.digest.clone(),
-                rules: pack.rules.len(),
-                catalogues: pack.catalogues.iter().map(|c| edition(c)).collect(),
-            }
-        })
+        .map(|pack| PackInfo::from(&**pack))
         .collect()
 }
 
 /// The catalogue edition in use for autocomplete (the newest national one).
 pub fn catalogue_edition(checker: &Checker) -> Option<EditionInfo> {
-    checker.catalogue().map(edition)
+    checker.catalogue().map(EditionInfo::from)
 }
 
 fn entry(catalogue: &Catalogue, e: &wastecheck::catalogue::Entry) -> CatalogueEntry {
@@ -608,6 +459,7 @@ pub fn schema(kind: &str) -> Result<&'static str, Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use wastecheck::model::DocumentKind;
 
     fn builtin() -> &'static Checker {
         wastecheck_rules::checker()
@@ -683,20 +535,37 @@ mod tests {
         let signature = wastecheck::pack::bundle::sign(bytes, &key).to_string();
         let options = BundleOptions {
             signature: Some(signature),
-            allow_unsigned: false,
+            ..BundleOptions::default()
         };
-        let checker = from_bundle(bytes, &[key.public_key().to_string()], &options).unwrap();
+        let (checker, digest) =
+            from_bundle(bytes, &[key.public_key().to_string()], &options).unwrap();
         assert_eq!(packs(&checker), packs(builtin()));
+        assert_eq!(digest, wastecheck::pack::bundle::digest(bytes));
         let other = wastecheck::pack::bundle::SecretKey::from_seed([1; 32]);
         let wrong = from_bundle(bytes, &[other.public_key().to_string()], &options).unwrap_err();
         assert_eq!(wrong.error.code, "bundle.signature");
         let unsigned = BundleOptions {
-            signature: None,
             allow_unsigned: true,
+            ..BundleOptions::default()
         };
         assert!(from_bundle(bytes, &[], &unsigned).is_ok());
         let junk = from_bundle(b"not a bundle", &[], &unsigned).unwrap_err();
         assert_eq!(junk.error.code, "bundle.invalid");
+        let alone = BundleOptions {
+            replace: true,
+            ..unsigned
+        };
+        let (checker, _) = from_bundle(bytes, &[], &alone).unwrap();
+        assert_eq!(packs(&checker), packs(builtin()));
+        let zj = wastecheck_rules::packs()
+            .into_iter()
+            .filter(|p| p.name == "zj")
+            .collect::<Vec<_>>();
+        let zj = wastecheck::pack::bundle::encode(&zj).unwrap();
+        assert_eq!(
+            from_bundle(&zj, &[], &alone).unwrap_err().error.code,
+            "bundle.packs"
+        );
     }
 
     #[test]

@@ -105,6 +105,8 @@ fn check_options(options: &JsValue) -> Result<api::CheckOptions, Failure> {
 #[derive(Debug, Clone)]
 pub struct Checker {
     inner: wastecheck::Checker,
+    /// `sha256:…` of the bundle it was loaded from.
+    digest: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -114,13 +116,16 @@ impl Checker {
     pub fn builtin() -> Checker {
         Checker {
             inner: wastecheck_rules::checker().clone(),
+            digest: None,
         }
     }
 
     /// A checker over a bundle published by a regulator (`wastecheck pack build`),
     /// whose detached signature (`options.signature`) must verify under one of
     /// `trustedKeys` (`wastecheck-ed25519-public:…`). An unsigned bundle is refused
-    /// unless `options.allowUnsigned` is set.
+    /// unless `options.allowUnsigned` is set. The bundle's packs layer over the
+    /// built-in ones (a pack identical to a built-in one is not loaded twice, one of
+    /// another version sits beside it); `options.replace` uses them alone.
     #[wasm_bindgen(js_name = fromBundle, unchecked_return_type = "Checker | Failure")]
     pub fn from_bundle(
         #[wasm_bindgen(unchecked_param_type = "Uint8Array | ArrayBuffer")] bytes: JsValue,
@@ -145,7 +150,10 @@ impl Checker {
             api::from_bundle(&bytes, &keys, &options)
         })();
         match result {
-            Ok(inner) => JsValue::from(Checker { inner }),
+            Ok((inner, digest)) => JsValue::from(Checker {
+                inner,
+                digest: Some(digest),
+            }),
             Err(f) => failure(f),
         }
     }
@@ -272,7 +280,7 @@ impl Checker {
     /// `sha256:…` of the bundle, when loaded from one.
     #[wasm_bindgen(getter)]
     pub fn digest(&self) -> Option<String> {
-        self.inner.registry().digest().map(str::to_owned)
+        self.digest.clone()
     }
 
     /// The waste catalogue, for autocomplete.

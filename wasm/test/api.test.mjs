@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Checker, version } from "wastecheck";
 
@@ -20,6 +20,16 @@ const valid = read("spec/examples/manifest.valid.json");
 const facts = read("spec/examples/facts.example.json");
 
 const isFailure = (v) => v && typeof v === "object" && "error" in v;
+
+// The command line `cargo test --workspace` built, else built now.
+const cliBinary = path.join(root, "target", "debug", process.platform === "win32" ? "wastecheck.exe" : "wastecheck");
+const cli = (...args) =>
+  fs.existsSync(cliBinary)
+    ? execFileSync(cliBinary, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
+    : execFileSync("cargo", ["run", "-q", "--locked", "-p", "wastecheck-cli", "--", ...args], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "inherit"],
+      });
 
 test("a manifest with mistakes: every violation with its pointer, message and basis", () => {
   const report = checker.check(mistakes, null, { locale: "en" });
@@ -177,7 +187,7 @@ test("rules, packs, schemas", () => {
   const rule = rules.find((r) => r.id === "cn.transfer.receiver-unlicensed");
   assert.ok(rule);
   assert.ok(["error", "warning", "info"].includes(rule.severity));
-  assert.ok(rule.title.zh && rule.title.en);
+  assert.ok(rule.title["zh-CN"] && rule.title.en);
   assert.ok(rule.basis.length > 0 && rule.basis[0].instrument);
   assert.ok(rule.applies_to.includes("manifest"));
   assert.deepEqual(checker.rules({ asOf: "2026-03-01" }).map((r) => r.id), rules.map((r) => r.id));
@@ -199,15 +209,6 @@ test("rules, packs, schemas", () => {
 test("bundles: a signed bundle loads; unsigned, untrusted or damaged ones are refused", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wastecheck-bundle-"));
   try {
-    // The command line `cargo test --workspace` built, else build it.
-    const built = path.join(root, "target", "debug", process.platform === "win32" ? "wastecheck.exe" : "wastecheck");
-    const cli = (...args) =>
-      fs.existsSync(built)
-        ? execFileSync(built, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
-        : execFileSync("cargo", ["run", "-q", "--locked", "-p", "wastecheck-cli", "--", ...args], {
-            cwd: root,
-            stdio: ["ignore", "pipe", "inherit"],
-          });
     const bundle = path.join(dir, "packs.bundle");
     const key = path.join(dir, "regulator.key");
     cli("pack", "build", "rules/packs/cn", "-o", bundle);
@@ -242,6 +243,89 @@ test("bundles: a signed bundle loads; unsigned, untrusted or damaged ones are re
     assert.equal(Checker.fromBundle(Buffer.from("{}"), [], { allowUnsigned: true }).error.code, "bundle.invalid");
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bundles layer over the built-in packs: a signed zj-only bundle checks a Zhejiang manifest against cn + zj", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wastecheck-layer-"));
+  try {
+    // The built-in zj released again as 1.1.0, built and signed as the README shows:
+    // it sits beside the built-in zj 1.0.0, and selection picks it.
+    const zj = path.join(dir, "zj");
+    fs.cpSync(path.join(root, "rules", "packs", "zj"), zj, { recursive: true });
+    const manifestPath = path.join(zj, "pack.toml");
+    const packToml = fs.readFileSync(manifestPath, "utf8");
+    assert.match(packToml, /^version = "1\.0\.0"$/m);
+    fs.writeFileSync(manifestPath, packToml.replace(/^version = "1\.0\.0"$/m, 'version = "1.1.0"'));
+    const bundle = path.join(dir, "zj.bundle");
+    const key = path.join(dir, "regulator.key");
+    // One pack's bundle digest is the pack's own digest.
+    const zjDigest = cli("pack", "build", zj, "-o", bundle).toString().trim();
+    const cnDigest = cli("pack", "build", "rules/packs/cn", "-o", path.join(dir, "cn.bundle")).toString().trim();
+    cli("pack", "keygen", "-o", key);
+    cli("pack", "sign", bundle, "--key", key);
+    const bytes = fs.readFileSync(bundle);
+    const signature = fs.readFileSync(`${bundle}.sig`, "utf8");
+    const trusted = fs.readFileSync(`${key}.pub`, "utf8").trim();
+
+    const layered = Checker.fromBundle(bytes, [trusted], { signature });
+    assert.ok(layered instanceof Checker, JSON.stringify(layered));
+    assert.equal(layered.digest, zjDigest);
+    const versions = layered.packs().filter((p) => p.id === "zj").map((p) => p.version).sort();
+    assert.deepEqual(versions, ["1.0.0", "1.1.0"]);
+    const hangzhou = structuredClone(valid);
+    hangzhou.consignor.region = "330106"; // 西湖区: Zhejiang, outside Shaoxing
+    const report = layered.check(hangzhou, facts, { locale: "en" });
+    assert.ok(!isFailure(report), JSON.stringify(report));
+    const packs = report.packs.map(({ id, version, digest }) => ({ id, version, digest }));
+    packs.sort((a, b) => a.id.localeCompare(b.id));
+    assert.deepEqual(packs, [
+      { id: "cn", version: "1.0.0", digest: cnDigest },
+      { id: "zj", version: "1.1.0", digest: zjDigest },
+    ]);
+
+    // Alone, the bundle lacks the cn its zj extends.
+    const alone = Checker.fromBundle(bytes, [trusted], { signature, replace: true });
+    assert.equal(alone.error.code, "bundle.packs");
+    assert.match(alone.error.message, /extends cn \^1/);
+    // Signature rules are unchanged.
+    assert.equal(Checker.fromBundle(bytes, [trusted], { replace: false }).error.code, "bundle.signature");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the same shapes everywhere: serve's /v1/rules and /v1/packs are the package's rules() and packs()", async () => {
+  const binary = fs.existsSync(cliBinary) ? cliBinary : (cli("--version"), cliBinary);
+  const server = spawn(binary, ["serve", "--listen", "127.0.0.1:0"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
+  try {
+    const base = await new Promise((resolve, reject) => {
+      let err = "";
+      const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
+      server.stderr.on("data", (chunk) => {
+        err += chunk;
+        const found = /listening on (http:\/\/\S+)/.exec(err);
+        if (found) {
+          clearTimeout(timer);
+          resolve(found[1]);
+        }
+      });
+      server.on("exit", (code) => reject(new Error(`serve exited (${code}): ${err}`)));
+    });
+    for (const [region, asOf] of [["330106", "2026-03-02"], ["330603", "2026-03-02"], ["000000", undefined]]) {
+      const query = `region=${region}${asOf ? `&as_of=${asOf}` : ""}`;
+      const served = await (await fetch(`${base}/v1/rules?${query}`)).json();
+      assert.equal(served.chains.length, 1, JSON.stringify(served));
+      assert.ok(served.chains[0].rules.length >= 30, query);
+      assert.deepEqual(served.chains[0].rules, checker.rules({ region, asOf }), query);
+    }
+    const servedPacks = (await (await fetch(`${base}/v1/packs`)).json()).packs;
+    assert.deepEqual(
+      servedPacks.map(({ source, chain, ...pack }) => pack),
+      checker.packs(),
+    );
+  } finally {
+    server.kill();
   }
 });
 

@@ -7,6 +7,10 @@ export type DocumentKind =
  * How serious a violation is.
  */
 export type Severity = "error" | "warning" | "info";
+/**
+ * A rule's lifecycle.
+ */
+export type Status = "preview" | "stable" | "deprecated" | "removed";
 
 /**
  * Every shape of the package's API, for the JSON Schema the TypeScript
@@ -33,6 +37,13 @@ export interface BundleOptions {
    * still verify.
    */
   allowUnsigned?: boolean;
+  /**
+   * Use the bundle's packs alone, without the built-in ones (the bundle must
+   * then carry every pack its packs extend). By default they layer over the
+   * built-in packs: a pack identical to a built-in one is not loaded twice, one
+   * with a built-in id and another version sits beside it.
+   */
+  replace?: boolean;
   /**
    * The detached signature (`wastecheck-ed25519-signature:…`, as written by
    * `wastecheck pack sign`).
@@ -90,11 +101,11 @@ export interface CheckOptions {
   locale?: string | null;
 }
 /**
- * A catalogue edition.
+ * A catalogue edition, with its `title` in both languages.
  */
 export interface EditionInfo {
   /**
-   * `YYYY-MM-DD` it took effect.
+   * First day in force, `YYYY-MM-DD`.
    */
   effective_from: string;
   /**
@@ -108,13 +119,13 @@ export interface EditionInfo {
  */
 export interface Text {
   /**
-   * In English.
+   * English.
    */
   en: string;
   /**
-   * In Chinese.
+   * Simplified Chinese.
    */
-  zh: string;
+  "zh-CN": string;
 }
 /**
  * A call the package cannot serve. Problems *in a document* are never errors:
@@ -125,7 +136,7 @@ export interface ErrorValue {
    * Stable code: `request.json`, `request.locale`, `request.as_of`,
    * `request.kind`, `request.options`, `request.document`, `request.pointer`,
    * `request.too_large`, `bundle.signature`, `bundle.keys`, `bundle.invalid`,
-   * `schema.kind`.
+   * `bundle.packs`, `schema.kind`.
    */
   code: string;
   /**
@@ -141,74 +152,87 @@ export interface Failure {
   error: ErrorValue;
 }
 /**
- * One loaded pack version.
+ * One loaded pack version, with its `title` in both languages.
  */
 export interface PackInfo {
   /**
-   * Catalogue editions the pack carries.
+   * The catalogue editions the pack carries.
    */
   catalogues: EditionInfo[];
   /**
-   * `sha256:…` of the pack's files.
+   * `sha256:…` of the pack's canonical encoding; reports name it.
    */
   digest: string;
   /**
-   * `YYYY-MM-DD` from which it applies.
+   * First day in force, `YYYY-MM-DD`.
    */
   effective_from: string;
   /**
-   * `YYYY-MM-DD` after which it no longer applies, if set.
+   * Last day in force, if any.
    */
   effective_until?: string | null;
   /**
-   * Parent pack and version requirement, e.g. `cn@^1`.
+   * The parent pack and version requirement, e.g. `cn@^1`.
    */
   extends?: string | null;
   /**
-   * e.g. `cn`, `zj`, `zj-shaoxing`.
+   * Pack id (`cn`, `zj`, `zj-shaoxing`).
    */
   id: string;
   /**
-   * GB/T 2260 region code: `000000` national, `330000` Zhejiang, …
+   * The region it serves (GB/T 2260: `000000` national, `330000` Zhejiang, …):
+   * documents from this region, and from within it unless a narrower pack
+   * serves them.
    */
   jurisdiction: string;
   /**
-   * Number of rules the pack itself defines.
+   * How many rules the pack itself defines.
    */
   rules: number;
   title: Text;
   /**
-   * Semantic version, e.g. `1.0.0`.
+   * Semver version.
    */
   version: string;
 }
 /**
- * One rule of a chain, as it applies after layering (severity overrides
- * included).
+ * One rule of a chain, as the chain applies it: its `severity` after the chain's
+ * overrides, its `title` in both languages, its `status` (`preview`, `stable`,
+ * `deprecated`, `removed`). (Fields whose type is another shape carry no doc
+ * comment of their own: the TypeScript generator would make a copy of the type
+ * for it.)
  */
 export interface RuleInfo {
   /**
    * Document kinds it applies to.
    */
   applies_to: DocumentKind[];
+  /**
+   * Legal basis.
+   */
   basis: BasisInfo[];
   /**
-   * Stable id, e.g. `cn.transfer.receiver-licensed`.
+   * First day the rule applies, if limited.
+   */
+  effective_from?: string | null;
+  /**
+   * Last day the rule applies, if limited.
+   */
+  effective_until?: string | null;
+  /**
+   * Stable id, e.g. `cn.transfer.receiver-unlicensed`.
    */
   id: string;
   /**
-   * The pack that defines it.
+   * The pack that defines it (`id@version`).
    */
   pack: string;
   severity: Severity;
   /**
-   * Lifecycle stages it applies to (empty: all).
+   * Manifest stages it applies to (all when empty).
    */
   stages: string[];
-  /**
-   * `preview`, `stable`, `deprecated` or `removed`.
-   */
-  status: string;
+  status: Status;
   title: Text;
 }
 /**
@@ -216,19 +240,19 @@ export interface RuleInfo {
  */
 export interface BasisInfo {
   /**
-   * The article or clause, e.g. `第十五条`.
+   * Article or clause, e.g. `第十八条`.
    */
   article: string;
   /**
-   * `YYYY-MM-DD` it took effect.
+   * First day in force, `YYYY-MM-DD`.
    */
   effective_from: string;
   /**
-   * `YYYY-MM-DD` it ceased to apply, if it has.
+   * Last day in force, if any.
    */
   effective_until?: string | null;
   /**
-   * The law, regulation or standard, e.g. `危险废物转移管理办法`.
+   * The instrument, e.g. `危险废物转移管理办法`.
    */
   instrument: string;
 }

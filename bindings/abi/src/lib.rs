@@ -8,8 +8,10 @@
 //! - `check(ptr, len) -> (out_ptr << 32) | out_len`: a JSON check request in (the
 //!   JSON facade's), the report out, byte for byte as `wastecheck serve` answers;
 //! - `load_bundle(bundle_ptr, bundle_len, sig_ptr, sig_len, keys_ptr, keys_len)
-//!   -> (out_ptr << 32) | out_len`: serve a signed bundle's packs besides the built-in
-//!   ones.
+//!   -> (out_ptr << 32) | out_len`: serve a signed bundle's packs over the built-in
+//!   ones;
+//! - `load_bundle_with(…, options_ptr, options_len)`: the same with options JSON,
+//!   `{"replace": true}` for the bundle's packs alone.
 //!
 //! The functions below do the work and are tested natively; the exports exist only
 //! when built for wasm32 (a native library exporting `free` would shadow libc's).
@@ -20,9 +22,8 @@
 use serde_json::json;
 use std::cell::RefCell;
 use wastecheck::Checker;
-use wastecheck::engine::chain::CompileOptions;
-use wastecheck::pack::bundle::{self, PublicKey, Signature, Trust};
-use wastecheck::registry::Registry;
+use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
+use wastecheck_rules::BundleOptions;
 
 thread_local! {
     /// The packs loaded by `load_bundle`; the built-in ones until then.
@@ -55,12 +56,32 @@ fn error(code: &str, message: &str) -> String {
 
 /// `load_bundle`: verifies `bundle` against its `signature` (text form, empty for
 /// none) and the `trusted` public keys (text form, one per line), and on success
-/// serves its packs besides the built-in ones from the next `check` on. Answers
-/// `{"ok": {"digest", "packs": [{"id", "version", "digest"}]}}` or
-/// `{"error": {"code": "bundle", "message"}}`; after an error the packs served
-/// before stay in service.
+/// serves its packs over the built-in ones from the next `check` on. The same as
+/// [`load_bundle_with`] with no options.
 pub fn load_bundle(bundle_bytes: &[u8], signature: &[u8], trusted: &[u8]) -> String {
-    match try_load(bundle_bytes, signature, trusted) {
+    load_bundle_with(bundle_bytes, signature, trusted, b"")
+}
+
+/// `load_bundle_with`: [`load_bundle`] with options, a JSON object (empty: none):
+/// `{"replace": true}` serves the bundle's packs alone, without the built-in ones.
+/// By the one bundle policy of every face ([`wastecheck_rules::load_bundle`]): by
+/// default the bundle layers over the built-in packs — a pack identical to a
+/// built-in one is not loaded twice, one of another version sits beside it — and
+/// the bundle must be signed by a trusted key. Answers `{"ok": {"digest",
+/// "packs": [{"id", "version", "digest"}]}}` (every pack served now) or
+/// `{"error": {"code", "message"}}` with `code` `bundle` (the bundle is refused) or
+/// `bundle.options`; after an error the packs served before stay in service.
+pub fn load_bundle_with(
+    bundle_bytes: &[u8],
+    signature: &[u8],
+    trusted: &[u8],
+    options: &[u8],
+) -> String {
+    let replace = match replace_option(options) {
+        Ok(replace) => replace,
+        Err(message) => return error("bundle.options", &message),
+    };
+    match try_load(bundle_bytes, signature, trusted, replace) {
         Ok((checker, digest)) => {
             let packs: Vec<_> = checker
                 .registry()
@@ -75,6 +96,29 @@ pub fn load_bundle(bundle_bytes: &[u8], signature: &[u8], trusted: &[u8]) -> Str
     }
 }
 
+/// `replace` of the options object (`false` when the buffer is empty).
+fn replace_option(options: &[u8]) -> Result<bool, String> {
+    let text = text(options, "options")?;
+    if text.is_empty() {
+        return Ok(false);
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("the options are not JSON: {e}"))?;
+    let Some(object) = value.as_object() else {
+        return Err("the options must be a JSON object, e.g. {\"replace\": true}".into());
+    };
+    if let Some(key) = object.keys().find(|key| *key != "replace") {
+        return Err(format!(
+            "unknown option `{key}`: the one option is `replace`"
+        ));
+    }
+    match object.get("replace") {
+        None | Some(serde_json::Value::Null) => Ok(false),
+        Some(serde_json::Value::Bool(replace)) => Ok(*replace),
+        Some(other) => Err(format!("`replace` must be true or false, not {other}")),
+    }
+}
+
 /// The bytes as trimmed UTF-8 text.
 fn text<'a>(bytes: &'a [u8], what: &str) -> Result<&'a str, String> {
     std::str::from_utf8(bytes)
@@ -86,6 +130,7 @@ fn try_load(
     bundle_bytes: &[u8],
     signature: &[u8],
     trusted: &[u8],
+    replace: bool,
 ) -> Result<(Checker, String), String> {
     let signature = match text(signature, "signature")? {
         "" => None,
@@ -97,27 +142,13 @@ fn try_load(
         .filter(|line| !line.is_empty())
         .map(|line| line.parse::<PublicKey>().map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
-    let verified = bundle::verify(
-        bundle_bytes,
-        signature.as_ref(),
-        &keys,
-        Trust::RequireSignature,
-    )
-    .map_err(|e| e.to_string())?;
-    let packs = bundle::decode(bundle_bytes).map_err(|e| e.to_string())?;
-    let mut sources = wastecheck_rules::packs();
-    let builtin: Vec<String> = sources
-        .iter()
-        .filter_map(|p| bundle::pack_digest(p).ok())
-        .collect();
-    for pack in packs {
-        if !bundle::pack_digest(&pack).is_ok_and(|d| builtin.contains(&d)) {
-            sources.push(pack);
-        }
-    }
-    let registry = Registry::from_sources(&sources, &CompileOptions::default())
-        .map_err(|e| format!("its packs do not load with the built-in ones: {e}"))?;
-    Ok((Checker::new(registry), verified.digest))
+    let options = BundleOptions {
+        trust: Trust::RequireSignature,
+        replace,
+    };
+    let loaded = wastecheck_rules::load_bundle(bundle_bytes, signature.as_ref(), &keys, &options)
+        .map_err(|e| e.to_string())?;
+    Ok((loaded.checker, loaded.digest))
 }
 
 /// Talc instead of the standard library's dlmalloc: a check allocates a lot (JSON
@@ -201,12 +232,41 @@ mod exports {
         };
         give(super::load_bundle(bundle, sig, keys).into_bytes())
     }
+
+    /// Loads a signed bundle with options (JSON, e.g. `{"replace": true}`; empty for
+    /// none); returns `(out_ptr << 32) | out_len`.
+    ///
+    /// # Safety
+    /// Each pair must be a buffer from `alloc` (or 0, 0).
+    #[unsafe(no_mangle)]
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe extern "C" fn load_bundle_with(
+        bundle_ptr: u32,
+        bundle_len: u32,
+        sig_ptr: u32,
+        sig_len: u32,
+        keys_ptr: u32,
+        keys_len: u32,
+        options_ptr: u32,
+        options_len: u32,
+    ) -> u64 {
+        // SAFETY: per the contract.
+        let (bundle, sig, keys, options) = unsafe {
+            (
+                view(bundle_ptr, bundle_len),
+                view(sig_ptr, sig_len),
+                view(keys_ptr, keys_len),
+                view(options_ptr, options_len),
+            )
+        };
+        give(super::load_bundle_with(bundle, sig, keys, options).into_bytes())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wastecheck::pack::bundle::{PackFiles, SecretKey};
+    use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
 
     #[test]
     fn check_is_the_facade() {
@@ -247,5 +307,87 @@ mod tests {
         assert!(loaded.contains("zj-test"), "{loaded}");
         let document = r#"{"document": {"kind": "manifest", "consignor": {"region": "330100"}}}"#;
         assert!(check(document.as_bytes()).contains("\"id\":\"zj-test\""));
+    }
+
+    /// The built-in `zj` released again as `version`.
+    fn zj(version: &str) -> PackFiles {
+        let mut pack = wastecheck_rules::packs()
+            .into_iter()
+            .find(|p| p.name == "zj")
+            .unwrap();
+        let manifest = pack.files.get_mut("pack.json").unwrap();
+        let mut json: serde_json::Value = serde_json::from_str(manifest).unwrap();
+        json["version"] = version.into();
+        *manifest = serde_json::to_string(&json).unwrap();
+        pack
+    }
+
+    #[test]
+    fn a_zj_bundle_layers_over_the_built_in_cn_or_replaces_it() {
+        let bytes = bundle::encode(&[zj("1.1.0")]).unwrap();
+        let zj_digest = bundle::digest(&bytes);
+        let key = SecretKey::from_seed([5; 32]);
+        let signature = bundle::sign(&bytes, &key).to_string();
+        let trusted = key.public_key().to_string();
+
+        let alone = load_bundle_with(
+            &bytes,
+            signature.as_bytes(),
+            trusted.as_bytes(),
+            br#"{"replace": true}"#,
+        );
+        assert!(alone.contains("extends cn ^1"), "{alone}");
+        let bad = load_bundle_with(&bytes, signature.as_bytes(), trusted.as_bytes(), b"[]");
+        assert!(bad.contains("bundle.options"), "{bad}");
+        let bad = load_bundle_with(
+            &bytes,
+            signature.as_bytes(),
+            trusted.as_bytes(),
+            br#"{"replce": true}"#,
+        );
+        assert!(bad.contains("unknown option"), "{bad}");
+
+        let loaded = load_bundle(&bytes, signature.as_bytes(), trusted.as_bytes());
+        let loaded: serde_json::Value = serde_json::from_str(&loaded).unwrap();
+        let served: Vec<String> = loaded["ok"]["packs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}@{}",
+                    p["id"].as_str().unwrap(),
+                    p["version"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert!(served.contains(&"zj@1.0.0".to_owned()), "{served:?}");
+        assert!(served.contains(&"zj@1.1.0".to_owned()), "{served:?}");
+
+        let request = r#"{"document": {"kind": "manifest", "consignor": {"region": "330106"}}}"#;
+        let report: serde_json::Value = serde_json::from_str(&check(request.as_bytes())).unwrap();
+        let cn_digest = &wastecheck_rules::builtin()
+            .packs()
+            .iter()
+            .find(|p| p.manifest.id == "cn")
+            .unwrap()
+            .digest;
+        let mut packs: Vec<(String, String, String)> = report["packs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let field = |k: &str| p[k].as_str().unwrap().to_owned();
+                (field("id"), field("version"), field("digest"))
+            })
+            .collect();
+        packs.sort();
+        assert_eq!(
+            packs,
+            [
+                ("cn".into(), "1.0.0".into(), cn_digest.clone()),
+                ("zj".into(), "1.1.0".into(), zj_digest)
+            ]
+        );
     }
 }

@@ -10,8 +10,8 @@ use wastecheck::Checker;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::model::{Date, DocumentKind};
 use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
-use wastecheck::registry::Registry;
 use wastecheck::{CheckOptions, Locale, Report, Severity};
+use wastecheck_rules::{BundleOptions, PackSet};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -33,10 +33,16 @@ pub struct Args {
     /// Facts (licences, permits, …) as a JSON file.
     #[arg(long)]
     facts: Option<String>,
-    /// Check against these packs instead of the built-in ones: pack source folders
-    /// (repeat for a chain) or one bundle file (its signature is read from FILE.sig).
+    /// Check against these packs too: pack source folders (repeat for a chain) or
+    /// one bundle file (its signature is read from FILE.sig). They layer over the
+    /// built-in packs: a pack identical to a built-in one is not loaded twice, one
+    /// of another version sits beside it (selection by region and date picks).
     #[arg(long = "packs", value_name = "DIR|BUNDLE")]
     packs: Vec<PathBuf>,
+    /// Use the --packs alone, without the built-in packs (they must then carry
+    /// every pack they extend).
+    #[arg(long, requires = "packs")]
+    packs_only: bool,
     /// A trusted public key for bundles (`KEYFILE.pub`); repeat for several.
     #[arg(long = "trust", value_name = "PUBKEYFILE")]
     trust: Vec<PathBuf>,
@@ -45,13 +51,18 @@ pub struct Args {
     allow_unsigned: bool,
 }
 
-/// The checker: built-in packs, or those `--packs` names.
+/// The checker: built-in packs, with those `--packs` names layered over them (or
+/// alone, with `--packs-only`) — the one bundle policy of `wastecheck_rules`.
 fn checker(args: &Args) -> Result<std::borrow::Cow<'static, Checker>> {
     if args.packs.is_empty() {
         return Ok(std::borrow::Cow::Borrowed(wastecheck_rules::checker()));
     }
-    let options = CompileOptions::default();
-    let registry = if let [file] = args.packs.as_slice()
+    let trust = if args.allow_unsigned {
+        Trust::AllowUnsigned
+    } else {
+        Trust::RequireSignature
+    };
+    if let [file] = args.packs.as_slice()
         && file.is_file()
     {
         let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
@@ -74,27 +85,30 @@ fn checker(args: &Args) -> Result<std::borrow::Cow<'static, Checker>> {
                     .map_err(|e| anyhow!("{}: {e}", path.display()))
             })
             .collect::<Result<Vec<_>>>()?;
-        let trust = if args.allow_unsigned {
-            Trust::AllowUnsigned
-        } else {
-            Trust::RequireSignature
+        let options = BundleOptions {
+            trust,
+            replace: args.packs_only,
         };
-        Registry::from_bundle(&bytes, signature.as_ref(), &trusted, trust, &options)
-            .map_err(|e| anyhow!("{}: {e}", file.display()))?
-    } else {
-        if !args.allow_unsigned {
-            bail!(
-                "pack source folders are unsigned: pass --allow-unsigned to check against a draft pack"
-            );
-        }
-        let sources = args
-            .packs
-            .iter()
-            .map(|dir| crate::pack_cmd::read_pack_dir(dir))
-            .collect::<Result<Vec<_>>>()?;
-        Registry::from_sources(&sources, &options).map_err(|e| anyhow!("{e}"))?
-    };
-    Ok(std::borrow::Cow::Owned(Checker::new(registry)))
+        let loaded = wastecheck_rules::load_bundle(&bytes, signature.as_ref(), &trusted, &options)
+            .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+        return Ok(std::borrow::Cow::Owned(loaded.checker));
+    }
+    if !args.allow_unsigned {
+        bail!(
+            "pack source folders are unsigned: pass --allow-unsigned to check against a draft pack"
+        );
+    }
+    let sources = args
+        .packs
+        .iter()
+        .map(|dir| crate::pack_cmd::read_pack_dir(dir))
+        .collect::<Result<Vec<_>>>()?;
+    let mut set = PackSet::base(args.packs_only);
+    set.add(&sources).map_err(|e| anyhow!("{e}"))?;
+    let checker = set
+        .checker(&CompileOptions::default())
+        .map_err(|e| anyhow!("{e}"))?;
+    Ok(std::borrow::Cow::Owned(checker))
 }
 
 fn parse_kind(text: &str) -> Result<DocumentKind, String> {

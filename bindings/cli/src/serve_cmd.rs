@@ -12,11 +12,15 @@ pub struct Args {
     /// Address to listen on (loopback by default; `0.0.0.0:8080` for every interface).
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// A folder of signed bundles (`*.bundle` with `*.bundle.sig`) served besides the
-    /// built-in packs, and watched: a correctly signed bundle dropped in is served
+    /// A folder of signed bundles (`*.bundle` with `*.bundle.sig`) served over the
+    /// built-in packs (another version of a built-in pack sits beside it), and watched: a correctly signed bundle dropped in is served
     /// without a restart; a bad one is refused and logged.
     #[arg(long = "packs", value_name = "DIR")]
     packs: Option<PathBuf>,
+    /// Serve the folder's bundles alone, without the built-in packs (they must then
+    /// carry every pack they extend; until one loads, no pack is served).
+    #[arg(long, requires = "packs")]
+    packs_only: bool,
     /// A trusted public key (`KEYFILE.pub`) bundles must be signed with; repeat for several.
     #[arg(long = "trust", value_name = "PUBKEYFILE")]
     trust: Vec<PathBuf>,
@@ -92,6 +96,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
     wastecheck_serve::run_blocking(wastecheck_serve::Config {
         listen: args.listen,
         packs: args.packs.clone(),
+        packs_only: args.packs_only,
         trust,
         limits: wastecheck_serve::Limits {
             max_body_bytes: args.max_body_bytes,

@@ -15,12 +15,23 @@ pub struct BundleLoaded {
     pub packs: Vec<(String, String, String)>,
 }
 
+/// How a bundle is loaded ([`Host::load_bundle_with`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct BundleOptions {
+    /// Serve the bundle's packs alone, without the built-in ones (which it must
+    /// then carry every parent of). By default (`false`) they layer over the
+    /// built-in packs: one identical to a built-in pack is not loaded twice, one of
+    /// another version sits beside it.
+    pub replace: bool,
+}
+
 /// A signed bundle as the host keeps it, to load it again into a new instance.
 #[derive(Debug, Clone)]
 pub(crate) struct Bundle {
     pub(crate) bytes: Vec<u8>,
     pub(crate) signature: String,
     pub(crate) trusted: String,
+    pub(crate) options: BundleOptions,
 }
 
 /// One sandboxed instance of `wastecheck.wasm`, reused for every call.
@@ -123,7 +134,7 @@ impl Host {
 
     /// Verifies a signed bundle (from `wastecheck pack build`) against its
     /// `signature` (the line of `FILE.sig`) and the `trusted` public keys (lines of
-    /// `KEYFILE.pub`), and on success serves its packs besides the built-in ones
+    /// `KEYFILE.pub`), and on success serves its packs over the built-in ones
     /// from the next check on — replacing a bundle loaded before, as the ABI does.
     /// The host keeps the bundle and loads it again into a new instance after a trap.
     pub fn load_bundle(
@@ -132,10 +143,24 @@ impl Host {
         signature: &str,
         trusted: &[&str],
     ) -> Result<BundleLoaded, HostError> {
+        self.load_bundle_with(bundle, signature, trusted, BundleOptions::default())
+    }
+
+    /// [`Host::load_bundle`] with options: [`BundleOptions::replace`] serves the
+    /// bundle's packs alone (the ABI's `load_bundle_with`, which a module built
+    /// before it lacks: then only the default options work).
+    pub fn load_bundle_with(
+        &mut self,
+        bundle: &[u8],
+        signature: &str,
+        trusted: &[&str],
+        options: BundleOptions,
+    ) -> Result<BundleLoaded, HostError> {
         let bundle = Bundle {
             bytes: bundle.to_vec(),
             signature: signature.to_owned(),
             trusted: trusted.join("\n"),
+            options,
         };
         let budget = self.limits.load_budget();
         let answer = self.call(budget, |live| live.load(&bundle))?;
@@ -211,6 +236,14 @@ impl Host {
             load_bundle: instance
                 .get_typed_func(&mut store, "load_bundle")
                 .map_err(abi)?,
+            load_bundle_with: match instance.get_export(&mut store, "load_bundle_with") {
+                Some(_) => Some(
+                    instance
+                        .get_typed_func(&mut store, "load_bundle_with")
+                        .map_err(abi)?,
+                ),
+                None => None,
+            },
             memory,
             store,
         };

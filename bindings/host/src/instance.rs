@@ -59,7 +59,11 @@ pub(crate) struct Live {
     pub(crate) free: TypedFunc<(u32, u32), ()>,
     pub(crate) check: TypedFunc<(u32, u32), u64>,
     pub(crate) load_bundle: TypedFunc<(u32, u32, u32, u32, u32, u32), u64>,
+    /// Absent from modules built before it.
+    pub(crate) load_bundle_with: Option<LoadBundleWith>,
 }
+
+type LoadBundleWith = TypedFunc<(u32, u32, u32, u32, u32, u32, u32, u32), u64>;
 
 /// How a call went wrong, before it is turned into a [`HostError`].
 pub(crate) enum Failure {
@@ -183,20 +187,38 @@ impl Live {
 
     /// `load_bundle` with the bundle's three buffers; the answer's bytes.
     pub(crate) fn load(&mut self, bundle: &Bundle) -> Result<Vec<u8>, Failure> {
+        let options: &[u8] = if bundle.options.replace {
+            br#"{"replace":true}"#
+        } else {
+            b""
+        };
+        let with = match (&self.load_bundle_with, options.is_empty()) {
+            (Some(with), _) => Some(with.clone()),
+            (None, true) => None,
+            (None, false) => {
+                return Err(Failure::Kept(HostError::Abi(
+                    "no export `load_bundle_with` (the module predates it): replacing the built-in packs needs a newer wastecheck.wasm".into(),
+                )));
+            }
+        };
         let parts = [
             bundle.bytes.as_slice(),
             bundle.signature.as_bytes(),
             bundle.trusted.as_bytes(),
+            options,
         ];
-        let mut given = [(0, 0); 3];
+        let mut given = [(0, 0); 4];
         for (slot, part) in given.iter_mut().zip(parts) {
             *slot = (self.give(part)?, len32(part.len())?);
         }
-        let [(b, bl), (s, sl), (k, kl)] = given;
-        let packed = self
-            .load_bundle
-            .call(&mut self.store, (b, bl, s, sl, k, kl))
-            .map_err(|e| self.failure(e))?;
+        let [(b, bl), (s, sl), (k, kl), (o, ol)] = given;
+        let packed = match with {
+            Some(with) => with.call(&mut self.store, (b, bl, s, sl, k, kl, o, ol)),
+            None => self
+                .load_bundle
+                .call(&mut self.store, (b, bl, s, sl, k, kl)),
+        }
+        .map_err(|e| self.failure(e))?;
         let out = self.take(packed)?;
         for (ptr, len) in given {
             self.release(ptr, len as usize)?;

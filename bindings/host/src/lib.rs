@@ -48,7 +48,7 @@ mod module;
 mod workspace;
 
 pub use error::HostError;
-pub use host::{BundleLoaded, Host};
+pub use host::{BundleLoaded, BundleOptions, Host};
 pub use limits::{Limits, TICK};
 pub use module::Module;
 pub use workspace::{MODULE_VAR, workspace_module};

@@ -77,7 +77,7 @@ pub struct PacksResponse {
     /// swapped in.
     pub generation: u64,
     /// Every pack version loaded, by id and version.
-    pub packs: Vec<PackInfo>,
+    pub packs: Vec<ServedPack>,
     /// The bundles from the watched folder in use.
     pub bundles: Vec<BundleInfo>,
     /// Bundles from the watched folder that were refused (the latest refusal per
@@ -85,39 +85,17 @@ pub struct PacksResponse {
     pub refused: Vec<RefusalInfo>,
 }
 
-/// One pack version and the chain it heads.
+/// One pack version served, where it came from, and the chain it heads.
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct PackInfo {
-    /// Pack id (`cn`, `zj`, `zj-shaoxing`).
-    pub id: String,
-    /// Semver version.
-    pub version: String,
-    /// `sha256:…` of the pack's canonical encoding; reports name it.
-    pub digest: String,
-    /// The region code it serves (GB/T 2260; `000000` national): documents from
-    /// this region, and from within it unless a narrower pack serves them.
-    pub jurisdiction: String,
-    /// First day in force.
-    pub effective_from: String,
-    /// Last day in force, if any.
-    pub effective_until: Option<String>,
-    /// Title in both languages.
-    pub title: Text,
+pub struct ServedPack {
+    /// The pack, as every face describes it.
+    #[serde(flatten)]
+    pub pack: wastecheck::info::PackInfo,
     /// `built-in`, or the bundle file it came from.
     pub source: String,
     /// The chain a document of its jurisdiction is checked against while it is in
     /// force: this pack first, then its ancestors.
     pub chain: Vec<wastecheck::report::PackRef>,
-}
-
-/// Text in both languages.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Text {
-    /// Simplified Chinese.
-    #[serde(rename = "zh-CN")]
-    pub zh: String,
-    /// English.
-    pub en: String,
 }
 
 /// A bundle from the watched folder in use.
@@ -145,10 +123,12 @@ pub struct RefusalInfo {
     pub error: String,
 }
 
-/// `GET /v1/rules`: the rules of every chain.
+/// `GET /v1/rules`: the rules of every chain — or, with `region` (and `as_of`)
+/// in the query, of the one chain in force there.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct RulesResponse {
-    /// One entry per pack version: the rules of the chain it heads.
+    /// One entry per pack version: the rules of the chain it heads (with `region`:
+    /// the chain selected for it, or none).
     pub chains: Vec<ChainRules>,
 }
 
@@ -157,38 +137,6 @@ pub struct RulesResponse {
 pub struct ChainRules {
     /// The pack heading it (`id@version`).
     pub pack: String,
-    /// Its rules, national first.
-    pub rules: Vec<RuleInfo>,
-}
-
-/// One rule as a chain applies it.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct RuleInfo {
-    /// Stable id.
-    pub id: String,
-    /// The pack it comes from (`id@version`).
-    pub pack: String,
-    /// Title in both languages.
-    pub title: Text,
-    /// Severity after the chain's overrides.
-    pub severity: wastecheck::Severity,
-    /// Document kinds it applies to.
-    pub applies_to: Vec<String>,
-    /// Manifest stages (all when empty).
-    pub stages: Vec<String>,
-    /// First day the rule applies, if limited.
-    pub effective_from: Option<String>,
-    /// Last day the rule applies, if limited.
-    pub effective_until: Option<String>,
-    /// Legal basis.
-    pub basis: Vec<BasisInfo>,
-}
-
-/// One legal basis.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct BasisInfo {
-    /// The instrument.
-    pub instrument: String,
-    /// Article or clause.
-    pub article: String,
+    /// Its rules, national first, as every face describes them.
+    pub rules: Vec<wastecheck::info::RuleInfo>,
 }

@@ -56,8 +56,11 @@ impl Default for Limits {
 pub struct Config {
     /// Where to listen; loopback by default.
     pub listen: SocketAddr,
-    /// A folder of signed bundles to load and watch.
+    /// A folder of signed bundles to load and watch; they layer over the built-in
+    /// packs.
     pub packs: Option<PathBuf>,
+    /// Serve the folder's bundles alone, without the built-in packs.
+    pub packs_only: bool,
     /// The public keys bundles must be signed with.
     pub trust: Vec<PublicKey>,
     /// Request limits.
@@ -74,6 +77,7 @@ impl Default for Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             packs: None,
+            packs_only: false,
             trust: Vec::new(),
             limits: Limits::default(),
             poll: Duration::from_secs(1),
@@ -136,16 +140,21 @@ impl Server {
                 "--packs needs the publisher's public key (--trust KEYFILE.pub): bundles from the folder must be signed"
             );
         }
+        if config.packs_only && config.packs.is_none() {
+            anyhow::bail!(
+                "--packs-only serves the bundles of a folder alone: name the folder (--packs DIR)"
+            );
+        }
         let mut watcher = config
             .packs
             .clone()
-            .map(|dir| Watcher::new(dir, config.trust.clone()));
+            .map(|dir| Watcher::new(dir, config.trust.clone()).packs_only(config.packs_only));
         let (watcher, first) = tokio::task::spawn_blocking(move || {
             let scan = watcher.as_mut().map(|w| w.scan(1));
             (watcher, scan)
         })
         .await?;
-        let mut loaded = Loaded::builtin();
+        let mut loaded = Loaded::base(config.packs_only);
         let mut noted = None;
         if let Some(scan) = first {
             let dir = config.packs.clone().unwrap_or_default();
@@ -474,8 +483,59 @@ async fn healthz(AxumState(state): AxumState<Arc<State>>) -> Response {
     )
 }
 
-async fn rules(AxumState(state): AxumState<Arc<State>>) -> Response {
-    to_json(StatusCode::OK, &describe_rules(&state.current()))
+async fn rules(AxumState(state): AxumState<Arc<State>>, uri: axum::http::Uri) -> Response {
+    let loaded = state.current();
+    match rules_query(uri.query().unwrap_or_default()) {
+        Ok(None) => to_json(StatusCode::OK, &describe_rules(&loaded)),
+        Ok(Some((region, as_of))) => to_json(
+            StatusCode::OK,
+            &describe_rules_for(&loaded, Some(region), as_of),
+        ),
+        Err((code, message)) => error(StatusCode::UNPROCESSABLE_ENTITY, code, message),
+    }
+}
+
+/// `region` and `as_of` of `/v1/rules`' query; `None` without `region`.
+#[allow(clippy::type_complexity)]
+fn rules_query(
+    query: &str,
+) -> Result<
+    Option<(
+        wastecheck::model::RegionCode,
+        Option<wastecheck::model::Date>,
+    )>,
+    (&'static str, String),
+> {
+    let (mut region, mut as_of) = (None, None);
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "region" => {
+                region = Some(value.parse().map_err(|e: wastecheck::model::Problem| {
+                    ("request.region", format!("region: {e}"))
+                })?)
+            }
+            "as_of" => {
+                as_of = Some(value.parse().map_err(|e: wastecheck::model::Problem| {
+                    ("request.as_of", format!("as_of: {e}"))
+                })?)
+            }
+            other => {
+                return Err((
+                    "request.query",
+                    format!("unknown query parameter `{other}`: use `region` and `as_of`"),
+                ));
+            }
+        }
+    }
+    match (region, as_of) {
+        (Some(region), as_of) => Ok(Some((region, as_of))),
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err((
+            "request.query",
+            "`as_of` selects a chain with `region`: give the region too".to_owned(),
+        )),
+    }
 }
 
 async fn packs_info(AxumState(state): AxumState<Arc<State>>) -> Response {
@@ -494,26 +554,14 @@ pub fn describe_packs(loaded: &Loaded, refused: &[Refusal]) -> PacksResponse {
         .packs()
         .iter()
         .zip(registry.chains())
-        .map(|(pack, chain)| {
-            let m = &pack.manifest;
-            api::PackInfo {
-                id: m.id.clone(),
-                version: m.version.to_string(),
-                digest: pack.digest.clone(),
-                jurisdiction: m.jurisdiction.clone(),
-                effective_from: m.effective_from.to_string(),
-                effective_until: m.effective_until.map(|d| d.to_string()),
-                title: api::Text {
-                    zh: m.title.zh.clone(),
-                    en: m.title.en.clone(),
-                },
-                source: loaded
-                    .origin
-                    .get(&pack.digest)
-                    .cloned()
-                    .unwrap_or_else(|| packs::BUILT_IN.to_owned()),
-                chain: chain.packs.clone(),
-            }
+        .map(|(pack, chain)| api::ServedPack {
+            pack: wastecheck::info::PackInfo::from(&**pack),
+            source: loaded
+                .origin
+                .get(&pack.digest)
+                .cloned()
+                .unwrap_or_else(|| packs::BUILT_IN.to_owned()),
+            chain: chain.packs.clone(),
         })
         .collect();
     let bundles = loaded
@@ -546,7 +594,7 @@ pub fn describe_packs(loaded: &Loaded, refused: &[Refusal]) -> PacksResponse {
     }
 }
 
-/// The body of `/v1/rules`.
+/// The body of `/v1/rules`: every chain's rules.
 pub fn describe_rules(loaded: &Loaded) -> api::RulesResponse {
     let registry = loaded.checker.registry();
     let chains = registry
@@ -555,36 +603,32 @@ pub fn describe_rules(loaded: &Loaded) -> api::RulesResponse {
         .zip(registry.chains())
         .map(|(pack, chain)| api::ChainRules {
             pack: pack.label(),
-            rules: chain
-                .rules
-                .iter()
-                .map(|rule| api::RuleInfo {
-                    id: rule.id.clone(),
-                    pack: rule.pack.clone(),
-                    title: api::Text {
-                        zh: rule.title.zh.clone(),
-                        en: rule.title.en.clone(),
-                    },
-                    severity: rule.severity,
-                    applies_to: rule
-                        .applies_to
-                        .iter()
-                        .map(|k| k.as_str().to_owned())
-                        .collect(),
-                    stages: rule.stages.clone(),
-                    effective_from: rule.effective_from.map(|d| d.to_string()),
-                    effective_until: rule.effective_until.map(|d| d.to_string()),
-                    basis: rule
-                        .basis
-                        .iter()
-                        .map(|b| api::BasisInfo {
-                            instrument: b.instrument.clone(),
-                            article: b.article.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            rules: wastecheck::info::rules(chain),
         })
+        .collect();
+    api::RulesResponse { chains }
+}
+
+/// The body of `/v1/rules?region=…&as_of=…`: the rules of the chain selected for
+/// a document from `region` on `as_of` (none when no pack serves it).
+pub fn describe_rules_for(
+    loaded: &Loaded,
+    region: Option<wastecheck::model::RegionCode>,
+    as_of: Option<wastecheck::model::Date>,
+) -> api::RulesResponse {
+    let chains = loaded
+        .checker
+        .registry()
+        .select(region, as_of)
+        .map(|chain| api::ChainRules {
+            pack: chain
+                .packs
+                .first()
+                .map(|p| format!("{}@{}", p.id, p.version))
+                .unwrap_or_default(),
+            rules: wastecheck::info::rules(chain),
+        })
+        .into_iter()
         .collect();
     api::RulesResponse { chains }
 }

@@ -128,8 +128,20 @@ pub fn document() -> Value {
             }},
             "/v1/rules": { "get": {
                 "operationId": "rules",
-                "summary": "The rules of every chain served.",
-                "responses": { "200": { "description": "The rules.", "content": content(rules) } }
+                "summary": "The rules of every chain served; with `region`, of the chain in force there (the same rules, in the same shape, as the npm package's `checker.rules({ region, asOf })`).",
+                "parameters": [{
+                    "name": "region", "in": "query", "required": false,
+                    "description": "A GB/T 2260 region code: only the chain selected for a document from it (`000000`: national).",
+                    "schema": { "type": "string", "pattern": "^[0-9]{6}$" }
+                }, {
+                    "name": "as_of", "in": "query", "required": false,
+                    "description": "With `region`: the legal date, `YYYY-MM-DD` (default: the newest packs).",
+                    "schema": { "type": "string", "format": "date" }
+                }],
+                "responses": {
+                    "200": { "description": "The rules.", "content": content(rules) },
+                    "422": error_response(&error, "A query parameter is wrong: `request.region`, `request.as_of`, or another parameter than `region` and `as_of` (`request.query`)."),
+                }
             }},
             "/v1/packs": { "get": {
                 "operationId": "packs",

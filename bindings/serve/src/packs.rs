@@ -1,5 +1,9 @@
 //! The packs a service serves: the built-in bundle plus every correctly signed
-//! bundle (`*.bundle`, signature in `*.bundle.sig`) in a watched folder.
+//! bundle (`*.bundle`, signature in `*.bundle.sig`) in a watched folder — or, with
+//! `--packs-only`, the folder's bundles alone. Bundles layer by the one policy of
+//! every face ([`wastecheck_rules::bundles`]): a pack identical to one already
+//! served is not loaded twice, one with the id of a served pack and another version
+//! sits beside it.
 //!
 //! The folder is polled (portable, no platform watcher): a file whose size or
 //! modification time changed — or whose signature file did — is read again. A bundle
@@ -16,7 +20,7 @@ use std::time::SystemTime;
 use wastecheck::Checker;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles, PublicKey, Signature, Signer, Trust};
-use wastecheck::registry::Registry;
+use wastecheck_rules::PackSet;
 
 /// The source of a loaded pack.
 pub const BUILT_IN: &str = "built-in";
@@ -58,17 +62,30 @@ pub struct Loaded {
     pub origin: BTreeMap<String, String>,
     /// With `--sandbox`: the instances checking against these same packs.
     pub sandbox: Option<Arc<crate::sandbox::Pool>>,
+    /// Whether the folder's bundles are served alone (`--packs-only`), without the
+    /// built-in packs.
+    pub packs_only: bool,
 }
 
 impl Loaded {
     /// The built-in packs only.
     pub fn builtin() -> Loaded {
-        let checker = wastecheck_rules::checker().clone();
-        let origin = checker
-            .registry()
-            .packs()
+        Loaded::base(false)
+    }
+
+    /// What is served before any bundle: the built-in packs, or nothing with
+    /// `packs_only`.
+    pub fn base(packs_only: bool) -> Loaded {
+        let set = PackSet::base(packs_only);
+        let checker = match set.checker(&CompileOptions::default()) {
+            Ok(checker) => checker,
+            // Neither the built-in packs nor no packs at all can fail to load.
+            Err(_) => wastecheck_rules::checker().clone(),
+        };
+        let origin = set
+            .digests()
             .iter()
-            .map(|p| (p.digest.clone(), BUILT_IN.to_owned()))
+            .map(|digest| (digest.clone(), BUILT_IN.to_owned()))
             .collect();
         Loaded {
             checker,
@@ -76,6 +93,7 @@ impl Loaded {
             bundles: Vec::new(),
             origin,
             sandbox: None,
+            packs_only,
         }
     }
 }
@@ -106,6 +124,7 @@ struct Slot {
 pub struct Watcher {
     dir: PathBuf,
     trusted: Vec<PublicKey>,
+    packs_only: bool,
     slots: BTreeMap<String, Slot>,
 }
 
@@ -122,13 +141,22 @@ pub struct Scan {
 }
 
 impl Watcher {
-    /// A watcher of `dir` trusting `trusted` keys.
+    /// A watcher of `dir` trusting `trusted` keys, whose bundles layer over the
+    /// built-in packs.
     pub fn new(dir: PathBuf, trusted: Vec<PublicKey>) -> Watcher {
         Watcher {
             dir,
             trusted,
+            packs_only: false,
             slots: BTreeMap::new(),
         }
+    }
+
+    /// The same, serving the folder's bundles alone (`--packs-only`) when
+    /// `packs_only`.
+    pub fn packs_only(mut self, packs_only: bool) -> Watcher {
+        self.packs_only = packs_only;
+        self
     }
 
     /// Looks at the folder once: reads the bundles that changed, and when the set
@@ -191,7 +219,7 @@ impl Watcher {
             slot.fresh = fresh;
         }
         if changed {
-            scan.loaded = Some(self.compose(generation, &mut scan.refused));
+            scan.loaded = Some(self.compose(generation, &mut scan.refused, &mut scan.cleared));
         }
         Ok(scan)
     }
@@ -214,15 +242,13 @@ impl Watcher {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(refuse(Some(digest), format!("reading {name}.sig: {e}"))),
         };
-        let verified = bundle::verify(
+        let (verified, packs) = wastecheck_rules::bundles::open_bundle(
             &bytes,
             signature.as_ref(),
             &self.trusted,
             Trust::RequireSignature,
         )
         .map_err(|e| refuse(Some(digest.clone()), e.to_string()))?;
-        let packs =
-            bundle::decode(&bytes).map_err(|e| refuse(Some(digest.clone()), e.to_string()))?;
         let signer = match verified.signer {
             Signer::Key(key) => key.to_string(),
             Signer::Unsigned => String::new(),
@@ -235,22 +261,32 @@ impl Watcher {
         })
     }
 
-    /// Compiles the built-in packs plus each file's bundle, in file-name order. A
-    /// bundle whose packs do not load with the others (a pack version already
-    /// loaded with other content, a parent missing, a rule that does not compile)
-    /// is refused; its file's previous content is kept when there was one.
-    fn compose(&mut self, generation: u64, refused: &mut Vec<Refusal>) -> Loaded {
+    /// Compiles the built-in packs (none with `--packs-only`) plus each file's
+    /// bundle, in file-name order, each layered over those before it; a bundle that
+    /// does not load yet is tried again after the others (its parent may come in a
+    /// later file). A bundle whose packs do not load with the others (a pack version
+    /// already loaded with other content, a parent missing, a rule that does not
+    /// compile) is refused; its file's previous content is kept when there was one.
+    /// A file whose current content is served now has its earlier refusal
+    /// `cleared`.
+    fn compose(
+        &mut self,
+        generation: u64,
+        refused: &mut Vec<Refusal>,
+        cleared: &mut Vec<String>,
+    ) -> Loaded {
         let options = CompileOptions::default();
-        let mut sources = wastecheck_rules::packs();
-        let mut origin: BTreeMap<String, String> = BTreeMap::new();
-        for pack in &sources {
-            if let Ok(digest) = bundle::pack_digest(pack) {
-                origin.insert(digest, BUILT_IN.to_owned());
-            }
-        }
-        let mut registry: Option<Registry> = None;
+        let mut set = PackSet::base(self.packs_only);
+        let mut origin: BTreeMap<String, String> = set
+            .digests()
+            .iter()
+            .map(|digest| (digest.clone(), BUILT_IN.to_owned()))
+            .collect();
+        let mut checker = None;
         let mut bundles = Vec::new();
-        for slot in self.slots.values_mut() {
+        // Each file's candidates: its fresh content first, then what it served.
+        let mut pending: Vec<(String, Vec<Arc<Accepted>>)> = Vec::new();
+        for (name, slot) in self.slots.iter_mut() {
             let mut candidates = Vec::new();
             candidates.extend(slot.fresh.clone());
             if let Some(serving) = &slot.serving
@@ -259,38 +295,60 @@ impl Watcher {
                 candidates.push(serving.clone());
             }
             slot.serving = None;
-            for candidate in candidates {
-                let mut trial = sources.clone();
-                let mut new_origin = Vec::new();
-                for pack in &candidate.packs {
-                    let digest = bundle::pack_digest(pack).unwrap_or_default();
-                    if !origin.contains_key(&digest) {
-                        trial.push(pack.clone());
-                        new_origin.push(digest);
-                    }
-                }
-                match Registry::from_sources(&trial, &options) {
-                    Ok(compiled) => {
-                        sources = trial;
-                        for digest in new_origin {
-                            origin.insert(digest, candidate.file.clone());
-                        }
-                        registry = Some(compiled);
-                        slot.serving = Some(candidate.clone());
-                        bundles.push(candidate);
-                        break;
-                    }
-                    Err(error) => refused.push(Refusal {
-                        file: candidate.file.clone(),
-                        digest: Some(candidate.digest.clone()),
-                        error: format!("its packs do not load with the others: {error}"),
-                    }),
-                }
+            if !candidates.is_empty() {
+                pending.push((name.clone(), candidates));
             }
         }
-        let checker = match registry {
-            Some(registry) => Checker::new(registry),
-            None => wastecheck_rules::checker().clone(),
+        let mut failures: BTreeMap<String, Vec<Refusal>> = BTreeMap::new();
+        loop {
+            let mut progress = false;
+            pending.retain(|(name, candidates)| {
+                let mut errors = Vec::new();
+                for candidate in candidates {
+                    let mut trial = set.clone();
+                    let added = match trial.add(&candidate.packs) {
+                        Ok(digests) => digests,
+                        Err(error) => {
+                            errors.push(refusal(candidate, &error));
+                            continue;
+                        }
+                    };
+                    match trial.checker(&options) {
+                        Ok(compiled) => {
+                            set = trial;
+                            for digest in added {
+                                origin
+                                    .entry(digest)
+                                    .or_insert_with(|| candidate.file.clone());
+                            }
+                            checker = Some(compiled);
+                            if let Some(slot) = self.slots.get_mut(name) {
+                                if slot.fresh.as_ref().map(|f| &f.digest) == Some(&candidate.digest)
+                                {
+                                    cleared.push(name.clone());
+                                }
+                                slot.serving = Some(candidate.clone());
+                            }
+                            bundles.push(candidate.clone());
+                            progress = true;
+                            return false;
+                        }
+                        Err(error) => errors.push(refusal(candidate, &error)),
+                    }
+                }
+                failures.insert(name.clone(), errors);
+                true
+            });
+            if !progress || pending.is_empty() {
+                break;
+            }
+        }
+        for (name, _) in &pending {
+            refused.extend(failures.remove(name).unwrap_or_default());
+        }
+        let checker = match checker {
+            Some(checker) => checker,
+            None => Loaded::base(self.packs_only).checker,
         };
         Loaded {
             checker,
@@ -298,7 +356,20 @@ impl Watcher {
             bundles,
             origin,
             sandbox: None,
+            packs_only: self.packs_only,
         }
+    }
+}
+
+fn refusal(candidate: &Accepted, error: &wastecheck_rules::LoadBundleError) -> Refusal {
+    let error = match error {
+        wastecheck_rules::LoadBundleError::Packs { error, .. } => error.to_string(),
+        other => other.to_string(),
+    };
+    Refusal {
+        file: candidate.file.clone(),
+        digest: Some(candidate.digest.clone()),
+        error: format!("its packs do not load with the others: {error}"),
     }
 }
 

@@ -10,7 +10,8 @@
 //! new pool (fresh instances, the new packs loaded) away from requests, and swaps it
 //! in with the native checker, as one value.
 //!
-//! The module loads one signed bundle. The service has verified each bundle from the
+//! The module loads one signed bundle (over its built-in packs, or alone with
+//! `--packs-only`). The service has verified each bundle from the
 //! folder against the trusted publishers' keys; it hands their packs to the sandbox
 //! as one bundle signed by a key of its own, made when the pool is built and kept
 //! only in memory. Reports name packs by their own digests, which this does not
@@ -21,7 +22,7 @@ use std::collections::BTreeSet;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::{Condvar, Mutex, PoisonError};
 use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
-use wastecheck_host::{Host, HostError, Limits, Module};
+use wastecheck_host::{BundleOptions, Host, HostError, Limits, Module};
 
 /// How to run checks in the sandbox.
 #[derive(Debug, Clone)]
@@ -90,7 +91,8 @@ impl Pool {
             })
             .cloned()
             .collect();
-        let signed = if packs.is_empty() {
+        // With --packs-only the built-in packs are replaced, even by no packs.
+        let signed = if packs.is_empty() && !loaded.packs_only {
             None
         } else {
             let bytes = bundle::encode(&packs).map_err(|e| HostError::Bundle(e.to_string()))?;
@@ -102,7 +104,10 @@ impl Pool {
         for _ in 0..sandbox.hosts {
             let mut host = Host::new(&sandbox.module, sandbox.limits)?;
             if let Some((bytes, signature, key)) = &signed {
-                host.load_bundle(bytes, signature, &[key.as_str()])?;
+                let options = BundleOptions {
+                    replace: loaded.packs_only,
+                };
+                host.load_bundle_with(bytes, signature, &[key.as_str()], options)?;
             }
             idle.push(host);
         }

@@ -4,7 +4,7 @@
 use crate::common::{example, fuel_module, host, module, native};
 use std::time::{Duration, Instant};
 use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
-use wastecheck_host::{Host, HostError, Limits, Module};
+use wastecheck_host::{BundleOptions, Host, HostError, Limits, Module};
 
 #[test]
 fn every_example_is_checked_as_natively_byte_for_byte() {
@@ -228,6 +228,111 @@ fn a_signed_bundle_is_served_and_kept_after_a_trap() {
             .contains("\"id\":\"zj-host-test\"")
     );
     assert_eq!(host.restarts(), 1);
+}
+
+/// The built-in `zj` released again as `version`.
+fn zj(version: &str) -> PackFiles {
+    let mut pack = wastecheck_rules::packs()
+        .into_iter()
+        .find(|p| p.name == "zj")
+        .unwrap();
+    let manifest = pack.files.get_mut("pack.json").unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(manifest).unwrap();
+    json["version"] = version.into();
+    *manifest = serde_json::to_string(&json).unwrap();
+    pack
+}
+
+/// `(id, version, digest)` of each pack a report names, sorted.
+fn report_packs(report: &str) -> Vec<(String, String, String)> {
+    let report: serde_json::Value = serde_json::from_str(report).unwrap();
+    let mut packs: Vec<(String, String, String)> = report["packs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let field = |k: &str| p[k].as_str().unwrap().to_owned();
+            (field("id"), field("version"), field("digest"))
+        })
+        .collect();
+    packs.sort();
+    packs
+}
+
+#[test]
+fn a_signed_zj_bundle_layers_over_the_built_in_cn_and_replace_uses_it_alone() {
+    let bytes = bundle::encode(&[zj("1.1.0")]).unwrap();
+    let zj_digest = bundle::digest(&bytes);
+    let key = SecretKey::from_seed([6; 32]);
+    let signature = bundle::sign(&bytes, &key).to_string();
+    let trusted = key.public_key().to_string();
+    let cn_digest = wastecheck_rules::builtin()
+        .packs()
+        .iter()
+        .find(|p| p.manifest.id == "cn")
+        .unwrap()
+        .digest
+        .clone();
+    let mut host = host();
+
+    // A manifest from Hangzhou: Zhejiang, outside Shaoxing.
+    let hangzhou = r#"{"document": {"kind": "manifest", "consignor": {"region": "330106"}}}"#;
+    let loaded = host.load_bundle(&bytes, &signature, &[&trusted]).unwrap();
+    assert_eq!(loaded.digest, zj_digest);
+    assert!(
+        loaded
+            .packs
+            .iter()
+            .any(|(id, version, _)| id == "zj" && version == "1.0.0")
+    );
+    assert_eq!(
+        report_packs(&host.check_json(hangzhou).unwrap()),
+        [
+            ("cn".into(), "1.0.0".into(), cn_digest.clone()),
+            ("zj".into(), "1.1.0".into(), zj_digest.clone())
+        ]
+    );
+
+    // Alone, the bundle lacks its parent; what was served stays served.
+    let replace = BundleOptions { replace: true };
+    let refused = host
+        .load_bundle_with(&bytes, &signature, &[&trusted], replace)
+        .unwrap_err();
+    assert!(
+        matches!(&refused, HostError::Bundle(m) if m.contains("extends cn ^1")),
+        "{refused}"
+    );
+    assert_eq!(report_packs(&host.check_json(hangzhou).unwrap()).len(), 2);
+
+    // With its parent in it, it replaces the built-in packs, also after a trap.
+    let cn = wastecheck_rules::packs()
+        .into_iter()
+        .find(|p| p.name == "cn")
+        .unwrap();
+    let whole = bundle::encode(&[cn, zj("1.1.0")]).unwrap();
+    let whole_signature = bundle::sign(&whole, &key).to_string();
+    let loaded = host
+        .load_bundle_with(&whole, &whole_signature, &[&trusted], replace)
+        .unwrap();
+    let served: Vec<String> = loaded
+        .packs
+        .iter()
+        .map(|(id, version, _)| format!("{id}@{version}"))
+        .collect();
+    assert_eq!(served, ["cn@1.0.0", "zj@1.1.0"]);
+    host.set_limits(Limits {
+        check_time: Duration::ZERO,
+        ..Limits::default()
+    })
+    .unwrap();
+    assert!(host.check_json(hangzhou).is_err());
+    host.set_limits(Limits::default()).unwrap();
+    let shaoxing = r#"{"document": {"kind": "manifest", "consignor": {"region": "330603"}}}"#;
+    let packs = report_packs(&host.check_json(shaoxing).unwrap());
+    assert!(
+        packs.iter().all(|(id, _, _)| id != "zj-shaoxing"),
+        "{packs:?}"
+    );
 }
 
 #[test]

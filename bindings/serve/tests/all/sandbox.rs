@@ -204,3 +204,70 @@ async fn the_sandbox_serves_a_bundle_dropped_into_the_folder() {
         wastecheck::check::check_json(&loaded.checker, &jiangsu)
     );
 }
+
+/// A built-in pack as the bundle carries it, at `version` when given.
+fn builtin_pack(name: &str, version: Option<&str>) -> PackFiles {
+    let mut pack = wastecheck_rules::packs()
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap();
+    if let Some(version) = version {
+        let manifest = pack.files.get_mut("pack.json").unwrap();
+        let mut json: Value = serde_json::from_str(manifest).unwrap();
+        json["version"] = version.into();
+        *manifest = serde_json::to_string(&json).unwrap();
+    }
+    pack
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_packs_only_the_sandbox_serves_the_folders_bundles_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let publisher = SecretKey::from_seed([7; 32]);
+    for (file, pack) in [
+        ("cn.bundle", builtin_pack("cn", None)),
+        ("zj.bundle", builtin_pack("zj", Some("1.1.0"))),
+    ] {
+        let bytes = bundle::encode(&[pack]).unwrap();
+        let signature = bundle::sign(&bytes, &publisher).to_string();
+        std::fs::write(dir.path().join(format!("{file}.sig")), signature).unwrap();
+        std::fs::write(dir.path().join(file), &bytes).unwrap();
+    }
+    let server = Server::bind(Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        packs: Some(dir.path().to_owned()),
+        packs_only: true,
+        trust: vec![publisher.public_key()],
+        sandbox: Some(sandbox(Limits::default())),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let addr = server.local_addr().unwrap();
+    let loaded = server.state().current();
+    tokio::spawn(server.run());
+    assert!(loaded.sandbox.is_some());
+    let served: Vec<String> = loaded
+        .checker
+        .registry()
+        .packs()
+        .iter()
+        .map(|p| p.label())
+        .collect();
+    assert_eq!(served, ["cn@1.0.0", "zj@1.1.0"]);
+
+    // From Shaoxing: no zj-shaoxing, which only the built-in packs have.
+    let document = example("manifest.mistakes.json");
+    let shaoxing = json!({ "document": document, "locale": "en" }).to_string();
+    let (status, report) = request(addr, "POST", "/v1/check", &shaoxing).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(
+        report,
+        wastecheck::check::check_json(&loaded.checker, &shaoxing)
+    );
+    assert!(
+        report.contains("\"id\":\"zj\",\"version\":\"1.1.0\""),
+        "{report}"
+    );
+    assert!(!report.contains("zj-shaoxing"), "{report}");
+}

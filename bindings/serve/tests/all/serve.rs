@@ -296,6 +296,35 @@ async fn schemas_rules_packs_and_health() {
         .collect();
     assert!(ids.contains(&"cn.transfer.receiver-unlicensed"), "{ids:?}");
     assert!(chain["rules"][0]["basis"].as_array().is_some());
+    assert!(chain["rules"][0]["title"]["zh-CN"].is_string());
+
+    // One region's chain: the shared shapes of `wastecheck::info`, as the npm
+    // package's `checker.rules({ region })` gives them.
+    let zhejiang = get(addr, "/v1/rules?region=330106&as_of=2026-03-02").await;
+    assert_eq!(zhejiang.status, 200, "{}", zhejiang.body);
+    let zhejiang = zhejiang.json();
+    assert_eq!(zhejiang["chains"].as_array().unwrap().len(), 1);
+    assert_eq!(zhejiang["chains"][0]["pack"], "zj@1.0.0");
+    let chain = wastecheck_rules::builtin()
+        .select(
+            Some("330106".parse().unwrap()),
+            Some("2026-03-02".parse().unwrap()),
+        )
+        .unwrap();
+    assert_eq!(
+        zhejiang["chains"][0]["rules"],
+        serde_json::to_value(wastecheck::info::rules(chain)).unwrap()
+    );
+    for (query, code) in [
+        ("region=33", "request.region"),
+        ("region=330106&as_of=2026-02-30", "request.as_of"),
+        ("as_of=2026-03-02", "request.query"),
+        ("regoin=330106", "request.query"),
+    ] {
+        let answer = get(addr, &format!("/v1/rules?{query}")).await;
+        assert_eq!(answer.status, 422, "{query}: {}", answer.body);
+        assert_eq!(answer.error_code(), code, "{query}");
+    }
 
     let packs = get(addr, "/v1/packs").await.json();
     assert_eq!(packs["generation"], 1);
@@ -626,4 +655,145 @@ async fn requests_during_reloads_see_whole_pack_sets() {
             .is_some_and(|a| a.iter().any(|p| p["version"] == "1.3.0"))
     })
     .await;
+}
+
+// ---- the one bundle policy ----
+
+/// A built-in pack as the bundle carries it, at `version` when given.
+fn builtin_pack(name: &str, version: Option<&str>) -> PackFiles {
+    let mut pack = wastecheck_rules::packs()
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap();
+    if let Some(version) = version {
+        let manifest = pack.files.get_mut("pack.json").unwrap();
+        let mut json: Value = serde_json::from_str(manifest).unwrap();
+        json["version"] = version.into();
+        *manifest = serde_json::to_string(&json).unwrap();
+    }
+    pack
+}
+
+/// A signed bundle of `packs` dropped into `dir` as `file`; the bundle's digest.
+fn drop_signed(dir: &Path, file: &str, packs: &[PackFiles], key: &SecretKey) -> String {
+    let bytes = bundle::encode(packs).unwrap();
+    let signature = bundle::sign(&bytes, key).to_string();
+    drop_bundle(dir, file, &bytes, Some(signature));
+    bundle::digest(&bytes)
+}
+
+/// A manifest from Hangzhou (西湖区): Zhejiang, outside Shaoxing.
+fn hangzhou_manifest() -> Value {
+    let mut document = example("manifest.valid.json");
+    document["consignor"]["region"] = json!("330106");
+    document
+}
+
+/// `(id, version, digest)` of each pack the report of a Hangzhou manifest names.
+async fn hangzhou_packs(addr: SocketAddr) -> Vec<(String, String, String)> {
+    let body = json!({ "document": hangzhou_manifest() }).to_string();
+    let report = post(addr, "/v1/check", "application/json", &body)
+        .await
+        .json();
+    let mut packs: Vec<(String, String, String)> = report["packs"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no packs in {report:#}"))
+        .iter()
+        .map(|p| {
+            let field = |k: &str| p[k].as_str().unwrap().to_owned();
+            (field("id"), field("version"), field("digest"))
+        })
+        .collect();
+    packs.sort();
+    packs
+}
+
+fn cn_digest() -> String {
+    bundle::pack_digest(&builtin_pack("cn", None)).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_signed_zj_bundle_layers_over_the_built_in_cn() {
+    let dir = tempfile::tempdir().unwrap();
+    let publisher = key(7);
+    // The built-in zj released again as 1.1.0: it sits beside the built-in 1.0.0.
+    let zj_digest = drop_signed(
+        dir.path(),
+        "zj.bundle",
+        &[builtin_pack("zj", Some("1.1.0"))],
+        &publisher,
+    );
+    let addr = start(Config {
+        packs: Some(dir.path().to_owned()),
+        trust: vec![publisher.public_key()],
+        ..Config::default()
+    })
+    .await;
+    assert_eq!(
+        hangzhou_packs(addr).await,
+        [
+            ("cn".into(), "1.0.0".into(), cn_digest()),
+            ("zj".into(), "1.1.0".into(), zj_digest)
+        ]
+    );
+    let (_, labels, packs) = served(addr).await;
+    assert_eq!(sorted(labels), with_built_in(&["zj@1.1.0 zj.bundle"]));
+    assert_eq!(packs["refused"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn packs_only_serves_the_folders_bundles_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let publisher = key(7);
+    // A zj-only bundle alone lacks its parent: refused, and nothing is served.
+    let zj_digest = drop_signed(
+        dir,
+        "a-zj.bundle",
+        &[builtin_pack("zj", Some("1.1.0"))],
+        &publisher,
+    );
+    let addr = start(Config {
+        packs: Some(dir.to_owned()),
+        packs_only: true,
+        trust: vec![publisher.public_key()],
+        poll: Duration::from_millis(50),
+        ..Config::default()
+    })
+    .await;
+    let (_, labels, packs) = served(addr).await;
+    assert!(labels.is_empty(), "{labels:?}");
+    let refusal = refused(&packs, "a-zj.bundle").unwrap();
+    assert!(refusal.contains("extends cn ^1"), "{refusal}");
+    assert!(hangzhou_packs(addr).await.is_empty());
+
+    // With the national pack in another bundle (after it by name), both are served:
+    // cn from its bundle, zj from the first.
+    drop_signed(dir, "b-cn.bundle", &[builtin_pack("cn", None)], &publisher);
+    let packs = until(addr, "both bundles", |p| {
+        p["packs"].as_array().is_some_and(|a| a.len() == 2)
+    })
+    .await;
+    assert_eq!(pack(&packs, "cn")["source"], "b-cn.bundle");
+    assert_eq!(pack(&packs, "zj")["source"], "a-zj.bundle");
+    assert_eq!(refused(&packs, "a-zj.bundle"), None);
+    assert_eq!(
+        hangzhou_packs(addr).await,
+        [
+            ("cn".into(), "1.0.0".into(), cn_digest()),
+            ("zj".into(), "1.1.0".into(), zj_digest)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn packs_only_needs_a_folder() {
+    let error = Server::bind(Config {
+        listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        packs_only: true,
+        ..Config::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("--packs DIR"), "{error}");
 }
