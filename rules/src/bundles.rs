@@ -267,16 +267,6 @@ mod tests {
     use wastecheck::pack::bundle::SecretKey;
     use wastecheck::{CheckOptions, Locale};
 
-    /// The built-in `zj` pack as the bundle carries it, at another `version`.
-    fn zj(version: &str) -> PackFiles {
-        let mut pack = crate::packs().into_iter().find(|p| p.name == "zj").unwrap();
-        let manifest = pack.files.get_mut("pack.json").unwrap();
-        let mut json: serde_json::Value = serde_json::from_str(manifest).unwrap();
-        json["version"] = version.into();
-        *manifest = serde_json::to_string(&json).unwrap();
-        pack
-    }
-
     fn key() -> SecretKey {
         SecretKey::from_seed([7; 32])
     }
@@ -329,7 +319,7 @@ mod tests {
 
     #[test]
     fn a_zj_bundle_of_another_version_sits_beside_the_built_in_one() {
-        let (bytes, signature) = signed(&[zj("1.1.0")]);
+        let (bytes, signature) = signed(&[crate::rereleased("zj", "1.1.0").unwrap()]);
         let loaded = load(&bytes, &signature, false).unwrap();
         let labels = labels(&loaded.checker);
         assert!(labels.contains(&"zj@1.0.0".to_owned()), "{labels:?}");
@@ -337,7 +327,7 @@ mod tests {
         assert!(labels.contains(&"cn@1.0.0".to_owned()), "{labels:?}");
         assert_eq!(loaded.digest, bundle::digest(&bytes));
         assert_eq!(loaded.signer, Signer::Key(key().public_key()));
-        let zj_digest = bundle::pack_digest(&zj("1.1.0")).unwrap();
+        let zj_digest = bundle::pack_digest(&crate::rereleased("zj", "1.1.0").unwrap()).unwrap();
         assert_eq!(
             loaded.packs,
             vec![PackRef {
@@ -380,7 +370,7 @@ mod tests {
 
     #[test]
     fn replace_uses_the_bundle_alone() {
-        let (bytes, signature) = signed(&[zj("1.1.0")]);
+        let (bytes, signature) = signed(&[crate::rereleased("zj", "1.1.0").unwrap()]);
         let refused = load(&bytes, &signature, true).unwrap_err();
         assert_eq!(refused.code(), "bundle.packs");
         let message = refused.to_string();
@@ -388,14 +378,14 @@ mod tests {
         assert!(message.contains("on their own"), "{message}");
 
         let cn = crate::packs().into_iter().find(|p| p.name == "cn").unwrap();
-        let (bytes, signature) = signed(&[cn, zj("1.1.0")]);
+        let (bytes, signature) = signed(&[cn, crate::rereleased("zj", "1.1.0").unwrap()]);
         let loaded = load(&bytes, &signature, true).unwrap();
         assert_eq!(labels(&loaded.checker), ["cn@1.0.0", "zj@1.1.0"]);
     }
 
     #[test]
     fn a_pack_with_a_built_in_version_and_other_content_is_refused_when_layered() {
-        let mut pack = zj("1.0.0");
+        let mut pack = crate::rereleased("zj", "1.0.0").unwrap();
         pack.files.insert("extra.csv".into(), "a,b\n".into());
         let (bytes, signature) = signed(&[pack]);
         let refused = load(&bytes, &signature, false).unwrap_err();
@@ -407,7 +397,7 @@ mod tests {
 
     #[test]
     fn unsigned_is_refused_unless_allowed() {
-        let (bytes, _) = signed(&[zj("1.1.0")]);
+        let (bytes, _) = signed(&[crate::rereleased("zj", "1.1.0").unwrap()]);
         let refused = load_bundle(
             &bytes,
             None,
@@ -435,7 +425,7 @@ mod tests {
 
     #[test]
     fn tampered_and_untrusted_are_refused() {
-        let (bytes, signature) = signed(&[zj("1.1.0")]);
+        let (bytes, signature) = signed(&[crate::rereleased("zj", "1.1.0").unwrap()]);
         let mut tampered = bytes.clone();
         let at = tampered.len() - 3;
         tampered[at] ^= 1;

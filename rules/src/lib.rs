@@ -62,6 +62,19 @@ pub fn packs() -> Vec<PackFiles> {
         .clone()
 }
 
+/// The built-in pack `name` as a bundle carries it, released again as `version`:
+/// what a regulator's next release of a pack looks like before its rules change
+/// (the bundle-policy tests of every face use it). `None` when there is no such
+/// built-in pack.
+pub fn rereleased(name: &str, version: &str) -> Option<PackFiles> {
+    let mut pack = packs().into_iter().find(|p| p.name == name)?;
+    let manifest = pack.files.get_mut("pack.json")?;
+    let mut json: serde_json::Value = serde_json::from_str(manifest).ok()?;
+    json["version"] = version.into();
+    *manifest = serde_json::to_string(&json).ok()?;
+    Some(pack)
+}
+
 /// Loads and compiles the built-in packs afresh (a benchmark of start-up cost).
 pub fn load() -> Result<Registry, wastecheck::pack::spec::PackError> {
     Registry::from_sources(&packs(), &CompileOptions::default())

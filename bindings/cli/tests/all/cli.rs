@@ -1,6 +1,7 @@
 //! The command line as a person uses it: exit codes, both languages in text output,
 //! the report as JSON.
 
+use crate::wastecheck;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -11,13 +12,6 @@ fn example(name: &str) -> String {
         .join(name)
         .to_string_lossy()
         .into_owned()
-}
-
-fn wastecheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wastecheck"))
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn stdout(output: &Output) -> String {

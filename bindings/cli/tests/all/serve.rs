@@ -2,22 +2,11 @@
 //! sign a bundle with the command line, drop it into the watched folder, and see
 //! the running service serve it.
 
+use crate::{s as path, wastecheck};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn wastecheck(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_wastecheck"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn path(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
 
 /// The service, killed when dropped.
 struct Service(Child);

@@ -230,19 +230,6 @@ fn a_signed_bundle_is_served_and_kept_after_a_trap() {
     assert_eq!(host.restarts(), 1);
 }
 
-/// The built-in `zj` released again as `version`.
-fn zj(version: &str) -> PackFiles {
-    let mut pack = wastecheck_rules::packs()
-        .into_iter()
-        .find(|p| p.name == "zj")
-        .unwrap();
-    let manifest = pack.files.get_mut("pack.json").unwrap();
-    let mut json: serde_json::Value = serde_json::from_str(manifest).unwrap();
-    json["version"] = version.into();
-    *manifest = serde_json::to_string(&json).unwrap();
-    pack
-}
-
 /// `(id, version, digest)` of each pack a report names, sorted.
 fn report_packs(report: &str) -> Vec<(String, String, String)> {
     let report: serde_json::Value = serde_json::from_str(report).unwrap();
@@ -261,7 +248,7 @@ fn report_packs(report: &str) -> Vec<(String, String, String)> {
 
 #[test]
 fn a_signed_zj_bundle_layers_over_the_built_in_cn_and_replace_uses_it_alone() {
-    let bytes = bundle::encode(&[zj("1.1.0")]).unwrap();
+    let bytes = bundle::encode(&[wastecheck_rules::rereleased("zj", "1.1.0").unwrap()]).unwrap();
     let zj_digest = bundle::digest(&bytes);
     let key = SecretKey::from_seed([6; 32]);
     let signature = bundle::sign(&bytes, &key).to_string();
@@ -309,7 +296,8 @@ fn a_signed_zj_bundle_layers_over_the_built_in_cn_and_replace_uses_it_alone() {
         .into_iter()
         .find(|p| p.name == "cn")
         .unwrap();
-    let whole = bundle::encode(&[cn, zj("1.1.0")]).unwrap();
+    let whole =
+        bundle::encode(&[cn, wastecheck_rules::rereleased("zj", "1.1.0").unwrap()]).unwrap();
     let whole_signature = bundle::sign(&whole, &key).to_string();
     let loaded = host
         .load_bundle_with(&whole, &whole_signature, &[&trusted], replace)

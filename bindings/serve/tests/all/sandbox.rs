@@ -205,28 +205,19 @@ async fn the_sandbox_serves_a_bundle_dropped_into_the_folder() {
     );
 }
 
-/// A built-in pack as the bundle carries it, at `version` when given.
-fn builtin_pack(name: &str, version: Option<&str>) -> PackFiles {
-    let mut pack = wastecheck_rules::packs()
-        .into_iter()
-        .find(|p| p.name == name)
-        .unwrap();
-    if let Some(version) = version {
-        let manifest = pack.files.get_mut("pack.json").unwrap();
-        let mut json: Value = serde_json::from_str(manifest).unwrap();
-        json["version"] = version.into();
-        *manifest = serde_json::to_string(&json).unwrap();
-    }
-    pack
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_packs_only_the_sandbox_serves_the_folders_bundles_alone() {
     let dir = tempfile::tempdir().unwrap();
     let publisher = SecretKey::from_seed([7; 32]);
     for (file, pack) in [
-        ("cn.bundle", builtin_pack("cn", None)),
-        ("zj.bundle", builtin_pack("zj", Some("1.1.0"))),
+        (
+            "cn.bundle",
+            wastecheck_rules::rereleased("cn", "1.0.0").unwrap(),
+        ),
+        (
+            "zj.bundle",
+            wastecheck_rules::rereleased("zj", "1.1.0").unwrap(),
+        ),
     ] {
         let bytes = bundle::encode(&[pack]).unwrap();
         let signature = bundle::sign(&bytes, &publisher).to_string();

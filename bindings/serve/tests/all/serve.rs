@@ -659,21 +659,6 @@ async fn requests_during_reloads_see_whole_pack_sets() {
 
 // ---- the one bundle policy ----
 
-/// A built-in pack as the bundle carries it, at `version` when given.
-fn builtin_pack(name: &str, version: Option<&str>) -> PackFiles {
-    let mut pack = wastecheck_rules::packs()
-        .into_iter()
-        .find(|p| p.name == name)
-        .unwrap();
-    if let Some(version) = version {
-        let manifest = pack.files.get_mut("pack.json").unwrap();
-        let mut json: Value = serde_json::from_str(manifest).unwrap();
-        json["version"] = version.into();
-        *manifest = serde_json::to_string(&json).unwrap();
-    }
-    pack
-}
-
 /// A signed bundle of `packs` dropped into `dir` as `file`; the bundle's digest.
 fn drop_signed(dir: &Path, file: &str, packs: &[PackFiles], key: &SecretKey) -> String {
     let bytes = bundle::encode(packs).unwrap();
@@ -709,7 +694,7 @@ async fn hangzhou_packs(addr: SocketAddr) -> Vec<(String, String, String)> {
 }
 
 fn cn_digest() -> String {
-    bundle::pack_digest(&builtin_pack("cn", None)).unwrap()
+    bundle::pack_digest(&wastecheck_rules::rereleased("cn", "1.0.0").unwrap()).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -720,7 +705,7 @@ async fn a_signed_zj_bundle_layers_over_the_built_in_cn() {
     let zj_digest = drop_signed(
         dir.path(),
         "zj.bundle",
-        &[builtin_pack("zj", Some("1.1.0"))],
+        &[wastecheck_rules::rereleased("zj", "1.1.0").unwrap()],
         &publisher,
     );
     let addr = start(Config {
@@ -750,7 +735,7 @@ async fn packs_only_serves_the_folders_bundles_alone() {
     let zj_digest = drop_signed(
         dir,
         "a-zj.bundle",
-        &[builtin_pack("zj", Some("1.1.0"))],
+        &[wastecheck_rules::rereleased("zj", "1.1.0").unwrap()],
         &publisher,
     );
     let addr = start(Config {
@@ -769,7 +754,12 @@ async fn packs_only_serves_the_folders_bundles_alone() {
 
     // With the national pack in another bundle (after it by name), both are served:
     // cn from its bundle, zj from the first.
-    drop_signed(dir, "b-cn.bundle", &[builtin_pack("cn", None)], &publisher);
+    drop_signed(
+        dir,
+        "b-cn.bundle",
+        &[wastecheck_rules::rereleased("cn", "1.0.0").unwrap()],
+        &publisher,
+    );
     let packs = until(addr, "both bundles", |p| {
         p["packs"].as_array().is_some_and(|a| a.len() == 2)
     })

@@ -2,28 +2,8 @@
 //! README shows (`pack build rules/packs/zj`, signed) layers over the built-in
 //! packs; `--packs-only` uses it alone.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn wastecheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wastecheck"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+use crate::{repo, s, text, wastecheck};
+use std::path::Path;
 
 /// Copies a pack folder.
 fn copy_dir(from: &Path, to: &Path) {
