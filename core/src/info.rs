@@ -7,41 +7,15 @@
 
 use crate::catalogue::Catalogue;
 use crate::engine::chain::{Chain, CompiledRule};
-use crate::locale::Bilingual;
 use crate::model::DocumentKind;
 use crate::pack::load::SourcePack;
-use crate::pack::spec::{LegalBasis, LocalisedText, Status};
+use crate::pack::spec::{LegalBasis, Status};
 use crate::report::Severity;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A text in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct Text {
-    /// Simplified Chinese.
-    #[serde(rename = "zh-CN")]
-    pub zh: String,
-    /// English.
-    pub en: String,
-}
-
-impl From<&LocalisedText> for Text {
-    fn from(text: &LocalisedText) -> Self {
-        Text {
-            zh: text.zh.clone(),
-            en: text.en.clone(),
-        }
-    }
-}
-
-impl From<&Bilingual> for Text {
-    fn from(text: &Bilingual) -> Self {
-        Text {
-            zh: text.zh.clone(),
-            en: text.en.clone(),
-        }
-    }
-}
+/// A text in both languages (`{"zh-CN": …, "en": …}`): the crate's one bilingual text.
+pub use crate::locale::Bilingual as Text;
 
 /// The legal basis of a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -102,7 +76,7 @@ impl From<&CompiledRule> for RuleInfo {
             id: rule.id.clone(),
             pack: rule.pack.clone(),
             severity: rule.severity,
-            title: Text::from(&rule.title),
+            title: rule.title.clone(),
             applies_to: rule.applies_to.clone(),
             stages: rule.stages.clone(),
             status: rule.status,
@@ -133,10 +107,7 @@ impl From<&Catalogue> for EditionInfo {
         let edition = catalogue.edition();
         EditionInfo {
             id: edition.id.clone(),
-            title: Text {
-                zh: edition.title_zh.clone(),
-                en: edition.title_en.clone(),
-            },
+            title: Text::new(edition.title_zh.clone(), edition.title_en.clone()),
             effective_from: edition.effective_from.to_string(),
         }
     }
@@ -177,7 +148,7 @@ impl From<&SourcePack> for PackInfo {
             id: m.id.clone(),
             version: m.version.to_string(),
             jurisdiction: m.jurisdiction.clone(),
-            title: Text::from(&m.title),
+            title: m.title.clone(),
             extends: m
                 .extends
                 .as_ref()

@@ -62,10 +62,16 @@ impl FromStr for Locale {
     }
 }
 
-/// A text in both locales.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A text in both locales: the one bilingual text of the crate — pack files' titles
+/// and messages (`{"zh-CN": …, "en": …}`), the faces' rule and pack titles, and a
+/// violation's message in both languages. Its JSON Schema is named `Text`.
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(deny_unknown_fields, rename = "Text")]
 pub struct Bilingual {
     /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
     pub zh: String,
     /// English.
     pub en: String,

@@ -115,7 +115,9 @@ export interface EditionInfo {
   title: Text;
 }
 /**
- * A text in both languages.
+ * A text in both locales: the one bilingual text of the crate — pack files' titles
+ * and messages (`{"zh-CN": …, "en": …}`), the faces' rule and pack titles, and a
+ * violation's message in both languages. Its JSON Schema is named `Text`.
  */
 export interface Text {
   /**

@@ -1,6 +1,7 @@
 //! The pack source format (spec/rule-pack.md): `pack.toml` and each rule's
 //! `rule.toml`, read with every problem reported by file and line.
 
+use crate::locale::Bilingual;
 use crate::model::{Date, DocumentKind};
 use crate::report::Severity;
 use serde::Deserialize;
@@ -26,17 +27,6 @@ pub struct PackProblem {
 pub struct PackError {
     /// The problems, in file order.
     pub problems: Vec<PackProblem>,
-}
-
-/// Text in both locales, as pack files write it (`zh-CN`, `en`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LocalisedText {
-    /// Simplified Chinese.
-    #[serde(rename = "zh-CN")]
-    pub zh: String,
-    /// English.
-    pub en: String,
 }
 
 /// The parent a pack extends.
@@ -89,7 +79,7 @@ pub struct CatalogueSpec {
     /// Edition id (`hw-2021`).
     pub id: String,
     /// Title in both locales.
-    pub title: LocalisedText,
+    pub title: Bilingual,
     /// First day in force.
     pub effective_from: Date,
     /// The list CSV.
@@ -140,7 +130,7 @@ pub struct PackManifest {
     #[serde(default)]
     pub effective_until: Option<Date>,
     /// Title in both locales.
-    pub title: LocalisedText,
+    pub title: Bilingual,
     /// Parameters.
     #[serde(default)]
     pub params: BTreeMap<String, ParamSpec>,
@@ -196,7 +186,7 @@ pub struct RuleSpec {
     /// Stable id: `<pack>.<area>.<what-is-wrong>`.
     pub id: String,
     /// Short title in both locales.
-    pub title: LocalisedText,
+    pub title: Bilingual,
     /// Document kinds it applies to.
     pub applies_to: Vec<DocumentKind>,
     /// Severity.
@@ -215,7 +205,7 @@ pub struct RuleSpec {
     /// Legal basis, at least one.
     pub legal_basis: Vec<LegalBasis>,
     /// Messages in both locales, with the same `{placeholders}`.
-    pub messages: LocalisedText,
+    pub messages: Bilingual,
     /// The list(s) the rule runs over, once per item: `"/wastes"`, or by document
     /// kind, `{ manifest = "/wastes", plan = ["/production", "/transfers"] }`.
     #[serde(default)]

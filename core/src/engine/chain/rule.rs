@@ -5,8 +5,9 @@ use super::super::kinds::Check;
 use super::super::script::CompiledScript;
 use super::guard::Guard;
 use crate::json::pointer::Pointer;
+use crate::locale::Bilingual;
 use crate::model::{Date, DocumentKind};
-use crate::pack::spec::{LegalBasis, LocalisedText, Status};
+use crate::pack::spec::{LegalBasis, Status};
 use crate::report::Severity;
 
 /// How a rule checks.
@@ -26,7 +27,7 @@ pub struct CompiledRule {
     /// `pack@version` it comes from.
     pub pack: String,
     /// Title in both locales.
-    pub title: LocalisedText,
+    pub title: Bilingual,
     /// Severity after the chain's overrides.
     pub severity: Severity,
     /// Document kinds.
@@ -40,7 +41,7 @@ pub struct CompiledRule {
     /// Legal basis.
     pub basis: Vec<LegalBasis>,
     /// Messages.
-    pub messages: LocalisedText,
+    pub messages: Bilingual,
     /// The lists iterated, by kind, parsed once (none: the rule runs once per
     /// document).
     pub each: Option<Vec<(DocumentKind, Vec<Pointer>)>>,
