@@ -53,12 +53,15 @@ pub struct RuleInfo {
     pub id: String,
     /// The pack that defines it (`id@version`).
     pub pack: String,
+    #[allow(missing_docs)] // in the struct's doc (a field doc would copy the type)
     pub severity: Severity,
+    #[allow(missing_docs)] // in the struct's doc (a field doc would copy the type)
     pub title: Text,
     /// Document kinds it applies to.
     pub applies_to: Vec<DocumentKind>,
     /// Manifest stages it applies to (all when empty).
     pub stages: Vec<String>,
+    #[allow(missing_docs)] // in the struct's doc (a field doc would copy the type)
     pub status: Status,
     /// First day the rule applies, if limited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,6 +100,7 @@ pub fn rules(chain: &Chain) -> Vec<RuleInfo> {
 pub struct EditionInfo {
     /// e.g. `hw-2021`.
     pub id: String,
+    #[allow(missing_docs)] // in the struct's doc (a field doc would copy the type)
     pub title: Text,
     /// First day in force, `YYYY-MM-DD`.
     pub effective_from: String,
@@ -124,6 +128,7 @@ pub struct PackInfo {
     /// documents from this region, and from within it unless a narrower pack
     /// serves them.
     pub jurisdiction: String,
+    #[allow(missing_docs)] // in the struct's doc (a field doc would copy the type)
     pub title: Text,
     /// The parent pack and version requirement, e.g. `cn@^1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

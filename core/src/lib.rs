@@ -13,6 +13,7 @@
 //!
 //! The core never reads a file, the environment or a clock, and never panics on any
 //! input: the as-of date and all reference facts are inputs.
+#![warn(missing_docs)]
 #![cfg_attr(
     not(test),
     deny(

@@ -345,19 +345,36 @@ pub fn lint(sources: &[PackFiles], name: &str) -> Vec<PackProblem> {
 #[serde(tag = "change", rename_all = "snake_case")]
 pub enum Change {
     /// A rule only in the new version.
-    RuleAdded { rule: String },
+    RuleAdded {
+        /// The rule's id.
+        rule: String,
+    },
     /// A rule only in the old version.
-    RuleRemoved { rule: String },
+    RuleRemoved {
+        /// The rule's id.
+        rule: String,
+    },
     /// A rule's declaration changed (what: severity, status, messages, check, …).
-    RuleChanged { rule: String, what: Vec<String> },
+    RuleChanged {
+        /// The rule's id.
+        rule: String,
+        /// The parts of the declaration that changed: `severity`, `status`, `check`, ….
+        what: Vec<String>,
+    },
     /// A parameter's value changed, or it was added or removed.
     ParamChanged {
+        /// The parameter's name.
         param: String,
+        /// Its value in the old version, if it had one there.
         old: Option<String>,
+        /// Its value in the new version, if it has one there.
         new: Option<String>,
     },
     /// The pack's window, parent or catalogue editions changed.
-    PackChanged { what: String },
+    PackChanged {
+        /// Which: `effective window`, `extends` or `catalogue editions`.
+        what: String,
+    },
 }
 
 /// The differences between two versions of a pack.

@@ -73,11 +73,17 @@ impl DocumentKind {
 /// A decoded document of any kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Document {
+    /// A transfer manifest (危险废物转移联单).
     Manifest(Box<Manifest>),
+    /// An annual declaration (年度申报).
     Declaration(Box<Declaration>),
+    /// A management plan (管理计划).
     Plan(Box<Plan>),
+    /// A ledger (台账).
     Ledger(Box<Ledger>),
+    /// Storage records (贮存): facilities and lots.
     Storage(Box<Storage>),
+    /// A district's annual report of waste produced and handled.
     DistrictReport(Box<DistrictReport>),
 }
 

@@ -19,22 +19,39 @@ pub enum Node<'a> {
     Record(&'a dyn Record),
     /// A list.
     List(&'a dyn ListNode),
+    /// Free text.
     Text(&'a str),
+    /// A value of a closed list, as its JSON string.
     Enum(&'static str),
+    /// A waste code.
     WasteCode(&'a WasteCode),
+    /// A waste category.
     Category(Category),
+    /// A hazard characteristic.
     Hazard(Hazard),
+    /// A unified social credit code.
     CreditCode(&'a CreditCode),
+    /// An administrative region code.
     Region(RegionCode),
+    /// A transfer manifest's number.
     ManifestNumber(&'a ManifestNumber),
+    /// A vehicle's plate.
     Plate(&'a VehiclePlate),
+    /// A mass, with its unit.
     Quantity(&'a Quantity),
+    /// A non-negative exact decimal without a unit.
     Amount(Decimal),
+    /// A calendar date.
     Date(Date),
+    /// A date-time with its UTC offset.
     DateTime(&'a DateTime),
+    /// A count of things.
     Count(u32),
+    /// A calendar year.
     Year(Year),
+    /// `true` or `false`.
     Bool(bool),
+    /// A plain number: a latitude or a longitude in degrees.
     Number(f64),
 }
 

@@ -8,17 +8,29 @@ use serde_json::{Map, Value};
 /// What kind of value a field holds, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
+    /// A waste code (废物代码), `NNN-NNN-NN`.
     WasteCode,
+    /// A waste category (废物类别), `HW49` or `SW59`.
     Category,
+    /// A hazard characteristic (危险特性): `T`, `C`, `I`, `R` or `In`.
     Hazard,
+    /// A unified social credit code (统一社会信用代码), 18 characters.
     CreditCode,
+    /// An administrative region code (行政区划代码, GB/T 2260), 6 digits.
     RegionCode,
+    /// A transfer manifest's number (联单编号), 14 digits.
     ManifestNumber,
+    /// A vehicle's plate (车牌号).
     VehiclePlate,
+    /// A calendar date, `YYYY-MM-DD`.
     Date,
+    /// An RFC 3339 date-time with a UTC offset.
     DateTime,
+    /// A non-negative exact decimal, such as a quantity.
     Decimal,
+    /// A non-negative whole number.
     Integer,
+    /// Non-empty text.
     Text,
 }
 
@@ -101,13 +113,29 @@ pub enum Reason {
     /// More digits than an exact decimal can carry, or a precision JSON lost.
     TooPrecise,
     /// Wrong number of characters.
-    Length { expected: usize, found: usize },
+    Length {
+        /// The number of characters the form has.
+        expected: usize,
+        /// The number of characters the value has.
+        found: usize,
+    },
     /// A character outside the allowed set, at a 1-based position.
-    Char { ch: char, position: usize },
+    Char {
+        /// The character.
+        ch: char,
+        /// Its position in the value, counting characters from 1.
+        position: usize,
+    },
     /// The two category digits of a waste code name no category of the list.
-    NoSuchCategory { digits: String },
+    NoSuchCategory {
+        /// The two category digits, as written.
+        digits: String,
+    },
     /// The first two digits of a region code name no province.
-    NoSuchProvince { digits: String },
+    NoSuchProvince {
+        /// The two province digits, as written.
+        digits: String,
+    },
     /// A calendar date that does not exist (2026-02-30).
     NoSuchDate,
     /// A date-time without a UTC offset.
@@ -158,12 +186,19 @@ impl Reason {
 /// JSON value types, for type errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonType {
+    /// An object.
     Object,
+    /// An array.
     Array,
+    /// A string.
     String,
+    /// A number (as the type found: one that is not a whole number).
     Number,
+    /// A whole number.
     Integer,
+    /// `true` or `false`.
     Boolean,
+    /// `null`.
     Null,
     /// A number or a decimal string (quantities).
     NumberOrString,
@@ -215,28 +250,44 @@ impl JsonType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
     /// The JSON type is wrong (`schema.type`).
-    WrongType { expected: JsonType, found: JsonType },
+    WrongType {
+        /// The type the field needs.
+        expected: JsonType,
+        /// The type of the value found.
+        found: JsonType,
+    },
     /// The value does not have its subject's form (`schema.format`).
     Malformed {
+        /// What kind of value the field holds.
         subject: Subject,
+        /// The value, as written.
         value: String,
+        /// Why it does not have the form.
         reason: Reason,
     },
     /// A credit code whose check digit is wrong (`schema.check-digit`).
     CheckDigit {
+        /// The credit code, as written.
         value: String,
+        /// The check digit its first 17 characters give.
         expected: char,
+        /// Its 18th character, the check digit written.
         found: char,
     },
     /// A value outside a closed list (`schema.enum`).
     NotAllowed {
+        /// The value, as written.
         value: String,
+        /// The values the list allows.
         allowed: &'static [&'static str],
     },
     /// A number outside its range (`schema.range`).
     OutOfRange {
+        /// The number, as written.
         value: String,
+        /// The smallest value allowed, as text.
         min: String,
+        /// The largest value allowed, as text (`∞` when unbounded).
         max: String,
     },
     /// A member a composite value cannot do without (`schema.required`).

@@ -14,45 +14,86 @@ use std::collections::BTreeMap;
 /// Why bundle bytes could not be written or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormatError {
+    /// A `pack.toml` or `rule.toml` that could not be converted to JSON.
     #[error("pack `{pack}`: `{path}`{}: {message}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
     Source {
+        /// The pack's name.
         pack: String,
+        /// The file's path in the pack.
         path: String,
+        /// The 1-based line, if known.
         line: Option<usize>,
+        /// What is wrong.
         message: String,
     },
+    /// A pack with both a TOML source and the JSON a bundle carries it as.
     #[error(
         "pack `{pack}` has both `{path}` and `{other}`: keep one (bundles carry `{path}` as `{other}`)"
     )]
     TwoForms {
+        /// The pack's name.
         pack: String,
+        /// The TOML source's path (`pack.toml`, `DIR/rule.toml`).
         path: String,
+        /// The JSON file's path (`pack.json`, `DIR/rule.json`).
         other: String,
     },
+    /// A bundle that holds a TOML source where its format carries JSON.
     #[error(
         "pack `{pack}`: the bundle holds `{path}`, TOML source that bundles of format {VERSION} carry as JSON: rebuild it with `wastecheck pack build`"
     )]
-    TomlInBundle { pack: String, path: String },
+    TomlInBundle {
+        /// The pack's name.
+        pack: String,
+        /// The TOML file's path in the pack.
+        path: String,
+    },
+    /// The bundle could not be serialized.
     #[error("the bundle could not be written as JSON: {message}")]
-    Encode { message: String },
+    Encode {
+        /// What is wrong.
+        message: String,
+    },
+    /// Bundle bytes that are not UTF-8.
     #[error(
         "the bundle is not UTF-8 (bad byte at offset {offset}): it is damaged; download or rebuild it"
     )]
-    NotUtf8 { offset: usize },
+    NotUtf8 {
+        /// The 0-based byte offset of the first bad byte.
+        offset: usize,
+    },
+    /// Bundle bytes that are empty or end early.
     #[error("the bundle is empty or truncated: download or copy it again")]
     Truncated,
+    /// Bundle bytes that are not JSON, or JSON not of a bundle's shape.
     #[error("the bundle is not valid JSON ({message}): it is damaged; download or rebuild it")]
-    Malformed { message: String },
+    Malformed {
+        /// What is wrong, as the JSON reader says.
+        message: String,
+    },
+    /// Bytes after the bundle's one JSON value.
     #[error(
         "the bundle has extra bytes after its end (offset {offset}): it is damaged; download or rebuild it"
     )]
-    TrailingData { offset: usize },
+    TrailingData {
+        /// The 0-based byte offset where the JSON value ends.
+        offset: usize,
+    },
+    /// JSON that is not a wastecheck bundle: its `format` is not [`FORMAT`].
     #[error("this is not a wastecheck bundle (`format` is {found}, expected \"{FORMAT}\")")]
-    NotABundle { found: String },
+    NotABundle {
+        /// The `format` member found, as JSON, or why there is none.
+        found: String,
+    },
+    /// A bundle of a format version this build does not read.
     #[error(
         "bundle format version {found} is not supported (this wastecheck reads version {VERSION}): rebuild the bundle with this wastecheck's `wastecheck pack build`, or upgrade wastecheck to read a newer format"
     )]
-    UnsupportedVersion { found: String },
+    UnsupportedVersion {
+        /// The `version` member found, as JSON, or `(missing)`.
+        found: String,
+    },
+    /// Bundle bytes that are not exactly what [`encode`] writes for their packs.
     #[error(
         "the bundle is not in canonical form, so its digest would not name its contents: rebuild it with `wastecheck pack build`"
     )]

@@ -6,28 +6,70 @@ use super::PackFiles;
 /// A pack name or file path a bundle may not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PathError {
+    /// A pack name that is not a plain folder name.
     #[error(
         "pack name `{name}` is not a plain folder name: use a non-empty name without `/` or `\\`, other than `.` or `..`"
     )]
-    InvalidPackName { name: String },
+    InvalidPackName {
+        /// The name, as given.
+        name: String,
+    },
+    /// Two packs with the same name.
     #[error("pack `{name}` appears more than once: give each pack folder a different name")]
-    DuplicatePack { name: String },
+    DuplicatePack {
+        /// The name.
+        name: String,
+    },
+    /// A file whose path is empty.
     #[error("pack `{pack}` has a file with an empty path: name every file")]
-    EmptyPath { pack: String },
+    EmptyPath {
+        /// The pack's name.
+        pack: String,
+    },
+    /// An absolute path (`/…` or a drive such as `C:`), not one inside the pack folder.
     #[error("pack `{pack}`: `{path}` is absolute: paths must be relative to the pack folder")]
-    AbsolutePath { pack: String, path: String },
+    AbsolutePath {
+        /// The pack's name.
+        pack: String,
+        /// The file's path, as given.
+        path: String,
+    },
+    /// A path with a backslash (`\`) in it.
     #[error("pack `{pack}`: `{path}` contains `\\`: separate folders with `/`")]
-    BackslashInPath { pack: String, path: String },
+    BackslashInPath {
+        /// The pack's name.
+        pack: String,
+        /// The file's path, as given.
+        path: String,
+    },
+    /// A path with a `.` or `..` segment.
     #[error(
         "pack `{pack}`: `{path}` has a `.` or `..` segment: write the plain path inside the pack folder"
     )]
-    DotSegment { pack: String, path: String },
+    DotSegment {
+        /// The pack's name.
+        pack: String,
+        /// The file's path, as given.
+        path: String,
+    },
+    /// A path with an empty segment (`//`, or a trailing `/`).
     #[error("pack `{pack}`: `{path}` has an empty segment (`//` or a trailing `/`): remove it")]
-    EmptySegment { pack: String, path: String },
+    EmptySegment {
+        /// The pack's name.
+        pack: String,
+        /// The file's path, as given.
+        path: String,
+    },
+    /// A fixture, snapshot or doc in a bundle (see [`is_bundled`]).
     #[error(
         "pack `{pack}`: `{path}` is a fixture, snapshot or doc, which bundles never hold: rebuild the bundle with `wastecheck pack build`"
     )]
-    UnbundledFile { pack: String, path: String },
+    UnbundledFile {
+        /// The pack's name.
+        pack: String,
+        /// The file's path, as given.
+        path: String,
+    },
 }
 
 /// Which source files go into a bundle: everything except files under a `fixtures/`

@@ -13,35 +13,54 @@ use std::str::FromStr;
 /// Why a key, a signature or a bundle's signature was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SigningError {
+    /// A key or signature text that does not start with its kind's prefix.
     #[error("not a wastecheck {kind}: expected one line starting with `{prefix}`")]
     WrongPrefix {
+        /// What the text should be: `public key`, `secret key` or `signature`.
         kind: &'static str,
+        /// The prefix it should start with, e.g. `wastecheck-ed25519-public:`.
         prefix: &'static str,
     },
+    /// A key or signature text whose base64 after the prefix does not decode.
     #[error("the {kind} is not valid base64 after its prefix: copy the whole line again")]
-    BadBase64 { kind: &'static str },
+    BadBase64 {
+        /// What the text should be: `public key`, `secret key` or `signature`.
+        kind: &'static str,
+    },
+    /// A key or signature text that decodes to the wrong number of bytes.
     #[error("the {kind} holds {found} bytes, expected {expected}: copy the whole line again")]
     WrongLength {
+        /// What the text should be: `public key`, `secret key` or `signature`.
         kind: &'static str,
+        /// The number of bytes the kind has (32 for a key, 64 for a signature).
         expected: usize,
+        /// The number of bytes the text holds.
         found: usize,
     },
+    /// 32 bytes that are not an ed25519 public key.
     #[error("the public key is not a valid ed25519 point: copy the whole line again")]
     InvalidPublicKey,
+    /// A small-order public key, under which forged signatures verify.
     #[error("the public key is a weak (small-order) ed25519 key and cannot be trusted")]
     WeakPublicKey,
+    /// An unsigned bundle, where the policy requires a signature.
     #[error(
         "the bundle is not signed: sign it with `wastecheck pack sign`, or explicitly allow unsigned packs (`--allow-unsigned`)"
     )]
     MissingSignature,
+    /// A signed bundle, with no trusted key to verify it under.
     #[error(
         "the bundle is signed but no key is trusted: pass the publisher's public key (`--trust KEYFILE.pub`)"
     )]
     NoTrustedKeys,
+    /// A signature that verifies under none of the trusted keys.
     #[error(
         "the signature does not verify under any of the {trusted} trusted key(s): the bundle was changed after signing, or was signed by a key you do not trust; do not use it"
     )]
-    UntrustedSignature { trusted: usize },
+    UntrustedSignature {
+        /// How many keys are trusted.
+        trusted: usize,
+    },
 }
 
 pub(crate) const PUBLIC_PREFIX: &str = "wastecheck-ed25519-public:";
@@ -71,6 +90,7 @@ impl SecretKey {
         Self(ed25519_dalek::SigningKey::from_bytes(&seed))
     }
 
+    /// The public key of this signing key, for hosts to trust.
     pub fn public_key(&self) -> PublicKey {
         PublicKey(self.0.verifying_key())
     }
@@ -170,8 +190,10 @@ pub fn sign(bytes: &[u8], key: &SecretKey) -> Signature {
 /// Whether unsigned bundles are acceptable. Hosts require signatures by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Trust {
+    /// A bundle must carry a signature that verifies under a trusted key.
     #[default]
     RequireSignature,
+    /// A bundle may be unsigned; a signature it carries must still verify.
     AllowUnsigned,
 }
 
@@ -187,6 +209,7 @@ pub enum Signer {
 /// A bundle that passed [`verify`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {
+    /// Who vouched for it.
     pub signer: Signer,
     /// [`digest`] of the verified bytes.
     pub digest: String,
