@@ -201,7 +201,6 @@ impl Chain {
                     };
                     let mut args = Args::new(table, &params, spec.each.is_some());
                     let (check, provides) = kinds::compile(kind, &mut args);
-                    args.finish();
                     let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
                         .into_iter()
                         .filter(|p| !provides.iter().any(|q| q == p))

@@ -19,13 +19,32 @@
 
 use super::in_force::{COLLECTIONS, held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "age",
     provides: &["since", "until", "days", "max", "held"],
+    params: PARAMS,
+    finds: "more than `max` days from `since` to `until` (only where the holder has such a fact in force)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("since", T::Pointer, "the first day"),
+    P::optional(
+        "until",
+        T::Pointer,
+        "the day counted to (else the legal date)",
+    ),
+    P::required("max", T::Integer, "calendar days"),
+    P::optional(
+        "holding",
+        T::Table,
+        "`{ fact = \"…\", holder = \"…\" }`: only where the holder has a fact of that collection in force",
+    ),
+];
 
 #[derive(Debug)]
 struct Age {

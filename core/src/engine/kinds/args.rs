@@ -1,6 +1,7 @@
 //! Reading a `[check]` table: typed parameters, `$name` references to pack
 //! parameters, and every problem reported (unknown keys too).
 
+use super::params::{COMMON, Param};
 use crate::json::pointer::Pointer;
 use crate::model::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
@@ -23,6 +24,8 @@ pub struct Args<'a> {
     params: &'a BTreeMap<String, toml::Value>,
     has_each: bool,
     used: BTreeSet<&'a str>,
+    /// Keys whose declared type or presence is already reported.
+    reported: BTreeSet<&'a str>,
     /// Problems found so far.
     pub problems: Vec<String>,
 }
@@ -41,8 +44,70 @@ impl<'a> Args<'a> {
             params,
             has_each,
             used,
+            reported: BTreeSet::new(),
             problems: Vec::new(),
         }
+    }
+
+    /// Checks the table against a kind's declared parameters (and the options
+    /// every kind takes): unknown keys, required ones not given, values of the
+    /// wrong type once a `$name` is resolved. Every problem is reported, and the
+    /// typed readers do not report a key again.
+    pub fn check_declared(&mut self, kind: &str, params: &[Param]) {
+        let declared = || params.iter().chain(COMMON);
+        for key in self.table.keys() {
+            if key != "kind" && !declared().any(|p| p.name == key.as_str()) {
+                let known: Vec<&str> = declared().map(|p| p.name).collect();
+                self.problems.push(format!(
+                    "unknown parameter `{key}`: `{kind}` takes {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        for param in declared() {
+            let Some((key, value)) = self.table.get_key_value(param.name) else {
+                if param.required {
+                    self.problems
+                        .push(format!("`{}` is required: {}", param.name, param.doc));
+                    self.reported.insert(param.name);
+                }
+                continue;
+            };
+            let (value, via) = match value {
+                toml::Value::String(text) if text.starts_with('$') => {
+                    match self.params.get(&text[1..]) {
+                        Some(resolved) => (resolved, format!(" (`{text}`)")),
+                        None => {
+                            self.problems.push(format!(
+                                "`{key}` refers to parameter `{}`, which no pack in the chain defines",
+                                &text[1..]
+                            ));
+                            self.reported.insert(param.name);
+                            continue;
+                        }
+                    }
+                }
+                value => (value, String::new()),
+            };
+            if !param.ty.accepts(value) {
+                self.problems
+                    .push(format!("`{key}`{via} must be {}", param.ty.describe()));
+                self.reported.insert(param.name);
+            }
+        }
+    }
+
+    /// A problem with `key`, unless its declaration check reported it already.
+    fn problem(&mut self, key: &str, message: String) {
+        if !self.reported.contains(key) {
+            self.problems.push(message);
+        }
+    }
+
+    /// The keys read or looked at so far (`kind` included).
+    #[cfg(test)]
+    pub(crate) fn read_keys(&self) -> BTreeSet<&'a str> {
+        self.used.clone()
     }
 
     fn raw(&mut self, key: &'a str) -> Option<&'a toml::Value> {
@@ -54,9 +119,12 @@ impl<'a> Args<'a> {
         {
             let resolved = self.params.get(name);
             if resolved.is_none() {
-                self.problems.push(format!(
-                    "`{key}` refers to parameter `{name}`, which no pack in the chain defines"
-                ));
+                self.problem(
+                    key,
+                    format!(
+                        "`{key}` refers to parameter `{name}`, which no pack in the chain defines"
+                    ),
+                );
             }
             return resolved;
         }
@@ -64,7 +132,7 @@ impl<'a> Args<'a> {
     }
 
     fn missing(&mut self, key: &str, what: &str) {
-        self.problems.push(format!("`{key}` is required: {what}"));
+        self.problem(key, format!("`{key}` is required: {what}"));
     }
 
     /// A field reference, required.
@@ -81,8 +149,7 @@ impl<'a> Args<'a> {
         match self.raw(key)? {
             toml::Value::String(text) => self.reference(key, text),
             _ => {
-                self.problems
-                    .push(format!("`{key}` must be a JSON Pointer string"));
+                self.problem(key, format!("`{key}` must be a JSON Pointer string"));
                 None
             }
         }
@@ -104,15 +171,13 @@ impl<'a> Args<'a> {
                 .filter_map(|item| match item {
                     toml::Value::String(text) => self.reference(key, text),
                     _ => {
-                        self.problems
-                            .push(format!("`{key}` must list JSON Pointer strings"));
+                        self.problem(key, format!("`{key}` must list JSON Pointer strings"));
                         None
                     }
                 })
                 .collect(),
             Some(_) => {
-                self.problems
-                    .push(format!("`{key}` must be an array of JSON Pointers"));
+                self.problem(key, format!("`{key}` must be an array of JSON Pointers"));
                 Vec::new()
             }
             None => {
@@ -123,17 +188,20 @@ impl<'a> Args<'a> {
     }
 
     /// Whether `key` is given as an array.
-    pub fn is_array(&self, key: &str) -> bool {
+    pub fn is_array(&mut self, key: &'a str) -> bool {
+        self.used.insert(key);
         matches!(self.table.get(key), Some(toml::Value::Array(_)))
     }
 
     /// Whether `key` is given as a table.
-    pub fn is_table(&self, key: &str) -> bool {
+    pub fn is_table(&mut self, key: &'a str) -> bool {
+        self.used.insert(key);
         matches!(self.table.get(key), Some(toml::Value::Table(_)))
     }
 
     /// Whether the table gives `key`.
-    pub fn has(&self, key: &str) -> bool {
+    pub fn has(&mut self, key: &'a str) -> bool {
+        self.used.insert(key);
         self.table.contains_key(key)
     }
 
@@ -154,8 +222,10 @@ impl<'a> Args<'a> {
             return Vec::new();
         };
         let Some(table) = value.as_table() else {
-            self.problems
-                .push(format!("`{key}` must be a table of JSON Pointer lists"));
+            self.problem(
+                key,
+                format!("`{key}` must be a table of JSON Pointer lists"),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -166,9 +236,10 @@ impl<'a> Args<'a> {
                 _ => Vec::new(),
             };
             if texts.is_empty() {
-                self.problems.push(format!(
-                    "`{key}.{name}` must be a JSON Pointer or a list of them"
-                ));
+                self.problem(
+                    key,
+                    format!("`{key}.{name}` must be a JSON Pointer or a list of them"),
+                );
             }
             let refs = texts
                 .into_iter()
@@ -186,8 +257,7 @@ impl<'a> Args<'a> {
             return Vec::new();
         };
         let Some(table) = value.as_table() else {
-            self.problems
-                .push(format!("`{key}` must be a table of names"));
+            self.problem(key, format!("`{key}` must be a table of names"));
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -211,13 +281,12 @@ impl<'a> Args<'a> {
                     .filter_map(|i| i.as_str().map(str::to_owned))
                     .collect();
                 if texts.len() != items.len() {
-                    self.problems.push(format!("`{key}` must list strings"));
+                    self.problem(key, format!("`{key}` must list strings"));
                 }
                 Some(texts)
             }
             _ => {
-                self.problems
-                    .push(format!("`{key}` must be an array of strings"));
+                self.problem(key, format!("`{key}` must be an array of strings"));
                 None
             }
         }
@@ -240,7 +309,7 @@ impl<'a> Args<'a> {
         match self.raw(key)? {
             toml::Value::Array(items) => Some(items),
             _ => {
-                self.problems.push(format!("`{key}` must be an array"));
+                self.problem(key, format!("`{key}` must be an array"));
                 None
             }
         }
@@ -251,7 +320,7 @@ impl<'a> Args<'a> {
         match self.raw(key)? {
             toml::Value::Table(table) => Some(table),
             _ => {
-                self.problems.push(format!("`{key}` must be a table"));
+                self.problem(key, format!("`{key}` must be a table"));
                 None
             }
         }
@@ -309,7 +378,7 @@ impl<'a> Args<'a> {
             _ => None,
         };
         if parsed.is_none() {
-            self.problems.push(format!("`{key}` must be a number"));
+            self.problem(key, format!("`{key}` must be a number"));
         }
         parsed
     }
@@ -319,8 +388,7 @@ impl<'a> Args<'a> {
         match self.raw(key) {
             Some(toml::Value::Integer(n)) => Some(*n),
             Some(_) => {
-                self.problems
-                    .push(format!("`{key}` must be a whole number"));
+                self.problem(key, format!("`{key}` must be a whole number"));
                 None
             }
             None => {
@@ -335,7 +403,7 @@ impl<'a> Args<'a> {
         match self.raw(key)? {
             toml::Value::String(s) => Some(s),
             _ => {
-                self.problems.push(format!("`{key}` must be a string"));
+                self.problem(key, format!("`{key}` must be a string"));
                 None
             }
         }
@@ -364,21 +432,10 @@ impl<'a> Args<'a> {
         match self.raw(key) {
             Some(toml::Value::Boolean(b)) => *b,
             Some(_) => {
-                self.problems.push(format!("`{key}` must be true or false"));
+                self.problem(key, format!("`{key}` must be true or false"));
                 default
             }
             None => default,
         }
-    }
-
-    /// Reports keys the kind does not read; call last.
-    pub fn finish(&mut self) {
-        let unknown: Vec<String> = self
-            .table
-            .keys()
-            .filter(|k| !self.used.contains(k.as_str()))
-            .map(|k| format!("unknown parameter `{k}`"))
-            .collect();
-        self.problems.extend(unknown);
     }
 }

@@ -26,14 +26,27 @@
 //! form is a structural check).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::node::Node;
 use serde_json::{Map, Value};
 
 pub const KIND: Kind = Kind {
     name: "code-parts",
     provides: &["value", "digits", "found", "expected", "what"],
+    params: PARAMS,
+    finds: "positions of a code or number that differ from (part of) another field; dates compare as `YYYY-MM-DD`",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("field", T::Pointer, "the code or number"),
+    P::required(
+        "parts",
+        T::Tables,
+        "`[[check.parts]]`, each with `digits` (`[first, last]`, 1-based), `equals` (the field they must equal), `from` (optional: only these positions of `equals`) and `what` (`{ zh-CN, en }`)",
+    ),
+];
 
 #[derive(Debug)]
 struct CodeParts {
@@ -75,9 +88,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let field = args.field("field");
     let mut parts = Vec::new();
     match args.optional_array("parts") {
-        None => args
-            .problems
-            .push("`parts` is required: a list of `[[check.parts]]` tables".into()),
+        None => {}
         Some(items) => {
             for (n, item) in items.iter().enumerate() {
                 let at = format!("parts[{n}]");

@@ -38,6 +38,7 @@
 //! and `{limit}` (`7.0–12.0` for a range). A value not given is not checked.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::Decimal;
 use crate::model::node::Node;
 use serde_json::{Map, Value};
@@ -46,8 +47,17 @@ use std::str::FromStr;
 pub const KIND: Kind = Kind {
     name: "limits",
     provides: &["reason", "clause", "value", "limit"],
+    params: PARAMS,
+    finds: "each limit a line breaks, at its field",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[P::required(
+    "limits",
+    T::Tables,
+    "`[[check.limits]]`, each with `field` (a pointer or a list), one test — `min`/`max` (inclusive), `below` (strict) or `is` (values, `\"HW*\"` a prefix) — `clause`, `what` and `unit` or `reason`; optionally `when`, `unless`, `at`, `stop`",
+)];
 
 #[derive(Debug)]
 struct Limits {
@@ -286,9 +296,7 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let mut limits = Vec::new();
     match args.optional_array("limits") {
-        None => args
-            .problems
-            .push("`limits` is required: a list of `[[check.limits]]` tables".into()),
+        None => {}
         Some(items) => {
             for (n, item) in items.iter().enumerate() {
                 let at = format!("limits[{n}]");

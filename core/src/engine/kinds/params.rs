@@ -1,0 +1,364 @@
+//! What each kind's `[check]` table may hold, as data: every parameter's name,
+//! type, whether it is required, its default and what it means. Pack load checks a
+//! table against it before the kind reads it (unknown keys, missing ones, wrong
+//! types), and the rule schema and the kinds table of the spec are generated from
+//! it.
+
+use crate::model::Decimal;
+use serde_json::{Value, json};
+
+/// The type of a parameter's value, once a `"$name"` reference to a pack
+/// parameter is resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    /// A JSON Pointer to a field (`"/consignor/region"`, or relative to the item in
+    /// a rule with `each`), or a member's name.
+    Pointer,
+    /// A list of JSON Pointers.
+    Pointers,
+    /// One JSON Pointer or a list of them.
+    PointerOrPointers,
+    /// A string.
+    Text,
+    /// A list of strings.
+    Texts,
+    /// One string or a list of them.
+    TextOrTexts,
+    /// One of these strings.
+    Choice(&'static [&'static str]),
+    /// An exact decimal: a number, or a decimal written as a string.
+    Decimal,
+    /// A whole number.
+    Integer,
+    /// `true` or `false`.
+    Boolean,
+    /// A table of JSON Pointers (or lists of them) by name: `{ a = "/x", b = ["/y"] }`.
+    PointersByName,
+    /// A table of strings by name: `{ a = "x" }`.
+    TextsByName,
+    /// A table (its members are the kind's, described in the doc).
+    Table,
+    /// A list of tables (`[[check.NAME]]`).
+    Tables,
+    /// A JSON Pointer or a table.
+    PointerOrTable,
+    /// A list of pairs of strings: `[["a", "b"], …]`.
+    TextPairs,
+    /// `show`: by name, a JSON Pointer, a list of them, or `{ field, labels }`.
+    Shown,
+}
+
+/// One parameter of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Param {
+    /// The key in `[check]`.
+    pub name: &'static str,
+    /// Its type.
+    pub ty: ParamType,
+    /// Whether every rule of the kind gives it.
+    pub required: bool,
+    /// What the kind takes when it is not given, as written in TOML.
+    pub default: Option<&'static str>,
+    /// What it means.
+    pub doc: &'static str,
+}
+
+impl Param {
+    /// A required parameter.
+    pub const fn required(name: &'static str, ty: ParamType, doc: &'static str) -> Param {
+        Param {
+            name,
+            ty,
+            required: true,
+            default: None,
+            doc,
+        }
+    }
+
+    /// An optional parameter.
+    pub const fn optional(name: &'static str, ty: ParamType, doc: &'static str) -> Param {
+        Param {
+            name,
+            ty,
+            required: false,
+            default: None,
+            doc,
+        }
+    }
+
+    /// The same parameter with a default (as written in TOML).
+    pub const fn default(self, default: &'static str) -> Param {
+        Param {
+            default: Some(default),
+            ..self
+        }
+    }
+}
+
+/// The options every kind takes, for its messages.
+pub const COMMON: &[Param] = &[
+    Param::optional(
+        "show",
+        ParamType::Shown,
+        "`{ NAME = \"pointer\" }`: a document field's text added to each finding's parameters as `NAME` (a list of pointers: the first given; `{ field = \"…\", labels = { VALUE = { zh-CN = \"…\", en = \"…\" } } }` shows a value by its label)",
+    ),
+    Param::optional(
+        "rename",
+        ParamType::TextsByName,
+        "`{ NAME = \"provided\" }`: a parameter the kind provides, carried under the name the rule's messages use",
+    ),
+];
+
+impl ParamType {
+    /// What a value of the type is, for messages and the spec.
+    pub fn describe(self) -> String {
+        match self {
+            ParamType::Pointer => "a JSON Pointer (a string)".into(),
+            ParamType::Pointers => "a list of JSON Pointers".into(),
+            ParamType::PointerOrPointers => "a JSON Pointer or a list of them".into(),
+            ParamType::Text => "a string".into(),
+            ParamType::Texts => "a list of strings".into(),
+            ParamType::TextOrTexts => "a string or a list of strings".into(),
+            ParamType::Choice(choices) => format!("one of {}", choices.join(", ")),
+            ParamType::Decimal => "a number".into(),
+            ParamType::Integer => "a whole number".into(),
+            ParamType::Boolean => "true or false".into(),
+            ParamType::PointersByName => {
+                "a table of JSON Pointers (or lists of them) by name".into()
+            }
+            ParamType::TextsByName => "a table of names (strings) by name".into(),
+            ParamType::Table => "a table".into(),
+            ParamType::Tables => "a list of tables".into(),
+            ParamType::PointerOrTable => "a JSON Pointer or a table".into(),
+            ParamType::TextPairs => "a list of pairs of strings, [\"a\", \"b\"]".into(),
+            ParamType::Shown => {
+                "a table of JSON Pointers, lists of them, or { field, labels } by name".into()
+            }
+        }
+    }
+
+    /// A short name of the type, for the spec's table.
+    pub fn short(self) -> &'static str {
+        match self {
+            ParamType::Pointer => "pointer",
+            ParamType::Pointers => "[pointers]",
+            ParamType::PointerOrPointers => "pointer or [pointers]",
+            ParamType::Text => "text",
+            ParamType::Texts => "[texts]",
+            ParamType::TextOrTexts => "text or [texts]",
+            ParamType::Choice(_) => "choice",
+            ParamType::Decimal => "number",
+            ParamType::Integer => "integer",
+            ParamType::Boolean => "boolean",
+            ParamType::PointersByName => "{ name = pointer(s) }",
+            ParamType::TextsByName => "{ name = text }",
+            ParamType::Table => "table",
+            ParamType::Tables => "[tables]",
+            ParamType::PointerOrTable => "pointer or table",
+            ParamType::TextPairs => "[[a, b]]",
+            ParamType::Shown => "{ name = pointer(s) or table }",
+        }
+    }
+
+    /// Whether `value` (its `$name` resolved) is of the type.
+    pub fn accepts(self, value: &toml::Value) -> bool {
+        use toml::Value as V;
+        let strings = |items: &[V]| items.iter().all(V::is_str);
+        match (self, value) {
+            (ParamType::Pointer | ParamType::Text | ParamType::Choice(_), V::String(_)) => true,
+            (ParamType::Pointers | ParamType::Texts, V::Array(items)) => strings(items),
+            (ParamType::PointerOrPointers | ParamType::TextOrTexts, V::String(_)) => true,
+            (ParamType::PointerOrPointers | ParamType::TextOrTexts, V::Array(items)) => {
+                strings(items)
+            }
+            (ParamType::Decimal, V::Integer(_) | V::Float(_)) => true,
+            (ParamType::Decimal, V::String(s)) => Decimal::from_str_exact(s).is_ok(),
+            (ParamType::Integer, V::Integer(_)) => true,
+            (ParamType::Boolean, V::Boolean(_)) => true,
+            (ParamType::PointersByName, V::Table(t)) => t.values().all(|v| match v {
+                V::String(_) => true,
+                V::Array(items) => !items.is_empty() && strings(items),
+                _ => false,
+            }),
+            (ParamType::TextsByName, V::Table(t)) => t.values().all(V::is_str),
+            (ParamType::Table, V::Table(_)) => true,
+            (ParamType::Tables, V::Array(items)) => items.iter().all(V::is_table),
+            (ParamType::PointerOrTable, V::String(_) | V::Table(_)) => true,
+            (ParamType::TextPairs, V::Array(items)) => items
+                .iter()
+                .all(|pair| pair.as_array().is_some_and(|p| p.len() == 2 && strings(p))),
+            (ParamType::Shown, V::Table(_)) => true,
+            _ => false,
+        }
+    }
+
+    /// The JSON Schema of a value of the type (a `"$name"` reference aside).
+    pub fn schema(self) -> Value {
+        let pointers = json!({"type": "array", "items": {"type": "string"}});
+        match self {
+            ParamType::Pointer | ParamType::Text => json!({"type": "string"}),
+            ParamType::Pointers | ParamType::Texts => pointers,
+            ParamType::PointerOrPointers | ParamType::TextOrTexts => {
+                json!({"anyOf": [{"type": "string"}, pointers]})
+            }
+            ParamType::Choice(choices) => json!({"enum": choices}),
+            ParamType::Decimal => json!({"type": ["number", "string"]}),
+            ParamType::Integer => json!({"type": "integer"}),
+            ParamType::Boolean => json!({"type": "boolean"}),
+            ParamType::PointersByName => json!({
+                "type": "object",
+                "additionalProperties": {"anyOf": [{"type": "string"}, pointers]}
+            }),
+            ParamType::TextsByName => {
+                json!({"type": "object", "additionalProperties": {"type": "string"}})
+            }
+            ParamType::Table => json!({"type": "object"}),
+            ParamType::Tables => json!({"type": "array", "items": {"type": "object"}}),
+            ParamType::PointerOrTable => json!({"type": ["string", "object"]}),
+            ParamType::TextPairs => json!({
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}
+            }),
+            ParamType::Shown => json!({
+                "type": "object",
+                "additionalProperties": {"anyOf": [{"type": "string"}, pointers, {"type": "object"}]}
+            }),
+        }
+    }
+
+    /// Whether a value of the type is a string anyway (so a `"$name"` needs no
+    /// second schema).
+    fn is_string(self) -> bool {
+        matches!(self, ParamType::Pointer | ParamType::Text)
+    }
+}
+
+impl Param {
+    /// The JSON Schema of the parameter: its type, or a `"$name"` reference to a
+    /// pack parameter.
+    pub fn schema(&self) -> Value {
+        let mut schema = if self.ty.is_string() {
+            self.ty.schema()
+        } else {
+            json!({"anyOf": [self.ty.schema(), {"type": "string", "pattern": "^\\$"}]})
+        };
+        if let Some(object) = schema.as_object_mut() {
+            let mut description = self.doc.to_owned();
+            if let Some(default) = self.default {
+                description.push_str(&format!(" (default {default})"));
+            }
+            object.insert("description".into(), Value::String(description));
+        }
+        schema
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Args, KINDS, compile};
+    use super::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    /// A value of each type.
+    fn sample(ty: ParamType) -> toml::Value {
+        let text = |s: &str| toml::Value::String(s.into());
+        let table = |pairs: Vec<(&str, toml::Value)>| {
+            toml::Value::Table(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+        };
+        match ty {
+            ParamType::Pointer | ParamType::Text | ParamType::PointerOrTable => text("/x"),
+            ParamType::Pointers | ParamType::Texts => toml::Value::Array(vec![text("/x")]),
+            ParamType::PointerOrPointers | ParamType::TextOrTexts => text("/x"),
+            ParamType::Choice(choices) => text(choices[0]),
+            ParamType::Decimal | ParamType::Integer => toml::Value::Integer(1),
+            ParamType::Boolean => toml::Value::Boolean(true),
+            ParamType::PointersByName | ParamType::TextsByName | ParamType::Shown => {
+                table(vec![("a", text("/x"))])
+            }
+            ParamType::Table => table(vec![]),
+            ParamType::Tables => toml::Value::Array(vec![table(vec![])]),
+            ParamType::TextPairs => {
+                toml::Value::Array(vec![toml::Value::Array(vec![text("a"), text("b")])])
+            }
+        }
+    }
+
+    /// The keys a kind's compiler reads or looks at, over `table`.
+    fn read(kind: &super::super::Kind, table: &toml::Table) -> BTreeSet<String> {
+        let params = BTreeMap::new();
+        let mut args = Args::new(table, &params, true);
+        let _ = compile(kind, &mut args);
+        args.read_keys().into_iter().map(str::to_owned).collect()
+    }
+
+    /// Every key a kind's compiler reads is declared, and every declared key is
+    /// read: over an empty table, a table of every parameter, and each alone.
+    #[test]
+    fn the_declarations_are_what_the_compilers_read() {
+        for kind in KINDS {
+            let declared: BTreeSet<String> = kind
+                .params
+                .iter()
+                .chain(COMMON)
+                .map(|p| p.name.to_owned())
+                .chain(["kind".to_owned()])
+                .collect();
+            assert_eq!(
+                declared.len(),
+                kind.params.len() + COMMON.len() + 1,
+                "`{}` declares a parameter twice",
+                kind.name
+            );
+            let one = |params: &[&Param]| -> toml::Table {
+                let mut table: toml::Table = params
+                    .iter()
+                    .map(|p| (p.name.to_owned(), sample(p.ty)))
+                    .collect();
+                table.insert("kind".into(), kind.name.into());
+                table
+            };
+            let all: Vec<&Param> = kind.params.iter().collect();
+            let mut tables = vec![one(&[]), one(&all)];
+            tables.extend(all.iter().map(|p| one(&[p])));
+            let mut seen = BTreeSet::new();
+            for table in &tables {
+                seen.extend(read(kind, table));
+            }
+            assert_eq!(seen, declared, "`{}`: read ≠ declared", kind.name);
+            for param in kind.params {
+                assert!(!param.doc.is_empty(), "{}.{}", kind.name, param.name);
+                assert!(
+                    param.ty.accepts(&sample(param.ty)),
+                    "{}.{}",
+                    kind.name,
+                    param.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_table_is_checked_against_the_declaration_all_at_once() {
+        let table: toml::Table = toml::from_str(
+            "kind = \"balance\"\nplus = \"/a\"\ntolerance = \"$tol\"\nequals = \"$missing\"\ncolour = 1",
+        )
+        .unwrap();
+        let params = [("tol".to_owned(), toml::Value::Boolean(true))]
+            .into_iter()
+            .collect();
+        let mut args = Args::new(&table, &params, false);
+        let (check, _) = compile(super::super::kind("balance").unwrap(), &mut args);
+        assert!(check.is_none());
+        // Each once: the kind's readers do not report those keys again.
+        assert_eq!(
+            args.problems,
+            [
+                "unknown parameter `colour`: `balance` takes plus, minus, equals, tolerance, show, rename",
+                "`plus` must be a list of JSON Pointers",
+                "`minus` is required: the terms subtracted",
+                "`equals` refers to parameter `missing`, which no pack in the chain defines",
+                "`tolerance` (`$tol`) must be a number",
+            ]
+        );
+    }
+}
