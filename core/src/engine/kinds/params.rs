@@ -202,7 +202,7 @@ impl ParamType {
                 json!({"anyOf": [{"type": "string"}, pointers]})
             }
             ParamType::Choice(choices) => json!({"enum": choices}),
-            ParamType::Decimal => json!({"type": ["number", "string"]}),
+            ParamType::Decimal => json!({"anyOf": [{"type": "number"}, {"type": "string"}]}),
             ParamType::Integer => json!({"type": "integer"}),
             ParamType::Boolean => json!({"type": "boolean"}),
             ParamType::PointersByName => json!({
@@ -214,7 +214,7 @@ impl ParamType {
             }
             ParamType::Table => json!({"type": "object"}),
             ParamType::Tables => json!({"type": "array", "items": {"type": "object"}}),
-            ParamType::PointerOrTable => json!({"type": ["string", "object"]}),
+            ParamType::PointerOrTable => json!({"anyOf": [{"type": "string"}, {"type": "object"}]}),
             ParamType::TextPairs => json!({
                 "type": "array",
                 "items": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}
@@ -226,10 +226,13 @@ impl ParamType {
         }
     }
 
-    /// Whether a value of the type is a string anyway (so a `"$name"` needs no
+    /// Whether the type's schema takes any string anyway (so a `"$name"` needs no
     /// second schema).
     fn is_string(self) -> bool {
-        matches!(self, ParamType::Pointer | ParamType::Text)
+        matches!(
+            self,
+            ParamType::Pointer | ParamType::Text | ParamType::Decimal | ParamType::PointerOrTable
+        )
     }
 }
 
