@@ -66,11 +66,11 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         Some(table) => {
             let fact = table
                 .get("fact")
-                .and_then(toml::Value::as_str)
+                .and_then(Value::as_str)
                 .and_then(|f| COLLECTIONS.iter().find(|c| **c == f).copied());
             let holder = table
                 .get("holder")
-                .and_then(toml::Value::as_str)
+                .and_then(Value::as_str)
                 .and_then(|h| args.reference_in("holding.holder", h));
             let unknown = table.keys().any(|k| k != "fact" && k != "holder");
             match (fact, holder, unknown) {

@@ -4,8 +4,22 @@
 use super::params::{COMMON, Param};
 use crate::json::pointer::Pointer;
 use crate::model::Decimal;
+use serde_json::{Map, Number, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
+
+/// The exact decimal of a JSON number: an integer, or a float as its shortest text
+/// (`0.2` is 0.2 exactly, as TOML and JSON sources write it).
+pub fn number(n: &Number) -> Option<Decimal> {
+    if let Some(i) = n.as_i64() {
+        return Some(Decimal::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(Decimal::from(u));
+    }
+    n.as_f64()
+        .and_then(|f| Decimal::from_str(&f.to_string()).ok())
+}
 
 /// A field a check reads: a JSON Pointer from the root (`/consignor/region`) or,
 /// in a rule with `each`, relative to the item (`code`).
@@ -20,8 +34,8 @@ pub struct Ref {
 /// The parameters of one check, being read.
 #[derive(Debug)]
 pub struct Args<'a> {
-    table: &'a toml::Table,
-    params: &'a BTreeMap<String, toml::Value>,
+    table: &'a Map<String, Value>,
+    params: &'a BTreeMap<String, Value>,
     has_each: bool,
     used: BTreeSet<&'a str>,
     /// Keys whose declared type or presence is already reported.
@@ -33,8 +47,8 @@ pub struct Args<'a> {
 impl<'a> Args<'a> {
     /// Starts reading `table` (without its `kind`), with the chain's resolved params.
     pub fn new(
-        table: &'a toml::Table,
-        params: &'a BTreeMap<String, toml::Value>,
+        table: &'a Map<String, Value>,
+        params: &'a BTreeMap<String, Value>,
         has_each: bool,
     ) -> Self {
         let mut used = BTreeSet::new();
@@ -74,19 +88,17 @@ impl<'a> Args<'a> {
                 continue;
             };
             let (value, via) = match value {
-                toml::Value::String(text) if text.starts_with('$') => {
-                    match self.params.get(&text[1..]) {
-                        Some(resolved) => (resolved, format!(" (`{text}`)")),
-                        None => {
-                            self.problems.push(format!(
-                                "`{key}` refers to parameter `{}`, which no pack in the chain defines",
-                                &text[1..]
-                            ));
-                            self.reported.insert(param.name);
-                            continue;
-                        }
+                Value::String(text) if text.starts_with('$') => match self.params.get(&text[1..]) {
+                    Some(resolved) => (resolved, format!(" (`{text}`)")),
+                    None => {
+                        self.problems.push(format!(
+                            "`{key}` refers to parameter `{}`, which no pack in the chain defines",
+                            &text[1..]
+                        ));
+                        self.reported.insert(param.name);
+                        continue;
                     }
-                }
+                },
                 value => (value, String::new()),
             };
             if !param.ty.accepts(value) {
@@ -110,11 +122,11 @@ impl<'a> Args<'a> {
         self.used.clone()
     }
 
-    fn raw(&mut self, key: &'a str) -> Option<&'a toml::Value> {
+    fn raw(&mut self, key: &'a str) -> Option<&'a Value> {
         self.used.insert(key);
         let value = self.table.get(key)?;
         // `"$name"` names a pack parameter (a child pack may override it).
-        if let toml::Value::String(text) = value
+        if let Value::String(text) = value
             && let Some(name) = text.strip_prefix('$')
         {
             let resolved = self.params.get(name);
@@ -147,7 +159,7 @@ impl<'a> Args<'a> {
     /// A field reference, optional.
     pub fn optional_field(&mut self, key: &'a str) -> Option<Ref> {
         match self.raw(key)? {
-            toml::Value::String(text) => self.reference(key, text),
+            Value::String(text) => self.reference(key, text),
             _ => {
                 self.problem(key, format!("`{key}` must be a JSON Pointer string"));
                 None
@@ -158,7 +170,7 @@ impl<'a> Args<'a> {
     /// One field reference or a list of them, required.
     pub fn field_or_fields(&mut self, key: &'a str) -> Vec<Ref> {
         match self.table.get(key) {
-            Some(toml::Value::Array(_)) => self.fields(key),
+            Some(Value::Array(_)) => self.fields(key),
             _ => self.field(key).into_iter().collect(),
         }
     }
@@ -166,10 +178,10 @@ impl<'a> Args<'a> {
     /// A list of field references.
     pub fn fields(&mut self, key: &'a str) -> Vec<Ref> {
         match self.raw(key) {
-            Some(toml::Value::Array(items)) => items
+            Some(Value::Array(items)) => items
                 .iter()
                 .filter_map(|item| match item {
-                    toml::Value::String(text) => self.reference(key, text),
+                    Value::String(text) => self.reference(key, text),
                     _ => {
                         self.problem(key, format!("`{key}` must list JSON Pointer strings"));
                         None
@@ -190,13 +202,13 @@ impl<'a> Args<'a> {
     /// Whether `key` is given as an array.
     pub fn is_array(&mut self, key: &'a str) -> bool {
         self.used.insert(key);
-        matches!(self.table.get(key), Some(toml::Value::Array(_)))
+        matches!(self.table.get(key), Some(Value::Array(_)))
     }
 
     /// Whether `key` is given as a table.
     pub fn is_table(&mut self, key: &'a str) -> bool {
         self.used.insert(key);
-        matches!(self.table.get(key), Some(toml::Value::Table(_)))
+        matches!(self.table.get(key), Some(Value::Object(_)))
     }
 
     /// Whether the table gives `key`.
@@ -221,7 +233,7 @@ impl<'a> Args<'a> {
         let Some(value) = self.table.get(key) else {
             return Vec::new();
         };
-        let Some(table) = value.as_table() else {
+        let Some(table) = value.as_object() else {
             self.problem(
                 key,
                 format!("`{key}` must be a table of JSON Pointer lists"),
@@ -231,8 +243,8 @@ impl<'a> Args<'a> {
         let mut out = Vec::new();
         for (name, value) in table {
             let texts: Vec<&str> = match value {
-                toml::Value::String(s) => vec![s.as_str()],
-                toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
             if texts.is_empty() {
@@ -256,7 +268,7 @@ impl<'a> Args<'a> {
         let Some(value) = self.table.get(key) else {
             return Vec::new();
         };
-        let Some(table) = value.as_table() else {
+        let Some(table) = value.as_object() else {
             self.problem(key, format!("`{key}` must be a table of names"));
             return Vec::new();
         };
@@ -275,7 +287,7 @@ impl<'a> Args<'a> {
     /// A list of strings (or a `$param` holding one), optional.
     pub fn optional_strings(&mut self, key: &'a str) -> Option<Vec<String>> {
         match self.raw(key)? {
-            toml::Value::Array(items) => {
+            Value::Array(items) => {
                 let texts: Vec<String> = items
                     .iter()
                     .filter_map(|i| i.as_str().map(str::to_owned))
@@ -295,7 +307,7 @@ impl<'a> Args<'a> {
     /// One field reference or a list of them (the first one given counts), optional.
     pub fn optional_field_or_fields(&mut self, key: &'a str) -> Vec<Ref> {
         match self.table.get(key) {
-            Some(toml::Value::Array(_)) => self.fields(key),
+            Some(Value::Array(_)) => self.fields(key),
             Some(_) => self.optional_field(key).into_iter().collect(),
             None => {
                 self.used.insert(key);
@@ -305,9 +317,9 @@ impl<'a> Args<'a> {
     }
 
     /// An array (of tables, say), optional.
-    pub fn optional_array(&mut self, key: &'a str) -> Option<&'a Vec<toml::Value>> {
+    pub fn optional_array(&mut self, key: &'a str) -> Option<&'a Vec<Value>> {
         match self.raw(key)? {
-            toml::Value::Array(items) => Some(items),
+            Value::Array(items) => Some(items),
             _ => {
                 self.problem(key, format!("`{key}` must be an array"));
                 None
@@ -316,9 +328,9 @@ impl<'a> Args<'a> {
     }
 
     /// A sub-table, optional.
-    pub fn optional_table(&mut self, key: &'a str) -> Option<&'a toml::Table> {
+    pub fn optional_table(&mut self, key: &'a str) -> Option<&'a Map<String, Value>> {
         match self.raw(key)? {
-            toml::Value::Table(table) => Some(table),
+            Value::Object(table) => Some(table),
             _ => {
                 self.problem(key, format!("`{key}` must be a table"));
                 None
@@ -327,7 +339,7 @@ impl<'a> Args<'a> {
     }
 
     /// The chain's parameters (for reading a sub-table's `$name` values).
-    pub fn params(&self) -> &'a BTreeMap<String, toml::Value> {
+    pub fn params(&self) -> &'a BTreeMap<String, Value> {
         self.params
     }
 
@@ -360,7 +372,7 @@ impl<'a> Args<'a> {
         })
     }
 
-    /// An exact decimal (TOML integer, float, or decimal string), required.
+    /// An exact decimal (a number, or a decimal string), required.
     pub fn decimal(&mut self, key: &'a str) -> Option<Decimal> {
         let value = self.optional_decimal(key);
         if value.is_none() && !self.table.contains_key(key) {
@@ -372,9 +384,8 @@ impl<'a> Args<'a> {
     /// An exact decimal, optional.
     pub fn optional_decimal(&mut self, key: &'a str) -> Option<Decimal> {
         let parsed = match self.raw(key)? {
-            toml::Value::Integer(n) => Some(Decimal::from(*n)),
-            toml::Value::Float(f) => Decimal::from_str(&f.to_string()).ok(),
-            toml::Value::String(s) => Decimal::from_str_exact(s).ok(),
+            Value::Number(n) => number(n),
+            Value::String(s) => Decimal::from_str_exact(s).ok(),
             _ => None,
         };
         if parsed.is_none() {
@@ -386,7 +397,7 @@ impl<'a> Args<'a> {
     /// A whole number, required.
     pub fn integer(&mut self, key: &'a str) -> Option<i64> {
         match self.raw(key) {
-            Some(toml::Value::Integer(n)) => Some(*n),
+            Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
             Some(_) => {
                 self.problem(key, format!("`{key}` must be a whole number"));
                 None
@@ -401,7 +412,7 @@ impl<'a> Args<'a> {
     /// A string, optional.
     pub fn optional_string(&mut self, key: &'a str) -> Option<&'a str> {
         match self.raw(key)? {
-            toml::Value::String(s) => Some(s),
+            Value::String(s) => Some(s),
             _ => {
                 self.problem(key, format!("`{key}` must be a string"));
                 None
@@ -430,7 +441,7 @@ impl<'a> Args<'a> {
     /// A boolean, with a default.
     pub fn flag(&mut self, key: &'a str, default: bool) -> bool {
         match self.raw(key) {
-            Some(toml::Value::Boolean(b)) => *b,
+            Some(Value::Bool(b)) => *b,
             Some(_) => {
                 self.problem(key, format!("`{key}` must be true or false"));
                 default

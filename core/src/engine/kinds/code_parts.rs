@@ -63,7 +63,7 @@ struct Part {
 }
 
 /// A `[first, last]` pair of 1-based positions.
-fn range(value: Option<&toml::Value>) -> Result<Option<(usize, usize)>, ()> {
+fn range(value: Option<&Value>) -> Result<Option<(usize, usize)>, ()> {
     let Some(value) = value else {
         return Ok(None);
     };
@@ -72,7 +72,7 @@ fn range(value: Option<&toml::Value>) -> Result<Option<(usize, usize)>, ()> {
         .map(|items| {
             items
                 .iter()
-                .filter_map(|i| i.as_integer().and_then(|n| usize::try_from(n).ok()))
+                .filter_map(|i| i.as_u64().and_then(|n| usize::try_from(n).ok()))
                 // Codes are short: a position past 1,000 is a mistake.
                 .filter(|n| *n <= 1_000)
                 .collect()
@@ -92,7 +92,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         Some(items) => {
             for (n, item) in items.iter().enumerate() {
                 let at = format!("parts[{n}]");
-                let Some(table) = item.as_table() else {
+                let Some(table) = item.as_object() else {
                     args.problems.push(format!("`{at}` must be a table"));
                     continue;
                 };
@@ -117,7 +117,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
                     ));
                     None
                 });
-                let equals = match table.get("equals").and_then(toml::Value::as_str) {
+                let equals = match table.get("equals").and_then(Value::as_str) {
                     Some(text) => args.reference_in(&format!("{at}.equals"), text),
                     None => {
                         args.problems
@@ -125,17 +125,14 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
                         None
                     }
                 };
-                let what = table
-                    .get("what")
-                    .and_then(toml::Value::as_table)
-                    .and_then(|t| {
-                        let zh = t.get("zh-CN")?.as_str()?;
-                        let en = t.get("en")?.as_str()?;
-                        let mut map = Map::new();
-                        map.insert("zh-CN".into(), zh.into());
-                        map.insert("en".into(), en.into());
-                        Some(Value::Object(map))
-                    });
+                let what = table.get("what").and_then(Value::as_object).and_then(|t| {
+                    let zh = t.get("zh-CN")?.as_str()?;
+                    let en = t.get("en")?.as_str()?;
+                    let mut map = Map::new();
+                    map.insert("zh-CN".into(), zh.into());
+                    map.insert("en".into(), en.into());
+                    Some(Value::Object(map))
+                });
                 if what.is_none() {
                     args.problems.push(format!(
                         "`{at}.what` is required: {{ zh-CN = \"…\", en = \"…\" }}"

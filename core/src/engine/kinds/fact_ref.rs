@@ -152,13 +152,9 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let member = args.optional_string("quantity").map(str::to_owned);
     let total = if args.is_table("at_least") {
         let table = args.optional_table("at_least");
-        let sum = table
-            .and_then(|t| t.get("sum"))
-            .and_then(toml::Value::as_str);
-        let of = table
-            .and_then(|t| t.get("of"))
-            .and_then(toml::Value::as_str);
-        match (sum, of, table.map(toml::Table::len)) {
+        let sum = table.and_then(|t| t.get("sum")).and_then(Value::as_str);
+        let of = table.and_then(|t| t.get("of")).and_then(Value::as_str);
+        match (sum, of, table.map(serde_json::Map::len)) {
             (Some(sum), Some(of), Some(2)) if !of.starts_with('/') && !of.is_empty() => {
                 args.reference_in("at_least.sum", sum).map(|list| {
                     Total::Sum(

@@ -104,7 +104,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     for pair in args.optional_array("pairs").into_iter().flatten() {
         let texts: Vec<&str> = pair
             .as_array()
-            .map(|p| p.iter().filter_map(toml::Value::as_str).collect())
+            .map(|p| p.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         match texts.as_slice() {
             [a, b] if !a.is_empty() && !b.is_empty() => {

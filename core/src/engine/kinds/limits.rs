@@ -42,7 +42,6 @@ use super::{Param as P, ParamType as T};
 use crate::model::Decimal;
 use crate::model::node::Node;
 use serde_json::{Map, Value};
-use std::str::FromStr;
 
 pub const KIND: Kind = Kind {
     name: "limits",
@@ -115,14 +114,14 @@ fn matches(pattern: &str, class: &str) -> bool {
 }
 
 /// Values to compare with: strings, or booleans as `true`/`false`.
-fn values(value: Option<&toml::Value>) -> Vec<String> {
+fn values(value: Option<&Value>) -> Vec<String> {
     value
-        .and_then(toml::Value::as_array)
+        .and_then(Value::as_array)
         .map(|a| {
             a.iter()
                 .filter_map(|x| match x {
-                    toml::Value::String(s) => Some(s.clone()),
-                    toml::Value::Boolean(b) => Some(b.to_string()),
+                    Value::String(s) => Some(s.clone()),
+                    Value::Bool(b) => Some(b.to_string()),
                     _ => None,
                 })
                 .collect()
@@ -131,20 +130,20 @@ fn values(value: Option<&toml::Value>) -> Vec<String> {
 }
 
 /// Pointer texts: one or a list.
-fn pointers(value: Option<&toml::Value>) -> Vec<&str> {
+fn pointers(value: Option<&Value>) -> Vec<&str> {
     match value {
-        Some(toml::Value::String(s)) => vec![s.as_str()],
-        Some(toml::Value::Array(items)) => items.iter().filter_map(toml::Value::as_str).collect(),
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
 }
 
 /// `"field"` (the field is true) or `{ field = …, in = [...] }`.
-fn cond(args: &mut Args<'_>, at: &str, value: Option<&toml::Value>) -> Option<Cond> {
+fn cond(args: &mut Args<'_>, at: &str, value: Option<&Value>) -> Option<Cond> {
     let value = value?;
     let (texts, values) = match value {
-        toml::Value::String(s) => (vec![s.as_str()], vec!["true".to_owned()]),
-        toml::Value::Table(t) => (pointers(t.get("field")), values(t.get("in"))),
+        Value::String(s) => (vec![s.as_str()], vec!["true".to_owned()]),
+        Value::Object(t) => (pointers(t.get("field")), values(t.get("in"))),
         _ => (Vec::new(), Vec::new()),
     };
     if texts.is_empty() || values.is_empty() {
@@ -161,27 +160,26 @@ fn cond(args: &mut Args<'_>, at: &str, value: Option<&toml::Value>) -> Option<Co
 }
 
 /// `{ zh-CN = "…", en = "…" }`.
-fn bilingual(value: Option<&toml::Value>) -> Option<(String, String)> {
-    let table = value?.as_table()?;
+fn bilingual(value: Option<&Value>) -> Option<(String, String)> {
+    let table = value?.as_object()?;
     Some((
         table.get("zh-CN")?.as_str()?.to_owned(),
         table.get("en")?.as_str()?.to_owned(),
     ))
 }
 
-/// A number in a limit: a TOML number, a decimal string, or a `$param`.
-fn number(args: &Args<'_>, value: Option<&toml::Value>) -> Result<Option<Decimal>, ()> {
+/// A number in a limit: a number, a decimal string, or a `$param`.
+fn number(args: &Args<'_>, value: Option<&Value>) -> Result<Option<Decimal>, ()> {
     let value = match value {
         None => return Ok(None),
-        Some(toml::Value::String(s)) if s.starts_with('$') => {
+        Some(Value::String(s)) if s.starts_with('$') => {
             args.params().get(s.trim_start_matches('$')).ok_or(())?
         }
         Some(v) => v,
     };
     match value {
-        toml::Value::Integer(n) => Ok(Some(Decimal::from(*n))),
-        toml::Value::Float(f) => Decimal::from_str(&f.to_string()).map(Some).map_err(|_| ()),
-        toml::Value::String(s) => Decimal::from_str_exact(s).map(Some).map_err(|_| ()),
+        Value::Number(n) => super::args::number(n).map(Some).ok_or(()),
+        Value::String(s) => Decimal::from_str_exact(s).map(Some).map_err(|_| ()),
         _ => Err(()),
     }
 }
@@ -191,7 +189,7 @@ const KEYS: &[&str] = &[
     "clause",
 ];
 
-fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Limit> {
+fn compile_one(args: &mut Args<'_>, at: &str, table: &Map<String, Value>) -> Option<Limit> {
     for key in table.keys() {
         if !KEYS.contains(&key.as_str()) {
             args.problems
@@ -212,11 +210,11 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
     let unless = cond(args, &format!("{at}.unless"), table.get("unless"));
     let report_at = table
         .get("at")
-        .and_then(toml::Value::as_str)
+        .and_then(Value::as_str)
         .and_then(|t| args.reference_in(&format!("{at}.at"), t));
     let stop = match table.get("stop") {
         None => false,
-        Some(toml::Value::Boolean(b)) => *b,
+        Some(Value::Bool(b)) => *b,
         Some(_) => {
             args.problems
                 .push(format!("`{at}.stop` must be true or false"));
@@ -273,7 +271,7 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
     }
     let unit = table
         .get("unit")
-        .and_then(toml::Value::as_str)
+        .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
     if fields.len() != texts.len() {
@@ -300,7 +298,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         Some(items) => {
             for (n, item) in items.iter().enumerate() {
                 let at = format!("limits[{n}]");
-                match item.as_table() {
+                match item.as_object() {
                     Some(table) => limits.extend(compile_one(args, &at, table)),
                     None => args.problems.push(format!("`{at}` must be a table")),
                 }

@@ -29,7 +29,7 @@ mod track_match;
 mod working_days;
 mod yearly_target;
 
-pub use args::{Args, Ref};
+pub use args::{Args, Ref, number};
 pub use params::{COMMON, Param, ParamType};
 
 use crate::calendar::Calendar;
@@ -237,20 +237,16 @@ fn shown(args: &mut Args<'_>) -> Vec<Show> {
     let mut out = Vec::new();
     for (name, value) in table {
         let at = format!("show.{name}");
-        let (texts, labels): (Vec<&str>, Option<&toml::Table>) = match value {
-            toml::Value::String(s) => (vec![s.as_str()], None),
-            toml::Value::Array(items) => {
-                (items.iter().filter_map(toml::Value::as_str).collect(), None)
-            }
-            toml::Value::Table(t) => (
+        let (texts, labels): (Vec<&str>, Option<&Map<String, Value>>) = match value {
+            Value::String(s) => (vec![s.as_str()], None),
+            Value::Array(items) => (items.iter().filter_map(Value::as_str).collect(), None),
+            Value::Object(t) => (
                 match t.get("field") {
-                    Some(toml::Value::String(s)) => vec![s.as_str()],
-                    Some(toml::Value::Array(items)) => {
-                        items.iter().filter_map(toml::Value::as_str).collect()
-                    }
+                    Some(Value::String(s)) => vec![s.as_str()],
+                    Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
                     _ => Vec::new(),
                 },
-                t.get("labels").and_then(toml::Value::as_table),
+                t.get("labels").and_then(Value::as_object),
             ),
             _ => (Vec::new(), None),
         };
@@ -263,7 +259,7 @@ fn shown(args: &mut Args<'_>) -> Vec<Show> {
         let mut map = Map::new();
         for (key, label) in labels.into_iter().flatten() {
             let pair = label
-                .as_table()
+                .as_object()
                 .and_then(|l| Some((l.get("zh-CN")?.as_str()?, l.get("en")?.as_str()?)));
             match pair {
                 Some((zh, en)) => {
@@ -413,12 +409,12 @@ pub(crate) mod testing {
         document: Value,
         facts: Option<Value>,
     ) -> Result<Result<Vec<Finding>, String>, Vec<String>> {
-        let table: toml::Table = toml::from_str(check).unwrap();
+        let table: Map<String, Value> = toml::from_str(check).unwrap();
         let params = [
-            ("limit".to_owned(), toml::Value::Integer(5)),
+            ("limit".to_owned(), serde_json::json!(5)),
             (
                 "codes".to_owned(),
-                toml::Value::Array(vec!["900-214-08".into(), "900-044-49".into()]),
+                Value::Array(vec!["900-214-08".into(), "900-044-49".into()]),
             ),
         ]
         .into_iter()

@@ -161,9 +161,9 @@ impl ParamType {
     }
 
     /// Whether `value` (its `$name` resolved) is of the type.
-    pub fn accepts(self, value: &toml::Value) -> bool {
-        use toml::Value as V;
-        let strings = |items: &[V]| items.iter().all(V::is_str);
+    pub fn accepts(self, value: &Value) -> bool {
+        use serde_json::Value as V;
+        let strings = |items: &[V]| items.iter().all(V::is_string);
         match (self, value) {
             (ParamType::Pointer | ParamType::Text | ParamType::Choice(_), V::String(_)) => true,
             (ParamType::Pointers | ParamType::Texts, V::Array(items)) => strings(items),
@@ -171,23 +171,23 @@ impl ParamType {
             (ParamType::PointerOrPointers | ParamType::TextOrTexts, V::Array(items)) => {
                 strings(items)
             }
-            (ParamType::Decimal, V::Integer(_) | V::Float(_)) => true,
+            (ParamType::Decimal, V::Number(_)) => true,
             (ParamType::Decimal, V::String(s)) => Decimal::from_str_exact(s).is_ok(),
-            (ParamType::Integer, V::Integer(_)) => true,
-            (ParamType::Boolean, V::Boolean(_)) => true,
-            (ParamType::PointersByName, V::Table(t)) => t.values().all(|v| match v {
+            (ParamType::Integer, V::Number(n)) => n.as_i64().is_some(),
+            (ParamType::Boolean, V::Bool(_)) => true,
+            (ParamType::PointersByName, V::Object(t)) => t.values().all(|v| match v {
                 V::String(_) => true,
                 V::Array(items) => !items.is_empty() && strings(items),
                 _ => false,
             }),
-            (ParamType::TextsByName, V::Table(t)) => t.values().all(V::is_str),
-            (ParamType::Table, V::Table(_)) => true,
-            (ParamType::Tables, V::Array(items)) => items.iter().all(V::is_table),
-            (ParamType::PointerOrTable, V::String(_) | V::Table(_)) => true,
+            (ParamType::TextsByName, V::Object(t)) => t.values().all(V::is_string),
+            (ParamType::Table, V::Object(_)) => true,
+            (ParamType::Tables, V::Array(items)) => items.iter().all(V::is_object),
+            (ParamType::PointerOrTable, V::String(_) | V::Object(_)) => true,
             (ParamType::TextPairs, V::Array(items)) => items
                 .iter()
                 .all(|pair| pair.as_array().is_some_and(|p| p.len() == 2 && strings(p))),
-            (ParamType::Shown, V::Table(_)) => true,
+            (ParamType::Shown, V::Object(_)) => true,
             _ => false,
         }
     }
@@ -260,34 +260,33 @@ impl Param {
 mod tests {
     use super::super::{Args, KINDS, compile};
     use super::*;
+    use serde_json::Map;
     use std::collections::{BTreeMap, BTreeSet};
 
     /// A value of each type.
-    fn sample(ty: ParamType) -> toml::Value {
-        let text = |s: &str| toml::Value::String(s.into());
-        let table = |pairs: Vec<(&str, toml::Value)>| {
-            toml::Value::Table(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    fn sample(ty: ParamType) -> Value {
+        let text = |s: &str| Value::String(s.into());
+        let table = |pairs: Vec<(&str, Value)>| {
+            Value::Object(pairs.into_iter().map(|(k, v)| (k.into(), v)).collect())
         };
         match ty {
             ParamType::Pointer | ParamType::Text | ParamType::PointerOrTable => text("/x"),
-            ParamType::Pointers | ParamType::Texts => toml::Value::Array(vec![text("/x")]),
+            ParamType::Pointers | ParamType::Texts => Value::Array(vec![text("/x")]),
             ParamType::PointerOrPointers | ParamType::TextOrTexts => text("/x"),
             ParamType::Choice(choices) => text(choices[0]),
-            ParamType::Decimal | ParamType::Integer => toml::Value::Integer(1),
-            ParamType::Boolean => toml::Value::Boolean(true),
+            ParamType::Decimal | ParamType::Integer => json!(1),
+            ParamType::Boolean => Value::Bool(true),
             ParamType::PointersByName | ParamType::TextsByName | ParamType::Shown => {
                 table(vec![("a", text("/x"))])
             }
             ParamType::Table => table(vec![]),
-            ParamType::Tables => toml::Value::Array(vec![table(vec![])]),
-            ParamType::TextPairs => {
-                toml::Value::Array(vec![toml::Value::Array(vec![text("a"), text("b")])])
-            }
+            ParamType::Tables => Value::Array(vec![table(vec![])]),
+            ParamType::TextPairs => Value::Array(vec![Value::Array(vec![text("a"), text("b")])]),
         }
     }
 
     /// The keys a kind's compiler reads or looks at, over `table`.
-    fn read(kind: &super::super::Kind, table: &toml::Table) -> BTreeSet<String> {
+    fn read(kind: &super::super::Kind, table: &Map<String, Value>) -> BTreeSet<String> {
         let params = BTreeMap::new();
         let mut args = Args::new(table, &params, true);
         let _ = compile(kind, &mut args);
@@ -312,8 +311,8 @@ mod tests {
                 "`{}` declares a parameter twice",
                 kind.name
             );
-            let one = |params: &[&Param]| -> toml::Table {
-                let mut table: toml::Table = params
+            let one = |params: &[&Param]| -> Map<String, Value> {
+                let mut table: Map<String, Value> = params
                     .iter()
                     .map(|p| (p.name.to_owned(), sample(p.ty)))
                     .collect();
@@ -342,11 +341,11 @@ mod tests {
 
     #[test]
     fn a_table_is_checked_against_the_declaration_all_at_once() {
-        let table: toml::Table = toml::from_str(
+        let table: Map<String, Value> = toml::from_str(
             "kind = \"balance\"\nplus = \"/a\"\ntolerance = \"$tol\"\nequals = \"$missing\"\ncolour = 1",
         )
         .unwrap();
-        let params = [("tol".to_owned(), toml::Value::Boolean(true))]
+        let params = [("tol".to_owned(), Value::Bool(true))]
             .into_iter()
             .collect();
         let mut args = Args::new(&table, &params, false);
@@ -363,5 +362,21 @@ mod tests {
                 "`tolerance` (`$tol`) must be a number",
             ]
         );
+    }
+
+    /// A TOML float and a JSON number are exact decimals as written.
+    #[test]
+    fn numbers_are_exact_decimals() {
+        use std::str::FromStr;
+        let from_toml: Map<String, Value> = toml::from_str("a = 0.2\nb = 7\nc = 1e3").unwrap();
+        let from_json: Map<String, Value> =
+            serde_json::from_str(r#"{"a": 0.2, "b": 7, "c": 1000.0}"#).unwrap();
+        for table in [from_toml, from_json] {
+            let number = |k: &str| super::super::number(table[k].as_number().unwrap()).unwrap();
+            assert_eq!(number("a"), Decimal::from_str("0.2").unwrap());
+            assert_eq!(number("a").to_string(), "0.2");
+            assert_eq!(number("b"), Decimal::from(7));
+            assert_eq!(number("c"), Decimal::from(1000));
+        }
     }
 }
