@@ -30,6 +30,12 @@ pub const KIND: Kind = Kind {
     compile,
 };
 
+/// The members of `holding`.
+const HOLDING: &[P] = &[
+    P::required("fact", T::Choice(COLLECTIONS), "the fact collection"),
+    P::required("holder", T::Pointer, "the party holding the fact"),
+];
+
 /// The parameters of its `[check]` table.
 const PARAMS: &[P] = &[
     P::required("since", T::Pointer, "the first day"),
@@ -41,7 +47,7 @@ const PARAMS: &[P] = &[
     P::required("max", T::Integer, "calendar days"),
     P::optional(
         "holding",
-        T::Table,
+        T::Table(HOLDING),
         "`{ fact = \"…\", holder = \"…\" }`: only where the holder has a fact of that collection in force",
     ),
 ];
@@ -72,7 +78,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
                 .get("holder")
                 .and_then(Value::as_str)
                 .and_then(|h| args.reference_in("holding.holder", h));
-            let unknown = table.keys().any(|k| k != "fact" && k != "holder");
+            let unknown = table.keys().any(|k| !HOLDING.iter().any(|p| p.name == k));
             match (fact, holder, unknown) {
                 (Some(fact), Some(holder), false) => Some((fact, holder)),
                 _ => {

@@ -38,12 +38,20 @@ pub const KIND: Kind = Kind {
     compile,
 };
 
+/// The members of each `[[check.parts]]` table.
+const PART: &[P] = &[
+    P::required("digits", T::Range, "the positions of `field`"),
+    P::required("equals", T::Pointer, "the field they must equal"),
+    P::optional("from", T::Range, "only these positions of `equals`"),
+    P::required("what", T::Bilingual, "what the positions carry"),
+];
+
 /// The parameters of its `[check]` table.
 const PARAMS: &[P] = &[
     P::required("field", T::Pointer, "the code or number"),
     P::required(
         "parts",
-        T::Tables,
+        T::Tables(PART),
         "`[[check.parts]]`, each with `digits` (`[first, last]`, 1-based), `equals` (the field they must equal), `from` (optional: only these positions of `equals`) and `what` (`{ zh-CN, en }`)",
     ),
 ];
@@ -97,7 +105,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
                     continue;
                 };
                 for key in table.keys() {
-                    if !["digits", "equals", "from", "what"].contains(&key.as_str()) {
+                    if !PART.iter().any(|p| p.name == key) {
                         args.problems
                             .push(format!("`{at}`: unknown parameter `{key}`"));
                     }

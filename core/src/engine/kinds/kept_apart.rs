@@ -28,7 +28,7 @@ pub const KIND: Kind = Kind {
     name: "kept-apart",
     provides: &["a", "b", "items_a", "items_b"],
     params: PARAMS,
-    finds: "items of one group (equal `by` values) of both classes of a pair",
+    finds: "items of one group (equal `by` values) of both classes of a pair; each key of `by` is a message parameter too",
     compile,
 };
 

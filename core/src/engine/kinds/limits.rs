@@ -54,7 +54,7 @@ pub const KIND: Kind = Kind {
 /// The parameters of its `[check]` table.
 const PARAMS: &[P] = &[P::required(
     "limits",
-    T::Tables,
+    T::Tables(LIMIT),
     "`[[check.limits]]`, each with `field` (a pointer or a list), one test — `min`/`max` (inclusive), `below` (strict) or `is` (values, `\"HW*\"` a prefix) — `clause`, `what` and `unit` or `reason`; optionally `when`, `unless`, `at`, `stop`",
 )];
 
@@ -184,14 +184,55 @@ fn number(args: &Args<'_>, value: Option<&Value>) -> Result<Option<Decimal>, ()>
     }
 }
 
-const KEYS: &[&str] = &[
-    "field", "min", "max", "below", "is", "when", "unless", "at", "stop", "unit", "what", "reason",
-    "clause",
+/// The members of each `[[check.limits]]` table.
+const LIMIT: &[P] = &[
+    P::required(
+        "field",
+        T::PointerOrPointers,
+        "the value tested (a list: the first given)",
+    ),
+    P::optional("min", T::Decimal, "at least (inclusive)"),
+    P::optional("max", T::Decimal, "at most (inclusive)"),
+    P::optional("below", T::Decimal, "strictly below"),
+    P::optional(
+        "is",
+        T::Values,
+        "a finding when the value is one of these (`\"HW*\"` a prefix; a waste code as its category)",
+    ),
+    P::optional(
+        "when",
+        T::PointerOrTable,
+        "where it applies: a field that is true, or `{ field = \"…\", in = [\"…\"] }`",
+    ),
+    P::optional(
+        "unless",
+        T::PointerOrTable,
+        "where it does not apply: a field that is true, or `{ field = \"…\", in = [\"…\"] }`",
+    ),
+    P::optional("at", T::Pointer, "the field the finding is reported at"),
+    P::optional(
+        "stop",
+        T::Boolean,
+        "end the line's checks once it is broken",
+    )
+    .default("false"),
+    P::optional(
+        "unit",
+        T::Text,
+        "the value's unit, for the reason worded from `what`",
+    ),
+    P::optional("what", T::Bilingual, "the value's name; `what` or `reason`"),
+    P::optional(
+        "reason",
+        T::Bilingual,
+        "the reason (`{value}` and `{limit}` filled in); required with `is`",
+    ),
+    P::required("clause", T::Bilingual, "the clause that sets the limit"),
 ];
 
 fn compile_one(args: &mut Args<'_>, at: &str, table: &Map<String, Value>) -> Option<Limit> {
     for key in table.keys() {
-        if !KEYS.contains(&key.as_str()) {
+        if !LIMIT.iter().any(|p| p.name == key) {
             args.problems
                 .push(format!("`{at}`: unknown parameter `{key}`"));
         }

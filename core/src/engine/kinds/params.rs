@@ -36,10 +36,16 @@ pub enum ParamType {
     PointersByName,
     /// A table of strings by name: `{ a = "x" }`.
     TextsByName,
-    /// A table (its members are the kind's, described in the doc).
-    Table,
-    /// A list of tables (`[[check.NAME]]`).
-    Tables,
+    /// A table of these members.
+    Table(&'static [Param]),
+    /// A list of tables of these members (`[[check.NAME]]`).
+    Tables(&'static [Param]),
+    /// Both languages: `{ zh-CN = "…", en = "…" }`.
+    Bilingual,
+    /// `[first, last]`: 1-based positions, both ends included.
+    Range,
+    /// A list of strings or booleans.
+    Values,
     /// A JSON Pointer or a table.
     PointerOrTable,
     /// A list of pairs of strings: `[["a", "b"], …]`.
@@ -127,8 +133,11 @@ impl ParamType {
                 "a table of JSON Pointers (or lists of them) by name".into()
             }
             ParamType::TextsByName => "a table of names (strings) by name".into(),
-            ParamType::Table => "a table".into(),
-            ParamType::Tables => "a list of tables".into(),
+            ParamType::Table(_) => "a table".into(),
+            ParamType::Tables(_) => "a list of tables".into(),
+            ParamType::Bilingual => "{ zh-CN = \"…\", en = \"…\" }".into(),
+            ParamType::Range => "[first, last], 1-based positions".into(),
+            ParamType::Values => "a list of strings or booleans".into(),
             ParamType::PointerOrTable => "a JSON Pointer or a table".into(),
             ParamType::TextPairs => "a list of pairs of strings, [\"a\", \"b\"]".into(),
             ParamType::Shown => {
@@ -152,8 +161,11 @@ impl ParamType {
             ParamType::Boolean => "boolean",
             ParamType::PointersByName => "{ name = pointer(s) }",
             ParamType::TextsByName => "{ name = text }",
-            ParamType::Table => "table",
-            ParamType::Tables => "[tables]",
+            ParamType::Table(_) => "table",
+            ParamType::Tables(_) => "[tables]",
+            ParamType::Bilingual => "{ zh-CN, en }",
+            ParamType::Range => "[first, last]",
+            ParamType::Values => "[values]",
             ParamType::PointerOrTable => "pointer or table",
             ParamType::TextPairs => "[[a, b]]",
             ParamType::Shown => "{ name = pointer(s) or table }",
@@ -181,8 +193,9 @@ impl ParamType {
                 _ => false,
             }),
             (ParamType::TextsByName, V::Object(t)) => t.values().all(V::is_string),
-            (ParamType::Table, V::Object(_)) => true,
-            (ParamType::Tables, V::Array(items)) => items.iter().all(V::is_object),
+            (ParamType::Table(_) | ParamType::Bilingual, V::Object(_)) => true,
+            (ParamType::Tables(_), V::Array(items)) => items.iter().all(V::is_object),
+            (ParamType::Range | ParamType::Values, V::Array(_)) => true,
             (ParamType::PointerOrTable, V::String(_) | V::Object(_)) => true,
             (ParamType::TextPairs, V::Array(items)) => items
                 .iter()
@@ -212,8 +225,26 @@ impl ParamType {
             ParamType::TextsByName => {
                 json!({"type": "object", "additionalProperties": {"type": "string"}})
             }
-            ParamType::Table => json!({"type": "object"}),
-            ParamType::Tables => json!({"type": "array", "items": {"type": "object"}}),
+            ParamType::Table(members) => members_schema(members),
+            ParamType::Tables(members) => {
+                json!({"type": "array", "items": members_schema(members)})
+            }
+            ParamType::Bilingual => json!({
+                "type": "object",
+                "properties": {"zh-CN": {"type": "string"}, "en": {"type": "string"}},
+                "required": ["zh-CN", "en"],
+                "additionalProperties": false
+            }),
+            ParamType::Range => json!({
+                "type": "array",
+                "items": {"type": "integer", "minimum": 1},
+                "minItems": 2,
+                "maxItems": 2
+            }),
+            ParamType::Values => json!({
+                "type": "array",
+                "items": {"anyOf": [{"type": "string"}, {"type": "boolean"}]}
+            }),
             ParamType::PointerOrTable => json!({"anyOf": [{"type": "string"}, {"type": "object"}]}),
             ParamType::TextPairs => json!({
                 "type": "array",
@@ -234,6 +265,24 @@ impl ParamType {
             ParamType::Pointer | ParamType::Text | ParamType::Decimal | ParamType::PointerOrTable
         )
     }
+}
+
+/// The schema of a table of `members`: each typed, the required ones, no others.
+pub fn members_schema(members: &[Param]) -> Value {
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    for member in members {
+        properties.insert(member.name.into(), member.schema());
+        if member.required {
+            required.push(member.name);
+        }
+    }
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false
+    })
 }
 
 impl Param {
@@ -279,8 +328,10 @@ mod tests {
             ParamType::PointersByName | ParamType::TextsByName | ParamType::Shown => {
                 table(vec![("a", text("/x"))])
             }
-            ParamType::Table => table(vec![]),
-            ParamType::Tables => Value::Array(vec![table(vec![])]),
+            ParamType::Table(_) | ParamType::Bilingual => table(vec![]),
+            ParamType::Tables(_) => Value::Array(vec![table(vec![])]),
+            ParamType::Range => json!([1, 2]),
+            ParamType::Values => json!(["a", true]),
             ParamType::TextPairs => Value::Array(vec![Value::Array(vec![text("a"), text("b")])]),
         }
     }
