@@ -81,8 +81,12 @@ impl<'a> Args<'a> {
         for param in declared() {
             let Some((key, value)) = self.table.get_key_value(param.name) else {
                 if param.required {
-                    self.problems
-                        .push(format!("`{}` is required: {}", param.name, param.doc));
+                    self.problems.push(format!(
+                        "`{}` is required: {} ({})",
+                        param.name,
+                        param.doc,
+                        param.ty.describe()
+                    ));
                     self.reported.insert(param.name);
                 }
                 continue;

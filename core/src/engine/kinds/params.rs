@@ -408,7 +408,7 @@ mod tests {
             [
                 "unknown parameter `colour`: `balance` takes plus, minus, equals, tolerance, show, rename",
                 "`plus` must be a list of JSON Pointers",
-                "`minus` is required: the terms subtracted",
+                "`minus` is required: the terms subtracted (a list of JSON Pointers)",
                 "`equals` refers to parameter `missing`, which no pack in the chain defines",
                 "`tolerance` (`$tol`) must be a number",
             ]
