@@ -404,8 +404,8 @@ pub fn diff(old: &SourcePack, new: &SourcePack) -> Vec<Change> {
     let names: BTreeSet<&String> = om.params.keys().chain(nm.params.keys()).collect();
     for name in names {
         let (a, b) = (
-            om.params.get(name).map(|p| p.value.to_string()),
-            nm.params.get(name).map(|p| p.value.to_string()),
+            om.params.get(name).map(|p| inline(&p.value)),
+            nm.params.get(name).map(|p| inline(&p.value)),
         );
         if a != b {
             out.push(Change::ParamChanged {
@@ -461,6 +461,26 @@ pub fn diff(old: &SourcePack, new: &SourcePack) -> Vec<Change> {
     out
 }
 
+/// A parameter's value as a pack author writes it, inline TOML style:
+/// `["a", "b"]`, `{ a = 1 }`.
+fn inline(value: &Value) -> String {
+    match value {
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(inline).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) if map.is_empty() => "{}".to_owned(),
+        Value::Object(map) => {
+            let members: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", inline(v)))
+                .collect();
+            format!("{{ {} }}", members.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
 /// The parameters a rule uses: `"$name"` references in its check, `params.name` in
 /// its script.
 fn rule_params(rule: &crate::pack::load::SourceRule) -> Vec<String> {
@@ -468,8 +488,8 @@ fn rule_params(rule: &crate::pack::load::SourceRule) -> Vec<String> {
     if let Some(check) = &rule.spec.check {
         for value in check.values() {
             let texts: Vec<&str> = match value {
-                toml::Value::String(s) => vec![s.as_str()],
-                toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
             out.extend(
@@ -528,10 +548,7 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
             let tier = match (&spec.check, &rule.script) {
                 (Some(check), _) => format!(
                     "`{}`",
-                    check
-                        .get("kind")
-                        .and_then(toml::Value::as_str)
-                        .unwrap_or("?")
+                    check.get("kind").and_then(Value::as_str).unwrap_or("?")
                 ),
                 _ => "script".to_owned(),
             };
@@ -545,7 +562,7 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
                 .map(|name| match m.params.get(&name) {
                     Some(p) => format!(
                         "`{name}` = {}{}",
-                        p.value,
+                        inline(&p.value),
                         if p.recall { " (recalled)" } else { "" }
                     ),
                     None => format!("`{name}`"),

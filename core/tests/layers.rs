@@ -299,3 +299,30 @@ fn a_cycle_is_found() {
     };
     assert!(cycles(&sibling_edges(&parent_and_child)).is_empty());
 }
+
+/// The engine holds rules as JSON: TOML is a source format, parsed in `pack` only
+/// (its tests may write a `[check]` in TOML).
+#[test]
+fn the_engine_reads_no_toml_values() {
+    fn visit(dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                visit(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    if line.contains("toml::Value") || line.contains("toml::Table") {
+                        out.push(format!("{}:{}: {line}", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    visit(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/engine"),
+        &mut found,
+    );
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}

@@ -55,8 +55,7 @@ pub enum Stricter {
 #[serde(deny_unknown_fields)]
 pub struct ParamSpec {
     /// The value.
-    #[schemars(with = "serde_json::Value")]
-    pub value: toml::Value,
+    pub value: serde_json::Value,
     /// What it means, for pack authors.
     #[serde(default)]
     pub description: Option<String>,
@@ -219,8 +218,7 @@ pub struct RuleSpec {
     pub when: Option<Whens>,
     /// The declarative check: `kind` and its parameters.
     #[serde(default)]
-    #[schemars(with = "Option<serde_json::Map<String, serde_json::Value>>")]
-    pub check: Option<toml::Table>,
+    pub check: Option<serde_json::Map<String, serde_json::Value>>,
     /// The script file, for rules no check kind expresses.
     #[serde(default)]
     pub script: Option<String>,

@@ -236,7 +236,7 @@ pub(super) fn fixture() -> &'static Fixture {
         let max_working_days = chain
             .params
             .get("confirmation_working_days")
-            .and_then(|v| v.as_integer())
+            .and_then(|v| v.as_i64())
             .unwrap_or(5);
         Fixture {
             texts,

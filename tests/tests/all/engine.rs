@@ -280,10 +280,7 @@ severity = "error"
     let chain = layered
         .select(Some("330603".parse().unwrap()), None)
         .unwrap();
-    assert_eq!(
-        chain.params["confirmation_working_days"].as_integer(),
-        Some(3)
-    );
+    assert_eq!(chain.params["confirmation_working_days"].as_i64(), Some(3));
     assert!(
         chain
             .rules

@@ -26,11 +26,10 @@ const fn severity_rank(severity: Severity) -> u8 {
     }
 }
 
-fn as_decimal(value: &toml::Value) -> Option<rust_decimal::Decimal> {
+fn as_decimal(value: &serde_json::Value) -> Option<rust_decimal::Decimal> {
     match value {
-        toml::Value::Integer(n) => Some((*n).into()),
-        toml::Value::Float(f) => f.to_string().parse().ok(),
-        toml::Value::String(s) => s.parse().ok(),
+        serde_json::Value::Number(n) => kinds::number(n),
+        serde_json::Value::String(s) => s.parse().ok(),
         _ => None,
     }
 }
@@ -52,7 +51,7 @@ impl Chain {
         cache: &mut ScriptCache,
     ) -> Result<Chain, Vec<PackProblem>> {
         let mut problems = Vec::new();
-        let mut params: BTreeMap<String, toml::Value> = BTreeMap::new();
+        let mut params: BTreeMap<String, serde_json::Value> = BTreeMap::new();
         let mut strictness: BTreeMap<String, Stricter> = BTreeMap::new();
         let mut severities: BTreeMap<String, Severity> = BTreeMap::new();
         let mut disabled: BTreeMap<String, String> = BTreeMap::new();
@@ -186,7 +185,7 @@ impl Chain {
                 (Some(table), _, _) => {
                     let kind_name = table
                         .get("kind")
-                        .and_then(toml::Value::as_str)
+                        .and_then(serde_json::Value::as_str)
                         .unwrap_or_default();
                     let Some(kind) = kinds::kind(kind_name) else {
                         problems.push(at(format!(
@@ -201,7 +200,6 @@ impl Chain {
                     };
                     let mut args = Args::new(table, &params, spec.each.is_some());
                     let (check, provides) = kinds::compile(kind, &mut args);
-                    args.finish();
                     let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
                         .into_iter()
                         .filter(|p| !provides.iter().any(|q| q == p))

@@ -43,7 +43,7 @@ pub struct Chain {
     /// The working-day calendar (the most specific pack's that has one).
     pub calendar: Option<Arc<Calendar>>,
     /// The resolved parameters.
-    pub params: BTreeMap<String, toml::Value>,
+    pub params: BTreeMap<String, serde_json::Value>,
     scripts: Option<Arc<ScriptEngine>>,
     /// The parameters as scripts see them: converted once, shared by every run.
     script_params: rhai::Dynamic,

@@ -19,13 +19,38 @@
 
 use super::in_force::{COLLECTIONS, held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "age",
     provides: &["since", "until", "days", "max", "held"],
+    params: PARAMS,
+    finds: "more than `max` days from `since` to `until` (only where the holder has such a fact in force)",
     compile,
 };
+
+/// The members of `holding`.
+const HOLDING: &[P] = &[
+    P::required("fact", T::Choice(COLLECTIONS), "the fact collection"),
+    P::required("holder", T::Pointer, "the party holding the fact"),
+];
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("since", T::Pointer, "the first day"),
+    P::optional(
+        "until",
+        T::Pointer,
+        "the day counted to (else the legal date)",
+    ),
+    P::required("max", T::Integer, "calendar days"),
+    P::optional(
+        "holding",
+        T::Table(HOLDING),
+        "`{ fact = \"…\", holder = \"…\" }`: only where the holder has a fact of that collection in force",
+    ),
+];
 
 #[derive(Debug)]
 struct Age {
@@ -47,13 +72,13 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         Some(table) => {
             let fact = table
                 .get("fact")
-                .and_then(toml::Value::as_str)
+                .and_then(Value::as_str)
                 .and_then(|f| COLLECTIONS.iter().find(|c| **c == f).copied());
             let holder = table
                 .get("holder")
-                .and_then(toml::Value::as_str)
+                .and_then(Value::as_str)
                 .and_then(|h| args.reference_in("holding.holder", h));
-            let unknown = table.keys().any(|k| k != "fact" && k != "holder");
+            let unknown = table.keys().any(|k| !HOLDING.iter().any(|p| p.name == k));
             match (fact, holder, unknown) {
                 (Some(fact), Some(holder), false) => Some((fact, holder)),
                 _ => {

@@ -1,10 +1,25 @@
 //! Reading a `[check]` table: typed parameters, `$name` references to pack
 //! parameters, and every problem reported (unknown keys too).
 
+use super::params::{COMMON, Param};
 use crate::json::pointer::Pointer;
 use crate::model::Decimal;
+use serde_json::{Map, Number, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
+
+/// The exact decimal of a JSON number: an integer, or a float as its shortest text
+/// (`0.2` is 0.2 exactly, as TOML and JSON sources write it).
+pub fn number(n: &Number) -> Option<Decimal> {
+    if let Some(i) = n.as_i64() {
+        return Some(Decimal::from(i));
+    }
+    if let Some(u) = n.as_u64() {
+        return Some(Decimal::from(u));
+    }
+    n.as_f64()
+        .and_then(|f| Decimal::from_str(&f.to_string()).ok())
+}
 
 /// A field a check reads: a JSON Pointer from the root (`/consignor/region`) or,
 /// in a rule with `each`, relative to the item (`code`).
@@ -19,10 +34,12 @@ pub struct Ref {
 /// The parameters of one check, being read.
 #[derive(Debug)]
 pub struct Args<'a> {
-    table: &'a toml::Table,
-    params: &'a BTreeMap<String, toml::Value>,
+    table: &'a Map<String, Value>,
+    params: &'a BTreeMap<String, Value>,
     has_each: bool,
     used: BTreeSet<&'a str>,
+    /// Keys whose declared type or presence is already reported.
+    reported: BTreeSet<&'a str>,
     /// Problems found so far.
     pub problems: Vec<String>,
 }
@@ -30,8 +47,8 @@ pub struct Args<'a> {
 impl<'a> Args<'a> {
     /// Starts reading `table` (without its `kind`), with the chain's resolved params.
     pub fn new(
-        table: &'a toml::Table,
-        params: &'a BTreeMap<String, toml::Value>,
+        table: &'a Map<String, Value>,
+        params: &'a BTreeMap<String, Value>,
         has_each: bool,
     ) -> Self {
         let mut used = BTreeSet::new();
@@ -41,22 +58,89 @@ impl<'a> Args<'a> {
             params,
             has_each,
             used,
+            reported: BTreeSet::new(),
             problems: Vec::new(),
         }
     }
 
-    fn raw(&mut self, key: &'a str) -> Option<&'a toml::Value> {
+    /// Checks the table against a kind's declared parameters (and the options
+    /// every kind takes): unknown keys, required ones not given, values of the
+    /// wrong type once a `$name` is resolved. Every problem is reported, and the
+    /// typed readers do not report a key again.
+    pub fn check_declared(&mut self, kind: &str, params: &[Param]) {
+        let declared = || params.iter().chain(COMMON);
+        for key in self.table.keys() {
+            if key != "kind" && !declared().any(|p| p.name == key.as_str()) {
+                let known: Vec<&str> = declared().map(|p| p.name).collect();
+                self.problems.push(format!(
+                    "unknown parameter `{key}`: `{kind}` takes {}",
+                    known.join(", ")
+                ));
+            }
+        }
+        for param in declared() {
+            let Some((key, value)) = self.table.get_key_value(param.name) else {
+                if param.required {
+                    self.problems.push(format!(
+                        "`{}` is required: {} ({})",
+                        param.name,
+                        param.doc,
+                        param.ty.describe()
+                    ));
+                    self.reported.insert(param.name);
+                }
+                continue;
+            };
+            let (value, via) = match value {
+                Value::String(text) if text.starts_with('$') => match self.params.get(&text[1..]) {
+                    Some(resolved) => (resolved, format!(" (`{text}`)")),
+                    None => {
+                        self.problems.push(format!(
+                            "`{key}` refers to parameter `{}`, which no pack in the chain defines",
+                            &text[1..]
+                        ));
+                        self.reported.insert(param.name);
+                        continue;
+                    }
+                },
+                value => (value, String::new()),
+            };
+            if !param.ty.accepts(value) {
+                self.problems
+                    .push(format!("`{key}`{via} must be {}", param.ty.describe()));
+                self.reported.insert(param.name);
+            }
+        }
+    }
+
+    /// A problem with `key`, unless its declaration check reported it already.
+    fn problem(&mut self, key: &str, message: String) {
+        if !self.reported.contains(key) {
+            self.problems.push(message);
+        }
+    }
+
+    /// The keys read or looked at so far (`kind` included).
+    #[cfg(test)]
+    pub(crate) fn read_keys(&self) -> BTreeSet<&'a str> {
+        self.used.clone()
+    }
+
+    fn raw(&mut self, key: &'a str) -> Option<&'a Value> {
         self.used.insert(key);
         let value = self.table.get(key)?;
         // `"$name"` names a pack parameter (a child pack may override it).
-        if let toml::Value::String(text) = value
+        if let Value::String(text) = value
             && let Some(name) = text.strip_prefix('$')
         {
             let resolved = self.params.get(name);
             if resolved.is_none() {
-                self.problems.push(format!(
-                    "`{key}` refers to parameter `{name}`, which no pack in the chain defines"
-                ));
+                self.problem(
+                    key,
+                    format!(
+                        "`{key}` refers to parameter `{name}`, which no pack in the chain defines"
+                    ),
+                );
             }
             return resolved;
         }
@@ -64,7 +148,7 @@ impl<'a> Args<'a> {
     }
 
     fn missing(&mut self, key: &str, what: &str) {
-        self.problems.push(format!("`{key}` is required: {what}"));
+        self.problem(key, format!("`{key}` is required: {what}"));
     }
 
     /// A field reference, required.
@@ -79,10 +163,9 @@ impl<'a> Args<'a> {
     /// A field reference, optional.
     pub fn optional_field(&mut self, key: &'a str) -> Option<Ref> {
         match self.raw(key)? {
-            toml::Value::String(text) => self.reference(key, text),
+            Value::String(text) => self.reference(key, text),
             _ => {
-                self.problems
-                    .push(format!("`{key}` must be a JSON Pointer string"));
+                self.problem(key, format!("`{key}` must be a JSON Pointer string"));
                 None
             }
         }
@@ -91,7 +174,7 @@ impl<'a> Args<'a> {
     /// One field reference or a list of them, required.
     pub fn field_or_fields(&mut self, key: &'a str) -> Vec<Ref> {
         match self.table.get(key) {
-            Some(toml::Value::Array(_)) => self.fields(key),
+            Some(Value::Array(_)) => self.fields(key),
             _ => self.field(key).into_iter().collect(),
         }
     }
@@ -99,20 +182,18 @@ impl<'a> Args<'a> {
     /// A list of field references.
     pub fn fields(&mut self, key: &'a str) -> Vec<Ref> {
         match self.raw(key) {
-            Some(toml::Value::Array(items)) => items
+            Some(Value::Array(items)) => items
                 .iter()
                 .filter_map(|item| match item {
-                    toml::Value::String(text) => self.reference(key, text),
+                    Value::String(text) => self.reference(key, text),
                     _ => {
-                        self.problems
-                            .push(format!("`{key}` must list JSON Pointer strings"));
+                        self.problem(key, format!("`{key}` must list JSON Pointer strings"));
                         None
                     }
                 })
                 .collect(),
             Some(_) => {
-                self.problems
-                    .push(format!("`{key}` must be an array of JSON Pointers"));
+                self.problem(key, format!("`{key}` must be an array of JSON Pointers"));
                 Vec::new()
             }
             None => {
@@ -123,17 +204,20 @@ impl<'a> Args<'a> {
     }
 
     /// Whether `key` is given as an array.
-    pub fn is_array(&self, key: &str) -> bool {
-        matches!(self.table.get(key), Some(toml::Value::Array(_)))
+    pub fn is_array(&mut self, key: &'a str) -> bool {
+        self.used.insert(key);
+        matches!(self.table.get(key), Some(Value::Array(_)))
     }
 
     /// Whether `key` is given as a table.
-    pub fn is_table(&self, key: &str) -> bool {
-        matches!(self.table.get(key), Some(toml::Value::Table(_)))
+    pub fn is_table(&mut self, key: &'a str) -> bool {
+        self.used.insert(key);
+        matches!(self.table.get(key), Some(Value::Object(_)))
     }
 
     /// Whether the table gives `key`.
-    pub fn has(&self, key: &str) -> bool {
+    pub fn has(&mut self, key: &'a str) -> bool {
+        self.used.insert(key);
         self.table.contains_key(key)
     }
 
@@ -153,22 +237,25 @@ impl<'a> Args<'a> {
         let Some(value) = self.table.get(key) else {
             return Vec::new();
         };
-        let Some(table) = value.as_table() else {
-            self.problems
-                .push(format!("`{key}` must be a table of JSON Pointer lists"));
+        let Some(table) = value.as_object() else {
+            self.problem(
+                key,
+                format!("`{key}` must be a table of JSON Pointer lists"),
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
         for (name, value) in table {
             let texts: Vec<&str> = match value {
-                toml::Value::String(s) => vec![s.as_str()],
-                toml::Value::Array(items) => items.iter().filter_map(toml::Value::as_str).collect(),
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
                 _ => Vec::new(),
             };
             if texts.is_empty() {
-                self.problems.push(format!(
-                    "`{key}.{name}` must be a JSON Pointer or a list of them"
-                ));
+                self.problem(
+                    key,
+                    format!("`{key}.{name}` must be a JSON Pointer or a list of them"),
+                );
             }
             let refs = texts
                 .into_iter()
@@ -185,9 +272,8 @@ impl<'a> Args<'a> {
         let Some(value) = self.table.get(key) else {
             return Vec::new();
         };
-        let Some(table) = value.as_table() else {
-            self.problems
-                .push(format!("`{key}` must be a table of names"));
+        let Some(table) = value.as_object() else {
+            self.problem(key, format!("`{key}` must be a table of names"));
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -205,19 +291,18 @@ impl<'a> Args<'a> {
     /// A list of strings (or a `$param` holding one), optional.
     pub fn optional_strings(&mut self, key: &'a str) -> Option<Vec<String>> {
         match self.raw(key)? {
-            toml::Value::Array(items) => {
+            Value::Array(items) => {
                 let texts: Vec<String> = items
                     .iter()
                     .filter_map(|i| i.as_str().map(str::to_owned))
                     .collect();
                 if texts.len() != items.len() {
-                    self.problems.push(format!("`{key}` must list strings"));
+                    self.problem(key, format!("`{key}` must list strings"));
                 }
                 Some(texts)
             }
             _ => {
-                self.problems
-                    .push(format!("`{key}` must be an array of strings"));
+                self.problem(key, format!("`{key}` must be an array of strings"));
                 None
             }
         }
@@ -226,7 +311,7 @@ impl<'a> Args<'a> {
     /// One field reference or a list of them (the first one given counts), optional.
     pub fn optional_field_or_fields(&mut self, key: &'a str) -> Vec<Ref> {
         match self.table.get(key) {
-            Some(toml::Value::Array(_)) => self.fields(key),
+            Some(Value::Array(_)) => self.fields(key),
             Some(_) => self.optional_field(key).into_iter().collect(),
             None => {
                 self.used.insert(key);
@@ -236,29 +321,29 @@ impl<'a> Args<'a> {
     }
 
     /// An array (of tables, say), optional.
-    pub fn optional_array(&mut self, key: &'a str) -> Option<&'a Vec<toml::Value>> {
+    pub fn optional_array(&mut self, key: &'a str) -> Option<&'a Vec<Value>> {
         match self.raw(key)? {
-            toml::Value::Array(items) => Some(items),
+            Value::Array(items) => Some(items),
             _ => {
-                self.problems.push(format!("`{key}` must be an array"));
+                self.problem(key, format!("`{key}` must be an array"));
                 None
             }
         }
     }
 
     /// A sub-table, optional.
-    pub fn optional_table(&mut self, key: &'a str) -> Option<&'a toml::Table> {
+    pub fn optional_table(&mut self, key: &'a str) -> Option<&'a Map<String, Value>> {
         match self.raw(key)? {
-            toml::Value::Table(table) => Some(table),
+            Value::Object(table) => Some(table),
             _ => {
-                self.problems.push(format!("`{key}` must be a table"));
+                self.problem(key, format!("`{key}` must be a table"));
                 None
             }
         }
     }
 
     /// The chain's parameters (for reading a sub-table's `$name` values).
-    pub fn params(&self) -> &'a BTreeMap<String, toml::Value> {
+    pub fn params(&self) -> &'a BTreeMap<String, Value> {
         self.params
     }
 
@@ -291,7 +376,7 @@ impl<'a> Args<'a> {
         })
     }
 
-    /// An exact decimal (TOML integer, float, or decimal string), required.
+    /// An exact decimal (a number, or a decimal string), required.
     pub fn decimal(&mut self, key: &'a str) -> Option<Decimal> {
         let value = self.optional_decimal(key);
         if value.is_none() && !self.table.contains_key(key) {
@@ -303,13 +388,12 @@ impl<'a> Args<'a> {
     /// An exact decimal, optional.
     pub fn optional_decimal(&mut self, key: &'a str) -> Option<Decimal> {
         let parsed = match self.raw(key)? {
-            toml::Value::Integer(n) => Some(Decimal::from(*n)),
-            toml::Value::Float(f) => Decimal::from_str(&f.to_string()).ok(),
-            toml::Value::String(s) => Decimal::from_str_exact(s).ok(),
+            Value::Number(n) => number(n),
+            Value::String(s) => Decimal::from_str_exact(s).ok(),
             _ => None,
         };
         if parsed.is_none() {
-            self.problems.push(format!("`{key}` must be a number"));
+            self.problem(key, format!("`{key}` must be a number"));
         }
         parsed
     }
@@ -317,10 +401,9 @@ impl<'a> Args<'a> {
     /// A whole number, required.
     pub fn integer(&mut self, key: &'a str) -> Option<i64> {
         match self.raw(key) {
-            Some(toml::Value::Integer(n)) => Some(*n),
+            Some(Value::Number(n)) if n.as_i64().is_some() => n.as_i64(),
             Some(_) => {
-                self.problems
-                    .push(format!("`{key}` must be a whole number"));
+                self.problem(key, format!("`{key}` must be a whole number"));
                 None
             }
             None => {
@@ -333,9 +416,9 @@ impl<'a> Args<'a> {
     /// A string, optional.
     pub fn optional_string(&mut self, key: &'a str) -> Option<&'a str> {
         match self.raw(key)? {
-            toml::Value::String(s) => Some(s),
+            Value::String(s) => Some(s),
             _ => {
-                self.problems.push(format!("`{key}` must be a string"));
+                self.problem(key, format!("`{key}` must be a string"));
                 None
             }
         }
@@ -362,23 +445,12 @@ impl<'a> Args<'a> {
     /// A boolean, with a default.
     pub fn flag(&mut self, key: &'a str, default: bool) -> bool {
         match self.raw(key) {
-            Some(toml::Value::Boolean(b)) => *b,
+            Some(Value::Bool(b)) => *b,
             Some(_) => {
-                self.problems.push(format!("`{key}` must be true or false"));
+                self.problem(key, format!("`{key}` must be true or false"));
                 default
             }
             None => default,
         }
-    }
-
-    /// Reports keys the kind does not read; call last.
-    pub fn finish(&mut self) {
-        let unknown: Vec<String> = self
-            .table
-            .keys()
-            .filter(|k| !self.used.contains(k.as_str()))
-            .map(|k| format!("unknown parameter `{k}`"))
-            .collect();
-        self.problems.extend(unknown);
     }
 }

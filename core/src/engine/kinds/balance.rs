@@ -14,13 +14,24 @@
 //! (tonnes). Skipped while any term is missing or malformed.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::Decimal;
 
 pub const KIND: Kind = Kind {
     name: "balance",
     provides: &["expected", "found", "difference"],
+    params: PARAMS,
+    finds: "sum(plus) − sum(minus) ≠ equals, exactly, in tonnes",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("plus", T::Pointers, "the terms added"),
+    P::required("minus", T::Pointers, "the terms subtracted"),
+    P::required("equals", T::Pointer, "the field the sum must equal"),
+    P::optional("tolerance", T::Decimal, "tonnes").default("0"),
+];
 
 #[derive(Debug)]
 struct Balance {

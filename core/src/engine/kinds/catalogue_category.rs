@@ -11,13 +11,22 @@
 //! category's name in the edition in force).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-category",
     provides: &["code", "declared", "expected", "name"],
+    params: PARAMS,
+    finds: "a declared category that is not the code's",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("code", T::Pointer, "the waste code"),
+    P::required("category", T::Pointer, "the declared category"),
+];
 
 #[derive(Debug)]
 struct CatalogueCategory {

@@ -11,13 +11,26 @@
 //! Provides `{code}` and `{edition}` (the edition's title, in each locale).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-code",
     provides: &["code", "edition"],
+    params: PARAMS,
+    finds: "a code not in the edition in force (`900-000-XX` passes with an identification report)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("code", T::Pointer, "the waste code"),
+    P::optional(
+        "identification",
+        T::Pointer,
+        "the field that, given, lets a `900-000-XX` code pass (an identification report)",
+    ),
+];
 
 #[derive(Debug)]
 struct CatalogueCode {

@@ -14,14 +14,32 @@
 //! `{item}`, `{stage}` and `{stages}` (the stages the item does exempt, as printed).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
+use super::{Param as P, ParamType as T};
 use crate::model::node::Node;
 use crate::model::{ExemptionStage, WasteCode};
 
 pub const KIND: Kind = Kind {
     name: "catalogue-exemption",
     provides: &["code", "item", "stage", "stages"],
+    params: PARAMS,
+    finds: "an exemption claimed for an item the list does not give for the code, or for a stage the item does not exempt",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("code", T::Pointer, "the waste code"),
+    P::required(
+        "item",
+        T::Pointer,
+        "the 序号 of the exemption list item claimed",
+    ),
+    P::required(
+        "stage",
+        T::Pointer,
+        "the stage claimed: all, collection, transport, utilisation, disposal or storage",
+    ),
+];
 
 #[derive(Debug)]
 struct CatalogueExemption {

@@ -12,6 +12,7 @@
 //! string, e.g. `T,I`) and `{required}` (e.g. `T`, or `T/C` for any-of entries).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::catalogue::HazardRule;
 use crate::model::Hazard;
 use crate::model::node::Node;
@@ -19,8 +20,16 @@ use crate::model::node::Node;
 pub const KIND: Kind = Kind {
     name: "catalogue-hazards",
     provides: &["code", "declared", "listed", "required"],
+    params: PARAMS,
+    finds: "hazards missing what the list requires (the first listed for \",\" entries, one of them for \"/\")",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("code", T::Pointer, "the waste code"),
+    P::required("hazards", T::Pointer, "the declared hazard characteristics"),
+];
 
 #[derive(Debug)]
 struct CatalogueHazards {

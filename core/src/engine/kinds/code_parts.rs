@@ -26,14 +26,35 @@
 //! form is a structural check).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::node::Node;
 use serde_json::{Map, Value};
 
 pub const KIND: Kind = Kind {
     name: "code-parts",
     provides: &["value", "digits", "found", "expected", "what"],
+    params: PARAMS,
+    finds: "positions of a code or number that differ from (part of) another field; dates compare as `YYYY-MM-DD`",
     compile,
 };
+
+/// The members of each `[[check.parts]]` table.
+const PART: &[P] = &[
+    P::required("digits", T::Range, "the positions of `field`"),
+    P::required("equals", T::Pointer, "the field they must equal"),
+    P::optional("from", T::Range, "only these positions of `equals`"),
+    P::required("what", T::Bilingual, "what the positions carry"),
+];
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("field", T::Pointer, "the code or number"),
+    P::required(
+        "parts",
+        T::Tables(PART),
+        "`[[check.parts]]`, each with `digits` (`[first, last]`, 1-based), `equals` (the field they must equal), `from` (optional: only these positions of `equals`) and `what` (`{ zh-CN, en }`)",
+    ),
+];
 
 #[derive(Debug)]
 struct CodeParts {
@@ -50,7 +71,7 @@ struct Part {
 }
 
 /// A `[first, last]` pair of 1-based positions.
-fn range(value: Option<&toml::Value>) -> Result<Option<(usize, usize)>, ()> {
+fn range(value: Option<&Value>) -> Result<Option<(usize, usize)>, ()> {
     let Some(value) = value else {
         return Ok(None);
     };
@@ -59,7 +80,7 @@ fn range(value: Option<&toml::Value>) -> Result<Option<(usize, usize)>, ()> {
         .map(|items| {
             items
                 .iter()
-                .filter_map(|i| i.as_integer().and_then(|n| usize::try_from(n).ok()))
+                .filter_map(|i| i.as_u64().and_then(|n| usize::try_from(n).ok()))
                 // Codes are short: a position past 1,000 is a mistake.
                 .filter(|n| *n <= 1_000)
                 .collect()
@@ -75,18 +96,16 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let field = args.field("field");
     let mut parts = Vec::new();
     match args.optional_array("parts") {
-        None => args
-            .problems
-            .push("`parts` is required: a list of `[[check.parts]]` tables".into()),
+        None => {}
         Some(items) => {
             for (n, item) in items.iter().enumerate() {
                 let at = format!("parts[{n}]");
-                let Some(table) = item.as_table() else {
+                let Some(table) = item.as_object() else {
                     args.problems.push(format!("`{at}` must be a table"));
                     continue;
                 };
                 for key in table.keys() {
-                    if !["digits", "equals", "from", "what"].contains(&key.as_str()) {
+                    if !PART.iter().any(|p| p.name == key) {
                         args.problems
                             .push(format!("`{at}`: unknown parameter `{key}`"));
                     }
@@ -106,7 +125,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
                     ));
                     None
                 });
-                let equals = match table.get("equals").and_then(toml::Value::as_str) {
+                let equals = match table.get("equals").and_then(Value::as_str) {
                     Some(text) => args.reference_in(&format!("{at}.equals"), text),
                     None => {
                         args.problems
@@ -114,17 +133,14 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
                         None
                     }
                 };
-                let what = table
-                    .get("what")
-                    .and_then(toml::Value::as_table)
-                    .and_then(|t| {
-                        let zh = t.get("zh-CN")?.as_str()?;
-                        let en = t.get("en")?.as_str()?;
-                        let mut map = Map::new();
-                        map.insert("zh-CN".into(), zh.into());
-                        map.insert("en".into(), en.into());
-                        Some(Value::Object(map))
-                    });
+                let what = table.get("what").and_then(Value::as_object).and_then(|t| {
+                    let zh = t.get("zh-CN")?.as_str()?;
+                    let en = t.get("en")?.as_str()?;
+                    let mut map = Map::new();
+                    map.insert("zh-CN".into(), zh.into());
+                    map.insert("en".into(), en.into());
+                    Some(Value::Object(map))
+                });
                 if what.is_none() {
                     args.problems.push(format!(
                         "`{at}.what` is required: {{ zh-CN = \"…\", en = \"…\" }}"

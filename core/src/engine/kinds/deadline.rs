@@ -14,14 +14,30 @@
 //! `{deadline}` and `{year}`. Skipped while either field is not given.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::Date;
 use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "deadline",
     provides: &["date", "deadline", "year"],
+    params: PARAMS,
+    finds: "a date after that day of the year (+ `years_after`)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("date", T::Pointer, "the date it was done"),
+    P::required("year", T::Pointer, "the year, or a date whose year it is"),
+    P::required("by", T::Text, "the last day, `MM-DD`"),
+    P::optional(
+        "years_after",
+        T::Integer,
+        "the deadline is in year + n (0 to 10)",
+    )
+    .default("0"),
+];
 
 #[derive(Debug)]
 struct Deadline {
@@ -42,11 +58,10 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         // Valid in a leap year (29 February is allowed; it falls back to the 28th).
         Date::from_ymd(2024, m, d).map(|_| (m, d))
     });
-    if parsed.is_none() {
-        args.problems.push(match by {
-            None => "`by` is required: the last day, \"MM-DD\"".into(),
-            Some(by) => format!("`by` = \"{by}\" is not a day of the year, \"MM-DD\""),
-        });
+    if let (None, Some(by)) = (parsed, by) {
+        args.problems.push(format!(
+            "`by` = \"{by}\" is not a day of the year, \"MM-DD\""
+        ));
     }
     let years_after = if args.has("years_after") {
         args.integer("years_after")

@@ -23,6 +23,7 @@
 //! passed no such facts, or none with this key.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::json::pointer::Pointer;
 use crate::model::Decimal;
 use crate::model::node::Node;
@@ -31,8 +32,28 @@ use serde_json::{Value, json};
 pub const KIND: Kind = Kind {
     name: "fact-match",
     provides: &["what", "document", "found", "key", "fact"],
+    params: PARAMS,
+    finds: "each member of the fact the document names that disagrees with the document (quantities in tonnes, a date with a date-time by its local date, else text)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("fact", T::Choice(COLLECTIONS), "the fact collection"),
+    P::optional("key", T::Text, "the fact's member holding the key").default("\"id\""),
+    P::required("field", T::Pointer, "the document's value to look up"),
+    P::optional(
+        "compare",
+        T::PointersByName,
+        "`{ member = \"pointer\" }`: fact members compared with document fields",
+    ),
+    P::optional(
+        "totals",
+        T::PointersByName,
+        "`{ member = \"/list/field\" }`: fact members compared with the total of a list's field",
+    ),
+    P::optional("tolerance", T::Decimal, "relative, for quantities").default("0"),
+];
 
 /// The fact collections a document may name.
 pub(crate) const COLLECTIONS: &[&str] = crate::model::Facts::FIELDS;

@@ -34,6 +34,7 @@
 //! nearest candidate is the last one that covers the quantity, else the first.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, first_given};
+use super::{Param as P, ParamType as T};
 use crate::model::node::{Node, Record};
 use crate::model::{Date, Decimal};
 use serde_json::Value;
@@ -43,8 +44,57 @@ pub const KIND: Kind = Kind {
     provides: &[
         "value", "fact", "date", "months", "quantity", "found", "from", "until", "nearest",
     ],
+    params: PARAMS,
+    finds: "no fact whose key equals the value (and whose `match` members equal the fields) that is in force on the date, within the months and covers the quantity",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required(
+        "field",
+        T::PointerOrPointers,
+        "the value naming the fact (a list: the first given)",
+    ),
+    P::required("fact", T::Choice(COLLECTIONS), "the fact collection"),
+    P::optional(
+        "key",
+        T::Text,
+        "the fact's member holding the key; a list member must contain the value",
+    )
+    .default("\"id\""),
+    P::optional(
+        "match",
+        T::PointersByName,
+        "`{ member = \"pointer\" }`: fact members that must equal these fields",
+    ),
+    P::optional(
+        "in_force",
+        T::PointerOrPointers,
+        "the date the fact must be in force on (the first given; else the legal date)",
+    ),
+    P::optional(
+        "validity_months",
+        T::Decimal,
+        "with `in_force`: at most this many months from the fact's `valid_from`",
+    ),
+    P::optional(
+        "quantity",
+        T::Text,
+        "with `at_least`: the fact's member holding the quantity it covers",
+    ),
+    P::optional(
+        "at_least",
+        T::PointerOrTable,
+        "with `quantity`: a field, or `{ sum = \"/list\", of = \"member\" }`, the quantity to cover",
+    ),
+    P::optional(
+        "unknown",
+        T::Choice(&["finding", "not-evaluated"]),
+        "what no fact with the key is",
+    )
+    .default("\"finding\""),
+];
 
 const COLLECTIONS: &[&str] = crate::model::Facts::FIELDS;
 
@@ -102,13 +152,9 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let member = args.optional_string("quantity").map(str::to_owned);
     let total = if args.is_table("at_least") {
         let table = args.optional_table("at_least");
-        let sum = table
-            .and_then(|t| t.get("sum"))
-            .and_then(toml::Value::as_str);
-        let of = table
-            .and_then(|t| t.get("of"))
-            .and_then(toml::Value::as_str);
-        match (sum, of, table.map(toml::Table::len)) {
+        let sum = table.and_then(|t| t.get("sum")).and_then(Value::as_str);
+        let of = table.and_then(|t| t.get("of")).and_then(Value::as_str);
+        match (sum, of, table.map(serde_json::Map::len)) {
             (Some(sum), Some(of), Some(2)) if !of.starts_with('/') && !of.is_empty() => {
                 args.reference_in("at_least.sum", sum).map(|list| {
                     Total::Sum(

@@ -22,6 +22,7 @@
 //! or a counted item's quantity is not given.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::json::pointer::Pointer;
 use crate::model::Decimal;
 use crate::model::node::{Node, Record};
@@ -30,8 +31,38 @@ use serde_json::Value;
 pub const KIND: Kind = Kind {
     name: "fact-total",
     provides: &["value", "total", "difference", "count", "refs"],
+    params: PARAMS,
+    finds: "a declared quantity that differs from the total of the facts it names by more than the tolerance",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("value", T::Pointer, "the declared quantity (tonnes)"),
+    P::required(
+        "refs",
+        T::Pointer,
+        "the field naming the facts: one key or a list",
+    ),
+    P::required("fact", T::Choice(COLLECTIONS), "the fact collection"),
+    P::optional("key", T::Text, "the facts' member the refs name").default("\"number\""),
+    P::optional(
+        "lines",
+        T::Text,
+        "the facts' list whose items count (else each fact)",
+    ),
+    P::optional(
+        "match",
+        T::PointersByName,
+        "`{ member = \"pointer\" }`: only items whose member equals the field",
+    ),
+    P::required(
+        "quantity",
+        T::TextOrTexts,
+        "the item's member holding the quantity (a list: the first given)",
+    ),
+    P::optional("tolerance", T::Decimal, "tonnes").default("0"),
+];
 
 const COLLECTIONS: &[&str] = &["manifests", "waybills", "receipts", "plans"];
 
@@ -86,7 +117,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
             .map(|q| vec![q.to_owned()])
             .unwrap_or_default()
     };
-    if quantity.is_empty() {
+    if quantity.is_empty() && args.has("quantity") {
         args.problems
             .push("`quantity` is required: the member (or members) holding the quantity".into());
     }

@@ -16,14 +16,33 @@
 //! document does not give the holder or the date yet.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
+use super::{Param as P, ParamType as T};
 use crate::model::Date;
 use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "in-force",
     provides: &["holder", "date", "vehicle", "found"],
+    params: PARAMS,
+    finds: "no fact of the holder in force on the date (listing the vehicle)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("fact", T::Choice(COLLECTIONS), "the fact collection"),
+    P::required(
+        "holder",
+        T::PointerOrPointers,
+        "the party (or a list of parties)",
+    ),
+    P::required("date", T::Pointer, "the date the fact is in force on"),
+    P::optional(
+        "vehicle",
+        T::Pointer,
+        "the vehicle the fact's `vehicles` must list",
+    ),
+];
 
 /// Fact collections with a holder and a validity window.
 pub(crate) const COLLECTIONS: &[&str] = &[

@@ -19,6 +19,7 @@
 //! group's value. Items missing a key or a class are not grouped.
 
 use super::{Args, Check, Finding, Kind, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::json::pointer::Pointer;
 use crate::model::node::Node;
 use serde_json::{Value, json};
@@ -26,8 +27,31 @@ use serde_json::{Value, json};
 pub const KIND: Kind = Kind {
     name: "kept-apart",
     provides: &["a", "b", "items_a", "items_b"],
+    params: PARAMS,
+    finds: "items of one group (equal `by` values) of both classes of a pair; each key of `by` is a message parameter too",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("lines", T::Pointer, "the list whose items are grouped"),
+    P::required(
+        "by",
+        T::TextsByName,
+        "`{ NAME = \"member\" }`: the group, items with equal values",
+    ),
+    P::required(
+        "class",
+        T::TextOrTexts,
+        "the member classifying an item (a list: the first given); a waste code counts as its category",
+    ),
+    P::required(
+        "pairs",
+        T::TextPairs,
+        "the classes kept apart, `[[\"HW34\", \"HW35\"], …]`; `\"HW*\"` is a prefix",
+    ),
+    P::optional("id", T::Text, "the member naming an item (else `#index`)").default("\"id\""),
+];
 
 #[derive(Debug)]
 struct KeptApart {
@@ -51,17 +75,13 @@ fn member(args: &mut Args<'_>, key: &str, text: &str) -> Option<Pointer> {
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let lines = args.optional_string("lines").map(Pointer::parse);
-    if lines.is_none() {
-        args.problems
-            .push("`lines` is required: the list whose items are grouped".into());
-    }
     let mut by = Vec::new();
     for (name, text) in args.names_by_key("by") {
         if let Some(pointer) = member(args, &format!("by.{name}"), &text) {
             by.push((name, pointer));
         }
     }
-    if by.is_empty() {
+    if by.is_empty() && args.has("by") {
         args.problems
             .push("`by` is required: { NAME = \"member\" } for each key of the group".into());
     }
@@ -76,7 +96,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         .iter()
         .filter_map(|c| member(args, "class", c))
         .collect();
-    if class.is_empty() {
+    if class.is_empty() && args.has("class") {
         args.problems
             .push("`class` is required: the member (or members) classifying an item".into());
     }
@@ -84,7 +104,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     for pair in args.optional_array("pairs").into_iter().flatten() {
         let texts: Vec<&str> = pair
             .as_array()
-            .map(|p| p.iter().filter_map(toml::Value::as_str).collect())
+            .map(|p| p.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         match texts.as_slice() {
             [a, b] if !a.is_empty() && !b.is_empty() => {
@@ -94,10 +114,6 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
                 "`pairs` must list pairs of classes, [\"a\", \"b\"]; found {pair}"
             )),
         }
-    }
-    if pairs.is_empty() && !args.has("pairs") {
-        args.problems
-            .push("`pairs` is required: [[\"a\", \"b\"], …]".into());
     }
     let id = args.optional_string("id").unwrap_or("id").to_owned();
     let id = member(args, "id", &id)?;

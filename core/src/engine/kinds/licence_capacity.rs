@@ -21,6 +21,7 @@
 
 use super::in_force::{held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, checked_sum, percent};
+use super::{Param as P, ParamType as T};
 use crate::json::pointer::Pointer;
 use crate::model::Decimal;
 use crate::model::node::Node;
@@ -29,8 +30,28 @@ use crate::report::Severity;
 pub const KIND: Kind = Kind {
     name: "licence-capacity",
     provides: &["received", "this", "capacity", "ratio"],
+    params: PARAMS,
+    finds: "this year's receipts plus the document's lines above the licensed annual scale; the band sets the severity",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("holder", T::Pointer, "the receiver"),
+    P::required("date", T::Pointer, "the date (its year's receipts count)"),
+    P::optional("lines", T::Pointer, "the document's lines"),
+    P::optional("quantity", T::Pointer, "each line's quantity"),
+    P::optional(
+        "warn_above",
+        T::Decimal,
+        "the ratio of the capacity above which it is a warning",
+    ),
+    P::optional(
+        "error_above",
+        T::Decimal,
+        "the ratio of the capacity above which it is an error",
+    ),
+];
 
 #[derive(Debug)]
 struct LicenceCapacity {

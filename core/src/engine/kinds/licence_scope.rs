@@ -29,14 +29,35 @@
 
 use super::in_force::{held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::Category;
 use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "licence-scope",
     provides: &["code", "method", "holder", "licences", "allowed"],
+    params: PARAMS,
+    finds: "the holder's licences in force cover neither the code nor its category, or not the method; with `licence_kind`: every licence in force is of that kind and the code is not `allowed`",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("holder", T::Pointer, "the licence holder"),
+    P::required("date", T::Pointer, "the date the licences are in force on"),
+    P::required("code", T::Pointer, "the waste code"),
+    P::optional("method", T::Pointer, "the method the licences must cover"),
+    P::optional(
+        "licence_kind",
+        T::Choice(&["comprehensive", "collection"]),
+        "with `allowed`: the kind of licence the law limits",
+    ),
+    P::optional(
+        "allowed",
+        T::Texts,
+        "with `licence_kind`: the codes such a licence may cover",
+    ),
+];
 
 #[derive(Debug)]
 struct LicenceScope {

@@ -38,16 +38,25 @@
 //! and `{limit}` (`7.0–12.0` for a range). A value not given is not checked.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::Decimal;
 use crate::model::node::Node;
 use serde_json::{Map, Value};
-use std::str::FromStr;
 
 pub const KIND: Kind = Kind {
     name: "limits",
     provides: &["reason", "clause", "value", "limit"],
+    params: PARAMS,
+    finds: "each limit a line breaks, at its field",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[P::required(
+    "limits",
+    T::Tables(LIMIT),
+    "`[[check.limits]]`, each with `field` (a pointer or a list), one test — `min`/`max` (inclusive), `below` (strict) or `is` (values, `\"HW*\"` a prefix) — `clause`, `what` and `unit` or `reason`; optionally `when`, `unless`, `at`, `stop`",
+)];
 
 #[derive(Debug)]
 struct Limits {
@@ -105,14 +114,14 @@ fn matches(pattern: &str, class: &str) -> bool {
 }
 
 /// Values to compare with: strings, or booleans as `true`/`false`.
-fn values(value: Option<&toml::Value>) -> Vec<String> {
+fn values(value: Option<&Value>) -> Vec<String> {
     value
-        .and_then(toml::Value::as_array)
+        .and_then(Value::as_array)
         .map(|a| {
             a.iter()
                 .filter_map(|x| match x {
-                    toml::Value::String(s) => Some(s.clone()),
-                    toml::Value::Boolean(b) => Some(b.to_string()),
+                    Value::String(s) => Some(s.clone()),
+                    Value::Bool(b) => Some(b.to_string()),
                     _ => None,
                 })
                 .collect()
@@ -121,20 +130,20 @@ fn values(value: Option<&toml::Value>) -> Vec<String> {
 }
 
 /// Pointer texts: one or a list.
-fn pointers(value: Option<&toml::Value>) -> Vec<&str> {
+fn pointers(value: Option<&Value>) -> Vec<&str> {
     match value {
-        Some(toml::Value::String(s)) => vec![s.as_str()],
-        Some(toml::Value::Array(items)) => items.iter().filter_map(toml::Value::as_str).collect(),
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
 }
 
 /// `"field"` (the field is true) or `{ field = …, in = [...] }`.
-fn cond(args: &mut Args<'_>, at: &str, value: Option<&toml::Value>) -> Option<Cond> {
+fn cond(args: &mut Args<'_>, at: &str, value: Option<&Value>) -> Option<Cond> {
     let value = value?;
     let (texts, values) = match value {
-        toml::Value::String(s) => (vec![s.as_str()], vec!["true".to_owned()]),
-        toml::Value::Table(t) => (pointers(t.get("field")), values(t.get("in"))),
+        Value::String(s) => (vec![s.as_str()], vec!["true".to_owned()]),
+        Value::Object(t) => (pointers(t.get("field")), values(t.get("in"))),
         _ => (Vec::new(), Vec::new()),
     };
     if texts.is_empty() || values.is_empty() {
@@ -151,39 +160,79 @@ fn cond(args: &mut Args<'_>, at: &str, value: Option<&toml::Value>) -> Option<Co
 }
 
 /// `{ zh-CN = "…", en = "…" }`.
-fn bilingual(value: Option<&toml::Value>) -> Option<(String, String)> {
-    let table = value?.as_table()?;
+fn bilingual(value: Option<&Value>) -> Option<(String, String)> {
+    let table = value?.as_object()?;
     Some((
         table.get("zh-CN")?.as_str()?.to_owned(),
         table.get("en")?.as_str()?.to_owned(),
     ))
 }
 
-/// A number in a limit: a TOML number, a decimal string, or a `$param`.
-fn number(args: &Args<'_>, value: Option<&toml::Value>) -> Result<Option<Decimal>, ()> {
+/// A number in a limit: a number, a decimal string, or a `$param`.
+fn number(args: &Args<'_>, value: Option<&Value>) -> Result<Option<Decimal>, ()> {
     let value = match value {
         None => return Ok(None),
-        Some(toml::Value::String(s)) if s.starts_with('$') => {
+        Some(Value::String(s)) if s.starts_with('$') => {
             args.params().get(s.trim_start_matches('$')).ok_or(())?
         }
         Some(v) => v,
     };
     match value {
-        toml::Value::Integer(n) => Ok(Some(Decimal::from(*n))),
-        toml::Value::Float(f) => Decimal::from_str(&f.to_string()).map(Some).map_err(|_| ()),
-        toml::Value::String(s) => Decimal::from_str_exact(s).map(Some).map_err(|_| ()),
+        Value::Number(n) => super::args::number(n).map(Some).ok_or(()),
+        Value::String(s) => Decimal::from_str_exact(s).map(Some).map_err(|_| ()),
         _ => Err(()),
     }
 }
 
-const KEYS: &[&str] = &[
-    "field", "min", "max", "below", "is", "when", "unless", "at", "stop", "unit", "what", "reason",
-    "clause",
+/// The members of each `[[check.limits]]` table.
+const LIMIT: &[P] = &[
+    P::required(
+        "field",
+        T::PointerOrPointers,
+        "the value tested (a list: the first given)",
+    ),
+    P::optional("min", T::Decimal, "at least (inclusive)"),
+    P::optional("max", T::Decimal, "at most (inclusive)"),
+    P::optional("below", T::Decimal, "strictly below"),
+    P::optional(
+        "is",
+        T::Values,
+        "a finding when the value is one of these (`\"HW*\"` a prefix; a waste code as its category)",
+    ),
+    P::optional(
+        "when",
+        T::PointerOrTable,
+        "where it applies: a field that is true, or `{ field = \"…\", in = [\"…\"] }`",
+    ),
+    P::optional(
+        "unless",
+        T::PointerOrTable,
+        "where it does not apply: a field that is true, or `{ field = \"…\", in = [\"…\"] }`",
+    ),
+    P::optional("at", T::Pointer, "the field the finding is reported at"),
+    P::optional(
+        "stop",
+        T::Boolean,
+        "end the line's checks once it is broken",
+    )
+    .default("false"),
+    P::optional(
+        "unit",
+        T::Text,
+        "the value's unit, for the reason worded from `what`",
+    ),
+    P::optional("what", T::Bilingual, "the value's name; `what` or `reason`"),
+    P::optional(
+        "reason",
+        T::Bilingual,
+        "the reason (`{value}` and `{limit}` filled in); required with `is`",
+    ),
+    P::required("clause", T::Bilingual, "the clause that sets the limit"),
 ];
 
-fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Limit> {
+fn compile_one(args: &mut Args<'_>, at: &str, table: &Map<String, Value>) -> Option<Limit> {
     for key in table.keys() {
-        if !KEYS.contains(&key.as_str()) {
+        if !LIMIT.iter().any(|p| p.name == key) {
             args.problems
                 .push(format!("`{at}`: unknown parameter `{key}`"));
         }
@@ -202,11 +251,11 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
     let unless = cond(args, &format!("{at}.unless"), table.get("unless"));
     let report_at = table
         .get("at")
-        .and_then(toml::Value::as_str)
+        .and_then(Value::as_str)
         .and_then(|t| args.reference_in(&format!("{at}.at"), t));
     let stop = match table.get("stop") {
         None => false,
-        Some(toml::Value::Boolean(b)) => *b,
+        Some(Value::Bool(b)) => *b,
         Some(_) => {
             args.problems
                 .push(format!("`{at}.stop` must be true or false"));
@@ -263,7 +312,7 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
     }
     let unit = table
         .get("unit")
-        .and_then(toml::Value::as_str)
+        .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
     if fields.len() != texts.len() {
@@ -286,13 +335,11 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &toml::Table) -> Option<Lim
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let mut limits = Vec::new();
     match args.optional_array("limits") {
-        None => args
-            .problems
-            .push("`limits` is required: a list of `[[check.limits]]` tables".into()),
+        None => {}
         Some(items) => {
             for (n, item) in items.iter().enumerate() {
                 let at = format!("limits[{n}]");
-                match item.as_table() {
+                match item.as_object() {
                     Some(table) => limits.extend(compile_one(args, &at, table)),
                     None => args.problems.push(format!("`{at}` must be a table")),
                 }

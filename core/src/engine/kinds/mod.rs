@@ -19,6 +19,7 @@ mod kept_apart;
 mod licence_capacity;
 mod licence_scope;
 mod limits;
+mod params;
 mod plan_lists;
 mod region_relation;
 mod required;
@@ -28,7 +29,8 @@ mod track_match;
 mod working_days;
 mod yearly_target;
 
-pub use args::{Args, Ref};
+pub use args::{Args, Ref, number};
+pub use params::{COMMON, Param, ParamType};
 
 use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
@@ -111,13 +113,17 @@ pub trait Check: std::fmt::Debug + Send + Sync {
 }
 
 /// A kind: its name, the parameters its findings carry (message placeholders may
-/// use only these), and its compiler.
+/// use only these), its `[check]` parameters, what it finds, and its compiler.
 pub struct Kind {
     /// The `kind = "…"` name.
     pub name: &'static str,
     /// The message parameters its findings carry.
     pub provides: &'static [&'static str],
-    /// Reads the `[check]` table.
+    /// The parameters of its `[check]` table (besides `kind` and [`COMMON`]).
+    pub params: &'static [Param],
+    /// What it reports, in a line (the spec's table).
+    pub finds: &'static str,
+    /// Reads the `[check]` table, once it is checked against `params`.
     pub compile: fn(&mut Args<'_>) -> Option<Box<dyn Check>>,
 }
 
@@ -155,7 +161,8 @@ pub const KINDS: &[Kind] = &[
     yearly_target::KIND,
 ];
 
-/// Compiles a `[check]` table with its kind, and the options every kind takes:
+/// Checks a `[check]` table against its kind's declared parameters, then compiles
+/// it with its kind, and the options every kind takes ([`COMMON`]):
 ///
 /// - `show = { NAME = "pointer" }`: the text of a document field added to each
 ///   finding's parameters as `NAME` (a list of pointers: the first one given), so a
@@ -167,6 +174,7 @@ pub const KINDS: &[Kind] = &[
 ///
 /// Returns the check and the names of the parameters its findings carry.
 pub fn compile(kind: &Kind, args: &mut Args<'_>) -> (Option<Box<dyn Check>>, Vec<String>) {
+    args.check_declared(kind.name, kind.params);
     let show = shown(args);
     let rename = args.names_by_key("rename");
     let mut provides: Vec<String> = kind.provides.iter().map(|p| (*p).to_owned()).collect();
@@ -229,20 +237,16 @@ fn shown(args: &mut Args<'_>) -> Vec<Show> {
     let mut out = Vec::new();
     for (name, value) in table {
         let at = format!("show.{name}");
-        let (texts, labels): (Vec<&str>, Option<&toml::Table>) = match value {
-            toml::Value::String(s) => (vec![s.as_str()], None),
-            toml::Value::Array(items) => {
-                (items.iter().filter_map(toml::Value::as_str).collect(), None)
-            }
-            toml::Value::Table(t) => (
+        let (texts, labels): (Vec<&str>, Option<&Map<String, Value>>) = match value {
+            Value::String(s) => (vec![s.as_str()], None),
+            Value::Array(items) => (items.iter().filter_map(Value::as_str).collect(), None),
+            Value::Object(t) => (
                 match t.get("field") {
-                    Some(toml::Value::String(s)) => vec![s.as_str()],
-                    Some(toml::Value::Array(items)) => {
-                        items.iter().filter_map(toml::Value::as_str).collect()
-                    }
+                    Some(Value::String(s)) => vec![s.as_str()],
+                    Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
                     _ => Vec::new(),
                 },
-                t.get("labels").and_then(toml::Value::as_table),
+                t.get("labels").and_then(Value::as_object),
             ),
             _ => (Vec::new(), None),
         };
@@ -255,7 +259,7 @@ fn shown(args: &mut Args<'_>) -> Vec<Show> {
         let mut map = Map::new();
         for (key, label) in labels.into_iter().flatten() {
             let pair = label
-                .as_table()
+                .as_object()
                 .and_then(|l| Some((l.get("zh-CN")?.as_str()?, l.get("en")?.as_str()?)));
             match pair {
                 Some((zh, en)) => {
@@ -405,12 +409,12 @@ pub(crate) mod testing {
         document: Value,
         facts: Option<Value>,
     ) -> Result<Result<Vec<Finding>, String>, Vec<String>> {
-        let table: toml::Table = toml::from_str(check).unwrap();
+        let table: Map<String, Value> = toml::from_str(check).unwrap();
         let params = [
-            ("limit".to_owned(), toml::Value::Integer(5)),
+            ("limit".to_owned(), serde_json::json!(5)),
             (
                 "codes".to_owned(),
-                toml::Value::Array(vec!["900-214-08".into(), "900-044-49".into()]),
+                Value::Array(vec!["900-214-08".into(), "900-044-49".into()]),
             ),
         ]
         .into_iter()
@@ -418,7 +422,6 @@ pub(crate) mod testing {
         let kind = super::kind(table["kind"].as_str().unwrap()).unwrap();
         let mut args = Args::new(&table, &params, each.is_some());
         let (compiled, _) = super::compile(kind, &mut args);
-        args.finish();
         if !args.problems.is_empty() {
             return Err(args.problems);
         }

@@ -37,6 +37,7 @@
 //! `{limit}` (tonnes) and `{margin}` (percent).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::json::pointer::Pointer;
 use crate::model::Decimal;
 use crate::model::node::Node;
@@ -47,8 +48,53 @@ pub const KIND: Kind = Kind {
     provides: &[
         "year", "filing", "what", "value", "expected", "quantity", "planned", "limit", "margin",
     ],
+    params: PARAMS,
+    finds: "a line's code, or the receiver, not in the holder's management plan for the year (`plans` facts); with `exceeds`, a line's quantity above the plan's expected quantity for the code by more than that share",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("holder", T::Pointer, "the plan's enterprise"),
+    P::optional(
+        "site",
+        T::Pointer,
+        "the site: plans of another site do not count",
+    ),
+    P::optional(
+        "date",
+        T::Pointer,
+        "the date whose year's plans count; `date` or `year`",
+    ),
+    P::optional(
+        "year",
+        T::Pointer,
+        "the year whose plans count; `date` or `year`",
+    ),
+    P::optional("lines", T::Pointer, "the document's lines (required)"),
+    P::optional("code", T::Pointer, "each line's waste code (required)"),
+    P::optional(
+        "receiver",
+        T::Pointer,
+        "the receiver a planned transfer must name",
+    ),
+    P::optional(
+        "listed_in",
+        T::Texts,
+        "the plan lists that count (default production, transfers)",
+    ),
+    P::optional("latest", T::Boolean, "only the last filed plan counts").default("false"),
+    P::optional(
+        "quantity",
+        T::Pointer,
+        "each line's quantity: lines without one above zero are skipped",
+    ),
+    P::optional(
+        "exceeds",
+        T::Decimal,
+        "instead of listing: a line's quantity above the plan's expected quantity by more than this share",
+    ),
+];
 
 const LISTS: &[&str] = &["production", "transfers"];
 

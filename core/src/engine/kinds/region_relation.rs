@@ -12,14 +12,28 @@
 //! `{a_name}` and `{b_name}` (full names where known, else the codes).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::RegionCode;
 use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "region-relation",
     provides: &["a", "b", "a_name", "b_name"],
+    params: PARAMS,
+    finds: "regions not so related",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("a", T::Pointer, "the first region (GB/T 2260)"),
+    P::required("b", T::Pointer, "the second region"),
+    P::required(
+        "relation",
+        T::Choice(&["same-province", "same-city", "same-county"]),
+        "how the regions must be related",
+    ),
+];
 
 #[derive(Debug)]
 struct RegionRelation {

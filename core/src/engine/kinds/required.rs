@@ -13,12 +13,25 @@
 //! counts as given (it is reported as `schema.*` already).
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 
 pub const KIND: Kind = Kind {
     name: "required",
     provides: &["field", "path", "stage"],
+    params: PARAMS,
+    finds: "each field not given (at the document's stage; no stage is `draft`)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::optional("fields", T::Pointers, "the fields every document needs"),
+    P::optional(
+        "by_stage",
+        T::PointersByName,
+        "`{ STAGE = [pointers] }`: the fields a document at that stage needs (a document without a stage is a draft); `fields`, `by_stage` or both",
+    ),
+];
 
 #[derive(Debug)]
 struct Required {

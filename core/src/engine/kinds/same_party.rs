@@ -19,13 +19,33 @@
 //! its name and code — and `{detail}`. Skipped when `expected` is not given.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
+use super::{Param as P, ParamType as T};
 use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
     name: "same-party",
     provides: &["value", "expected", "who", "detail"],
+    params: PARAMS,
+    finds: "a field naming another party than `expected` (not given: a natural person), saying who it names instead",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required(
+        "value",
+        T::Pointer,
+        "the party named (not given: a natural person)",
+    ),
+    P::required("expected", T::Pointer, "the party it should be"),
+    P::optional(
+        "others",
+        T::PointersByName,
+        "`{ key = \"pointer\" }`: the other parties it may name instead",
+    ),
+    P::optional("name", T::Pointer, "the named party's name"),
+    P::optional("detail", T::Pointer, "one more value for the message"),
+];
 
 /// Names of the usual parties.
 const ROLES: &[(&str, &str, &str)] = &[

@@ -30,14 +30,42 @@
 //! a value is missing or the base is zero.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, percent};
+use super::{Param as P, ParamType as T};
 use crate::model::Decimal;
 use crate::report::Severity;
 
 pub const KIND: Kind = Kind {
     name: "threshold",
     provides: &["value", "base", "ratio", "limit"],
+    params: PARAMS,
+    finds: "a value, ratio or relative difference in a band; the band sets the severity (`above`/`below`: the rule's own)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("value", T::Pointer, "the value"),
+    P::optional("of", T::Pointer, "compare the ratio value / of"),
+    P::optional(
+        "differs_from",
+        T::Pointer,
+        "compare the relative difference |value − differs_from| / differs_from",
+    ),
+    P::optional("error_above", T::Decimal, "an error above this"),
+    P::optional("error_below", T::Decimal, "an error below this"),
+    P::optional(
+        "above",
+        T::Decimal,
+        "a finding of the rule's severity above this",
+    ),
+    P::optional(
+        "below",
+        T::Decimal,
+        "a finding of the rule's severity below this",
+    ),
+    P::optional("warn_above", T::Decimal, "a warning above this"),
+    P::optional("warn_below", T::Decimal, "a warning below this"),
+];
 
 #[derive(Debug)]
 struct Threshold {

@@ -41,6 +41,7 @@
 //! still run) when a site is not known.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::engine::fact_index::Found;
 use crate::engine::track::distance_km;
 use crate::model::Decimal;
@@ -50,8 +51,55 @@ use serde_json::{Value, json};
 pub const KIND: Kind = Kind {
     name: "track-match",
     provides: &["test", "measured", "limit", "track"],
+    params: PARAMS,
+    finds: "each failed test of the GPS track: another vehicle; first / last point too far from the origin's / destination's site (`sites` facts); a point outside `from`–`to`; a gap or a stop away from the sites too long; track length / straight distance too high",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("track", T::Pointer, "the `tracks` fact's id"),
+    P::optional("vehicle", T::Pointer, "the track's vehicle"),
+    P::optional(
+        "origin",
+        T::Pointer,
+        "a party with `site_id` / `credit_code` the track starts at",
+    ),
+    P::optional(
+        "destination",
+        T::Pointer,
+        "a party with `site_id` / `credit_code` the track ends at",
+    ),
+    P::optional(
+        "max_end_km",
+        T::Decimal,
+        "with `origin` / `destination`: the furthest the track's ends may be from the sites",
+    ),
+    P::optional("from", T::Pointer, "the start of the time window"),
+    P::optional("to", T::Pointer, "the end of the time window"),
+    P::optional("slack_minutes", T::Decimal, "the time window's slack").default("0"),
+    P::optional(
+        "max_gap_minutes",
+        T::Decimal,
+        "the longest gap between two points",
+    ),
+    P::optional(
+        "max_stop_minutes",
+        T::Decimal,
+        "the longest stop away from the sites",
+    ),
+    P::optional(
+        "stop_radius_km",
+        T::Decimal,
+        "how far a stopped vehicle may move",
+    )
+    .default("0.2"),
+    P::optional(
+        "max_detour",
+        T::Decimal,
+        "the highest track length / straight distance",
+    ),
+];
 
 /// Under this straight distance a detour ratio means nothing.
 const MIN_STRAIGHT_KM: f64 = 1.0;

@@ -36,6 +36,7 @@
 
 use super::in_force::{COLLECTIONS, held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, ReasonCode, Ref, RunCx, Unevaluable, first_given};
+use super::{Param as P, ParamType as T};
 use crate::calendar::Calendar;
 use crate::model::Date;
 use serde_json::Value;
@@ -43,8 +44,54 @@ use serde_json::Value;
 pub const KIND: Kind = Kind {
     name: "working-days",
     provides: &["from", "to", "days", "max", "min", "lead", "number"],
+    params: PARAMS,
+    finds: "more than `max`, or fewer than `min`, working days from `from` to `to` (official calendar, 调休 included)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required(
+        "from",
+        T::Pointer,
+        "the first date (with `fact`: a member of each fact)",
+    ),
+    P::required(
+        "to",
+        T::Pointer,
+        "the last date (with `fact`: a member of each fact)",
+    ),
+    P::optional(
+        "max",
+        T::Integer,
+        "at most this many working days; `max`, `min` or both",
+    ),
+    P::optional(
+        "min",
+        T::Integer,
+        "at least this many working days; `max`, `min` or both",
+    ),
+    P::optional(
+        "fact",
+        T::Choice(COLLECTIONS),
+        "the dates are members of each fact of this collection the holder has in force",
+    ),
+    P::optional(
+        "holder",
+        T::Pointer,
+        "with `fact`: the party holding the facts",
+    ),
+    P::optional(
+        "date",
+        T::PointerOrPointers,
+        "with `fact`: the date the facts are in force on (the first given; else the legal date)",
+    ),
+    P::optional(
+        "named_by",
+        T::Pointer,
+        "with `fact`: the field quoting a fact's number",
+    ),
+];
 
 #[derive(Debug)]
 struct WorkingDays {
@@ -118,13 +165,8 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 
 /// A member name of a fact (`valid_until`), read as a relative reference.
 fn member(args: &mut Args<'_>, key: &'static str) -> Option<Ref> {
-    let Some(name) = args.optional_string(key) else {
-        if !args.has(key) {
-            args.problems
-                .push(format!("`{key}` is required: a member of the fact"));
-        }
-        return None;
-    };
+    // Required by the declaration: a missing one is reported there.
+    let name = args.optional_string(key)?;
     if name.is_empty() || name.starts_with('/') {
         args.problems.push(format!(
             "`{key}` = \"{name}\" must name a member of the fact"

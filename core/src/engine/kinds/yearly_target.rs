@@ -21,6 +21,7 @@
 //! the year or every value is missing, or `of` is missing or zero.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
+use super::{Param as P, ParamType as T};
 use crate::model::Decimal;
 use crate::model::node::Node;
 use serde_json::Value;
@@ -28,8 +29,33 @@ use serde_json::Value;
 pub const KIND: Kind = Kind {
     name: "yearly-target",
     provides: &["value", "of", "ratio", "target", "year", "region_name"],
+    params: PARAMS,
+    finds: "a total, or the rate total / `of`, under the target of the report's year (`earlier_min` before `from_year`, `min` from it)",
     compile,
 };
+
+/// The parameters of its `[check]` table.
+const PARAMS: &[P] = &[
+    P::required("year", T::Pointer, "the report's year"),
+    P::required(
+        "value",
+        T::PointerOrPointers,
+        "one field, or several summed",
+    ),
+    P::optional("of", T::Pointer, "the rate value / of"),
+    P::required("min", T::Decimal, "the target (from `from_year` on)"),
+    P::optional(
+        "from_year",
+        T::Integer,
+        "with `earlier_min`: the year the target `min` starts",
+    ),
+    P::optional(
+        "earlier_min",
+        T::Decimal,
+        "with `from_year`: the target before `from_year`",
+    ),
+    P::optional("region", T::Pointer, "the region, named in messages"),
+];
 
 #[derive(Debug)]
 struct YearlyTarget {
