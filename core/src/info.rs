@@ -5,7 +5,7 @@
 //! the same JSON for the same question. Their JSON Schemas (schemars) feed the
 //! service's OpenAPI document and the package's TypeScript declarations.
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, DeclaredEdition, EditionTable};
 use crate::engine::chain::{Chain, CompiledRule};
 use crate::model::DocumentKind;
 use crate::pack::load::SourcePack;
@@ -95,7 +95,7 @@ pub fn rules(chain: &Chain) -> Vec<RuleInfo> {
     chain.rules.iter().map(RuleInfo::from).collect()
 }
 
-/// A catalogue edition, with its `title` in both languages.
+/// A catalogue edition a pack declares, with its `title` in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct EditionInfo {
     /// e.g. `hw-2021`.
@@ -104,15 +104,39 @@ pub struct EditionInfo {
     pub title: Text,
     /// First day in force, `YYYY-MM-DD`.
     pub effective_from: String,
+    /// Whether the pack carries the edition's tables.
+    pub carried: bool,
+    /// For an edition not carried: the carried edition checked against meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stand_in: Option<String>,
 }
 
 impl From<&Catalogue> for EditionInfo {
+    /// A carried edition, from its tables.
     fn from(catalogue: &Catalogue) -> Self {
         let edition = catalogue.edition();
         EditionInfo {
             id: edition.id.clone(),
             title: Text::new(edition.title_zh.clone(), edition.title_en.clone()),
             effective_from: edition.effective_from.to_string(),
+            carried: true,
+            stand_in: None,
+        }
+    }
+}
+
+impl From<&DeclaredEdition> for EditionInfo {
+    fn from(declared: &DeclaredEdition) -> Self {
+        let edition = &declared.edition;
+        EditionInfo {
+            id: edition.id.clone(),
+            title: Text::new(edition.title_zh.clone(), edition.title_en.clone()),
+            effective_from: edition.effective_from.to_string(),
+            carried: declared.carried().is_some(),
+            stand_in: match &declared.table {
+                EditionTable::StandIn(id) => Some(id.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -142,7 +166,7 @@ pub struct PackInfo {
     pub digest: String,
     /// How many rules the pack itself defines.
     pub rules: usize,
-    /// The catalogue editions the pack carries.
+    /// The catalogue editions the pack declares.
     pub catalogues: Vec<EditionInfo>,
 }
 
@@ -162,11 +186,7 @@ impl From<&SourcePack> for PackInfo {
             effective_until: m.effective_until.map(|d| d.to_string()),
             digest: pack.digest.clone(),
             rules: pack.rules.len(),
-            catalogues: pack
-                .catalogues
-                .iter()
-                .map(|c| EditionInfo::from(&**c))
-                .collect(),
+            catalogues: pack.editions.iter().map(EditionInfo::from).collect(),
         }
     }
 }

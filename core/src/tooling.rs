@@ -217,8 +217,19 @@ pub fn test_pack(sources: &[PackFiles], name: &str) -> TestReport {
                         Some(n) => format!("a fail fixture must produce a finding, but the rule was not evaluated: {}", n.reason),
                         None => "a fail fixture must produce a finding of the rule, but produced none".into(),
                     })
+                } else if name.starts_with("unevaluated-") {
+                    if !outcome.findings.is_empty() {
+                        Some(format!(
+                            "an unevaluated fixture must produce no finding, but the rule reported {}",
+                            outcome.findings.len()
+                        ))
+                    } else if outcome.not_evaluated.is_empty() {
+                        Some("an unevaluated fixture must leave the rule not evaluated, but it was evaluated".into())
+                    } else {
+                        None
+                    }
                 } else {
-                    Some("fixture names start with `pass-` or `fail-`".into())
+                    Some("fixture names start with `pass-`, `fail-` or `unevaluated-`".into())
                 };
             }
             let snapshot = serde_json::to_string_pretty(&outcome).unwrap_or_default();
@@ -307,6 +318,24 @@ pub fn lint(sources: &[PackFiles], name: &str) -> Vec<PackProblem> {
                 ));
             }
         }
+        // The engine runs a rule only while a basis is in force; a window that opens
+        // earlier promises what the rule will not do.
+        let starts = rule
+            .spec
+            .effective_from
+            .unwrap_or(pack.manifest.effective_from);
+        if let Some(earliest) = rule.spec.legal_basis.iter().map(|b| b.effective_from).min()
+            && starts < earliest
+        {
+            problems.push(problem(
+                name,
+                &file,
+                format!(
+                    "the rule's window starts on {starts}, before its earliest legal basis takes \
+                     effect ({earliest}): give it effective_from = \"{earliest}\""
+                ),
+            ));
+        }
         if rule.spec.messages.zh.trim().is_empty() || rule.spec.messages.en.trim().is_empty() {
             problems.push(problem(name, &file, "a message is empty".into()));
         }
@@ -332,7 +361,7 @@ pub fn lint(sources: &[PackFiles], name: &str) -> Vec<PackProblem> {
                 problems.push(problem(
                     name,
                     path,
-                    "fixtures are `pass-*.json` or `fail-*.json`".into(),
+                    "fixtures are `pass-*.json`, `fail-*.json` or `unevaluated-*.json`".into(),
                 ));
             }
         }

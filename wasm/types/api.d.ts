@@ -101,9 +101,13 @@ export interface CheckOptions {
   locale?: string | null;
 }
 /**
- * A catalogue edition, with its `title` in both languages.
+ * A catalogue edition a pack declares, with its `title` in both languages.
  */
 export interface EditionInfo {
+  /**
+   * Whether the pack carries the edition's tables.
+   */
+  carried: boolean;
   /**
    * First day in force, `YYYY-MM-DD`.
    */
@@ -112,6 +116,10 @@ export interface EditionInfo {
    * e.g. `hw-2021`.
    */
   id: string;
+  /**
+   * For an edition not carried: the carried edition checked against meanwhile.
+   */
+  stand_in?: string | null;
   title: Text;
 }
 /**
@@ -158,7 +166,7 @@ export interface Failure {
  */
 export interface PackInfo {
   /**
-   * The catalogue editions the pack carries.
+   * The catalogue editions the pack declares.
    */
   catalogues: EditionInfo[];
   /**

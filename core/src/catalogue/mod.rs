@@ -4,6 +4,7 @@
 //! their edition and effective date so later editions sit beside earlier ones.
 
 mod data;
+mod editions;
 mod search;
 mod search_keys;
 
@@ -11,4 +12,5 @@ pub use data::{
     Catalogue, CatalogueError, CategoryInfo, Edition, Entry, Exemption, ExemptionSubject,
     HazardRule, HazardSpec, Sources,
 };
+pub use editions::{DeclaredEdition, EditionTable, Editions, InForce};
 pub use search::{Hit, MatchKind};

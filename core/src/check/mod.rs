@@ -56,11 +56,11 @@ impl Checker {
         &self.registry
     }
 
-    /// The newest catalogue edition of the national chain.
+    /// The newest catalogue edition the national chain carries.
     pub fn catalogue(&self) -> Option<&Catalogue> {
         self.registry
             .select(None, None)
-            .and_then(|c| c.catalogue_on(None))
+            .and_then(|c| c.editions.newest_carried())
             .map(|c| c.as_ref())
     }
 
@@ -209,7 +209,11 @@ impl Checker {
             violations,
             not_evaluated.is_empty(),
         );
-        report.catalogue = chain.catalogue_on(as_of).map(|c| c.edition().id.clone());
+        // The table checked against: a stand-in's when the edition in force is not carried.
+        report.catalogue = chain
+            .catalogue_on(as_of)
+            .table()
+            .map(|c| c.edition().id.clone());
         report.not_evaluated = not_evaluated;
         report
     }

@@ -4,7 +4,7 @@
 use super::bundle::{PackFiles, pack_digest};
 use super::spec::{PackManifest, PackProblem, RuleSpec, parse_source, placeholders};
 use crate::calendar::Calendar;
-use crate::catalogue::{Catalogue, Edition, Sources};
+use crate::catalogue::{Catalogue, DeclaredEdition, Edition, EditionTable, Sources};
 use crate::model::RegionCode;
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -29,8 +29,8 @@ pub struct SourcePack {
     pub jurisdiction: RegionCode,
     /// Its rules, by folder order.
     pub rules: Vec<SourceRule>,
-    /// Catalogue editions it carries.
-    pub catalogues: Vec<Arc<Catalogue>>,
+    /// Catalogue editions it declares, with their tables where it carries them.
+    pub editions: Vec<DeclaredEdition>,
     /// Its working-day calendar.
     pub calendar: Option<Arc<Calendar>>,
     /// `sha256:…` of its canonical encoding.
@@ -131,38 +131,80 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
         found
     };
 
-    let mut catalogues = Vec::new();
+    let mut editions = Vec::new();
     for spec in &manifest.catalogue {
-        let texts = (
-            file(&spec.list, &mut problems),
-            file(&spec.categories, &mut problems),
-            file(&spec.exemptions, &mut problems),
-            file(&spec.general, &mut problems),
-        );
-        if let (Some(list), Some(categories), Some(exemptions), Some(general)) = texts {
-            let edition = Edition {
-                id: spec.id.clone(),
-                title_zh: spec.title.zh.clone(),
-                title_en: spec.title.en.clone(),
-                effective_from: spec.effective_from,
-            };
-            match Catalogue::from_csv(
-                edition,
-                Sources {
-                    list,
+        let edition = Edition {
+            id: spec.id.clone(),
+            title_zh: spec.title.zh.clone(),
+            title_en: spec.title.en.clone(),
+            effective_from: spec.effective_from,
+        };
+        let named = [
+            &spec.list,
+            &spec.categories,
+            &spec.exemptions,
+            &spec.general,
+        ];
+        let table = match (named.map(Option::as_deref), &spec.stand_in) {
+            ([None, None, None, None], None) => EditionTable::NotCarried,
+            ([None, None, None, None], Some(id)) => EditionTable::StandIn(id.clone()),
+            (
+                [
+                    Some(list),
+                    Some(categories),
+                    Some(exemptions),
+                    Some(general),
+                ],
+                None,
+            ) => {
+                let texts = (
+                    file(list, &mut problems),
+                    file(categories, &mut problems),
+                    file(exemptions, &mut problems),
+                    file(general, &mut problems),
+                );
+                let (Some(list_text), Some(categories), Some(exemptions), Some(general)) = texts
+                else {
+                    continue;
+                };
+                let sources = Sources {
+                    list: list_text,
                     categories,
                     exemptions,
                     general,
-                },
-            ) {
-                Ok(c) => catalogues.push(Arc::new(c)),
-                Err(e) => problems.push(problem(
-                    &spec.list,
-                    None,
-                    format!("catalogue {}: {e}", spec.id),
-                )),
+                };
+                match Catalogue::from_csv(edition.clone(), sources) {
+                    Ok(c) => EditionTable::Carried(Arc::new(c)),
+                    Err(e) => {
+                        problems.push(problem(list, None, format!("catalogue {}: {e}", spec.id)));
+                        continue;
+                    }
+                }
             }
-        }
+            (_, stand_in) => {
+                problems.push(problem(
+                    "pack.toml",
+                    None,
+                    format!(
+                        "catalogue edition `{}` names {}: an edition carries all four tables \
+                         (list, categories, exemptions, general), or none{}",
+                        spec.id,
+                        if stand_in.is_some() {
+                            "tables and a stand-in"
+                        } else {
+                            "only some of its tables"
+                        },
+                        if stand_in.is_some() {
+                            " with a stand-in"
+                        } else {
+                            ""
+                        },
+                    ),
+                ));
+                continue;
+            }
+        };
+        editions.push(DeclaredEdition { edition, table });
     }
 
     let calendar = match &manifest.calendar {
@@ -267,7 +309,7 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
             manifest,
             jurisdiction,
             rules,
-            catalogues,
+            editions,
             calendar,
             digest,
             files: files.clone(),

@@ -71,7 +71,9 @@ pub struct ParamSpec {
     pub recall: bool,
 }
 
-/// A catalogue edition carried by a pack.
+/// A catalogue edition a pack declares: the day it took effect, and its tables
+/// (the four CSV files), or none — then, optionally, the carried edition that
+/// stands in for it (`stand_in`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CatalogueSpec {
@@ -79,16 +81,26 @@ pub struct CatalogueSpec {
     pub id: String,
     /// Title in both locales.
     pub title: Bilingual,
-    /// First day in force.
+    /// First day in force; the edition is in force until the next one declared in
+    /// the chain takes effect.
     pub effective_from: Date,
     /// The list CSV.
-    pub list: String,
+    #[serde(default)]
+    pub list: Option<String>,
     /// The categories CSV.
-    pub categories: String,
+    #[serde(default)]
+    pub categories: Option<String>,
     /// The exemption list CSV.
-    pub exemptions: String,
+    #[serde(default)]
+    pub exemptions: Option<String>,
     /// General industrial solid waste categories CSV.
-    pub general: String,
+    #[serde(default)]
+    pub general: Option<String>,
+    /// For an edition whose tables the pack does not carry: the id of an earlier
+    /// carried edition to check against meanwhile. Codes it does not list are then
+    /// warnings, and the report carries a notice.
+    #[serde(default)]
+    pub stand_in: Option<String>,
 }
 
 /// The working-day calendar a pack carries.
@@ -176,6 +188,13 @@ pub struct LegalBasis {
     /// Last day in force.
     #[serde(default)]
     pub effective_until: Option<Date>,
+}
+
+impl LegalBasis {
+    /// Whether the basis is in force on `date`.
+    pub fn in_force_on(&self, date: Date) -> bool {
+        self.effective_from <= date && self.effective_until.is_none_or(|until| date <= until)
+    }
 }
 
 /// `rule.toml`.

@@ -1,6 +1,8 @@
 //! Rules that could not be evaluated for a document, and why. A report that lists
 //! any is `complete: false`: never a silent pass.
 
+use crate::catalogue::InForce;
+use crate::model::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +17,10 @@ pub enum ReasonCode {
     /// that year…) is not among the facts passed.
     #[serde(rename = "facts.not_found")]
     FactNotFound,
+    /// The catalogue edition in force on the legal date is not carried by the pack
+    /// chain (or no edition it declares is in force then), and nothing stands in.
+    #[serde(rename = "catalogue.not_carried")]
+    CatalogueNotCarried,
     /// The pack chain carries no working-day calendar.
     #[serde(rename = "calendar.missing")]
     CalendarMissing,
@@ -36,6 +42,7 @@ impl ReasonCode {
         match self {
             ReasonCode::FactsMissing => "facts.missing",
             ReasonCode::FactNotFound => "facts.not_found",
+            ReasonCode::CatalogueNotCarried => "catalogue.not_carried",
             ReasonCode::CalendarMissing => "calendar.missing",
             ReasonCode::CalendarNotCovered => "calendar.not_covered",
             ReasonCode::ScriptLimit => "script.limit",
@@ -44,9 +51,10 @@ impl ReasonCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [ReasonCode; 6] = [
+    pub const ALL: [ReasonCode; 7] = [
         ReasonCode::FactsMissing,
         ReasonCode::FactNotFound,
+        ReasonCode::CatalogueNotCarried,
         ReasonCode::CalendarMissing,
         ReasonCode::CalendarNotCovered,
         ReasonCode::ScriptLimit,
@@ -79,6 +87,20 @@ impl Unevaluable {
             ReasonCode::FactsMissing,
             format!("no `{collection}` facts were passed"),
         )
+    }
+
+    /// The catalogue edition in force on `date` is not carried (`in_force` holds no
+    /// table), so a catalogue rule is not applied under another edition.
+    pub fn catalogue_not_carried(in_force: InForce<'_>, date: Option<Date>) -> Self {
+        let on = date.map_or_else(|| "with no legal date".to_owned(), |d| format!("on {d}"));
+        let message = match in_force {
+            InForce::NotCarried(edition) => format!(
+                "the catalogue edition in force {on}, 《{}》 ({}), is not carried by the packs",
+                edition.title_zh, edition.id
+            ),
+            _ => format!("no catalogue edition the packs declare is in force {on}"),
+        };
+        Self::new(ReasonCode::CatalogueNotCarried, message)
     }
 
     /// The record the document refers to is not among the facts.

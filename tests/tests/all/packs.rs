@@ -114,7 +114,7 @@ fn a_broken_fixture_fails_the_pack_test() {
     let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
     // Turn the unlisted code of a fail fixture into a listed one: the fixture now
     // passes, which a fail fixture must not.
-    let path = "cn.catalogue.unknown-code/fixtures/fail-unlisted-code.json";
+    let path = "cn.catalogue.unknown-code/fixtures/fail-unlisted-code-2024.json";
     let fixed = cn.files[path].replace("900-123-49", "900-041-49");
     cn.files.insert(path.into(), fixed);
     let report = test_pack(&sources, "cn");
@@ -210,5 +210,26 @@ fn diff_names_what_changed() {
                 rule: "cn.transfer.number-format".into()
             },
         ]
+    );
+}
+
+#[test]
+fn an_unevaluated_fixture_must_leave_the_rule_undecided() {
+    let mut sources = sources();
+    let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
+    // Date the 2016-list fixture in 2021, under the carried 2021 list: the rule is
+    // evaluated (and finds the unlisted code), which an unevaluated fixture must not.
+    let path = "cn.catalogue.unknown-code/fixtures/unevaluated-2016-list-not-carried.json";
+    let moved = cn.files[path].replace("2020-10-15", "2021-10-15");
+    cn.files.insert(path.into(), moved);
+    let report = test_pack(&sources, "cn");
+    let failure = report
+        .fixtures
+        .iter()
+        .find(|f| f.file == path)
+        .and_then(|f| f.failure.clone());
+    assert_eq!(
+        failure.as_deref(),
+        Some("an unevaluated fixture must produce no finding, but the rule reported 1")
     );
 }

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use std::path::PathBuf;
 use wastecheck::check::CheckRequest;
-use wastecheck::{Locale, Report};
+use wastecheck::{Locale, Report, Severity};
 
 #[derive(Serialize)]
 struct Seen {
@@ -113,9 +113,10 @@ fn scenarios() {
             }
             _ => {}
         }
+        // Clean: nothing but aids (the notice that the 2025 list is not loaded).
         if name.starts_with("clean-") {
             assert!(
-                zh.violations.is_empty() && zh.complete,
+                zh.violations.iter().all(|v| v.severity == Severity::Info) && zh.complete,
                 "{name} should be clean: {:#?}",
                 zh.violations
             );

@@ -53,7 +53,7 @@ fn engine() -> (Arc<Chain>, ScriptEngine) {
         .clone();
     let engine = ScriptEngine::new(
         &Limits::default(),
-        chain.catalogues.last().unwrap().clone(),
+        chain.editions.newest_carried().unwrap().clone(),
         chain.calendar.clone(),
     );
     (chain, engine)

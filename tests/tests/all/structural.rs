@@ -3,16 +3,18 @@
 
 use serde_json::{Value, json};
 use wastecheck::model::{Decimal, Document, DocumentKind, Manifest, decode_document};
-use wastecheck::{CheckOptions, Locale, Report};
+use wastecheck::{CheckOptions, Locale, Report, Severity};
 
 fn check(document: &Value) -> Report {
     wastecheck_rules::checker().check_value(document, None, &CheckOptions::default())
 }
 
+/// The problems found (not the `info` aids, such as the catalogue edition notice).
 fn rules_at(report: &Report) -> Vec<(String, String)> {
     report
         .violations
         .iter()
+        .filter(|v| v.severity != Severity::Info)
         .map(|v| (v.path.clone(), v.rule.clone()))
         .collect()
 }
@@ -68,7 +70,8 @@ fn every_problem_is_reported_at_once_at_its_path() {
             ("/wastes/3/code", "cn.catalogue.unknown-code"),
         ])
     );
-    assert_eq!(report.counts.error, 17);
+    // The unlisted code is a warning: the 2025 list, in force and not loaded, may list it.
+    assert_eq!(report.counts.error, 16);
     // A malformed dispatch date is skipped by the rules that need it (it is
     // already a schema.* finding); once it is valid, the rules that also need facts
     // say so rather than pass.

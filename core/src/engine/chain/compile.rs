@@ -7,7 +7,7 @@ use super::guard::Guard;
 use super::rule::{Body, CompiledRule};
 use super::scripts::ScriptCache;
 use super::{Chain, CompileOptions};
-use crate::catalogue::Catalogue;
+use crate::catalogue::Editions;
 use crate::json::pointer::Pointer;
 use crate::model::DocumentKind;
 use crate::pack::load::SourcePack;
@@ -127,16 +127,24 @@ impl Chain {
             }
         }
 
-        let catalogues: Vec<Arc<Catalogue>> = {
-            let mut all: Vec<Arc<Catalogue>> = packs
-                .iter()
-                .flat_map(|p| p.catalogues.iter().cloned())
-                .collect();
-            sorting::sort_by_key(&mut all, |c| c.edition().effective_from);
-            all
-        };
+        let all_editions: Vec<_> = packs
+            .iter()
+            .flat_map(|p| p.editions.iter().cloned())
+            .collect();
+        let editions = Editions::new(&all_editions).unwrap_or_else(|message| {
+            problems.push(PackProblem {
+                pack: packs
+                    .last()
+                    .map(|p| p.manifest.id.clone())
+                    .unwrap_or_default(),
+                file: "pack.toml".into(),
+                line: None,
+                message,
+            });
+            Editions::default()
+        });
         let calendar = packs.iter().rev().find_map(|p| p.calendar.clone());
-        let newest = catalogues.last().cloned();
+        let newest = editions.newest_carried().cloned();
 
         let needs_scripts = declared.iter().any(|(_, r)| r.script.is_some());
         let scripts = match (&newest, needs_scripts) {
@@ -316,7 +324,7 @@ impl Chain {
                 })
                 .collect(),
             rules,
-            catalogues,
+            editions,
             calendar,
             params,
             scripts: scripts

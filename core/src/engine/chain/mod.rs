@@ -25,7 +25,7 @@ pub use scripts::ScriptCache;
 use super::script::ScriptEngine;
 use super::script::sandbox::Limits;
 use crate::calendar::Calendar;
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Editions, InForce};
 use crate::model::{Date, DocumentKind};
 use crate::report::PackRef;
 use std::collections::BTreeMap;
@@ -38,8 +38,8 @@ pub struct Chain {
     pub packs: Vec<PackRef>,
     /// The rules, national first, in declaration order.
     pub rules: Vec<CompiledRule>,
-    /// Catalogue editions, oldest first.
-    pub catalogues: Vec<Arc<Catalogue>>,
+    /// The catalogue editions its packs declare, by date.
+    pub editions: Editions,
     /// The working-day calendar (the most specific pack's that has one).
     pub calendar: Option<Arc<Calendar>>,
     /// The resolved parameters.
@@ -69,18 +69,10 @@ impl Chain {
             .and_then(|read| read.as_deref())
     }
 
-    /// The catalogue edition in force on `date` (the newest when no date is known,
-    /// the oldest for dates before every edition the chain carries).
-    pub fn catalogue_on(&self, date: Option<Date>) -> Option<&Arc<Catalogue>> {
-        match date {
-            None => self.catalogues.last(),
-            Some(date) => self
-                .catalogues
-                .iter()
-                .rev()
-                .find(|c| c.edition().effective_from <= date)
-                .or_else(|| self.catalogues.first()),
-        }
+    /// The catalogue edition in force on `date` (the newest declared when no date
+    /// is known), and the table to check against.
+    pub fn catalogue_on(&self, date: Option<Date>) -> InForce<'_> {
+        self.editions.on(date)
     }
 }
 

@@ -4,6 +4,7 @@
 use super::super::kinds::Finding;
 use super::rule::CompiledRule;
 use crate::locale::{Bilingual, Locale};
+use crate::model::Date;
 use crate::report::{Basis, Violation};
 use serde_json::{Map, Value};
 
@@ -39,7 +40,12 @@ pub fn fill(template: &str, params: &Map<String, Value>, locale: Locale) -> Stri
     out
 }
 
-pub(crate) fn render(rule: &CompiledRule, finding: Finding, locale: Locale) -> Violation {
+pub(crate) fn render(
+    rule: &CompiledRule,
+    finding: Finding,
+    as_of: Option<Date>,
+    locale: Locale,
+) -> Violation {
     let text = Bilingual::new(
         fill(&rule.messages.zh, &finding.params, Locale::ZhCn),
         fill(&rule.messages.en, &finding.params, Locale::En),
@@ -51,8 +57,7 @@ pub(crate) fn render(rule: &CompiledRule, finding: Finding, locale: Locale) -> V
         message: text.get(locale).to_owned(),
         params: finding.params,
         basis: rule
-            .basis
-            .iter()
+            .basis_on(as_of)
             .map(|b| Basis {
                 instrument: b.instrument.clone(),
                 article: Some(b.article.clone()),

@@ -54,17 +54,27 @@ pub struct CompiledRule {
 }
 
 impl CompiledRule {
+    /// The bases a finding cites: those in force on the legal date (all of them
+    /// when no date is known) — a text not yet, or no longer, in force is not cited.
+    pub fn basis_on(&self, as_of: Option<Date>) -> impl Iterator<Item = &LegalBasis> {
+        self.basis
+            .iter()
+            .filter(move |b| as_of.is_none_or(|date| b.in_force_on(date)))
+    }
+
     pub(crate) fn applies(
         &self,
         kind: DocumentKind,
         stage: Option<&str>,
         as_of: Option<Date>,
     ) -> bool {
+        // A rule runs only while it and at least one of its bases are in force.
         let in_window = match as_of {
             None => true,
             Some(date) => {
                 self.effective_from.is_none_or(|from| from <= date)
                     && self.effective_until.is_none_or(|until| date <= until)
+                    && self.basis.iter().any(|b| b.in_force_on(date))
             }
         };
         self.status != Status::Removed

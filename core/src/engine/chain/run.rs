@@ -34,9 +34,6 @@ impl Chain {
     ) -> (Vec<Violation>, Vec<NotEvaluated>) {
         let mut violations = Vec::new();
         let mut not_evaluated = Vec::new();
-        let Some(catalogue) = self.catalogue_on(as_of) else {
-            return (violations, not_evaluated);
-        };
         let kind = document.kind();
         let root = document_node(document);
         let stage = root.member("stage").text();
@@ -46,7 +43,7 @@ impl Chain {
             item: None,
             facts: facts.map_or(&no_facts, PreparedFacts::indexed),
             as_of,
-            catalogue,
+            edition: self.catalogue_on(as_of),
             calendar: self.calendar.as_deref(),
         };
         let script_inputs = ScriptInputs {
@@ -102,7 +99,7 @@ impl Chain {
             if let Err(why) = outcome {
                 not_evaluated.push(NotEvaluated::new(&rule.id, &rule.pack, why));
             }
-            violations.extend(findings.into_iter().map(|f| render(rule, f, locale)));
+            violations.extend(findings.into_iter().map(|f| render(rule, f, as_of, locale)));
         }
         (violations, not_evaluated)
     }
@@ -123,6 +120,20 @@ impl Chain {
                 "internal error: no script engine",
             ));
         };
+        if script.reads_catalogue {
+            let table = cx.catalogue()?;
+            let bound = self.editions.newest_carried().map(|c| c.as_ref());
+            if !bound.is_some_and(|bound| std::ptr::eq(bound, table)) {
+                return Err(Unevaluable::new(
+                    ReasonCode::CatalogueNotCarried,
+                    format!(
+                        "scripts read only the newest carried catalogue edition, not 《{}》 \
+                         in force on the legal date",
+                        table.edition().title_zh
+                    ),
+                ));
+            }
+        }
         let (doc, facts) = inputs.get();
         let base = match (index, cx.item) {
             (Some(_), Some((_, path))) => path,

@@ -50,7 +50,7 @@ impl Check for CatalogueCategory {
         };
         let expected = code.category();
         if declared != expected {
-            let name = cx.catalogue.category_name(expected).unwrap_or_default();
+            let name = cx.catalogue()?.category_name(expected).unwrap_or_default();
             out.push(Finding::new(
                 cx.path(&self.category),
                 &[

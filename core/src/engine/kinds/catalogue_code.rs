@@ -8,15 +8,21 @@
 //! code = "code"                 # in a rule with each = "/wastes"
 //! identification = "identification_report"   # optional
 //! ```
-//! Provides `{code}` and `{edition}` (the edition's title, in each locale).
+//! Provides `{code}`, `{edition}` (the title of the edition checked against, in
+//! each locale) and `{caveat}`: empty, or — when the edition in force is not carried
+//! and an earlier one stands in — a clause saying the edition in force may list
+//! the code; such a finding is a warning whatever the rule's severity.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
+use crate::catalogue::InForce;
 use crate::model::node::Node;
+use crate::report::Severity;
+use serde_json::json;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-code",
-    provides: &["code", "edition"],
+    provides: &["code", "edition", "caveat"],
     params: PARAMS,
     finds: "a code not in the edition in force (`900-000-XX` passes with an identification report)",
     compile,
@@ -52,7 +58,8 @@ impl Check for CatalogueCode {
         let Node::WasteCode(code) = cx.get(&self.code) else {
             return Ok(());
         };
-        if cx.catalogue.get(code).is_some() {
+        let catalogue = cx.catalogue()?;
+        if catalogue.get(code).is_some() {
             return Ok(());
         }
         let identified = code.is_identified_unlisted()
@@ -60,21 +67,37 @@ impl Check for CatalogueCode {
                 .identification
                 .as_ref()
                 .is_some_and(|field| cx.get(field).is_present());
-        if !identified {
-            out.push(Finding::new(
-                cx.path(&self.code),
-                &[
-                    ("code", code.as_str().into()),
-                    (
-                        "edition",
-                        serde_json::json!({
-                            "zh-CN": cx.catalogue.edition().title_zh,
-                            "en": cx.catalogue.edition().title_en,
-                        }),
-                    ),
-                ],
-            ));
+        if identified {
+            return Ok(());
         }
+        let checked = catalogue.edition();
+        let mut finding = Finding::new(
+            cx.path(&self.code),
+            &[
+                ("code", code.as_str().into()),
+                (
+                    "edition",
+                    json!({"zh-CN": checked.title_zh, "en": checked.title_en}),
+                ),
+                ("caveat", json!({"zh-CN": "", "en": ""})),
+            ],
+        );
+        // The edition in force is not carried: the code may be in it, so the
+        // finding is a warning that says so, never an error under another list.
+        // A `900-000-XX` code is in no edition's table, so it is judged as before.
+        if let InForce::StandIn { edition, .. } = cx.edition
+            && !code.is_identified_unlisted()
+        {
+            finding.severity = Some(Severity::Warning);
+            finding.params.insert(
+                "caveat".into(),
+                json!({
+                    "zh-CN": format!("；现行《{}》尚未载入，其中可能列有该代码", edition.title_zh),
+                    "en": format!("; the {} in force is not loaded and may list it", edition.title_en),
+                }),
+            );
+        }
+        out.push(finding);
         Ok(())
     }
 }

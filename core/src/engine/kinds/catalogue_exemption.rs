@@ -67,7 +67,7 @@ impl Check for CatalogueExemption {
         };
         let stage_node = cx.get(&self.stage);
         let stage: Option<ExemptionStage> = stage_node.text().and_then(|t| t.parse().ok());
-        let lines: Vec<_> = cx.catalogue.exemption_item(item).collect();
+        let lines: Vec<_> = cx.catalogue()?.exemption_item(item).collect();
         let covers_code = |code: &WasteCode| {
             lines.iter().any(|l| {
                 l.covers(code, ExemptionStage::All) || l.stages.iter().any(|s| l.covers(code, *s))

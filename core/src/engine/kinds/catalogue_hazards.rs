@@ -50,7 +50,7 @@ impl Check for CatalogueHazards {
         else {
             return Ok(());
         };
-        let Some(entry) = cx.catalogue.get(code) else {
+        let Some(entry) = cx.catalogue()?.get(code) else {
             return Ok(());
         };
         let declared: Vec<Hazard> = (0..list.len())

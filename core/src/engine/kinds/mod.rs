@@ -7,6 +7,7 @@ mod args;
 mod balance;
 mod catalogue_category;
 mod catalogue_code;
+mod catalogue_edition;
 mod catalogue_exemption;
 mod catalogue_hazards;
 mod code_parts;
@@ -33,7 +34,7 @@ pub use args::{Args, Ref, number};
 pub use params::{COMMON, Param, ParamType};
 
 use crate::calendar::Calendar;
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, InForce};
 use crate::engine::fact_index::IndexedFacts;
 use crate::model::Date;
 use crate::model::node::Node;
@@ -52,8 +53,9 @@ pub struct RunCx<'a> {
     pub facts: &'a IndexedFacts,
     /// The legal date.
     pub as_of: Option<Date>,
-    /// The catalogue edition in force on the legal date.
-    pub catalogue: &'a Catalogue,
+    /// The catalogue edition in force on the legal date, and the table to check
+    /// against (read through [`RunCx::catalogue`]).
+    pub edition: InForce<'a>,
     /// The working-day calendar, if the chain has one.
     pub calendar: Option<&'a Calendar>,
 }
@@ -65,6 +67,15 @@ impl<'a> RunCx<'a> {
             (Some((item, _)), false) => reference.pointer.resolve(*item),
             _ => reference.pointer.resolve(self.root),
         }
+    }
+
+    /// The catalogue table to check against on the legal date — the edition in
+    /// force, or what stands in for it — or, when the packs carry neither, why the
+    /// rule cannot be evaluated (never a check against another edition).
+    pub fn catalogue(&self) -> Result<&'a Catalogue, Unevaluable> {
+        self.edition
+            .table()
+            .ok_or_else(|| Unevaluable::catalogue_not_carried(self.edition, self.as_of))
     }
 
     /// The JSON Pointer of a reference in the submitted document.
@@ -140,6 +151,7 @@ pub const KINDS: &[Kind] = &[
     catalogue_category::KIND,
     catalogue_hazards::KIND,
     catalogue_exemption::KIND,
+    catalogue_edition::KIND,
     in_force::KIND,
     licence_scope::KIND,
     licence_capacity::KIND,
@@ -440,7 +452,7 @@ pub(crate) mod testing {
             item: None,
             facts: &decoded_facts,
             as_of: None,
-            catalogue: catalogue(),
+            edition: InForce::Carried(catalogue()),
             calendar: Some(calendar()),
         };
         let mut out = Vec::new();

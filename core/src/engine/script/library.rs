@@ -322,6 +322,15 @@ pub(super) fn register_fact_lookups(engine: &mut Engine) {
         );
 }
 
+/// The functions that read the catalogue edition the engine was built with.
+pub(crate) const CATALOGUE_FUNCTIONS: &[&str] = &[
+    "catalogue_has",
+    "catalogue_entry",
+    "category_of",
+    "hazards_of",
+    "exemptions_of",
+];
+
 pub(crate) fn register_catalogue(engine: &mut Engine, catalogue: &Arc<Catalogue>) {
     let lookup = |catalogue: &Catalogue, code: &str| {
         code.parse::<WasteCode>()

@@ -127,6 +127,10 @@ impl fmt::Debug for ScriptEngine {
 #[derive(Debug, Clone)]
 pub struct CompiledScript {
     ast: AST,
+    /// Whether the source calls a catalogue function: the engine answers them from
+    /// the newest carried edition, so the script runs only when that is the table
+    /// in force.
+    pub(crate) reads_catalogue: bool,
 }
 
 /// What one run of a script sees.
@@ -186,7 +190,12 @@ impl ScriptEngine {
             self.engine.compile_with_scope(&scope, source)
         }));
         match compiled {
-            Ok(Ok(ast)) => Ok(CompiledScript { ast }),
+            Ok(Ok(ast)) => Ok(CompiledScript {
+                ast,
+                reads_catalogue: library::CATALOGUE_FUNCTIONS
+                    .iter()
+                    .any(|f| source.contains(f)),
+            }),
             Ok(Err(error)) => Err(CompileError {
                 line: error.1.line(),
                 column: error.1.position(),
