@@ -3,6 +3,7 @@
 
 mod ajv_agreement;
 mod catalogue;
+mod editions;
 mod engine;
 mod facade;
 mod packs;
