@@ -196,7 +196,15 @@ test("rules, packs, schemas", () => {
   const cn = packs.find((p) => p.id === "cn");
   assert.equal(cn.jurisdiction, "000000");
   assert.equal(cn.rules, rules.filter((r) => r.pack === `cn@${cn.version}`).length);
-  assert.equal(cn.catalogues[0].id, "hw-2021");
+  // The editions by date: the 2016 and 2025 lists declared without their tables.
+  assert.deepEqual(
+    cn.catalogues.map((c) => [c.id, c.effective_from, c.carried, c.stand_in]),
+    [
+      ["hw-2016", "2016-08-01", false, undefined],
+      ["hw-2021", "2021-01-01", true, undefined],
+      ["hw-2025", "2025-01-01", false, "hw-2021"],
+    ],
+  );
   assert.equal(checker.digest, undefined);
 
   const schema = checker.schema("manifest");
