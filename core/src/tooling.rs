@@ -543,8 +543,17 @@ fn rule_params(rule: &crate::pack::load::SourceRule) -> Vec<String> {
     out.into_iter().collect()
 }
 
+/// A window in the rule book: `from 2022-01-01`, `2021-01-01 – 2024-12-31`.
+fn dates(from: crate::model::Date, until: Option<crate::model::Date>) -> String {
+    match until {
+        None => format!("from {from}"),
+        Some(until) => format!("{from} – {until}"),
+    }
+}
+
 /// The rule catalogue page (`spec/rules.md`): every rule of every pack with its id,
-/// severity, documents, what it checks, its tier, basis and parameters.
+/// severity, window, documents, what it checks, its tier, dated bases and
+/// parameters, and each pack's overrides and disabled rules.
 pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
     let mut out = String::from(
         "# Rule catalogue\n\nGenerated from the built-in packs by `./x bless`; do not edit by hand.\n",
@@ -564,15 +573,31 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
             pack.rules.iter().filter(|r| r.script.is_none()).count(),
             pack.rules.iter().filter(|r| r.script.is_some()).count(),
         ));
-        out.push_str("| rule | severity | documents | checks | tier | basis | parameters |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        let word = |severity: crate::report::Severity| {
+            serde_json::to_value(severity)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        };
+        for (rule, o) in &m.overrides {
+            out.push_str(&format!(
+                "Overrides `{rule}`: severity {}.\n\n",
+                word(o.severity)
+            ));
+        }
+        for (rule, reason) in &m.disable {
+            out.push_str(&format!("Disables `{rule}`: {reason}\n\n"));
+        }
+        out.push_str("| rule | severity | window | documents | checks | tier | basis (in force) | parameters |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         let mut rules: Vec<_> = pack.rules.iter().collect();
         rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
         for rule in rules {
             let spec = &rule.spec;
-            let severity = serde_json::to_value(spec.severity)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default();
+            let severity = word(spec.severity);
+            let window = match (spec.effective_from, spec.effective_until) {
+                (None, None) => "the pack's".to_owned(),
+                (from, until) => dates(from.unwrap_or(m.effective_from), until),
+            };
             let documents: Vec<&str> = spec.applies_to.iter().map(|k| k.as_str()).collect();
             let tier = match (&spec.check, &rule.script) {
                 (Some(check), _) => format!(
@@ -584,7 +609,14 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
             let basis: Vec<String> = spec
                 .legal_basis
                 .iter()
-                .map(|b| format!("{} {}", b.instrument, b.article))
+                .map(|b| {
+                    format!(
+                        "{} {} ({})",
+                        b.instrument,
+                        b.article,
+                        dates(b.effective_from, b.effective_until)
+                    )
+                })
                 .collect();
             let params: Vec<String> = rule_params(rule)
                 .into_iter()
@@ -598,9 +630,10 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
                 })
                 .collect();
             out.push_str(&format!(
-                "| `{}` | {} | {} | {} / {} | {} | {} | {} |\n",
+                "| `{}` | {} | {} | {} | {} / {} | {} | {} | {} |\n",
                 spec.id,
                 severity,
+                window,
                 documents.join(", "),
                 spec.title.zh,
                 spec.title.en,
