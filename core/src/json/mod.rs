@@ -7,6 +7,7 @@ pub mod pointer;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 
 /// A JSON syntax error with its position.
@@ -206,6 +207,9 @@ struct State<'de> {
     members: Vec<(Cow<'de, str>, Json<'de>)>,
 }
 
+/// The size from which an object's keys are indexed to find duplicates.
+const INDEXED_FROM: usize = 32;
+
 /// The largest stack (in values) kept for the next parse on a thread.
 const KEPT_CAPACITY: usize = 1024;
 
@@ -332,13 +336,25 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
         let base = self.state.members.len();
+        // Small objects are searched in order (faster than hashing); past
+        // `INDEXED_FROM` members, an index keeps finding duplicates linear in the
+        // object's size — a 100,000-key object would otherwise cost minutes.
+        let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            // Objects are small: a linear search beats hashing here.
-            let earlier = self
-                .state
-                .members
-                .get(base..)
-                .and_then(|members| members.iter().position(|(k, _)| *k == key));
+            let members = self.state.members.get(base..).unwrap_or_default();
+            let earlier = match &index {
+                Some(index) => index.get(&key).copied(),
+                None => members.iter().position(|(k, _)| *k == key),
+            };
+            if index.is_none() && members.len() >= INDEXED_FROM {
+                index = Some(
+                    members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (k, _))| (k.clone(), i))
+                        .collect(),
+                );
+            }
             self.state.path.push(Step::Key(key));
             if earlier.is_some() {
                 let pointer = self.state.pointer();
@@ -356,7 +372,12 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
                 value?,
             ) {
                 (Some(slot), value) => slot.1 = value,
-                (None, value) => self.state.members.push((key, value)),
+                (None, value) => {
+                    if let Some(index) = &mut index {
+                        index.insert(key.clone(), self.state.members.len() - base);
+                    }
+                    self.state.members.push((key, value));
+                }
             }
         }
         Ok(Json::Object(self.state.members.drain(base..).collect()))
@@ -366,6 +387,48 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An object of `n` distinct keys, then each of the first `n / 10` again.
+    fn wide(n: usize) -> String {
+        let keys = (0..n).chain(0..n / 10).map(|i| format!("\"k{i}\": {i}"));
+        format!("{{{}}}", keys.collect::<Vec<_>>().join(","))
+    }
+
+    #[test]
+    fn large_objects_keep_their_duplicates_and_last_values() {
+        let text = wide(1000);
+        let parsed = parse(&text).unwrap();
+        assert_eq!(parsed.duplicate_keys.len(), 100);
+        assert_eq!(parsed.duplicate_keys[0], "/k0");
+        let Json::Object(members) = &parsed.value else {
+            panic!("not an object")
+        };
+        assert_eq!(members.len(), 1000);
+        assert_eq!(parsed.value.get("k99"), Some(&Json::Number(99.into())));
+        assert_eq!(parsed.value.get("k999"), Some(&Json::Number(999.into())));
+    }
+
+    /// Issue 20: the duplicate search was linear per key, so quadratic per object
+    /// (100,000 keys: 15 s). Ten times the keys must cost about ten times the time;
+    /// the bound is loose (shared machines are noisy) but far below the hundredfold
+    /// of a quadratic search.
+    #[test]
+    fn ten_times_the_keys_cost_about_ten_times_the_time() {
+        let time = |text: &str| {
+            (0..5)
+                .map(|_| {
+                    let started = std::time::Instant::now();
+                    let parsed = parse(text).unwrap();
+                    assert!(!parsed.duplicate_keys.is_empty());
+                    started.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let (small, large) = (wide(10_000), wide(100_000));
+        let ratio = time(&large).as_secs_f64() / time(&small).as_secs_f64().max(1e-9);
+        assert!(ratio < 30.0, "10x the keys cost {ratio:.1}x the time");
+    }
 
     #[test]
     fn duplicate_keys_are_found_at_every_depth() {
