@@ -69,6 +69,7 @@ export interface NotEvaluated {
   code:
     | "facts.missing"
     | "facts.not_found"
+    | "packs.none"
     | "catalogue.not_carried"
     | "calendar.missing"
     | "calendar.not_covered"

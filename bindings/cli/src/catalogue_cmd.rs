@@ -29,17 +29,17 @@ pub fn run(command: &Command) -> Result<ExitCode> {
         } => {
             let hits = catalogue.search(text, *limit);
             match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&hits)?),
+                Format::Json => outln!("{}", serde_json::to_string_pretty(&hits)?),
                 Format::Text => {
                     if hits.is_empty() {
-                        println!(
+                        outln!(
                             "no entry matches `{text}` in {}",
                             catalogue.edition().title_zh
                         );
                     }
                     for hit in &hits {
                         let entry = hit.entry;
-                        println!(
+                        outln!(
                             "{}  {}  [{}]  {}（{}）",
                             entry.code,
                             entry.category,

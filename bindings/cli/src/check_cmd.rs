@@ -49,6 +49,10 @@ pub struct Args {
     /// Accept pack sources and unsigned bundles (for trying a draft pack).
     #[arg(long)]
     allow_unsigned: bool,
+    /// Fail (exit 1) when a document could not be checked completely, rather than
+    /// exit 3.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// The checker: built-in packs, with those `--packs` names layered over them (or
@@ -157,7 +161,6 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         let report = checker.check_str(&text, facts.as_ref(), &options);
         reports.push((path, text, report));
     }
-    let all_valid = reports.iter().all(|(_, _, r)| r.valid);
     match args.format {
         Format::Json => {
             let json = if let [(_, _, report)] = reports.as_slice() {
@@ -166,31 +169,46 @@ pub fn run(args: &Args) -> Result<ExitCode> {
                 let all: Vec<&Report> = reports.iter().map(|(_, _, r)| r).collect();
                 serde_json::to_string_pretty(&all)?
             };
-            println!("{json}");
+            outln!("{json}");
         }
         Format::Text => {
             for (path, text, report) in &reports {
-                print!("{}", render_text(path, text, report));
+                out!("{}", render_text(path, text, facts.as_ref(), report));
             }
         }
     }
-    Ok(if all_valid {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(exit_code(reports.iter().map(|(_, _, r)| r), args.strict))
+}
+
+/// 0: every document valid and checked completely; 1: a violation (or, with
+/// `--strict`, an incomplete check); 3: valid, but some rule could not be evaluated
+/// (facts not passed, no pack in force…) — never a silent pass.
+fn exit_code<'a>(reports: impl Iterator<Item = &'a Report> + Clone, strict: bool) -> ExitCode {
+    let valid = reports.clone().all(|r| r.valid);
+    let complete = reports.clone().all(|r| r.complete);
+    match (valid, complete) {
+        (true, true) => ExitCode::SUCCESS,
+        (true, false) if !strict => ExitCode::from(3),
+        _ => ExitCode::from(1),
+    }
 }
 
 /// A report for people: a summary line, then each violation with both languages,
 /// the value found at its path and its basis.
-fn render_text(path: &str, text: &str, report: &Report) -> String {
+fn render_text(path: &str, text: &str, facts: Option<&Value>, report: &Report) -> String {
     let mut out = String::new();
     let kind = report.kind.map_or("?", |k| k.as_str());
     let as_of = report.as_of.as_deref().unwrap_or("-");
     let editions: Vec<&str> = report.packs.iter().map(|p| p.id.as_str()).collect();
     let counts = report.counts;
-    let verdict = if report.valid {
+    let verdict = if report.valid && report.complete {
         "valid / 合规".to_owned()
+    } else if report.valid {
+        format!(
+            "valid so far, incomplete: {} rule(s) not evaluated / 未完整核查：{} 条规则未能核查",
+            report.not_evaluated.len(),
+            report.not_evaluated.len()
+        )
     } else {
         format!(
             "{} error(s), {} warning(s), {} info / {} 个错误",
@@ -224,7 +242,13 @@ fn render_text(path: &str, text: &str, report: &Report) -> String {
             }
             None => out.push_str(&format!("  {}\n", violation.message)),
         }
-        if let Some(found) = document.as_ref().and_then(|d| d.pointer(&violation.path))
+        // A facts problem's path is into the facts, not the document.
+        let source = if violation.rule.starts_with("facts.") {
+            facts
+        } else {
+            document.as_ref()
+        };
+        if let Some(found) = source.and_then(|d| d.pointer(&violation.path))
             && !violation.path.is_empty()
         {
             out.push_str(&format!("  found: {}\n", truncate(&found.to_string(), 120)));
@@ -238,6 +262,14 @@ fn render_text(path: &str, text: &str, report: &Report) -> String {
                 article
             ));
         }
+    }
+    for skipped in &report.not_evaluated {
+        out.push_str(&format!(
+            "\nnot evaluated[{}] ({})\n  {}\n",
+            skipped.rule,
+            skipped.code.as_str(),
+            skipped.reason
+        ));
     }
     out
 }

@@ -1,6 +1,23 @@
 //! `wastecheck`: check waste documents and search the national waste catalogue from
 //! the command line.
 
+/// `println!` that returns the error instead of panicking when standard output is
+/// closed (`wastecheck check … | head -1`); `main` then ends quietly.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
+/// `print!` as [`outln!`] is `println!`.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+
 mod catalogue_cmd;
 mod check_cmd;
 mod pack_cmd;
@@ -64,6 +81,15 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader went away (`| head -1`): end quietly, with the status of a tool
+        // that SIGPIPE ends (128 + 13).
+        Err(error)
+            if error
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::from(141)
+        }
         Err(error) => {
             eprintln!("wastecheck: {error:#}");
             ExitCode::from(2)

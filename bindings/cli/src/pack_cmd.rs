@@ -110,7 +110,7 @@ fn build(dirs: &[PathBuf], output: &Path) -> Result<ExitCode> {
         packs.len(),
         bytes.len()
     );
-    println!("{}", bundle::digest(&bytes));
+    outln!("{}", bundle::digest(&bytes));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -140,7 +140,7 @@ fn keygen(output: &Path) -> Result<ExitCode> {
         output.display(),
         public_path.display()
     );
-    println!("{public}");
+    outln!("{public}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -162,7 +162,7 @@ fn sign(file: &Path, key_path: &Path) -> Result<ExitCode> {
         signature_path.display(),
         bundle::digest(&bytes)
     );
-    println!("{}", key.public_key());
+    outln!("{}", key.public_key());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -207,15 +207,15 @@ fn verify(file: &Path, trust: &[PathBuf], allow_unsigned: bool) -> Result<ExitCo
         Err(error) => return refuse(&error),
     };
 
-    println!("digest: {}", verified.digest);
+    outln!("digest: {}", verified.digest);
     match verified.signer {
-        Signer::Key(key) => println!("signer: {key}"),
-        Signer::Unsigned => println!("signer: none (unsigned, allowed by --allow-unsigned)"),
+        Signer::Key(key) => outln!("signer: {key}"),
+        Signer::Unsigned => outln!("signer: none (unsigned, allowed by --allow-unsigned)"),
     }
     for pack in &packs {
         // Decoded packs are valid, so this cannot fail; show the error if it ever does.
         let digest = bundle::pack_digest(pack).unwrap_or_else(|error| error.to_string());
-        println!(
+        outln!(
             "pack: {} {digest} ({} file(s))",
             pack.name,
             pack.files.len()
@@ -260,12 +260,12 @@ fn test(dir: &Path, with: &[PathBuf]) -> Result<ExitCode> {
     let (name, sources) = read_with_parents(dir, with)?;
     let report = tooling::test_pack(&sources, &name);
     for problem in &report.problems {
-        println!("error: {problem}");
+        outln!("error: {problem}");
     }
     for fixture in &report.fixtures {
         match &fixture.failure {
-            None => println!("ok    {}", fixture.file),
-            Some(why) => println!("FAIL  {}: {why}", fixture.file),
+            None => outln!("ok    {}", fixture.file),
+            Some(why) => outln!("FAIL  {}: {why}", fixture.file),
         }
     }
     let failed = report
@@ -273,7 +273,7 @@ fn test(dir: &Path, with: &[PathBuf]) -> Result<ExitCode> {
         .iter()
         .filter(|f| f.failure.is_some())
         .count();
-    println!(
+    outln!(
         "{} passed, {} failed",
         report.fixtures.len() - failed,
         failed + report.problems.len()
@@ -289,7 +289,7 @@ fn lint(dir: &Path, with: &[PathBuf]) -> Result<ExitCode> {
     let (name, sources) = read_with_parents(dir, with)?;
     let problems = tooling::lint(&sources, &name);
     for problem in &problems {
-        println!("{problem}");
+        outln!("{problem}");
     }
     if problems.is_empty() {
         eprintln!("{name}: nothing to report");
@@ -317,14 +317,14 @@ fn diff(old: &Path, new: &Path, json: bool) -> Result<ExitCode> {
     let (old, new) = (load(old)?, load(new)?);
     let changes = tooling::diff(&old, &new);
     if json {
-        println!("{}", serde_json::to_string_pretty(&changes)?);
+        outln!("{}", serde_json::to_string_pretty(&changes)?);
     } else {
-        println!("{} → {}", old.label(), new.label());
+        outln!("{} → {}", old.label(), new.label());
         for change in &changes {
-            println!("  {}", serde_json::to_string(change)?);
+            outln!("  {}", serde_json::to_string(change)?);
         }
         if changes.is_empty() {
-            println!("  no changes");
+            outln!("  no changes");
         }
     }
     Ok(ExitCode::SUCCESS)

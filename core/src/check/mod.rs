@@ -20,7 +20,7 @@ use crate::model::{
     decode_json_document, json_kind_of,
 };
 use crate::registry::Registry;
-use crate::report::{PackRef, Report};
+use crate::report::{NotEvaluated, PackRef, Report, Unevaluable};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -197,8 +197,16 @@ impl Checker {
             .or_else(|| decoded.as_ref().and_then(legal_date));
         let as_of_text = as_of.map(|d| d.to_string());
         let chain = decoded.as_ref().and_then(|d| self.chain_for(d, as_of));
-        let (Some(typed), Some(chain)) = (&decoded, chain) else {
+        let Some(typed) = &decoded else {
             return Report::new(Some(kind), as_of_text, Vec::new(), violations, true);
+        };
+        // No pack in force for the document: nothing was checked, and the report
+        // says so — never "valid and complete" (issue 20: a backdated manifest).
+        let Some(chain) = chain else {
+            let mut report = Report::new(Some(kind), as_of_text, Vec::new(), violations, false);
+            let why = Unevaluable::no_pack(region_of(typed), as_of);
+            report.not_evaluated = vec![NotEvaluated::new("*", "", why)];
+            return report;
         };
         let (found, not_evaluated) = chain.run(typed, document, facts, as_of, locale);
         violations.extend(found);

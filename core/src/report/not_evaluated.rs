@@ -2,7 +2,7 @@
 //! any is `complete: false`: never a silent pass.
 
 use crate::catalogue::InForce;
-use crate::model::Date;
+use crate::model::{Date, RegionCode};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,10 @@ pub enum ReasonCode {
     /// that year…) is not among the facts passed.
     #[serde(rename = "facts.not_found")]
     FactNotFound,
+    /// No loaded pack is in force for the document's region and legal date, so no
+    /// rule was checked (reported once, for rule `*`).
+    #[serde(rename = "packs.none")]
+    NoPack,
     /// The catalogue edition in force on the legal date is not carried by the pack
     /// chain (or no edition it declares is in force then), and nothing stands in.
     #[serde(rename = "catalogue.not_carried")]
@@ -42,6 +46,7 @@ impl ReasonCode {
         match self {
             ReasonCode::FactsMissing => "facts.missing",
             ReasonCode::FactNotFound => "facts.not_found",
+            ReasonCode::NoPack => "packs.none",
             ReasonCode::CatalogueNotCarried => "catalogue.not_carried",
             ReasonCode::CalendarMissing => "calendar.missing",
             ReasonCode::CalendarNotCovered => "calendar.not_covered",
@@ -51,7 +56,8 @@ impl ReasonCode {
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [ReasonCode; 7] = [
+    pub const ALL: [ReasonCode; 8] = [
+        ReasonCode::NoPack,
         ReasonCode::FactsMissing,
         ReasonCode::FactNotFound,
         ReasonCode::CatalogueNotCarried,
@@ -101,6 +107,19 @@ impl Unevaluable {
             _ => format!("no catalogue edition the packs declare is in force {on}"),
         };
         Self::new(ReasonCode::CatalogueNotCarried, message)
+    }
+
+    /// No pack is in force for `region` on `date`.
+    pub fn no_pack(region: Option<RegionCode>, date: Option<Date>) -> Self {
+        let region = region.map_or_else(
+            || "with no region".to_owned(),
+            |r| format!("for region {r}"),
+        );
+        let date = date.map_or_else(|| "with no legal date".to_owned(), |d| format!("on {d}"));
+        Self::new(
+            ReasonCode::NoPack,
+            format!("no loaded rule pack is in force {region} {date}: no rule was checked"),
+        )
     }
 
     /// The record the document refers to is not among the facts.

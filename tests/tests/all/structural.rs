@@ -211,3 +211,31 @@ fn a_decoded_document_serialises_back_to_what_was_sent() {
     let back = serde_json::to_value::<&Manifest>(&manifest).unwrap();
     assert_eq!(back, value);
 }
+
+/// Issue 20: a document's cost grew with the square of an object's key count (the
+/// duplicate search; 100,000 keys took 15 s). Ten times the keys — each an unknown
+/// field, a tenth repeated — must cost about ten times the time through the whole
+/// check. The bound is loose (shared machines are noisy) yet far below the
+/// hundredfold of a quadratic phase.
+#[test]
+fn ten_times_the_keys_cost_about_ten_times_the_time() {
+    let wide = |n: usize| {
+        let keys = (0..n).chain(0..n / 10).map(|i| format!("\"k{i}\": {i}"));
+        format!("{{\"kind\": \"manifest\", {}}}", keys.collect::<Vec<_>>().join(","))
+    };
+    let time = |text: &str| {
+        (0..3)
+            .map(|_| {
+                let started = std::time::Instant::now();
+                let report =
+                    wastecheck_rules::checker().check_str(text, None, &CheckOptions::default());
+                assert!(!report.valid);
+                started.elapsed()
+            })
+            .min()
+            .unwrap_or_default()
+    };
+    let (small, large) = (wide(5_000), wide(50_000));
+    let ratio = time(&large).as_secs_f64() / time(&small).as_secs_f64().max(1e-9);
+    assert!(ratio < 30.0, "10x the keys cost {ratio:.1}x the time");
+}

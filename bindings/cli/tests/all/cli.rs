@@ -18,11 +18,87 @@ fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
+/// The example facts with the consignor's 2026 management plan (from the fixtures of
+/// `cn.transfer.not-in-plan`): every rule of the valid manifest can then decide.
+fn complete_facts(dir: &std::path::Path) -> String {
+    let read = |path: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let mut facts = read(&example("facts.example.json"));
+    let fixture = read(&format!(
+        "{}/../../rules/packs/cn/cn.transfer.not-in-plan/fixtures/pass-planned.json",
+        env!("CARGO_MANIFEST_DIR")
+    ));
+    facts["plans"] = fixture["facts"]["plans"].clone();
+    let path = dir.join("facts.json");
+    std::fs::write(&path, facts.to_string()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
 #[test]
 fn a_valid_example_is_valid() {
-    let output = wastecheck(&["check", &example("manifest.valid.json")]);
+    let dir = tempfile::tempdir().unwrap();
+    let output = wastecheck(&[
+        "check",
+        "--facts",
+        &complete_facts(dir.path()),
+        &example("manifest.valid.json"),
+    ]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert!(stdout(&output).contains("valid / 合规"));
+}
+
+/// Issue 20: valid but not checked completely is exit 3, never 0, and the text
+/// says so and lists what was not evaluated; `--strict` makes it a failure.
+#[test]
+fn an_incomplete_check_is_exit_3_and_says_what_was_not_evaluated() {
+    let output = wastecheck(&["check", &example("manifest.valid.json")]);
+    assert_eq!(output.status.code(), Some(3), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains("incomplete") && text.contains("未完整核查"),
+        "{text}"
+    );
+    assert!(
+        text.contains("not evaluated[cn.transfer.receiver-unlicensed] (facts.missing)"),
+        "{text}"
+    );
+    assert!(!text.contains("valid / 合规"), "{text}");
+    let strict = wastecheck(&["check", "--strict", &example("manifest.valid.json")]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+/// Issue 20: a document dated before every pack was "valid and complete", exit 0.
+#[test]
+fn a_document_no_pack_covers_is_incomplete_not_valid_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("backdated.json");
+    let backdated = r#"{"kind": "manifest", "consignor": {"region": "330603"},
+        "dispatched_at": "2020-08-01T09:00:00+08:00", "wastes": [{"code": "900-041-49"}]}"#;
+    std::fs::write(&path, backdated).unwrap();
+    let output = wastecheck(&["check", "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(3));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["complete"], false);
+    assert_eq!(report["not_evaluated"][0]["code"], "packs.none");
+    assert_eq!(report["not_evaluated"][0]["rule"], "*");
+}
+
+/// Issue 20: `wastecheck check … | head -1` panicked on the closed pipe (exit 101).
+#[test]
+fn a_closed_pipe_ends_the_command_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wastecheck"))
+        .args(["check", &example("manifest.mistakes.json")])
+        .args(std::iter::repeat_n(example("manifest.mistakes.json"), 200))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(141), "{stderr}");
 }
 
 #[test]
