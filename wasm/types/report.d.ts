@@ -30,6 +30,11 @@ export interface Report {
    */
   not_evaluated?: NotEvaluated[];
   /**
+   * Findings left out of `violations` beyond the limits (`counts` and `valid`
+   * count them all): how many, in all and by rule.
+   */
+  omitted?: Omitted | null;
+  /**
    * Packs and data editions used, most specific first.
    */
   packs: PackRef[];
@@ -87,6 +92,21 @@ export interface NotEvaluated {
    * The rule.
    */
   rule: string;
+}
+/**
+ * The findings a report left out beyond its [`FindingLimits`].
+ */
+export interface Omitted {
+  /**
+   * How many of each rule.
+   */
+  by_rule: {
+    [k: string]: number | undefined;
+  };
+  /**
+   * How many in all.
+   */
+  count: number;
 }
 /**
  * A rule pack or data edition the report was checked against.

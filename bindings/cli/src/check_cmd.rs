@@ -154,6 +154,7 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         locale: args.locale,
         as_of: args.as_of,
         kind: args.kind,
+        ..CheckOptions::default()
     };
     let mut reports = Vec::with_capacity(args.files.len());
     for path in &args.files {

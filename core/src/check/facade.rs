@@ -119,6 +119,7 @@ impl CheckRequest {
             locale,
             as_of,
             kind,
+            ..CheckOptions::default()
         })
     }
 }

@@ -20,7 +20,7 @@ use crate::model::{
     decode_json_document, json_kind_of,
 };
 use crate::registry::Registry;
-use crate::report::{NotEvaluated, PackRef, Report, Unevaluable};
+use crate::report::{FindingLimits, NotEvaluated, PackRef, Report, Unevaluable};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -35,6 +35,8 @@ pub struct CheckOptions {
     pub as_of: Option<Date>,
     /// The kind to check the document as; by default its `kind` member.
     pub kind: Option<DocumentKind>,
+    /// How many findings the report keeps, per rule and in all.
+    pub limits: FindingLimits,
 }
 
 /// Checks documents against rule packs. Build once, check many documents.
@@ -121,8 +123,27 @@ impl Checker {
     }
 
     /// Checks a parsed document; `duplicate_keys` and `duplicate_fact_keys` are the
-    /// pointers of keys the JSON texts gave twice (see [`json::parse`]).
+    /// pointers of keys the JSON texts gave twice (see [`json::parse`]). The report
+    /// keeps its findings within `options.limits`.
     pub(crate) fn check_document(
+        &self,
+        document: &Json<'_>,
+        duplicate_keys: &[String],
+        facts: Option<&PreparedFacts<'_>>,
+        duplicate_fact_keys: &[String],
+        options: &CheckOptions,
+    ) -> Report {
+        self.check_all(
+            document,
+            duplicate_keys,
+            facts,
+            duplicate_fact_keys,
+            options,
+        )
+        .capped(options.limits)
+    }
+
+    fn check_all(
         &self,
         document: &Json<'_>,
         duplicate_keys: &[String],

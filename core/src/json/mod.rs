@@ -408,7 +408,6 @@ mod tests {
         assert_eq!(parsed.value.get("k999"), Some(&Json::Number(999.into())));
     }
 
-
     #[test]
     fn duplicate_keys_are_found_at_every_depth() {
         let parsed = parse(r#"{"a": 1, "b": {"c": [{"d": 1, "d": 2}]}, "a": 3}"#).unwrap();

@@ -117,6 +117,38 @@ pub struct Report {
     /// The catalogue edition checked against (`hw-2021`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalogue: Option<String>,
+    /// Findings left out of `violations` beyond the limits (`counts` and `valid`
+    /// count them all): how many, in all and by rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<Omitted>,
+}
+
+/// How many findings a report keeps: per rule, and in all. A hostile document (a
+/// million repeated keys) gets a bounded report that says how much it left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindingLimits {
+    /// Findings kept per rule (default 1,000).
+    pub per_rule: usize,
+    /// Findings kept in all (default 10,000).
+    pub total: usize,
+}
+
+impl Default for FindingLimits {
+    fn default() -> Self {
+        FindingLimits {
+            per_rule: 1_000,
+            total: 10_000,
+        }
+    }
+}
+
+/// The findings a report left out beyond its [`FindingLimits`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Omitted {
+    /// How many in all.
+    pub count: usize,
+    /// How many of each rule.
+    pub by_rule: std::collections::BTreeMap<String, usize>,
 }
 
 /// The parameters as one comparable text (their JSON, keys sorted).
@@ -164,7 +196,35 @@ impl Report {
             counts,
             not_evaluated: Vec::new(),
             catalogue: None,
+            omitted: None,
         }
+    }
+
+    /// Keeps the first findings, in the report's order, within `limits`, and counts
+    /// the rest under `omitted`; `counts` and `valid` still count every finding.
+    pub fn capped(mut self, limits: FindingLimits) -> Self {
+        if self.violations.len() <= limits.per_rule.min(limits.total) {
+            return self;
+        }
+        let mut kept_by_rule: std::collections::HashMap<String, usize> = Default::default();
+        let mut omitted = Omitted::default();
+        let mut kept = 0;
+        self.violations.retain(|v| {
+            let of_rule = kept_by_rule.entry(v.rule.clone()).or_default();
+            let keep = *of_rule < limits.per_rule && kept < limits.total;
+            if keep {
+                *of_rule += 1;
+                kept += 1;
+            } else {
+                omitted.count += 1;
+                *omitted.by_rule.entry(v.rule.clone()).or_default() += 1;
+            }
+            keep
+        });
+        if omitted.count > 0 {
+            self.omitted = Some(omitted);
+        }
+        self
     }
 
     /// The report rendered in another locale (messages only; the findings are the

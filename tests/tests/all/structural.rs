@@ -221,7 +221,10 @@ fn a_decoded_document_serialises_back_to_what_was_sent() {
 fn ten_times_the_keys_cost_about_ten_times_the_time() {
     let wide = |n: usize| {
         let keys = (0..n).chain(0..n / 10).map(|i| format!("\"k{i}\": {i}"));
-        format!("{{\"kind\": \"manifest\", {}}}", keys.collect::<Vec<_>>().join(","))
+        format!(
+            "{{\"kind\": \"manifest\", {}}}",
+            keys.collect::<Vec<_>>().join(",")
+        )
     };
     let time = |text: &str| {
         (0..3)
@@ -238,4 +241,52 @@ fn ten_times_the_keys_cost_about_ten_times_the_time() {
     let (small, large) = (wide(5_000), wide(50_000));
     let ratio = time(&large).as_secs_f64() / time(&small).as_secs_f64().max(1e-9);
     assert!(ratio < 30.0, "10x the keys cost {ratio:.1}x the time");
+}
+
+/// Issue 20: every repeated key was its own violation, uncapped (a 10 MiB body gave
+/// a 235 MB report). A report keeps 1,000 findings per rule and 10,000 in all by
+/// default, counts every finding, and says how many it left out.
+#[test]
+fn a_flood_of_findings_gives_a_bounded_report_that_counts_the_rest() {
+    let keys: Vec<String> = (0..2_500).map(|_| "\"number\": \"x\"".to_owned()).collect();
+    let text = format!("{{\"kind\": \"manifest\", {}}}", keys.join(","));
+    let report = wastecheck_rules::checker().check_str(&text, None, &CheckOptions::default());
+    let duplicates = |r: &Report| {
+        r.violations
+            .iter()
+            .filter(|v| v.rule == "schema.duplicate-key")
+            .count()
+    };
+    assert_eq!(duplicates(&report), 1_000);
+    let omitted = report.omitted.as_ref().expect("the rest is counted");
+    assert_eq!(omitted.by_rule["schema.duplicate-key"], 1_499);
+    assert_eq!(omitted.count, 1_499);
+    assert!(report.counts.error >= 2_499, "counts count every finding");
+    assert!(!report.valid);
+
+    let tight = CheckOptions {
+        limits: wastecheck::report::FindingLimits {
+            per_rule: 10,
+            total: 12,
+        },
+        ..CheckOptions::default()
+    };
+    let report = wastecheck_rules::checker().check_str(&text, None, &tight);
+    assert_eq!(report.violations.len(), 12);
+    assert_eq!(duplicates(&report), 10);
+    let json = serde_json::to_value(&report).unwrap();
+    assert!(json["omitted"]["count"].as_u64().unwrap() > 2_000);
+
+    let small = wastecheck_rules::checker().check_str(
+        r#"{"kind": "manifest", "number": "1", "number": "2"}"#,
+        None,
+        &CheckOptions::default(),
+    );
+    assert_eq!(small.omitted, None);
+    assert!(
+        serde_json::to_value(&small)
+            .unwrap()
+            .get("omitted")
+            .is_none()
+    );
 }
