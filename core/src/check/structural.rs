@@ -51,7 +51,15 @@ pub(crate) fn violation(path: String, problem: &Problem, locale: Locale) -> Viol
 pub(crate) fn fact_violation(located: &Located, locale: Locale) -> Violation {
     let mut v = violation(located.path.clone(), &located.problem, locale);
     v.rule = located.problem.rule().replacen("schema.", "facts.", 1);
-    v.severity = Severity::Warning;
+    // A bad record is a warning (the rules skip it); facts that are not an object,
+    // or a collection that is not a list, leave every rule reading them without
+    // facts, which is an error, never a pass (issue 20).
+    let whole = located.path.matches('/').count() <= 1;
+    v.severity = if whole && matches!(located.problem, Problem::WrongType { .. }) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
     v
 }
 

@@ -165,3 +165,26 @@ fn prepared_facts_give_the_same_reports() {
     }
     assert!(checked >= 3, "scenarios with facts: {checked}");
 }
+
+/// Issue 20: facts of the wrong type were a warning, and the document still valid.
+#[test]
+fn facts_or_a_collection_of_the_wrong_type_are_errors() {
+    for (facts, path) in [
+        (json!([1, 2]), ""),
+        (json!({"licences": {"holder": "x"}}), "/licences"),
+    ] {
+        let report = facade(&json!({
+            "document": {"kind": "manifest"},
+            "facts": facts
+        }));
+        let found: Vec<(&str, &str)> = report["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["rule"] == "facts.type")
+            .map(|v| (v["path"].as_str().unwrap(), v["severity"].as_str().unwrap()))
+            .collect();
+        assert_eq!(found, [(path, "error")], "{report}");
+        assert_eq!(report["valid"], false);
+    }
+}
