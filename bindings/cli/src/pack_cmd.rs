@@ -228,8 +228,11 @@ fn verify(file: &Path, trust: &[PathBuf], allow_unsigned: bool) -> Result<ExitCo
 /// (fixtures and docs too), with the pack's own name. Without `--with`, the parents
 /// are the folders beside it named by each `extends` (`rules/packs/zj-shaoxing`
 /// brings `rules/packs/zj` and `rules/packs/cn`).
-fn read_with_parents(dir: &Path, with: &[PathBuf]) -> Result<(String, Vec<PackFiles>)> {
-    let pack = read_pack_dir_with(dir, Files::All)?;
+fn read_with_parents(
+    dir: &Path,
+    with: &[PathBuf],
+) -> Result<(String, Vec<PackFiles>, Vec<String>)> {
+    let (pack, mut unreadable) = read_pack_dir_leniently(dir, Files::All)?;
     let name = pack.name.clone();
     let mut sources = vec![pack];
     if with.is_empty() {
@@ -240,13 +243,17 @@ fn read_with_parents(dir: &Path, with: &[PathBuf]) -> Result<(String, Vec<PackFi
             if !folder.join("pack.toml").is_file() || sources.iter().any(|s| s.name == parent) {
                 break;
             }
-            sources.push(read_pack_dir_with(&folder, Files::All)?);
+            let (parent, mut more) = read_pack_dir_leniently(&folder, Files::All)?;
+            unreadable.append(&mut more);
+            sources.push(parent);
         }
     }
     for parent in with {
-        sources.push(read_pack_dir_with(parent, Files::All)?);
+        let (parent, mut more) = read_pack_dir_leniently(parent, Files::All)?;
+        unreadable.append(&mut more);
+        sources.push(parent);
     }
-    Ok((name, sources))
+    Ok((name, sources, unreadable))
 }
 
 /// The id a pack's `pack.toml` extends, if it reads and names one.
@@ -257,9 +264,13 @@ fn extends_id(pack: &PackFiles) -> Option<String> {
 }
 
 fn test(dir: &Path, with: &[PathBuf]) -> Result<ExitCode> {
-    let (name, sources) = read_with_parents(dir, with)?;
+    let (name, sources, unreadable) = read_with_parents(dir, with)?;
     let report = tooling::test_pack(&sources, &name);
-    for problem in &report.problems {
+    for problem in unreadable
+        .iter()
+        .map(|p| p as &dyn std::fmt::Display)
+        .chain(report.problems.iter().map(|p| p as &dyn std::fmt::Display))
+    {
         outln!("error: {problem}");
     }
     for fixture in &report.fixtures {
@@ -276,9 +287,9 @@ fn test(dir: &Path, with: &[PathBuf]) -> Result<ExitCode> {
     outln!(
         "{} passed, {} failed",
         report.fixtures.len() - failed,
-        failed + report.problems.len()
+        failed + report.problems.len() + unreadable.len()
     );
-    Ok(if report.passed() {
+    Ok(if report.passed() && unreadable.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -286,8 +297,9 @@ fn test(dir: &Path, with: &[PathBuf]) -> Result<ExitCode> {
 }
 
 fn lint(dir: &Path, with: &[PathBuf]) -> Result<ExitCode> {
-    let (name, sources) = read_with_parents(dir, with)?;
-    let problems = tooling::lint(&sources, &name);
+    let (name, sources, unreadable) = read_with_parents(dir, with)?;
+    let mut problems: Vec<String> = unreadable;
+    problems.extend(tooling::lint(&sources, &name).iter().map(|p| p.to_string()));
     for problem in &problems {
         outln!("{problem}");
     }
@@ -346,8 +358,20 @@ pub fn read_pack_dir(dir: &Path) -> Result<PackFiles> {
     read_pack_dir_with(dir, Files::Bundled)
 }
 
-/// Reads one pack folder, with the files `which` selects.
+/// Reads one pack folder, with the files `which` selects; a file that is not UTF-8
+/// is an error naming it.
 pub fn read_pack_dir_with(dir: &Path, which: Files) -> Result<PackFiles> {
+    let (files, unreadable) = read_pack_dir_leniently(dir, which)?;
+    match unreadable.first() {
+        Some(problem) => bail!("{problem}"),
+        None => Ok(files),
+    }
+}
+
+/// Reads one pack folder, leaving out the files that are not UTF-8 text and saying
+/// which (`pack test` and `pack lint` report them with every other problem, rather
+/// than stop at the first).
+fn read_pack_dir_leniently(dir: &Path, which: Files) -> Result<(PackFiles, Vec<String>)> {
     // `rules/packs/cn/` and `.` have no plain last component; resolve them first.
     let resolved;
     let named = if dir.file_name().is_some() {
@@ -364,8 +388,9 @@ pub fn read_pack_dir_with(dir: &Path, which: Files) -> Result<PackFiles> {
         .with_context(|| format!("{}: the pack folder needs a UTF-8 name", dir.display()))?
         .to_owned();
     let mut files = BTreeMap::new();
-    walk(dir, "", which, &mut files)?;
-    Ok(PackFiles { name, files })
+    let mut unreadable = Vec::new();
+    walk(dir, "", which, &mut files, &mut unreadable)?;
+    Ok((PackFiles { name, files }, unreadable))
 }
 
 /// Adds the bundled files under `dir` (at `prefix` inside the pack) to `files`, in
@@ -375,6 +400,7 @@ fn walk(
     prefix: &str,
     which: Files,
     files: &mut BTreeMap<String, String>,
+    unreadable: &mut Vec<String>,
 ) -> Result<()> {
     let mut entries = std::fs::read_dir(dir)
         .with_context(|| format!("reading the folder {}", dir.display()))?
@@ -401,15 +427,17 @@ fn walk(
                     path.display()
                 );
             }
-            walk(&path, &format!("{relative}/"), which, files)?;
+            walk(&path, &format!("{relative}/"), which, files, unreadable)?;
         } else if metadata.is_file() {
             if which == Files::Bundled && !bundle::is_bundled(&relative) {
                 continue;
             }
-            let bytes = read_bytes(&path)?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| anyhow::anyhow!("{} is not UTF-8 text", path.display()))?;
-            files.insert(relative, text);
+            match String::from_utf8(read_bytes(&path)?) {
+                Ok(text) => {
+                    files.insert(relative, text);
+                }
+                Err(_) => unreadable.push(format!("{} is not UTF-8 text", path.display())),
+            }
         } else {
             bail!("{}: not a file or folder", path.display());
         }
