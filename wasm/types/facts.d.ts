@@ -516,6 +516,11 @@ export interface Receiver {
  */
 export interface WasteLine {
   /**
+   * The receiving site's admission record, where a standard admits the waste
+   * only on conditions (GB 16889-2008 §6.5, §6.7).
+   */
+  admission?: SiteAdmission | null;
+  /**
    * Test results deciding where it may go.
    */
   analysis?: WasteAnalysis | null;
@@ -569,6 +574,22 @@ export interface WasteLine {
   site_type?: SiteType | null;
 }
 /**
+ * What the receiving site records about admitting a waste that a standard
+ * admits only on conditions (GB 16889-2008 §6.5, §6.7).
+ */
+export interface SiteAdmission {
+  /**
+   * The local environment authority's approval of the entry (GB 16889-2008
+   * §6.7: tested by a monitoring body it recognises, then approved): the
+   * approval's number or reference.
+   */
+  approval?: Text | null;
+  /**
+   * Landfilled in a separate cell (单独分区填埋, GB 16889-2008 §6.5).
+   */
+  separate_cell?: boolean | null;
+}
+/**
  * Test results of a waste that decide where it may go (GB 18598-2019 §6,
  * GB 18599-2020 §6, GB 16889-2008 §6). Percentages by mass.
  */
@@ -585,6 +606,16 @@ export interface WasteAnalysis {
    * Still ignitable.
    */
   ignitable?: boolean | null;
+  /**
+   * Leachate prepared by HJ/T 299 (硫酸硝酸法), in mg/L: GB 18598-2019
+   * §6.2(a) and its Table 1 (hazardous waste landfills).
+   */
+  leachate_hjt299?: Leachate | null;
+  /**
+   * Leachate prepared by HJ/T 300 (醋酸缓冲溶液法), in mg/L: GB 16889-2008
+   * §6.3(3), §6.4 and its Table 1 (household waste landfills).
+   */
+  leachate_hjt300?: Leachate | null;
   /**
    * Leachate pH.
    */
@@ -621,6 +652,75 @@ export interface WasteAnalysis {
    * 水溶性盐总量, %.
    */
   water_soluble_salt_pct?: Amount | null;
+}
+/**
+ * Concentrations measured in a leachate (浸出液) prepared by the method the
+ * field holding it names. Each concentration is in **mg/L** (milligrams per
+ * litre of leachate), a decimal written as a string (`"0.12"`); a pollutant
+ * not measured is left out. Alkyl mercury is reported as detected or not
+ * (GB 18598-2019 Table 1: 不得检出, not detectable by GB/T 14204).
+ */
+export interface Leachate {
+  /**
+   * 烷基汞 detected (GB/T 14204): `true` when detected, `false` when not.
+   */
+  alkyl_mercury_detected?: boolean | null;
+  /**
+   * 砷 (arsenic), mg/L.
+   */
+  arsenic_mg_l?: Amount | null;
+  /**
+   * 钡 (barium), mg/L.
+   */
+  barium_mg_l?: Amount | null;
+  /**
+   * 铍 (beryllium), mg/L.
+   */
+  beryllium_mg_l?: Amount | null;
+  /**
+   * 镉 (cadmium), mg/L.
+   */
+  cadmium_mg_l?: Amount | null;
+  /**
+   * 铜 (copper), mg/L.
+   */
+  copper_mg_l?: Amount | null;
+  /**
+   * 氰化物 (cyanide, as CN⁻), mg/L.
+   */
+  cyanide_mg_l?: Amount | null;
+  /**
+   * 六价铬 (hexavalent chromium, Cr⁶⁺), mg/L.
+   */
+  hexavalent_chromium_mg_l?: Amount | null;
+  /**
+   * 无机氟化物 (inorganic fluoride, calcium fluoride excluded), mg/L.
+   */
+  inorganic_fluoride_mg_l?: Amount | null;
+  /**
+   * 铅 (lead), mg/L.
+   */
+  lead_mg_l?: Amount | null;
+  /**
+   * 汞 (total mercury), mg/L.
+   */
+  mercury_mg_l?: Amount | null;
+  /**
+   * 镍 (nickel), mg/L.
+   */
+  nickel_mg_l?: Amount | null;
+  /**
+   * 硒 (selenium), mg/L.
+   */
+  selenium_mg_l?: Amount | null;
+  /**
+   * 总铬 (total chromium), mg/L.
+   */
+  total_chromium_mg_l?: Amount | null;
+  /**
+   * 锌 (zinc), mg/L.
+   */
+  zinc_mg_l?: Amount | null;
 }
 /**
  * A claim that a waste is exempt at a stage under the 豁免管理清单.

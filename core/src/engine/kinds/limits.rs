@@ -27,7 +27,8 @@
 //! reason = { zh-CN = "医疗废物不得填埋", en = "medical waste is never landfilled" }
 //! clause = { zh-CN = "第6.1条", en = "§6.1" }
 //! ```
-//! Each limit gives `min`/`max`, `below`, or `is` (`"HW*"` a prefix); `when` and
+//! Each limit gives `min`/`max`, `below`, or `is` (`"HW*"` a prefix; a waste code
+//! matches its category or the whole code, `"900-451-13"`); `when` and
 //! `unless` — a field (true) or `{ field = "site_type", in = ["general_class_i"] }` —
 //! say where it applies; `at` reports it at another field (`site_type`); `stop =
 //! true` ends the line's checks once it is broken (hazardous waste: the entry limits
@@ -36,11 +37,14 @@
 //! 60%"), and is required with `is`. One finding per limit broken, at its field, in
 //! the order written. Provides `{reason}` and `{clause}` (both languages), `{value}`
 //! and `{limit}` (`7.0–12.0` for a range). A value not given is not checked.
+//! `severity` (`warning`, `info`) gives a limit's findings another severity than
+//! the rule's: the heuristic limb of a rule whose other limbs are breaches.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
 use crate::model::Decimal;
 use crate::model::node::Node;
+use crate::report::Severity;
 use serde_json::{Map, Value};
 
 pub const KIND: Kind = Kind {
@@ -55,7 +59,7 @@ pub const KIND: Kind = Kind {
 const PARAMS: &[P] = &[P::required(
     "limits",
     T::Tables(LIMIT),
-    "`[[check.limits]]`, each with `field` (a pointer or a list), one test — `min`/`max` (inclusive), `below` (strict) or `is` (values, `\"HW*\"` a prefix) — `clause`, `what` and `unit` or `reason`; optionally `when`, `unless`, `at`, `stop`",
+    "`[[check.limits]]`, each with `field` (a pointer or a list), one test — `min`/`max` (inclusive), `below` (strict) or `is` (values, `\"HW*\"` a prefix, a waste code as its category or whole) — `clause`, `what` and `unit` or `reason`; optionally `when`, `unless`, `at`, `stop`, `severity`",
 )];
 
 #[derive(Debug)]
@@ -71,6 +75,7 @@ struct Limit {
     unless: Option<Cond>,
     at: Option<Ref>,
     stop: bool,
+    severity: Option<Severity>,
     unit: String,
     what: Option<(String, String)>,
     reason: Option<(String, String)>,
@@ -84,8 +89,8 @@ enum Test {
     Is(Vec<String>),
 }
 
-/// A condition: the first of `fields` given is one of `values` (`"HW*"` a prefix; a
-/// waste code as its category).
+/// A condition: one of `fields` is one of `values` (`"HW*"` a prefix; a waste code
+/// as its category or the whole code).
 #[derive(Debug)]
 struct Cond {
     fields: Vec<Ref>,
@@ -95,13 +100,9 @@ struct Cond {
 impl Cond {
     /// The field and value that make it hold.
     fn holds<'r>(&'r self, cx: &RunCx<'_>) -> Option<(&'r Ref, String)> {
-        self.fields.iter().find_map(|f| {
-            let class = class_of(&cx.get(f))?;
-            self.values
-                .iter()
-                .any(|v| matches(v, &class))
-                .then_some((f, class))
-        })
+        self.fields
+            .iter()
+            .find_map(|f| one_of(&cx.get(f), &self.values).map(|value| (f, value)))
     }
 }
 
@@ -111,6 +112,17 @@ fn matches(pattern: &str, class: &str) -> bool {
         Some(prefix) => class.starts_with(prefix),
         None => pattern == class,
     }
+}
+
+/// The text by which `node` is one of `patterns`: a waste code as its category
+/// (`HW08`), else as the whole code (`900-451-13`); any other value as its text.
+fn one_of(node: &Node<'_>, patterns: &[String]) -> Option<String> {
+    let class = class_of(node)?;
+    if patterns.iter().any(|p| matches(p, &class)) {
+        return Some(class);
+    }
+    let whole = node.text()?;
+    (whole != class && patterns.iter().any(|p| matches(p, &whole))).then(|| whole.into_owned())
 }
 
 /// Values to compare with: strings, or booleans as `true`/`false`.
@@ -211,6 +223,11 @@ const LIMIT: &[P] = &[
     ),
     P::optional("at", T::Pointer, "the field the finding is reported at"),
     P::optional(
+        "severity",
+        T::Choice(&["error", "warning", "info"]),
+        "the findings' severity when not the rule's",
+    ),
+    P::optional(
         "stop",
         T::Boolean,
         "end the line's checks once it is broken",
@@ -260,6 +277,18 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &Map<String, Value>) -> Opt
             args.problems
                 .push(format!("`{at}.stop` must be true or false"));
             false
+        }
+    };
+    let severity = match table.get("severity").map(Value::as_str) {
+        None => None,
+        Some(Some("error")) => Some(Severity::Error),
+        Some(Some("warning")) => Some(Severity::Warning),
+        Some(Some("info")) => Some(Severity::Info),
+        Some(_) => {
+            args.problems.push(format!(
+                "`{at}.severity` must be \"error\", \"warning\" or \"info\""
+            ));
+            None
         }
     };
     let mut num = |key: &str| {
@@ -325,6 +354,7 @@ fn compile_one(args: &mut Args<'_>, at: &str, table: &Map<String, Value>) -> Opt
         unless,
         at: report_at,
         stop,
+        severity,
         unit,
         what,
         reason,
@@ -380,13 +410,10 @@ impl Limit {
         };
         let (at, value, limit, worded) = match &self.test {
             Test::Is(values) => {
-                let (at, value) = self.fields.iter().find_map(|f| {
-                    let class = class_of(&cx.get(f))?;
-                    values
-                        .iter()
-                        .any(|v| matches(v, &class))
-                        .then_some((f, class))
-                })?;
+                let (at, value) = self
+                    .fields
+                    .iter()
+                    .find_map(|f| one_of(&cx.get(f), values).map(|v| (f, v)))?;
                 (at, value, Value::Null, (String::new(), String::new()))
             }
             test => {
@@ -465,7 +492,7 @@ impl Check for Limits {
         for limit in &self.limits {
             if let Some((path, value, bound, (zh, en))) = limit.broken(cx) {
                 let stop = limit.stop;
-                out.push(Finding::new(
+                let mut finding = Finding::new(
                     path,
                     &[
                         ("reason", serde_json::json!({"zh-CN": zh, "en": en})),
@@ -473,7 +500,9 @@ impl Check for Limits {
                         ("value", value.into()),
                         ("limit", bound),
                     ],
-                ));
+                );
+                finding.severity = limit.severity;
+                out.push(finding);
                 if stop {
                     break;
                 }
@@ -600,5 +629,43 @@ clause = { zh-CN = "第6.1条", en = "§6.1" }
             ]
         );
         assert_eq!(found[0].params["reason"]["zh-CN"], "属于危险废物（HW08）");
+    }
+
+    #[test]
+    fn whole_codes_and_severity() {
+        let check = r#"
+kind = "limits"
+[[limits]]
+field = ["code", "category"]
+is = ["HW*"]
+unless = { field = ["exemption/item", "code"], in = ["11", "900-451-13"] }
+stop = true
+reason = { zh-CN = "属于危险废物（{value}）", en = "it is hazardous waste ({value})" }
+clause = { zh-CN = "第6.5条", en = "§6.5" }
+[[limits]]
+field = "analysis/similar_to_domestic"
+is = [false]
+severity = "warning"
+reason = { zh-CN = "不相近", en = "not similar" }
+clause = { zh-CN = "第6.1条", en = "§6.1" }
+"#;
+        let doc = json!({"kind": "manifest", "wastes": [
+            {"code": "900-451-13", "analysis": {"similar_to_domestic": false}},
+            {"code": "193-002-21", "exemption": {"item": 11}},
+            {"code": "193-002-21"},
+            {"code": "336-064-17", "exemption": {"item": 12}}
+        ]});
+        let found = run(check, Some("/wastes"), doc, None).unwrap().unwrap();
+        assert_eq!(
+            paths(&found),
+            [
+                "/wastes/0/analysis/similar_to_domestic",
+                "/wastes/2/code",
+                "/wastes/3/code"
+            ]
+        );
+        assert_eq!(found[0].severity, Some(crate::report::Severity::Warning));
+        assert_eq!(found[1].severity, None, "the rule's own severity");
+        assert_eq!(found[1].params["value"], "HW21");
     }
 }

@@ -1,7 +1,7 @@
 //! 管理台账: the ledger of every batch produced, stored, used, disposed of or handed
 //! over (固废法 Art.78; HJ 1259-2022 §6).
 
-use super::common::{Enterprise, KindTag, Packaging, SiteType, WasteAnalysis};
+use super::common::{Enterprise, KindTag, Packaging, SiteAdmission, SiteType, WasteAnalysis};
 use crate::model::{Category, DateTime, List, ManifestNumber, Quantity, Text, WasteCode};
 
 crate::model::closed_enum! {
@@ -65,6 +65,9 @@ crate::model::record! {
         site_type: SiteType,
         /// Test results deciding where it may go.
         analysis: WasteAnalysis,
+        /// The receiving site's admission record, where a standard admits the waste
+        /// only on conditions (GB 16889-2008 §6.5, §6.7).
+        admission: SiteAdmission,
         /// Receiver's name (entrusted entries).
         receiver_name: Text,
         /// Receiver's licence number (entrusted entries).

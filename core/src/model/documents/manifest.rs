@@ -1,6 +1,8 @@
 //! 危险废物转移联单: the transfer manifest (危险废物转移管理办法).
 
-use super::common::{Enterprise, KindTag, Packaging, SiteType, WasteAnalysis, WasteForm};
+use super::common::{
+    Enterprise, KindTag, Packaging, SiteAdmission, SiteType, WasteAnalysis, WasteForm,
+};
 use crate::model::{
     Amount, Category, Count, CreditCode, Date, DateTime, Hazard, List, ManifestNumber, Quantity,
     RegionCode, Text, VehiclePlate, WasteCode,
@@ -136,6 +138,9 @@ crate::model::record! {
         site_type: SiteType,
         /// Test results deciding where it may go.
         analysis: WasteAnalysis,
+        /// The receiving site's admission record, where a standard admits the waste
+        /// only on conditions (GB 16889-2008 §6.5, §6.7).
+        admission: SiteAdmission,
         /// Exemption claimed under the 豁免管理清单, if any.
         exemption: ExemptionClaim,
     }
