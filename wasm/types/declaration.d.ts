@@ -2,6 +2,10 @@
 // Rust types). Do not edit: change the Rust types, regenerate the schemas, rerun.
 
 /**
+ * A calendar year.
+ */
+export type Year = number;
+/**
  * A calendar date, YYYY-MM-DD.
  */
 export type Date = string;
@@ -31,19 +35,27 @@ export type WasteCode = string;
 export type ManifestNumber = string;
 export type ReportingFrequency = "monthly" | "quarterly" | "yearly";
 export type UnitClass = "key" | "simplified" | "registration";
-/**
- * A calendar year.
- */
-export type Year = number;
 
 /**
  * An annual declaration.
  */
 export interface Declaration {
   /**
+   * Hazardous waste produced in earlier years, one entry a year (HJ 1259
+   * §4.2.3: the class rests on the largest annual output of the last three
+   * years); those of the three years before the declared year count.
+   */
+  annual_outputs?: (AnnualOutput | null)[] | null;
+  /**
    * When the declaration was filed.
    */
   declared_at?: Date | null;
+  /**
+   * Whether an environment authority at city level or above designated the
+   * unit a key supervised unit (重点监管单位, HJ 1259 §4.2.2), whatever its
+   * output.
+   */
+  designated_key?: boolean | null;
   /**
    * The declaring enterprise and site.
    */
@@ -90,6 +102,32 @@ export interface Declaration {
    * The year declared.
    */
   year?: Year | null;
+}
+/**
+ * A year's hazardous waste output (HJ 1259 §4.2.3).
+ */
+export interface AnnualOutput {
+  /**
+   * Hazardous waste produced in it, in total.
+   */
+  produced?: Quantity | null;
+  /**
+   * The year.
+   */
+  year?: Year | null;
+}
+/**
+ * A mass: an exact decimal and its unit, `{"value": 1.5, "unit": "t"}`.
+ */
+export interface Quantity {
+  /**
+   * `t` or `kg`.
+   */
+  unit: "t" | "kg";
+  /**
+   * The amount.
+   */
+  value: number | string;
 }
 /**
  * An enterprise as named on a document.
@@ -152,19 +190,6 @@ export interface GeneralBalance {
    * Utilised (on site and by others).
    */
   utilised?: Quantity | null;
-}
-/**
- * A mass: an exact decimal and its unit, `{"value": 1.5, "unit": "t"}`.
- */
-export interface Quantity {
-  /**
-   * `t` or `kg`.
-   */
-  unit: "t" | "kg";
-  /**
-   * The amount.
-   */
-  value: number | string;
 }
 /**
  * A major change in a producer's general industrial solid waste.

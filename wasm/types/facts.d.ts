@@ -89,6 +89,10 @@ export interface Facts {
    */
   approvals?: (Approval | null)[] | null;
   /**
+   * “点对点” directed utilisation approvals (豁免管理清单 item 32).
+   */
+  directed_utilisations?: (DirectedUtilisation | null)[] | null;
+  /**
    * Enterprises.
    */
   enterprises?: (EnterpriseFact | null)[] | null;
@@ -182,6 +186,39 @@ export interface Quantity {
    * The amount.
    */
   value: number | string;
+}
+/**
+ * A “点对点” directed utilisation approval (名录2021 豁免管理清单 item 32): the
+ * plan, set by the provincial environment authority, under which one unit's
+ * hazardous waste is used by another as a substitute raw material for
+ * environmental treatment or industrial production; the utilisation is then not
+ * managed as hazardous waste.
+ */
+export interface DirectedUtilisation {
+  /**
+   * Waste codes covered.
+   */
+  codes?: (WasteCode | null)[] | null;
+  /**
+   * 统一社会信用代码 of the unit producing the waste.
+   */
+  consignor?: CreditCode | null;
+  /**
+   * Approval or plan number.
+   */
+  number?: Text | null;
+  /**
+   * 统一社会信用代码 of the unit using it.
+   */
+  receiver?: CreditCode | null;
+  /**
+   * First day of validity.
+   */
+  valid_from?: Date | null;
+  /**
+   * Last day of validity.
+   */
+  valid_until?: Date | null;
 }
 /**
  * An enterprise the host knows.

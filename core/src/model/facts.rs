@@ -40,6 +40,8 @@ crate::model::record! {
         manifests: List<super::Manifest>,
         /// Annual plans for moving hazardous waste out of the province (浙江).
         transfer_plans: List<TransferPlan>,
+        /// “点对点” directed utilisation approvals (豁免管理清单 item 32).
+        directed_utilisations: List<DirectedUtilisation>,
     }
 }
 
@@ -181,6 +183,28 @@ crate::model::record! {
         quantity: Quantity,
         /// Quantity already moved out under it this year.
         transferred: Quantity,
+    }
+}
+
+crate::model::record! {
+    /// A “点对点” directed utilisation approval (名录2021 豁免管理清单 item 32): the
+    /// plan, set by the provincial environment authority, under which one unit's
+    /// hazardous waste is used by another as a substitute raw material for
+    /// environmental treatment or industrial production; the utilisation is then not
+    /// managed as hazardous waste.
+    pub struct DirectedUtilisation {
+        /// Approval or plan number.
+        number: Text,
+        /// 统一社会信用代码 of the unit producing the waste.
+        consignor: CreditCode,
+        /// 统一社会信用代码 of the unit using it.
+        receiver: CreditCode,
+        /// Waste codes covered.
+        codes: List<WasteCode>,
+        /// First day of validity.
+        valid_from: Date,
+        /// Last day of validity.
+        valid_until: Date,
     }
 }
 

@@ -1,4 +1,5 @@
-//! `age`: how long something has been held, in calendar days, up to a date — a lot
+//! `age`: how long something has been held, in calendar days, months or years, up to
+//! a date — a lot
 //! in storage for at most a year (固废法 第八十一条), collected waste handed on within a
 //! set time, a sample kept for a period — optionally only for parties that hold a
 //! fact in force (a licensed operator, a pilot collector).
@@ -8,25 +9,34 @@
 //! kind = "age"
 //! since = "stored_at"                   # the first day
 //! until = "/as_of"                      # optional: the day counted to (else the legal date)
-//! max = "$operator_storage_max_days"    # calendar days
+//! max = "$operator_storage_max_years"
+//! unit = "years"                        # days (default), months or years
 //! holding = { fact = "licences", holder = "/enterprise/credit_code" }   # optional
 //! ```
-//! A finding at `since` when more than `max` days lie between the two dates. With
+//! A finding at `since` when more than `max` days lie between the two dates, or, in
+//! months or years, when the day counted to is after the period's last day, counted
+//! as the civil law counts it: the first day is not counted (民法典 第二百零一条), and
+//! the last day is the corresponding date of the last month, or that month's last
+//! day when it has none (第二百零二条: stored 2024-02-29, one year ends 2025-02-28).
+//! The rollover of a last day falling on a holiday (第二百零三条) is not applied: the
+//! period bounds a state (waste held), not an act due on a working day. With
 //! `holding`, only where the holder has a fact of that collection in force on the
 //! day counted to; not evaluated when the host passed no such facts. Provides
-//! `{since}`, `{until}`, `{days}`, `{max}` and `{held}` (the numbers of the facts
-//! held in force). Skipped while a date or the holder is not given.
+//! `{since}`, `{until}`, `{days}` (calendar days held), `{max}`, `{last_day}` (the
+//! period's last day) and `{held}` (the numbers of the facts held in force). Skipped
+//! while a date or the holder is not given.
 
 use super::in_force::{COLLECTIONS, held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
+use chrono::{Days, Months};
 use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "age",
-    provides: &["since", "until", "days", "max", "held"],
+    provides: &["since", "until", "days", "max", "last_day", "held"],
     params: PARAMS,
-    finds: "more than `max` days from `since` to `until` (only where the holder has such a fact in force)",
+    finds: "more than `max` days, months or years from `since` to `until`, months and years counted as the civil law does (民法典 第二百零一条、第二百零二条: to the corresponding date) (only where the holder has such a fact in force)",
     compile,
 };
 
@@ -44,7 +54,13 @@ const PARAMS: &[P] = &[
         T::Pointer,
         "the day counted to (else the legal date)",
     ),
-    P::required("max", T::Integer, "calendar days"),
+    P::required("max", T::Integer, "the longest period, in `unit`"),
+    P::optional(
+        "unit",
+        T::Choice(UNITS),
+        "`days`, `months` or `years`: months and years end on the corresponding date (民法典 第二百零二条)",
+    )
+    .default("\"days\""),
     P::optional(
         "holding",
         T::Table(HOLDING),
@@ -52,11 +68,16 @@ const PARAMS: &[P] = &[
     ),
 ];
 
+/// The units `max` may count in.
+const UNITS: &[&str] = &["days", "months", "years"];
+
 #[derive(Debug)]
 struct Age {
     since: Ref,
     until: Option<Ref>,
     max: i64,
+    /// Months in one unit; 0 for days.
+    months_per_unit: u32,
     holding: Option<(&'static str, Ref)>,
 }
 
@@ -67,6 +88,18 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     if max.is_some_and(|m| m < 0) {
         args.problems.push("`max` must not be negative".into());
     }
+    let months_per_unit = match args.optional_string("unit") {
+        None | Some("days") => 0,
+        Some("months") => 1,
+        Some("years") => 12,
+        Some(other) => {
+            args.problems.push(format!(
+                "`unit` must be one of {}, not `{other}`",
+                UNITS.join(", ")
+            ));
+            0
+        }
+    };
     let holding = match args.optional_table("holding") {
         None => None,
         Some(table) => {
@@ -95,6 +128,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         since: since?,
         until,
         max: max?,
+        months_per_unit,
         holding,
     }))
 }
@@ -127,7 +161,24 @@ impl Check for Age {
             }
         };
         let days = (until.0 - since.0).num_days();
-        if days > self.max {
+        // The period's last day: `max` days after `since`, or the corresponding
+        // date `max` months or years later (chrono clamps a missing day to the
+        // month's last, as 第二百零二条 does). A period past the calendar's range
+        // never ends.
+        let last_day = if self.months_per_unit == 0 {
+            u64::try_from(self.max)
+                .ok()
+                .and_then(|n| since.0.checked_add_days(Days::new(n)))
+        } else {
+            u32::try_from(self.max)
+                .ok()
+                .and_then(|n| n.checked_mul(self.months_per_unit))
+                .and_then(|n| since.0.checked_add_months(Months::new(n)))
+        };
+        let Some(last_day) = last_day else {
+            return Ok(());
+        };
+        if until.0 > last_day {
             out.push(Finding::new(
                 cx.path(&self.since),
                 &[
@@ -135,6 +186,7 @@ impl Check for Age {
                     ("until", until.to_string().into()),
                     ("days", days.into()),
                     ("max", self.max.into()),
+                    ("last_day", last_day.format("%Y-%m-%d").to_string().into()),
                     ("held", held.map_or(Value::Null, Value::from)),
                 ],
             ));
@@ -175,6 +227,34 @@ mod tests {
             run(CHECK, Some("/lots"), storage(), None).unwrap().is_err(),
             "not evaluated without licences"
         );
+    }
+
+    #[test]
+    fn years_end_on_the_corresponding_date() {
+        let check =
+            "kind = \"age\"\nsince = \"stored_at\"\nuntil = \"/as_of\"\nmax = 1\nunit = \"years\"";
+        let at = |stored: &str, as_of: &str| {
+            let doc = json!({"kind": "storage", "as_of": as_of, "lots": [{"id": "L0", "stored_at": stored}]});
+            run(check, Some("/lots"), doc, None).unwrap().unwrap()
+        };
+        assert!(
+            at("2023-03-01", "2024-03-01").is_empty(),
+            "366 days across 29 February is still one year"
+        );
+        let over = at("2023-03-01", "2024-03-02");
+        assert_eq!(over[0].params["last_day"], "2024-03-01");
+        assert_eq!(over[0].params["days"], 367);
+        assert!(at("2024-02-29", "2025-02-28").is_empty());
+        assert_eq!(
+            at("2024-02-29", "2025-03-01")[0].params["last_day"],
+            "2025-02-28",
+            "no 29 February: the month's last day"
+        );
+        let months =
+            "kind = \"age\"\nsince = \"stored_at\"\nuntil = \"/as_of\"\nmax = 1\nunit = \"months\"";
+        let doc = json!({"kind": "storage", "as_of": "2026-03-01", "lots": [{"id": "L0", "stored_at": "2026-01-31"}]});
+        let found = run(months, Some("/lots"), doc, None).unwrap().unwrap();
+        assert_eq!(found[0].params["last_day"], "2026-02-28");
     }
 
     #[test]

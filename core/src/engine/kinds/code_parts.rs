@@ -9,9 +9,9 @@
 //!
 //! [[check.parts]]
 //! digits = [1, 4]                # 1-based, both ends included, of `field`
-//! equals = "/dispatched_at"      # the field they must equal
+//! equals = "/created_at"         # the field they must equal
 //! from = [1, 4]                  # optional: only these positions of `equals`
-//! what = { zh-CN = "移出年份", en = "the year of dispatch" }
+//! what = { zh-CN = "联单创建年份", en = "the year the manifest was created" }
 //!
 //! [[check.parts]]
 //! digits = [5, 8]

@@ -21,7 +21,18 @@
 //! quantity = "quantity"        # the fact's member, at least…
 //! at_least = { sum = "/wastes", of = "quantity" }  # …this total (or a field)
 //! unknown = "not-evaluated"    # no fact with the key: not evaluated (default: a finding)
+//! same = { method = "method" } # fact members that, where the fact gives them, equal these
+//! used = { fact = "manifests", by = "cross_province_approval", exclude = "/number", lines = "wastes", quantity = ["received_quantity", "quantity"] }
+//! capped_by = { fact = "licences", holder = "/receiver/credit_code" }
 //! ```
+//! `used`: the quantity already moved under a candidate — the total of `quantity`
+//! (the first given) over the `lines` of the facts whose `by` member names the
+//! candidate's `number`, less the document itself (`exclude`: its own number) — is
+//! added to the quantity the candidate must cover (an approval's quantity is for all
+//! its transfers together). `capped_by`: a candidate's validity ends no later than
+//! the last day of the holder's fact of that collection in force on the candidate's
+//! first day (an approval is capped by the receiver's licence). Both are not
+//! evaluated when the host passed no such facts.
 //! The facts with the key whose `match` members equal the fields are the candidates;
 //! one of them must be in force on the date (`valid_from` ≤ date ≤ `valid_until`, an
 //! end not given is open), within `validity_months` of its `valid_from`, and cover
@@ -29,7 +40,8 @@
 //! with `in_force` `{date}`, and `{from}` and `{until}` of the nearest candidate
 //! (its validity, capped by `validity_months`); with `validity_months` `{months}`;
 //! with `quantity` `{quantity}` (the total required, tonnes); with `match` or
-//! `quantity` `{found}` (the nearest candidate's `number`) and `{nearest}`
+//! `quantity` `{found}` (the nearest candidate's `number`); with `used` `{used}`
+//! (tonnes already moved under the nearest candidate); and `{nearest}`
 //! (` (number: from to until)`, in both languages, empty when there is none). The
 //! nearest candidate is the last one that covers the quantity, else the first.
 
@@ -42,7 +54,7 @@ use serde_json::Value;
 pub const KIND: Kind = Kind {
     name: "fact-ref",
     provides: &[
-        "value", "fact", "date", "months", "quantity", "found", "from", "until", "nearest",
+        "value", "fact", "date", "months", "quantity", "found", "from", "until", "nearest", "used",
     ],
     params: PARAMS,
     finds: "no fact whose key equals the value (and whose `match` members equal the fields) that is in force on the date, within the months and covers the quantity",
@@ -94,6 +106,60 @@ const PARAMS: &[P] = &[
         "what no fact with the key is",
     )
     .default("\"finding\""),
+    P::optional(
+        "same",
+        T::PointersByName,
+        "`{ member = \"pointer\" }`: fact members that, where the fact gives them, must equal these fields",
+    ),
+    P::optional(
+        "used",
+        T::Table(USED),
+        "with `quantity`: the quantity already moved under a fact, added to the quantity it must cover",
+    ),
+    P::optional(
+        "capped_by",
+        T::Table(CAPPED_BY),
+        "`{ fact = \"…\", holder = \"…\" }`: a fact's validity ends no later than that of the holder's fact in force on its first day",
+    ),
+];
+
+/// The members of `used`.
+const USED: &[P] = &[
+    P::required(
+        "fact",
+        T::Choice(COLLECTIONS),
+        "the facts recording earlier transfers",
+    ),
+    P::required(
+        "by",
+        T::Text,
+        "their member naming the fact checked (its `number`)",
+    ),
+    P::optional(
+        "exclude",
+        T::Pointer,
+        "the document's own number: a fact with it is not an earlier transfer",
+    ),
+    P::optional(
+        "lines",
+        T::Text,
+        "their list whose items count (else each fact)",
+    ),
+    P::required(
+        "quantity",
+        T::TextOrTexts,
+        "the member holding the quantity (a list: the first given)",
+    ),
+];
+
+/// The members of `capped_by`.
+const CAPPED_BY: &[P] = &[
+    P::required(
+        "fact",
+        T::Choice(super::in_force::COLLECTIONS),
+        "the fact collection",
+    ),
+    P::required("holder", T::Pointer, "the party holding the capping fact"),
 ];
 
 const COLLECTIONS: &[&str] = crate::model::Facts::FIELDS;
@@ -108,6 +174,27 @@ struct FactRef {
     months: Option<u32>,
     quantity: Option<(String, Total)>,
     unknown_evaluates: bool,
+    same: Vec<(String, Ref)>,
+    used: Option<Used>,
+    capped_by: Option<(&'static str, Ref)>,
+}
+
+/// A candidate fact, with what was moved under it (`None`: a sum overflowed) and the
+/// last day its capping fact allows.
+struct Candidate<'a> {
+    fact: Node<'a>,
+    used: Option<Decimal>,
+    cap: Option<Date>,
+}
+
+/// `used`, compiled.
+#[derive(Debug)]
+struct Used {
+    fact: &'static str,
+    by: String,
+    exclude: Option<Ref>,
+    lines: Option<crate::json::pointer::Pointer>,
+    quantity: Vec<crate::json::pointer::Pointer>,
 }
 
 /// The quantity a fact must cover.
@@ -196,6 +283,25 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
             true
         }
     };
+    let mut same = Vec::new();
+    for (member, refs) in args.fields_by_key("same") {
+        match refs.as_slice() {
+            [one] => same.push((member, one.clone())),
+            _ => args
+                .problems
+                .push(format!("`same.{member}` must be one JSON Pointer")),
+        }
+    }
+    let used = compile_used(args);
+    if used.is_some() && quantity.is_none() {
+        args.problems
+            .push("`used` needs `quantity` and `at_least`".into());
+    }
+    let capped_by = compile_capped_by(args);
+    if capped_by.is_some() && in_force.is_none() {
+        args.problems
+            .push("`capped_by` needs `in_force`, the date it is counted to".into());
+    }
     if field.is_empty() {
         return None;
     }
@@ -208,7 +314,74 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         months,
         quantity,
         unknown_evaluates,
+        same,
+        used,
+        capped_by,
     }))
+}
+
+fn compile_used(args: &mut Args<'_>) -> Option<Used> {
+    let table = args.optional_table("used")?;
+    let text = |key: &str| table.get(key).and_then(Value::as_str);
+    let fact = text("fact").and_then(|f| COLLECTIONS.iter().find(|c| **c == f).copied());
+    let by = text("by").filter(|b| !b.is_empty()).map(str::to_owned);
+    let exclude = text("exclude").and_then(|e| args.reference_in("used.exclude", e));
+    let lines = text("lines").map(crate::json::pointer::Pointer::parse);
+    let quantity: Vec<_> = match table.get("quantity") {
+        Some(Value::String(q)) => vec![crate::json::pointer::Pointer::parse(q)],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(crate::json::pointer::Pointer::parse)
+            .collect(),
+        _ => Vec::new(),
+    };
+    let unknown = table
+        .keys()
+        .find(|k| !USED.iter().any(|p| p.name == k.as_str()));
+    match (fact, by, quantity.is_empty(), unknown) {
+        (Some(fact), Some(by), false, None) => Some(Used {
+            fact,
+            by,
+            exclude,
+            lines,
+            quantity,
+        }),
+        _ => {
+            args.problems.push(format!(
+                "`used` must be {{ fact = \"…\", by = \"member\", quantity = \"member\" }} (optionally `exclude`, `lines`), the fact one of {}",
+                COLLECTIONS.join(", ")
+            ));
+            None
+        }
+    }
+}
+
+fn compile_capped_by(args: &mut Args<'_>) -> Option<(&'static str, Ref)> {
+    let table = args.optional_table("capped_by")?;
+    let fact = table.get("fact").and_then(Value::as_str).and_then(|f| {
+        super::in_force::COLLECTIONS
+            .iter()
+            .find(|c| **c == f)
+            .copied()
+    });
+    let holder = table
+        .get("holder")
+        .and_then(Value::as_str)
+        .and_then(|h| args.reference_in("capped_by.holder", h));
+    let unknown = table
+        .keys()
+        .any(|k| !CAPPED_BY.iter().any(|p| p.name == k.as_str()));
+    match (fact, holder, unknown) {
+        (Some(fact), Some(holder), false) => Some((fact, holder)),
+        _ => {
+            args.problems.push(format!(
+                "`capped_by` must be {{ fact = \"…\", holder = \"…\" }}, the fact one of {}",
+                super::in_force::COLLECTIONS.join(", ")
+            ));
+            None
+        }
+    }
 }
 
 /// Whether a fact's member equals `value`, or, for a list, contains it.
@@ -224,6 +397,81 @@ fn months_after(date: Date, months: u32) -> Option<Date> {
     date.0
         .checked_add_months(chrono::Months::new(months))
         .map(Date)
+}
+
+impl Used {
+    /// The quantity moved under `fact` by the other records naming its number, or
+    /// `None` when a sum overflows. Not evaluated without the records.
+    fn moved(&self, cx: &RunCx<'_>, fact: &Node<'_>) -> Result<Option<Decimal>, Unevaluable> {
+        let Some(number) = fact.member("number").text() else {
+            return Ok(Some(Decimal::ZERO));
+        };
+        let own = self.exclude.as_ref().and_then(|e| cx.get(e).text());
+        let records = cx
+            .facts
+            .find(self.fact, &self.by, &number)
+            .ok_or_else(|| Unevaluable::facts_missing(self.fact))?;
+        let quantity = |item: Node<'_>| {
+            self.quantity
+                .iter()
+                .map(|q| q.resolve(item))
+                .find(Node::is_present)
+                .and_then(|n| n.decimal())
+        };
+        let mut sum = Decimal::ZERO;
+        for record in records {
+            if own.is_some() && record.member("number").text() == own {
+                continue;
+            }
+            let items: Vec<Node<'_>> = match &self.lines {
+                None => vec![record],
+                Some(lines) => match lines.resolve(record) {
+                    Node::List(list) => (0..list.len()).map(|i| list.item(i)).collect(),
+                    _ => Vec::new(),
+                },
+            };
+            for item in items {
+                if let Some(q) = quantity(item) {
+                    let Some(next) = sum.checked_add(q) else {
+                        return Ok(None);
+                    };
+                    sum = next;
+                }
+            }
+        }
+        Ok(Some(sum))
+    }
+}
+
+/// The last day `holder`'s facts of `collection` in force on `fact`'s first day
+/// allow (the latest of their ends), if any is; not evaluated without them.
+fn cap(
+    cx: &RunCx<'_>,
+    collection: &str,
+    holder: &Ref,
+    fact: &Node<'_>,
+) -> Result<Option<Date>, Unevaluable> {
+    let (Some(holder), Some(first)) = (cx.get(holder).text(), fact.member("valid_from").date())
+    else {
+        return Ok(None);
+    };
+    let held = super::in_force::held_by(cx, collection, &holder)
+        .ok_or_else(|| Unevaluable::facts_missing(collection))?;
+    let in_force: Vec<_> = held
+        .iter()
+        .filter(|f| super::in_force::in_force_on(f, first))
+        .collect();
+    // An open-ended fact does not cap.
+    if in_force
+        .iter()
+        .any(|f| !f.member("valid_until").is_present())
+    {
+        return Ok(None);
+    }
+    Ok(in_force
+        .iter()
+        .filter_map(|f| f.member("valid_until").date())
+        .max())
 }
 
 impl FactRef {
@@ -285,43 +533,73 @@ impl Check for FactRef {
                 self.fact, self.key
             )));
         }
-        // (first day, last day within the months allowed) of a candidate.
-        let window = |fact: &Node<'_>| {
-            let from = fact.member("valid_from").date();
-            let until = fact.member("valid_until").date();
-            let cap = self
+        // Fields the fact must agree with where it gives the member.
+        let mut same = Vec::new();
+        for (member, reference) in &self.same {
+            if let Some(text) = cx.get(reference).text() {
+                same.push((member.as_str(), text));
+            }
+        }
+        let candidates: Vec<Node<'_>> = candidates
+            .into_iter()
+            .filter(|f| {
+                same.iter()
+                    .all(|(m, v)| !f.member(m).is_present() || has(f.member(m), v))
+            })
+            .collect();
+        // Each candidate with what it has moved already and the last day its capping
+        // fact allows.
+        let mut weighed = Vec::with_capacity(candidates.len());
+        for fact in candidates {
+            let used = match &self.used {
+                None => Some(Decimal::ZERO),
+                Some(spec) => spec.moved(cx, &fact)?,
+            };
+            let cap = match &self.capped_by {
+                None => None,
+                Some((collection, holder)) => cap(cx, collection, holder, &fact)?,
+            };
+            weighed.push(Candidate { fact, used, cap });
+        }
+        // (first day, last day within the months allowed and the cap) of a candidate.
+        let window = |c: &Candidate<'_>| {
+            let from = c.fact.member("valid_from").date();
+            let until = c.fact.member("valid_until").date();
+            let months = self
                 .months
                 .and_then(|m| from.and_then(|f| months_after(f, m)));
-            let until = match (until, cap) {
-                (Some(u), Some(c)) => Some(u.min(c)),
-                (u, c) => u.or(c),
-            };
+            let until = [until, months, c.cap].into_iter().flatten().min();
             (from, until)
         };
-        let covers = |fact: &Node<'_>| match (&self.quantity, total) {
-            (Some((member, _)), Some(total)) => {
-                fact.member(member).decimal().is_some_and(|q| q >= total)
+        let covers = |c: &Candidate<'_>| match (&self.quantity, total, c.used) {
+            (Some((member, _)), Some(total), Some(used)) => {
+                let needed = total.checked_add(used);
+                c.fact
+                    .member(member)
+                    .decimal()
+                    .zip(needed)
+                    .is_some_and(|(q, needed)| q >= needed)
             }
+            (Some(_), Some(_), None) => false,
             _ => true,
         };
-        let dated = |fact: &Node<'_>| match date {
+        let dated = |c: &Candidate<'_>| match date {
             None => true,
             Some(date) => {
-                let (from, until) = window(fact);
+                let (from, until) = window(c);
                 (from.is_some() || self.months.is_none())
                     && from.is_none_or(|f| f <= date)
                     && until.is_none_or(|u| date <= u)
             }
         };
-        if candidates.iter().any(|f| covers(f) && dated(f)) {
+        if weighed.iter().any(|c| covers(c) && dated(c)) {
             return Ok(());
         }
-        let nearest = candidates
-            .iter()
-            .rev()
-            .find(|f| covers(f))
-            .or(candidates.first());
+        let nearest = weighed.iter().rev().find(|c| covers(c)).or(weighed.first());
         let day = |d: Option<Date>| d.map_or(Value::Null, |d| d.to_string().into());
+        let used_nearest = nearest
+            .and_then(|c| c.used)
+            .map_or(Value::Null, |u| u.normalize().to_string().into());
         let (found, from, until, nearest_text) = match nearest {
             None => (
                 Value::Null,
@@ -329,8 +607,9 @@ impl Check for FactRef {
                 Value::Null,
                 serde_json::json!({"zh-CN": "", "en": ""}),
             ),
-            Some(fact) => {
-                let (from, until) = window(fact);
+            Some(c) => {
+                let fact = &c.fact;
+                let (from, until) = window(c);
                 let number = fact.member("number").text().map(|t| t.into_owned());
                 let show = |d: Option<Date>| d.map_or_else(|| "—".to_owned(), |d| d.to_string());
                 let name = number.clone().unwrap_or_else(|| "—".into());
@@ -362,6 +641,9 @@ impl Check for FactRef {
         }
         if let Some(total) = total {
             params.push(("quantity", total.normalize().to_string().into()));
+        }
+        if self.used.is_some() {
+            params.push(("used", used_nearest));
         }
         out.push(Finding::new(cx.path(at), &params));
         Ok(())
@@ -486,6 +768,50 @@ mod tests {
             beyond[0].params["nearest"]["zh-CN"],
             "（A-1：2026-02-20 至 2027-02-20）"
         );
+    }
+
+    #[test]
+    fn earlier_transfers_the_method_and_the_receivers_licence() {
+        let check = format!(
+            "{APPROVAL}\nsame = {{ method = \"method\" }}\nused = {{ fact = \"manifests\", by = \"cross_province_approval\", exclude = \"/number\", lines = \"wastes\", quantity = [\"received_quantity\", \"quantity\"] }}\ncapped_by = {{ fact = \"licences\", holder = \"/receiver/credit_code\" }}"
+        );
+        let mut doc = transfer("2026-03-02T08:00:00+08:00");
+        doc["number"] = json!("20263306000002");
+        let mut facts = approvals("20", &["900-249-08", "900-039-49"]);
+        facts["approvals"][0]["method"] = json!("R4");
+        let licence = |until: &str| json!([{"number": "L-1", "holder": "91320505MA1W2K8L3P", "valid_from": "2024-01-01", "valid_until": until}]);
+        facts["licences"] = licence("2028-12-31");
+        // 10 t moved before under A-1 (received 9.5 t of it), the manifest itself
+        // listed too: 9.5 + 10 ≤ 20.
+        facts["manifests"] = json!([
+            {"number": "20263306000001", "cross_province_approval": "A-1", "wastes": [{"quantity": {"value": "10", "unit": "t"}, "received_quantity": {"value": "9.5", "unit": "t"}}]},
+            {"number": "20263306000002", "cross_province_approval": "A-1", "wastes": [{"quantity": {"value": "10", "unit": "t"}}]}
+        ]);
+        let run_it = |doc: &serde_json::Value, facts: &serde_json::Value| {
+            run(&check, Some("/wastes"), doc.clone(), Some(facts.clone()))
+        };
+        assert!(run_it(&doc, &facts).unwrap().unwrap().is_empty());
+        let mut more = facts.clone();
+        more["manifests"][0]["wastes"][0]["received_quantity"]["value"] = json!("10.5");
+        let over = run_it(&doc, &more).unwrap().unwrap();
+        assert_eq!(over.len(), 2, "10.5 + 10 > 20");
+        assert_eq!(over[0].params["used"], "10.5");
+        let mut other_method = doc.clone();
+        other_method["wastes"][0]["method"] = json!("D10");
+        assert_eq!(
+            paths(&run_it(&other_method, &facts).unwrap().unwrap()),
+            ["/wastes/0/code"]
+        );
+        let mut capped = facts.clone();
+        capped["licences"] = licence("2026-02-28");
+        let found = run_it(&doc, &capped).unwrap().unwrap();
+        assert_eq!(
+            found[0].params["until"], "2026-02-28",
+            "capped by the licence"
+        );
+        let mut no_manifests = facts.clone();
+        no_manifests.as_object_mut().unwrap().remove("manifests");
+        assert!(run_it(&doc, &no_manifests).unwrap().is_err());
     }
 
     #[test]

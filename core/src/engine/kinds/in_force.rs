@@ -14,6 +14,10 @@
 //! `{holder}`, `{date}`, `{vehicle}` and `{found}` (how many facts the party holds at
 //! all). Not evaluated when the host passed no facts of that kind; skipped when the
 //! document does not give the holder or the date yet.
+//!
+//! `unless_exempt` (see `exempt.rs`, with `lines`): a document every line of which is
+//! exempt at 利用 or 处置 under the 豁免管理清单 needs no licence of its receiver, and
+//! is not checked.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
 use super::{Param as P, ParamType as T};
@@ -42,6 +46,7 @@ const PARAMS: &[P] = &[
         T::Pointer,
         "the vehicle the fact's `vehicles` must list",
     ),
+    super::exempt::PARAM,
 ];
 
 /// Fact collections with a holder and a validity window.
@@ -58,6 +63,7 @@ struct InForce {
     holders: Vec<Ref>,
     date: Ref,
     vehicle: Option<Ref>,
+    exempt: Option<super::exempt::Exempt>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
@@ -65,11 +71,13 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let holders = args.field_or_fields("holder");
     let date = args.field("date");
     let vehicle = args.optional_field("vehicle");
+    let exempt = super::exempt::compile(args);
     Some(Box::new(InForce {
         fact: fact?,
         holders,
         date: date?,
         vehicle,
+        exempt,
     }))
 }
 
@@ -119,6 +127,11 @@ impl InForce {
         let (Some(holder), Some(date)) = (holder_node.text(), cx.get(&self.date).date()) else {
             return Ok(());
         };
+        if let Some(exempt) = &self.exempt
+            && exempt.lifts(cx, Some(&holder), Some(date))?
+        {
+            return Ok(());
+        }
         let held =
             held_by(cx, self.fact, &holder).ok_or_else(|| Unevaluable::facts_missing(self.fact))?;
         let vehicle = self.vehicle.as_ref().map(|v| cx.get(v));

@@ -1,6 +1,8 @@
 //! `licence-capacity`: what a receiver has accepted this year, plus this document,
 //! against its licensed annual scale (年经营规模) — a warning band and an error band
-//! (许可证办法 第十二条(四): more than 20% above the scale needs a new licence).
+//! (许可证办法 第十二条(四): "超过原批准年经营规模20%以上" needs a new licence; 以上
+//! includes the figure itself, so the error band starts at 120% inclusive:
+//! `error_from`).
 //!
 //! ```toml
 //! [check]
@@ -10,7 +12,7 @@
 //! lines = "/wastes"               # the document's lines …
 //! quantity = "quantity"           # … and each line's quantity
 //! warn_above = "$capacity_warning_ratio"
-//! error_above = "$capacity_error_ratio"
+//! error_from = "$capacity_error_ratio"     # inclusive; `error_above` is strict
 //! ```
 //! The capacity is the sum of `capacity_t` over the scope lines of the holder's
 //! licences in force on the date; the year-to-date receipts come from the `receipts`
@@ -51,6 +53,11 @@ const PARAMS: &[P] = &[
         T::Decimal,
         "the ratio of the capacity above which it is an error",
     ),
+    P::optional(
+        "error_from",
+        T::Decimal,
+        "the ratio of the capacity from which (inclusive: 以上 includes the figure) it is an error; instead of `error_above`",
+    ),
 ];
 
 #[derive(Debug)]
@@ -61,6 +68,7 @@ struct LicenceCapacity {
     quantity: Pointer,
     warn_above: Option<Decimal>,
     error_above: Option<Decimal>,
+    error_from: Option<Decimal>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
@@ -70,9 +78,14 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let quantity = args.optional_string("quantity").map(Pointer::parse);
     let warn_above = args.optional_decimal("warn_above");
     let error_above = args.optional_decimal("error_above");
+    let error_from = args.optional_decimal("error_from");
     if lines.is_none() || quantity.is_none() {
         args.problems
             .push("`lines` and `quantity` are required".into());
+    }
+    if error_above.is_some() && error_from.is_some() {
+        args.problems
+            .push("`error_above` and `error_from` exclude each other".into());
     }
     Some(Box::new(LicenceCapacity {
         holder: holder?,
@@ -81,6 +94,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         quantity: quantity?,
         warn_above,
         error_above,
+        error_from,
     }))
 }
 
@@ -133,7 +147,9 @@ impl Check for LicenceCapacity {
         else {
             return Ok(());
         };
-        let severity = if self.error_above.is_some_and(|limit| ratio > limit) {
+        let severity = if self.error_above.is_some_and(|limit| ratio > limit)
+            || self.error_from.is_some_and(|limit| ratio >= limit)
+        {
             Some(Severity::Error)
         } else if self.warn_above.is_some_and(|limit| ratio > limit) {
             Some(Severity::Warning)
@@ -180,6 +196,24 @@ mod tests {
     fn figures_beyond_decimal_range_are_skipped_not_a_panic() {
         let max = "79228162514264337593543950335";
         assert!(case(max, max).is_empty());
+    }
+
+    #[test]
+    fn error_from_includes_the_figure() {
+        let check = CHECK.replace("error_above", "error_from");
+        let run_at = |received: &str| {
+            let doc = json!({"kind": "manifest", "receiver": {"credit_code": "91330100716105852F"}, "dispatched_at": "2026-06-01T08:00:00+08:00",
+                "wastes": [{"quantity": {"value": "0", "unit": "t"}}]});
+            let facts = json!({
+                "licences": [{"number": "L1", "holder": "91330100716105852F", "valid_from": "2024-01-01", "valid_until": "2028-12-31", "scope": [{"capacity_t": 1000}]}],
+                "receipts": [{"receiver": "91330100716105852F", "year": 2026, "quantity": {"value": received, "unit": "t"}}]
+            });
+            run(&check, None, doc, Some(facts)).unwrap().unwrap()
+        };
+        assert_eq!(run_at("1200")[0].severity, Some(Severity::Error));
+        assert_eq!(run_at("1199.999")[0].severity, Some(Severity::Warning));
+        // Strict `error_above`: exactly 120% is still the warning band.
+        assert_eq!(case("1190", "10")[0].severity, Some(Severity::Warning));
     }
 
     #[test]

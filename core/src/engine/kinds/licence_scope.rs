@@ -26,6 +26,9 @@
 //! not in `allowed` is a finding; a holder with another kind of licence in force is
 //! judged by scope alone, and the scopes are not read here. Provides `{allowed}`,
 //! and `{licences}` and `{allowed}` as lists in both languages (`、`, `, `).
+//!
+//! `unless_exempt` (see `exempt.rs`): a line exempt at 利用 or 处置 under the
+//! 豁免管理清单 needs no licence covering it, and is not checked.
 
 use super::in_force::{held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
@@ -57,6 +60,7 @@ const PARAMS: &[P] = &[
         T::Texts,
         "with `licence_kind`: the codes such a licence may cover",
     ),
+    super::exempt::PARAM,
 ];
 
 #[derive(Debug)]
@@ -67,6 +71,7 @@ struct LicenceScope {
     method: Option<Ref>,
     /// A kind of licence limited to a list of codes.
     limited: Option<(&'static str, Vec<String>)>,
+    exempt: Option<super::exempt::Exempt>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
@@ -100,12 +105,14 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
             None
         }
     };
+    let exempt = super::exempt::compile(args);
     Some(Box::new(LicenceScope {
         holder: holder?,
         date: date?,
         code: code?,
         method,
         limited,
+        exempt,
     }))
 }
 
@@ -144,6 +151,11 @@ impl Check for LicenceScope {
         ) else {
             return Ok(());
         };
+        if let Some(exempt) = &self.exempt
+            && exempt.lifts(cx, Some(&holder), Some(date))?
+        {
+            return Ok(());
+        }
         let licences = held_by(cx, "licences", &holder)
             .ok_or_else(|| Unevaluable::facts_missing("licences"))?;
         let in_force: Vec<Node<'_>> = licences

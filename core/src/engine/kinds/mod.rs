@@ -12,6 +12,7 @@ mod catalogue_exemption;
 mod catalogue_hazards;
 mod code_parts;
 mod deadline;
+mod exempt;
 mod fact_match;
 mod fact_ref;
 mod fact_total;

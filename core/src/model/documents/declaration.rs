@@ -46,6 +46,14 @@ crate::model::record! {
         /// Annual output the class rests on (HJ 1259 §4.2.3: the largest of the last
         /// three years); this year's total when not given.
         reference_output: Quantity,
+        /// Hazardous waste produced in earlier years, one entry a year (HJ 1259
+        /// §4.2.3: the class rests on the largest annual output of the last three
+        /// years); those of the three years before the declared year count.
+        annual_outputs: List<AnnualOutput>,
+        /// Whether an environment authority at city level or above designated the
+        /// unit a key supervised unit (重点监管单位, HJ 1259 §4.2.2), whatever its
+        /// output.
+        designated_key: bool,
         /// Whether it has its own utilisation or disposal facilities.
         own_facilities: bool,
         /// Whether it holds a hazardous waste licence.
@@ -57,6 +65,16 @@ crate::model::record! {
         /// Major changes in general industrial solid waste (kinds, quantities,
         /// destinations) during the year, and when each was declared.
         general_changes: List<GeneralChange>,
+    }
+}
+
+crate::model::record! {
+    /// A year's hazardous waste output (HJ 1259 §4.2.3).
+    pub struct AnnualOutput {
+        /// The year.
+        year: Year,
+        /// Hazardous waste produced in it, in total.
+        produced: Quantity,
     }
 }
 
