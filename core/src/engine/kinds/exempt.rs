@@ -254,7 +254,7 @@ impl Exempt {
             return Ok(false);
         }
         if !cx
-            .catalogue
+            .catalogue()?
             .exemption_item(item)
             .any(|l| l.covers(code, stage))
         {
