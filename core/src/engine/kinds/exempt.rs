@@ -24,8 +24,7 @@
 //! `cn.catalogue.exemption-misapplied`'s finding, and the line is checked as usual.
 //! Not evaluated when an `approved` item is claimed and the host passed no such facts.
 
-use super::in_force::in_force_on;
-use super::{Args, Ref, RunCx, Unevaluable};
+use super::{Args, Ref, RunCx, Unevaluable, in_force_on};
 use super::{Param as P, ParamType as T};
 use crate::json::pointer::Pointer;
 use crate::model::node::Node;

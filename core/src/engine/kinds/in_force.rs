@@ -21,7 +21,6 @@
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
 use super::{Param as P, ParamType as T};
-use crate::model::Date;
 use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
@@ -90,13 +89,7 @@ pub(crate) fn holder_member(fact: &str) -> &'static str {
     }
 }
 
-/// Whether a fact record is in force on `date` (both ends inclusive; an open end
-/// is unbounded, a missing start is not in force).
-pub(crate) fn in_force_on(record: &Node<'_>, date: Date) -> bool {
-    let from = record.member("valid_from").date();
-    let until = record.member("valid_until").date();
-    from.is_some_and(|from| from <= date) && until.is_none_or(|until| date <= until)
-}
+pub(crate) use super::in_force_on;
 
 /// The facts of `collection` held by `holder`, or `None` when the host passed none.
 pub(crate) fn held_by<'a>(cx: &RunCx<'a>, collection: &str, holder: &str) -> Option<Vec<Node<'a>>> {

@@ -361,6 +361,14 @@ pub(crate) fn checked_sum(
         .try_fold(rust_decimal::Decimal::ZERO, |sum, d| sum.checked_add(d))
 }
 
+/// Whether a fact record (a licence, permit, approval…) is in force on `date` (both
+/// ends inclusive; an open end is unbounded, a missing start is not in force).
+pub(crate) fn in_force_on(record: &Node<'_>, date: Date) -> bool {
+    let from = record.member("valid_from").date();
+    let until = record.member("valid_until").date();
+    from.is_some_and(|from| from <= date) && until.is_none_or(|until| date <= until)
+}
+
 pub(crate) fn text(node: &Node<'_>) -> Value {
     node.text()
         .map_or(Value::Null, |t| Value::String(t.into_owned()))
