@@ -180,6 +180,9 @@ pub fn test_pack(sources: &[PackFiles], name: &str) -> TestReport {
         }
     };
     for rule in &pack.rules {
+        if rule.spec.status == crate::pack::spec::Status::Removed {
+            continue;
+        }
         let options = CompileOptions {
             only: Some(vec![rule.spec.id.clone()]),
             ..CompileOptions::default()
@@ -309,8 +312,11 @@ pub fn lint(sources: &[PackFiles], name: &str) -> Vec<PackProblem> {
             .iter()
             .filter_map(|(f, _)| f.rsplit('/').next())
             .collect();
+        // A removed rule does not run: its id stays reserved, documented by its
+        // README, with no fixtures to run.
+        let removed = rule.spec.status == crate::pack::spec::Status::Removed;
         for (prefix, what) in [("pass-", "pass"), ("fail-", "fail")] {
-            if !names.iter().any(|n| n.starts_with(prefix)) {
+            if !removed && !names.iter().any(|n| n.starts_with(prefix)) {
                 problems.push(problem(
                     name,
                     &file,
@@ -581,8 +587,16 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
         };
         for (rule, o) in &m.overrides {
             out.push_str(&format!(
-                "Overrides `{rule}`: severity {}.\n\n",
-                word(o.severity)
+                "Overrides `{rule}`: severity {}{}{}.\n\n",
+                word(o.severity),
+                o.effective_from
+                    .map(|from| format!(" from {from}"))
+                    .unwrap_or_default(),
+                if o.at.is_empty() {
+                    String::new()
+                } else {
+                    format!(", for the findings at `{}`", o.at.join("`, `"))
+                }
             ));
         }
         for (rule, reason) in &m.disable {

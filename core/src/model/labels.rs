@@ -46,7 +46,7 @@ const MEMBERS: &[(&str, &str, &str)] = &[
     ("code", "废物代码", "waste code"),
     ("category", "废物类别", "category"),
     ("hazards", "危险特性", "hazard characteristics"),
-    ("form", "物理性状", "form"),
+    ("form", "形态", "form"),
     ("packaging", "包装", "packaging"),
     ("quantity", "数量", "quantity"),
     ("received_quantity", "接受量", "received quantity"),
@@ -76,12 +76,18 @@ pub fn field_label(pointer: &str) -> Option<Bilingual> {
     let mut zh = String::new();
     let mut en: Vec<String> = Vec::new();
     let mut pending_index: Option<usize> = None;
+    let mut previous = "";
     for segment in pointer.strip_prefix('/')?.split('/') {
         if let Ok(index) = segment.parse::<usize>() {
             pending_index = Some(index + 1);
             continue;
         }
-        let (z, e) = member(segment)?;
+        // A person's name is 姓名, a unit's 名称.
+        let (z, e) = match (previous, segment) {
+            ("driver", "name") => ("姓名", "name"),
+            _ => member(segment)?,
+        };
+        previous = segment;
         if let Some(n) = pending_index.take() {
             // The list's own name was the last segment: "第 n 条废物的…".
             zh = format!("第 {n} 条{zh}的");
@@ -115,6 +121,15 @@ mod tests {
             ("第 1 条废物的废物代码", "waste 1's waste code")
         );
         assert_eq!(field_label("/number").unwrap().zh, "联单编号");
+        assert_eq!(
+            field_label("/carrier/driver/name").unwrap().zh,
+            "承运人驾驶员姓名"
+        );
+        assert_eq!(field_label("/carrier/name").unwrap().zh, "承运人名称");
+        assert_eq!(
+            field_label("/wastes/0/form").unwrap().zh,
+            "第 1 条废物的形态"
+        );
         assert!(field_label("/no_such/field").is_none());
         assert!(field_label("/wastes/0").is_none());
     }

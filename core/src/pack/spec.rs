@@ -119,6 +119,14 @@ pub struct CalendarSpec {
 pub struct RuleOverride {
     /// New severity (only raising is allowed).
     pub severity: Severity,
+    /// The first legal date the new severity applies on (always, when not given):
+    /// before it, findings keep the parent's severity.
+    #[serde(default)]
+    pub effective_from: Option<Date>,
+    /// Only the findings at these fields (JSON Pointers; a finding at or under one
+    /// of them) are raised; all the rule's findings when not given.
+    #[serde(default)]
+    pub at: Vec<String>,
 }
 
 /// `pack.toml`.

@@ -322,6 +322,58 @@ loosen_reason = "pilot: paper confirmations in remote counties"
 }
 
 #[test]
+fn an_override_may_start_on_a_date_and_raise_some_findings_only() {
+    use wastecheck::Severity;
+    let extra = r#"
+[overrides."cn.transfer.uninsured"]
+severity = "error"
+effective_from = "2021-01-01"
+at = ["/receiver"]
+"#;
+    let layered = registry(vec![zj("1.0.0", "2020-01-01", "()", extra)]).unwrap();
+    let chain = layered
+        .select(Some("330603".parse().unwrap()), None)
+        .unwrap();
+    let rule = chain
+        .rules
+        .iter()
+        .find(|r| r.id == "cn.transfer.uninsured")
+        .unwrap();
+    let date = |d: &str| Some(d.parse().unwrap());
+    let receiver = "/receiver/credit_code";
+    assert_eq!(rule.severity, Severity::Warning, "undated: the parent's");
+    assert_eq!(
+        rule.severity_on(date("2020-12-31"), receiver),
+        Severity::Warning
+    );
+    assert_eq!(
+        rule.severity_on(date("2021-01-01"), receiver),
+        Severity::Error
+    );
+    assert_eq!(
+        rule.severity_on(date("2021-01-01"), "/carrier/credit_code"),
+        Severity::Warning,
+        "only the findings at /receiver"
+    );
+    assert_eq!(
+        rule.severity_on(date("2021-01-01"), "/receiverx"),
+        Severity::Warning,
+        "a prefix of a member's name is not the member"
+    );
+    assert_eq!(
+        rule.severity_on(None, receiver),
+        Severity::Warning,
+        "no date: a dated raise is not assumed"
+    );
+    // A dated override may still only raise.
+    let lower = "[overrides.\"cn.transfer.uninsured\"]\nseverity = \"info\"\neffective_from = \"2021-01-01\"\n";
+    let error = registry(vec![zj("1.0.0", "2020-01-01", "()", lower)])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("may only raise the severity"), "{error}");
+}
+
+#[test]
 fn a_bad_pack_lists_every_problem_with_file_and_line() {
     let bad_rule = r#"id = "zj.Bad"
 title = { zh-CN = "坏", en = "Bad" }

@@ -233,3 +233,121 @@ fn an_unevaluated_fixture_must_leave_the_rule_undecided() {
         Some("an unevaluated fixture must produce no finding, but the rule reported 1")
     );
 }
+
+/// The ASCII field names (snake_case identifiers, or lowercase words of three
+/// letters or more: `general`, `signs`, `false`) and JSON Pointers (`/carrier/…`)
+/// in a Chinese text. Codes (`900-041-49`, `HW08`), units (`mg/L`, `t`, `km`) and
+/// standard numbers (`GB 18598-2019`) are not.
+fn ascii_names(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let chars: Vec<char> = text.chars().collect();
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '/'
+            && chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_ascii_lowercase() || *n == '_')
+            && (i == 0 || !word(chars[i - 1]))
+        {
+            let end = (i + 1..chars.len())
+                .find(|&j| !(word(chars[j]) || chars[j] == '/'))
+                .unwrap_or(chars.len());
+            found.push(chars[i..end].iter().collect());
+            i = end;
+            continue;
+        }
+        if word(c) {
+            let end = (i..chars.len())
+                .find(|&j| !word(chars[j]))
+                .unwrap_or(chars.len());
+            let token: String = chars[i..end].iter().collect();
+            let lower = token.chars().any(|c| c.is_ascii_lowercase());
+            let snake = lower && token.contains('_');
+            let plain_word = token.len() >= 3 && token.chars().all(|c| c.is_ascii_lowercase());
+            if snake || plain_word {
+                found.push(token);
+            }
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    found
+}
+
+/// A message template without its `{placeholders}` (which are filled in).
+fn without_placeholders(template: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in template.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn the_ascii_name_test_tells_names_from_codes() {
+    assert!(
+        ascii_names(
+            "废物 900-041-49（HW49）浸出浓度 0.12 mg/L，超过 GB 18598-2019 第6.2条；重 3 t"
+        )
+        .is_empty()
+    );
+    assert!(ascii_names("危险特性 T/In，距离 2 km，GPS 轨迹").is_empty());
+    assert_eq!(
+        ascii_names("缺少承运人车牌号（/carrier/vehicle_plate）"),
+        ["/carrier/vehicle_plate"]
+    );
+    assert_eq!(
+        ascii_names("（signs 为 false，应为 true）"),
+        ["signs", "false", "true"]
+    );
+    assert_eq!(
+        ascii_names("未填写编号（manifest_number）"),
+        ["manifest_number"]
+    );
+}
+
+#[test]
+fn no_chinese_message_names_a_field_by_its_json_name_or_pointer() {
+    use wastecheck::pack::load::load_pack;
+    let mut problems = Vec::new();
+    for pack in sources() {
+        // Every message template of every rule.
+        let loaded = load_pack(&pack).unwrap();
+        for rule in &loaded.rules {
+            let names = ascii_names(&without_placeholders(&rule.spec.messages.zh));
+            if !names.is_empty() {
+                problems.push(format!("{}/{}/rule.toml: {names:?}", pack.name, rule.dir));
+            }
+        }
+        // Every zh-CN message the fixtures rendered.
+        for (path, text) in &pack.files {
+            if !path.ends_with(".snap") {
+                continue;
+            }
+            let json = text.splitn(3, "---").nth(2).unwrap_or_default();
+            let snapshot: serde_json::Value = serde_json::from_str(json.trim())
+                .unwrap_or_else(|e| panic!("{}/{path}: {e}", pack.name));
+            for finding in snapshot["findings"].as_array().into_iter().flatten() {
+                let message = finding["message_zh"].as_str().unwrap_or_default();
+                let names = ascii_names(message);
+                if !names.is_empty() {
+                    problems.push(format!("{}/{path}: {names:?} in «{message}»", pack.name));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "ASCII field names or JSON Pointers in zh-CN messages:\n{}",
+        problems.join("\n")
+    );
+}

@@ -58,6 +58,15 @@ fn seen(report: &Report, english: &Report) -> Seen {
     }
 }
 
+/// The severity of `cn.transfer.uninsured`'s finding at `path`, if any.
+fn uninsured(report: &Report, path: &str) -> Option<Severity> {
+    report
+        .violations
+        .iter()
+        .find(|v| v.rule == "cn.transfer.uninsured" && v.path == path)
+        .map(|v| v.severity)
+}
+
 #[test]
 fn scenarios() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
@@ -89,16 +98,27 @@ fn scenarios() {
                         "{layer}: {rules:?}"
                     );
                 }
-                assert!(rules.contains(&"zj-shaoxing.insurance.operator-uninsured"));
+                // The receiver's missing insurance: the national rule, raised to an
+                // error in Shaoxing from 2021 (not a second, city rule).
+                assert!(!rules.contains(&"zj-shaoxing.insurance.operator-uninsured"));
+                assert_eq!(
+                    uninsured(&zh, "/receiver/credit_code"),
+                    Some(Severity::Error)
+                );
             }
             // The same manifest from Hangzhou: the province and the nation only.
             "hangzhou-manifest-two-layers" => {
                 assert_eq!(packs, ["zj", "cn"]);
                 assert!(!rules.iter().any(|r| r.starts_with("zj-shaoxing.")));
             }
-            // Dated before 2021: the city's operator-insurance rule is not yet in force.
+            // Dated before 2021: the city's raise of the operator-insurance finding is
+            // not yet in force.
             "shaoxing-manifest-before-2021" => {
                 assert!(!rules.contains(&"zj-shaoxing.insurance.operator-uninsured"));
+                assert_eq!(
+                    uninsured(&zh, "/receiver/credit_code"),
+                    Some(Severity::Warning)
+                );
                 assert!(rules.contains(&"zj-shaoxing.transfer.fee-to-carrier"));
             }
             // 2020, checked at the year's end: the 2020 targets (95 %, 96 %) apply, and
@@ -109,6 +129,17 @@ fn scenarios() {
                     zh.violations[0].message.contains("目标 95%"),
                     "{}",
                     zh.violations[0].message
+                );
+            }
+            // 2022: the plan set targets for 2020 and 2021 only; they are not
+            // carried on (district_targets_until_year).
+            "district-report-under-target" => {
+                assert!(
+                    !rules.iter().any(|r| {
+                        *r == "zj-shaoxing.district.general-utilisation"
+                            || *r == "zj-shaoxing.district.hazardous-disposal"
+                    }),
+                    "{rules:?}"
                 );
             }
             _ => {}

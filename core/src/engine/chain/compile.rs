@@ -54,6 +54,8 @@ impl Chain {
         let mut params: BTreeMap<String, serde_json::Value> = BTreeMap::new();
         let mut strictness: BTreeMap<String, Stricter> = BTreeMap::new();
         let mut severities: BTreeMap<String, Severity> = BTreeMap::new();
+        // Overrides that apply from a date: (from, severity), per rule.
+        let mut raised: BTreeMap<String, Vec<super::rule::Raise>> = BTreeMap::new();
         let mut disabled: BTreeMap<String, String> = BTreeMap::new();
         let mut declared: Vec<(&SourcePack, &crate::pack::load::SourceRule)> = Vec::new();
 
@@ -103,7 +105,18 @@ impl Chain {
                         "override may only raise the severity of `{rule}`"
                     )));
                 }
-                severities.insert(rule.clone(), change.severity);
+                if change.effective_from.is_none() && change.at.is_empty() {
+                    severities.insert(rule.clone(), change.severity);
+                } else {
+                    raised
+                        .entry(rule.clone())
+                        .or_default()
+                        .push(super::rule::Raise {
+                            from: change.effective_from,
+                            at: change.at.clone(),
+                            severity: change.severity,
+                        });
+                }
             }
             for (rule, reason) in &m.disable {
                 if !severities.contains_key(rule) {
@@ -269,6 +282,7 @@ impl Chain {
                 pack: pack.label(),
                 title: spec.title.clone(),
                 severity: severities.get(&spec.id).copied().unwrap_or(spec.severity),
+                raised_from: raised.remove(&spec.id).unwrap_or_default(),
                 applies_to: spec.applies_to.clone(),
                 stages: spec.stage.clone(),
                 effective_from: spec.effective_from,

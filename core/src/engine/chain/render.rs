@@ -52,7 +52,9 @@ pub(crate) fn render(
     );
     Violation {
         rule: rule.id.clone(),
-        severity: finding.severity.unwrap_or(rule.severity),
+        severity: finding
+            .severity
+            .unwrap_or_else(|| rule.severity_on(as_of, &finding.path)),
         path: finding.path,
         message: text.get(locale).to_owned(),
         params: finding.params,

@@ -19,6 +19,35 @@ pub enum Body {
     Script(CompiledScript),
 }
 
+/// A severity override limited to legal dates from `from` and to findings at `at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Raise {
+    /// First legal date it applies on (every date when none).
+    pub from: Option<Date>,
+    /// The findings it raises: at or under these pointers (all when empty).
+    pub at: Vec<String>,
+    /// The severity it raises them to.
+    pub severity: Severity,
+}
+
+impl Raise {
+    fn applies(&self, as_of: Option<Date>, path: &str) -> bool {
+        let dated = match self.from {
+            None => true,
+            // A raise from a date is never assumed when the date is unknown.
+            Some(from) => as_of.is_some_and(|date| from <= date),
+        };
+        let placed = self.at.is_empty()
+            || self.at.iter().any(|at| {
+                path == at
+                    || path
+                        .strip_prefix(at.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+            });
+        dated && placed
+    }
+}
+
 /// A rule ready to run.
 #[derive(Debug)]
 pub struct CompiledRule {
@@ -28,8 +57,10 @@ pub struct CompiledRule {
     pub pack: String,
     /// Title in both locales.
     pub title: Bilingual,
-    /// Severity after the chain's overrides.
+    /// Severity after the chain's overrides (those without a date).
     pub severity: Severity,
+    /// Overrides limited to a date or to some findings.
+    pub raised_from: Vec<Raise>,
     /// Document kinds.
     pub applies_to: Vec<DocumentKind>,
     /// Manifest stages (all when empty).
@@ -60,6 +91,22 @@ impl CompiledRule {
         self.basis
             .iter()
             .filter(move |b| as_of.is_none_or(|date| b.in_force_on(date)))
+    }
+
+    /// The severity of a finding at `path` on the legal date: the rule's, raised
+    /// by every limited override that applies (a dated one never when no date is
+    /// known).
+    pub fn severity_on(&self, as_of: Option<Date>, path: &str) -> Severity {
+        let rank = |s: Severity| match s {
+            Severity::Info => 0,
+            Severity::Warning => 1,
+            Severity::Error => 2,
+        };
+        self.raised_from
+            .iter()
+            .filter(|r| r.applies(as_of, path))
+            .map(|r| r.severity)
+            .fold(self.severity, |a, b| if rank(b) > rank(a) { b } else { a })
     }
 
     pub(crate) fn applies(

@@ -59,6 +59,24 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     }))
 }
 
+/// The claimed stage in both languages (收集/运输/贮存/利用/处置, 全部环节), as
+/// given where it is not one of them.
+fn stage_name(node: &Node<'_>) -> serde_json::Value {
+    let Some(given) = node.text() else {
+        return serde_json::Value::Null;
+    };
+    let (zh, en) = match given.as_ref() {
+        "all" => ("全部环节", "all stages"),
+        "collection" => ("收集", "collection"),
+        "transport" => ("运输", "transport"),
+        "storage" => ("贮存", "storage"),
+        "utilisation" => ("利用", "utilisation"),
+        "disposal" => ("处置", "disposal"),
+        _ => return text(node),
+    };
+    serde_json::json!({ "zh-CN": zh, "en": en })
+}
+
 impl Check for CatalogueExemption {
     fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let (Node::WasteCode(code), Node::Count(item)) = (cx.get(&self.code), cx.get(&self.item))
@@ -85,7 +103,7 @@ impl Check for CatalogueExemption {
                 &[
                     ("code", code.as_str().into()),
                     ("item", item.into()),
-                    ("stage", text(&stage_node)),
+                    ("stage", stage_name(&stage_node)),
                     ("stages", stages.join("、").into()),
                 ],
             )
@@ -127,5 +145,7 @@ mod tests {
             ]
         );
         assert_eq!(found[0].params["stages"], "收集、运输、处置");
+        assert_eq!(found[0].params["stage"]["zh-CN"], "利用");
+        assert_eq!(found[0].params["stage"]["en"], "utilisation");
     }
 }

@@ -11,8 +11,9 @@
 //! vehicle = "/carrier/vehicle_plate"   # optional: the fact's `vehicles` must list it
 //! ```
 //! A finding at `holder` when none is in force (or none lists the vehicle). Provides
-//! `{holder}`, `{date}`, `{vehicle}` and `{found}` (how many facts the party holds at
-//! all). Not evaluated when the host passed no facts of that kind; skipped when the
+//! `{holder}`, `{role}` (the party's role in both languages, from the holder's
+//! field: 承运人 the carrier, 接受人 the receiver…), `{date}`, `{vehicle}` and
+//! `{found}` (how many facts the party holds at all). Not evaluated when the host passed no facts of that kind; skipped when the
 //! document does not give the holder or the date yet.
 //!
 //! `unless_exempt` (see `exempt.rs`, with `lines`): a document every line of which is
@@ -25,7 +26,7 @@ use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "in-force",
-    provides: &["holder", "date", "vehicle", "found"],
+    provides: &["holder", "role", "date", "vehicle", "found"],
     params: PARAMS,
     finds: "no fact of the holder in force on the date (listing the vehicle)",
     compile,
@@ -142,10 +143,12 @@ impl InForce {
                     },
                 });
         if !ok {
+            let path = cx.path(holder_ref);
             out.push(Finding::new(
-                cx.path(holder_ref),
+                path.clone(),
                 &[
                     ("holder", text(&holder_node)),
+                    ("role", role(&path)),
                     ("date", date.to_string().into()),
                     (
                         "vehicle",
@@ -157,6 +160,20 @@ impl InForce {
         }
         Ok(())
     }
+}
+
+/// The role of the party whose field `path` is (`/carrier/credit_code` → 承运人 /
+/// the carrier), from the field labels; 单位 / the unit where none is known.
+fn role(path: &str) -> serde_json::Value {
+    let party = path
+        .strip_prefix('/')
+        .and_then(|p| p.split('/').next())
+        .map(|p| format!("/{p}"));
+    let (zh, en) = match party.as_deref().and_then(crate::model::labels::field_label) {
+        Some(label) => (label.zh, format!("the {}", label.en)),
+        None => ("单位".to_owned(), "the unit".to_owned()),
+    };
+    serde_json::json!({ "zh-CN": zh, "en": en })
 }
 
 #[cfg(test)]
@@ -194,6 +211,8 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(other_vehicle[0].path, "/carrier/credit_code");
+        assert_eq!(other_vehicle[0].params["role"]["zh-CN"], "承运人");
+        assert_eq!(other_vehicle[0].params["role"]["en"], "the carrier");
         assert_eq!(other_vehicle[0].params["vehicle"], "浙D99999");
         let expired = run(
             CHECK,

@@ -11,6 +11,7 @@
 //! from_year = 2021                                # optional, with `earlier_min`
 //! earlier_min = "$hazardous_disposal_target_2020" # optional: the target before `from_year`
 //! region = "/region"                              # optional: the region, named in messages
+//! until_year = "$district_targets_until_year"     # optional: the last year a target is set for
 //! ```
 //!
 //! A finding at the first `value` field when the rate (or the total) is below the
@@ -18,7 +19,8 @@
 //! tonnes for quantities), `{of}`, `{ratio}` and `{target}` (percentages with up to
 //! two decimals when `of` is given, else plain numbers), `{year}` and
 //! `{region_name}` (the region's full name where known, else its code). Skipped when
-//! the year or every value is missing, or `of` is missing or zero.
+//! the year or every value is missing, or `of` is missing or zero, and for a year
+//! after `until_year`: a target set for some years is not carried on to later ones.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
@@ -55,6 +57,11 @@ const PARAMS: &[P] = &[
         "with `from_year`: the target before `from_year`",
     ),
     P::optional("region", T::Pointer, "the region, named in messages"),
+    P::optional(
+        "until_year",
+        T::Integer,
+        "the last year a target is set for: later years are not checked (every year when not given)",
+    ),
 ];
 
 #[derive(Debug)]
@@ -65,6 +72,7 @@ struct YearlyTarget {
     min: Decimal,
     step: Option<(i64, Decimal)>,
     region: Option<Ref>,
+    until_year: Option<i64>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
@@ -85,6 +93,11 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         }
     };
     let region = args.optional_field("region");
+    let until_year = if args.has("until_year") {
+        args.integer("until_year")
+    } else {
+        None
+    };
     if values.is_empty() && args.has("value") {
         args.problems
             .push("`value` must name at least one field".into());
@@ -96,6 +109,7 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         min: min?,
         step,
         region,
+        until_year,
     }))
 }
 
@@ -113,6 +127,9 @@ impl Check for YearlyTarget {
             Node::Year(y) => i64::from(y.get()),
             _ => return Ok(()),
         };
+        if self.until_year.is_some_and(|last| year > last) {
+            return Ok(());
+        }
         let mut total = Decimal::ZERO;
         let mut any = false;
         for value in &self.values {
@@ -203,6 +220,27 @@ region = "/region""#;
         assert_eq!(in_2021[0].params["target"], "98");
         assert_eq!(in_2021[0].params["value"], "960.4");
         assert_eq!(in_2021[0].params["region_name"], "浙江省绍兴市诸暨市");
+    }
+
+    #[test]
+    fn no_target_after_the_last_year_set() {
+        let check = format!("{CHECK}\nuntil_year = 2021");
+        let in_2021 = run(&check, None, report(2021, "960"), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(in_2021.len(), 1, "2021 has its target");
+        let in_2022 = run(&check, None, report(2022, "960"), None)
+            .unwrap()
+            .unwrap();
+        assert!(in_2022.is_empty(), "no target is set for 2022");
+        let unbounded = run(CHECK, None, report(2022, "960"), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            unbounded.len(),
+            1,
+            "without until_year the target carries on"
+        );
     }
 
     #[test]
