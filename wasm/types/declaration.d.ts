@@ -29,6 +29,8 @@ export type WasteCode = string;
  * 联单编号 Manifest number (危险废物转移管理办法 Art.15): year (4), province (2), city (2), serial (6).
  */
 export type ManifestNumber = string;
+export type DeclarationPeriod = "year" | "quarter" | "month";
+export type Count = number;
 export type ReportingFrequency = "monthly" | "quarterly" | "yearly";
 export type UnitClass = "key" | "simplified" | "registration";
 /**
@@ -37,7 +39,7 @@ export type UnitClass = "key" | "simplified" | "registration";
 export type Year = number;
 
 /**
- * An annual declaration.
+ * An annual declaration, or a monthly or quarterly one.
  */
 export interface Declaration {
   /**
@@ -73,6 +75,15 @@ export interface Declaration {
    * Whether it has its own utilisation or disposal facilities.
    */
   own_facilities?: boolean | null;
+  /**
+   * The period declared: the year when not given, else a quarter or a month
+   * of `year` (HJ 1259-2022 §7.2).
+   */
+  period?: DeclarationPeriod | null;
+  /**
+   * With `period` `quarter` or `month`: which one of `year` (1–4, 1–12).
+   */
+  period_number?: Count | null;
   /**
    * Annual output the class rests on (HJ 1259 §4.2.3: the largest of the last
    * three years); this year's total when not given.

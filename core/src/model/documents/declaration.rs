@@ -2,7 +2,7 @@
 //! disposed of and transferred (固废法 Art.78; HJ 1259-2022 §7).
 
 use super::common::{Enterprise, KindTag};
-use crate::model::{Category, Date, List, ManifestNumber, Quantity, Text, WasteCode, Year};
+use crate::model::{Category, Count, Date, List, ManifestNumber, Quantity, Text, WasteCode, Year};
 
 crate::model::closed_enum! {
     /// Management class of a producer (HJ 1259-2022 §4.2).
@@ -28,8 +28,20 @@ crate::model::closed_enum! {
     }
 }
 
+crate::model::closed_enum! {
+    /// The period a declaration covers (HJ 1259-2022 §7.2).
+    pub enum DeclarationPeriod {
+        /// A year (the annual declaration).
+        Year = "year",
+        /// A quarter of `year` (simplified units).
+        Quarter = "quarter",
+        /// A month of `year` (key units).
+        Month = "month",
+    }
+}
+
 crate::model::record! {
-    /// An annual declaration.
+    /// An annual declaration, or a monthly or quarterly one.
     pub struct Declaration {
         /// Always `declaration`.
         kind: KindTag,
@@ -37,6 +49,11 @@ crate::model::record! {
         enterprise: Enterprise,
         /// The year declared.
         year: Year,
+        /// The period declared: the year when not given, else a quarter or a month
+        /// of `year` (HJ 1259-2022 §7.2).
+        period: DeclarationPeriod,
+        /// With `period` `quarter` or `month`: which one of `year` (1–4, 1–12).
+        period_number: Count,
         /// When the declaration was filed.
         declared_at: Date,
         /// The producer's management class.
