@@ -21,6 +21,7 @@ export type RegionCode = string;
  * 废物类别 Waste category: HW01–HW40, HW45–HW50 (国家危险废物名录) or SW01–SW59 (一般工业固体废物).
  */
 export type Category = string;
+export type GeneralTransferPurpose = "transport" | "storage" | "utilisation" | "disposal";
 /**
  * 危险废物代码 Hazardous waste code NNN-NNN-NN (国家危险废物名录 Art.5): industry, sequence, category (HW01–HW40, HW45–HW50).
  */
@@ -59,6 +60,17 @@ export interface Declaration {
    * destinations) during the year, and when each was declared.
    */
   general_changes?: (GeneralChange | null)[] | null;
+  /**
+   * Whether the producer keeps an industrial solid waste ledger
+   * (工业固体废物管理台账, 固废法 Art.36).
+   */
+  general_ledger?: boolean | null;
+  /**
+   * General industrial solid waste entrusted to others for transport,
+   * storage, utilisation or disposal during the period, one line per
+   * contractor and waste (固废法 Art.22, Art.37).
+   */
+  general_transfers?: (GeneralTransfer | null)[] | null;
   /**
    * Hazardous waste, one line per waste code.
    */
@@ -193,6 +205,60 @@ export interface GeneralChange {
    * When it happened.
    */
   occurred_on?: Date | null;
+}
+/**
+ * General industrial solid waste entrusted to a contractor (受托方).
+ */
+export interface GeneralTransfer {
+  /**
+   * Number of the approval to move the waste out of the province for storage
+   * or disposal (固废法 Art.22 ¶1).
+   */
+  approval_number?: Text | null;
+  /**
+   * 一般工业固体废物类别 (SWxx).
+   */
+  category?: Category | null;
+  /**
+   * The enterprise's own code for the waste, as in its ledger.
+   */
+  code?: Text | null;
+  /**
+   * Number of the written contract.
+   */
+  contract_number?: Text | null;
+  /**
+   * Whether the written contract states pollution-prevention requirements
+   * (污染防治要求, 固废法 Art.37 ¶1).
+   */
+  contract_pollution_terms?: boolean | null;
+  /**
+   * The contractor; its `region` is where the waste goes (a carrier's, for
+   * transport).
+   */
+  contractor?: Enterprise | null;
+  /**
+   * Whether the contractor's legal status and technical capacity (主体资格和
+   * 技术能力) were verified before entrusting it (固废法 Art.37 ¶1).
+   */
+  contractor_checked?: boolean | null;
+  /**
+   * Number of the filing (备案) for moving the waste out of the province for
+   * utilisation (固废法 Art.22 ¶2).
+   */
+  filing_number?: Text | null;
+  /**
+   * Name as written.
+   */
+  name?: Text | null;
+  /**
+   * What the contractor does with it.
+   */
+  purpose?: GeneralTransferPurpose | null;
+  /**
+   * Quantity handed over in the period.
+   */
+  quantity?: Quantity | null;
 }
 /**
  * One hazardous waste's balance for the year.

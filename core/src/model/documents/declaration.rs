@@ -74,6 +74,60 @@ crate::model::record! {
         /// Major changes in general industrial solid waste (kinds, quantities,
         /// destinations) during the year, and when each was declared.
         general_changes: List<GeneralChange>,
+        /// Whether the producer keeps an industrial solid waste ledger
+        /// (工业固体废物管理台账, 固废法 Art.36).
+        general_ledger: bool,
+        /// General industrial solid waste entrusted to others for transport,
+        /// storage, utilisation or disposal during the period, one line per
+        /// contractor and waste (固废法 Art.22, Art.37).
+        general_transfers: List<GeneralTransfer>,
+    }
+}
+
+crate::model::closed_enum! {
+    /// What a contractor does with general industrial solid waste.
+    pub enum GeneralTransferPurpose {
+        /// 运输.
+        Transport = "transport",
+        /// 贮存.
+        Storage = "storage",
+        /// 利用.
+        Utilisation = "utilisation",
+        /// 处置.
+        Disposal = "disposal",
+    }
+}
+
+crate::model::record! {
+    /// General industrial solid waste entrusted to a contractor (受托方).
+    pub struct GeneralTransfer {
+        /// 一般工业固体废物类别 (SWxx).
+        category: Category,
+        /// The enterprise's own code for the waste, as in its ledger.
+        code: Text,
+        /// Name as written.
+        name: Text,
+        /// Quantity handed over in the period.
+        quantity: Quantity,
+        /// What the contractor does with it.
+        purpose: GeneralTransferPurpose,
+        /// The contractor; its `region` is where the waste goes (a carrier's, for
+        /// transport).
+        contractor: Enterprise,
+        /// Whether the contractor's legal status and technical capacity (主体资格和
+        /// 技术能力) were verified before entrusting it (固废法 Art.37 ¶1).
+        contractor_checked: bool,
+        /// Number of the written contract.
+        contract_number: Text,
+        /// Whether the written contract states pollution-prevention requirements
+        /// (污染防治要求, 固废法 Art.37 ¶1).
+        contract_pollution_terms: bool,
+        /// Number of the approval to move the waste out of the province for storage
+        /// or disposal (固废法 Art.22 ¶1).
+        approval_number: Text,
+        /// Number of the filing (备案) for moving the waste out of the province for
+        /// utilisation (固废法 Art.22 ¶2).
+        filing_number: Text,
     }
 }
 
