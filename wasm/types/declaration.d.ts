@@ -25,6 +25,7 @@ export type RegionCode = string;
  * 废物类别 Waste category: HW01–HW40, HW45–HW50 (国家危险废物名录) or SW01–SW59 (一般工业固体废物).
  */
 export type Category = string;
+export type GeneralTransferPurpose = "transport" | "storage" | "utilisation" | "disposal";
 /**
  * 危险废物代码 Hazardous waste code NNN-NNN-NN (国家危险废物名录 Art.5): industry, sequence, category (HW01–HW40, HW45–HW50).
  */
@@ -33,11 +34,13 @@ export type WasteCode = string;
  * 联单编号 Manifest number (危险废物转移管理办法 Art.15): year (4), province (2), city (2), serial (6).
  */
 export type ManifestNumber = string;
+export type DeclarationPeriod = "year" | "quarter" | "month";
+export type Count = number;
 export type ReportingFrequency = "monthly" | "quarterly" | "yearly";
 export type UnitClass = "key" | "simplified" | "registration";
 
 /**
- * An annual declaration.
+ * An annual declaration, or a monthly or quarterly one.
  */
 export interface Declaration {
   /**
@@ -70,6 +73,17 @@ export interface Declaration {
    */
   general_changes?: (GeneralChange | null)[] | null;
   /**
+   * Whether the producer keeps an industrial solid waste ledger
+   * (工业固体废物管理台账, 固废法 Art.36).
+   */
+  general_ledger?: boolean | null;
+  /**
+   * General industrial solid waste entrusted to others for transport,
+   * storage, utilisation or disposal during the period, one line per
+   * contractor and waste (固废法 Art.22, Art.37).
+   */
+  general_transfers?: (GeneralTransfer | null)[] | null;
+  /**
    * Hazardous waste, one line per waste code.
    */
   hazardous?: (HazardousBalance | null)[] | null;
@@ -85,6 +99,15 @@ export interface Declaration {
    * Whether it has its own utilisation or disposal facilities.
    */
   own_facilities?: boolean | null;
+  /**
+   * The period declared: the year when not given, else a quarter or a month
+   * of `year` (HJ 1259-2022 §7.2).
+   */
+  period?: DeclarationPeriod | null;
+  /**
+   * With `period` `quarter` or `month`: which one of `year` (1–4, 1–12).
+   */
+  period_number?: Count | null;
   /**
    * Annual output the class rests on (HJ 1259 §4.2.3: the largest of the last
    * three years); this year's total when not given.
@@ -207,6 +230,60 @@ export interface GeneralChange {
    * When it happened.
    */
   occurred_on?: Date | null;
+}
+/**
+ * General industrial solid waste entrusted to a contractor (受托方).
+ */
+export interface GeneralTransfer {
+  /**
+   * Number of the approval to move the waste out of the province for storage
+   * or disposal (固废法 Art.22 ¶1).
+   */
+  approval_number?: Text | null;
+  /**
+   * 一般工业固体废物类别 (SWxx).
+   */
+  category?: Category | null;
+  /**
+   * The enterprise's own code for the waste, as in its ledger.
+   */
+  code?: Text | null;
+  /**
+   * Number of the written contract.
+   */
+  contract_number?: Text | null;
+  /**
+   * Whether the written contract states pollution-prevention requirements
+   * (污染防治要求, 固废法 Art.37 ¶1).
+   */
+  contract_pollution_terms?: boolean | null;
+  /**
+   * The contractor; its `region` is where the waste goes (a carrier's, for
+   * transport).
+   */
+  contractor?: Enterprise | null;
+  /**
+   * Whether the contractor's legal status and technical capacity (主体资格和
+   * 技术能力) were verified before entrusting it (固废法 Art.37 ¶1).
+   */
+  contractor_checked?: boolean | null;
+  /**
+   * Number of the filing (备案) for moving the waste out of the province for
+   * utilisation (固废法 Art.22 ¶2).
+   */
+  filing_number?: Text | null;
+  /**
+   * Name as written.
+   */
+  name?: Text | null;
+  /**
+   * What the contractor does with it.
+   */
+  purpose?: GeneralTransferPurpose | null;
+  /**
+   * Quantity handed over in the period.
+   */
+  quantity?: Quantity | null;
 }
 /**
  * One hazardous waste's balance for the year.

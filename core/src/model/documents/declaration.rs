@@ -2,7 +2,7 @@
 //! disposed of and transferred (固废法 Art.78; HJ 1259-2022 §7).
 
 use super::common::{Enterprise, KindTag};
-use crate::model::{Category, Date, List, ManifestNumber, Quantity, Text, WasteCode, Year};
+use crate::model::{Category, Count, Date, List, ManifestNumber, Quantity, Text, WasteCode, Year};
 
 crate::model::closed_enum! {
     /// Management class of a producer (HJ 1259-2022 §4.2).
@@ -28,8 +28,20 @@ crate::model::closed_enum! {
     }
 }
 
+crate::model::closed_enum! {
+    /// The period a declaration covers (HJ 1259-2022 §7.2).
+    pub enum DeclarationPeriod {
+        /// A year (the annual declaration).
+        Year = "year",
+        /// A quarter of `year` (simplified units).
+        Quarter = "quarter",
+        /// A month of `year` (key units).
+        Month = "month",
+    }
+}
+
 crate::model::record! {
-    /// An annual declaration.
+    /// An annual declaration, or a monthly or quarterly one.
     pub struct Declaration {
         /// Always `declaration`.
         kind: KindTag,
@@ -37,6 +49,11 @@ crate::model::record! {
         enterprise: Enterprise,
         /// The year declared.
         year: Year,
+        /// The period declared: the year when not given, else a quarter or a month
+        /// of `year` (HJ 1259-2022 §7.2).
+        period: DeclarationPeriod,
+        /// With `period` `quarter` or `month`: which one of `year` (1–4, 1–12).
+        period_number: Count,
         /// When the declaration was filed.
         declared_at: Date,
         /// The producer's management class.
@@ -65,6 +82,60 @@ crate::model::record! {
         /// Major changes in general industrial solid waste (kinds, quantities,
         /// destinations) during the year, and when each was declared.
         general_changes: List<GeneralChange>,
+        /// Whether the producer keeps an industrial solid waste ledger
+        /// (工业固体废物管理台账, 固废法 Art.36).
+        general_ledger: bool,
+        /// General industrial solid waste entrusted to others for transport,
+        /// storage, utilisation or disposal during the period, one line per
+        /// contractor and waste (固废法 Art.22, Art.37).
+        general_transfers: List<GeneralTransfer>,
+    }
+}
+
+crate::model::closed_enum! {
+    /// What a contractor does with general industrial solid waste.
+    pub enum GeneralTransferPurpose {
+        /// 运输.
+        Transport = "transport",
+        /// 贮存.
+        Storage = "storage",
+        /// 利用.
+        Utilisation = "utilisation",
+        /// 处置.
+        Disposal = "disposal",
+    }
+}
+
+crate::model::record! {
+    /// General industrial solid waste entrusted to a contractor (受托方).
+    pub struct GeneralTransfer {
+        /// 一般工业固体废物类别 (SWxx).
+        category: Category,
+        /// The enterprise's own code for the waste, as in its ledger.
+        code: Text,
+        /// Name as written.
+        name: Text,
+        /// Quantity handed over in the period.
+        quantity: Quantity,
+        /// What the contractor does with it.
+        purpose: GeneralTransferPurpose,
+        /// The contractor; its `region` is where the waste goes (a carrier's, for
+        /// transport).
+        contractor: Enterprise,
+        /// Whether the contractor's legal status and technical capacity (主体资格和
+        /// 技术能力) were verified before entrusting it (固废法 Art.37 ¶1).
+        contractor_checked: bool,
+        /// Number of the written contract.
+        contract_number: Text,
+        /// Whether the written contract states pollution-prevention requirements
+        /// (污染防治要求, 固废法 Art.37 ¶1).
+        contract_pollution_terms: bool,
+        /// Number of the approval to move the waste out of the province for storage
+        /// or disposal (固废法 Art.22 ¶1).
+        approval_number: Text,
+        /// Number of the filing (备案) for moving the waste out of the province for
+        /// utilisation (固废法 Art.22 ¶2).
+        filing_number: Text,
     }
 }
 
