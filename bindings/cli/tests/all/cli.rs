@@ -19,7 +19,8 @@ fn stdout(output: &Output) -> String {
 }
 
 /// The example facts with the consignor's 2026 management plan (from the fixtures of
-/// `cn.transfer.not-in-plan`): every rule of the valid manifest can then decide.
+/// `cn.transfer.not-in-plan`) and the vehicle's other manifests (none): every rule
+/// of the valid manifest can then decide.
 fn complete_facts(dir: &std::path::Path) -> String {
     let read = |path: &str| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -30,6 +31,8 @@ fn complete_facts(dir: &std::path::Path) -> String {
         env!("CARGO_MANIFEST_DIR")
     ));
     facts["plans"] = fixture["facts"]["plans"].clone();
+    // The vehicle's other manifests (cn.transfer.one-manifest-per-trip): none.
+    facts["manifests"] = serde_json::json!([]);
     let path = dir.join("facts.json");
     std::fs::write(&path, facts.to_string()).unwrap();
     path.to_string_lossy().into_owned()
