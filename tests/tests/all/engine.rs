@@ -679,3 +679,28 @@ fn packs_of(checker: &Checker, document: Value) -> Vec<String> {
         .map(|p| format!("{}@{}", p.id, p.version))
         .collect()
 }
+
+/// A script that finds no facts it needs says so with `facts_missing`: the rule is
+/// not evaluated under the stable code `facts.missing`, as a native rule would be,
+/// not `script.failed`.
+#[test]
+fn a_script_without_its_facts_is_not_evaluated_as_facts_missing() {
+    let manifest: serde_json::Value =
+        serde_json::from_str(include_str!("../../../spec/examples/manifest.valid.json")).unwrap();
+    let report = wastecheck_rules::checker().check_value(
+        &manifest,
+        None,
+        &wastecheck::CheckOptions::default(),
+    );
+    let entry = report
+        .not_evaluated
+        .iter()
+        .find(|n| n.rule == "cn.transfer.one-manifest-per-trip")
+        .expect("the trip rule needs the vehicle's other manifests");
+    assert_eq!(entry.code, wastecheck::report::ReasonCode::FactsMissing);
+    assert!(
+        entry.reason.starts_with("no `manifests` facts were passed"),
+        "{}",
+        entry.reason
+    );
+}

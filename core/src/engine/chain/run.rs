@@ -157,6 +157,7 @@ impl Chain {
         let findings = engine.run(script, &input).map_err(|e| {
             let code = match e {
                 ScriptError::Limit { .. } => ReasonCode::ScriptLimit,
+                ScriptError::FactsMissing { .. } => ReasonCode::FactsMissing,
                 _ => ReasonCode::ScriptFailed,
             };
             Unevaluable::new(code, e.to_string())

@@ -1,5 +1,6 @@
 //! Why a script does not compile or gives no answer.
 
+use super::values::MissingFacts;
 use rhai::EvalAltResult;
 
 /// Why a script run gave no answer. Any of these means the rule was not evaluated.
@@ -18,6 +19,15 @@ pub enum ScriptError {
         message: String,
         /// The 1-based line in the script.
         line: Option<usize>,
+    },
+    /// Facts the script needs were not passed (it called `facts_missing`, or a
+    /// lookup found no such collection).
+    #[error("no `{collection}` facts were passed: {why}")]
+    FactsMissing {
+        /// The fact collection.
+        collection: String,
+        /// What is unknown without it.
+        why: String,
     },
     /// The script returned something that is not a finding.
     #[error("script returned {message}")]
@@ -62,6 +72,13 @@ pub(crate) fn script_error(mut error: EvalAltResult) -> ScriptError {
         },
         EvalAltResult::ErrorParsing(rhai::ParseErrorType::ExprTooDeep, _) => {
             limit("expression depth")
+        }
+        EvalAltResult::ErrorRuntime(value, _) if value.is::<MissingFacts>() => {
+            let missing = value.cast::<MissingFacts>();
+            ScriptError::FactsMissing {
+                collection: missing.collection,
+                why: missing.why,
+            }
         }
         EvalAltResult::ErrorRuntime(value, position) => ScriptError::Runtime {
             message: value

@@ -18,6 +18,7 @@ use std::sync::Arc;
 /// The names this module registers (for the documentation drift test).
 pub(super) const NAMES: &[&str] = &[
     "catalogue_entry",
+    "facts_missing",
     "exemptions_of",
     "days_between",
     "add_days",
@@ -188,10 +189,8 @@ fn in_force(record: &Dynamic, date: Date) -> bool {
 /// The facts of a lookup, or an error naming the collection: a rule that needs
 /// facts the host did not pass is "not evaluated", never silently a pass.
 fn need(facts: &Dynamic, name: &str, function: &str) -> RhaiResult<Arc<Vec<Dynamic>>> {
-    collection(facts, name).map_or_else(
-        || fail(format!("{function}: no `{name}` facts were passed")),
-        Ok,
-    )
+    collection(facts, name)
+        .map_or_else(|| facts_missing(name, format!("{function} needs them")), Ok)
 }
 
 fn first(records: &[Dynamic], keep: impl Fn(&Dynamic) -> bool) -> Dynamic {
@@ -234,6 +233,13 @@ fn held_in_force(
 }
 
 pub(super) fn register_fact_lookups(engine: &mut Engine) {
+    // A script that finds no facts of a collection it needs says so:
+    // `facts_missing("manifests", "the vehicle's other manifests are unknown")`.
+    FuncRegistration::new("facts_missing")
+        .with_volatility(true)
+        .register_into_engine(engine, |collection: &str, why: &str| -> RhaiResult<()> {
+            facts_missing(collection, why.to_owned())
+        });
     FuncRegistration::new("licence_by_number")
         .with_volatility(true)
         .register_into_engine(engine, |facts: Dynamic, number: &str| {

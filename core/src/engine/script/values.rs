@@ -18,6 +18,23 @@ pub(crate) fn fail<T>(message: String) -> RhaiResult<T> {
     Err(EvalAltResult::ErrorRuntime(message.into(), Position::NONE).into())
 }
 
+/// What a script throws when facts it needs were not passed: the rule is then
+/// not evaluated with the code `facts.missing`, not `script.failed`.
+#[derive(Debug, Clone)]
+pub(crate) struct MissingFacts {
+    pub(crate) collection: String,
+    pub(crate) why: String,
+}
+
+/// Fails for want of the `collection` facts, `why` saying what is unknown.
+pub(crate) fn facts_missing<T>(collection: &str, why: String) -> RhaiResult<T> {
+    let missing = MissingFacts {
+        collection: collection.to_owned(),
+        why,
+    };
+    Err(EvalAltResult::ErrorRuntime(Dynamic::from(missing), Position::NONE).into())
+}
+
 pub(crate) fn number(n: &serde_json::Number) -> Dynamic {
     if let Some(i) = n.as_i64() {
         return Dynamic::from_int(i);
