@@ -710,7 +710,8 @@ impl Baseline<'_> {
             && number.chars().count() == 14
         {
             let prefix = |s: &str, n: usize| -> String { s.chars().take(n).collect() };
-            if let Some(d) = m.dispatched_at.as_deref()
+            // Digits 1–4: the year the manifest was created (issue 19).
+            if let Some(d) = m.created_at.as_deref()
                 && d.chars().count() >= 4
                 && prefix(number, 4) != prefix(d, 4)
             {
