@@ -132,13 +132,15 @@ pub fn check_json(checker: &Checker, request: &str) -> String {
     let result = parse_request(request).and_then(|(request, document, duplicates)| {
         let options = request.options()?;
         let facts = request.facts.as_ref().map(PreparedFacts::borrowed);
-        Ok(checker.check_document(
-            &document,
-            &duplicates.document,
-            facts.as_ref(),
-            &duplicates.facts,
-            &options,
-        ))
+        Ok(checker
+            .check_document(
+                &document,
+                &duplicates.document,
+                facts.as_ref(),
+                &duplicates.facts,
+                &options,
+            )
+            .capped(options.limits))
     });
     match result {
         Ok(report) => serde_json::to_string(&report),

@@ -86,9 +86,9 @@ impl Checker {
         options: &CheckOptions,
     ) -> Report {
         match json::parse(text) {
-            Ok(parsed) => {
-                self.check_document(&parsed.value, &parsed.duplicate_keys, facts, &[], options)
-            }
+            Ok(parsed) => self
+                .check_document(&parsed.value, &parsed.duplicate_keys, facts, &[], options)
+                .capped(options.limits),
             Err(error) => Report::new(
                 options.kind,
                 options.as_of.map(|d| d.to_string()),
@@ -120,30 +120,14 @@ impl Checker {
         options: &CheckOptions,
     ) -> Report {
         self.check_document(&Json::from(document), &[], facts, &[], options)
+            .capped(options.limits)
     }
 
     /// Checks a parsed document; `duplicate_keys` and `duplicate_fact_keys` are the
-    /// pointers of keys the JSON texts gave twice (see [`json::parse`]). The report
-    /// keeps its findings within `options.limits`.
+    /// pointers of keys the JSON texts gave twice (see [`json::parse`]). Every
+    /// finding is in the report: callers keep it within `options.limits`
+    /// ([`Report::capped`]).
     pub(crate) fn check_document(
-        &self,
-        document: &Json<'_>,
-        duplicate_keys: &[String],
-        facts: Option<&PreparedFacts<'_>>,
-        duplicate_fact_keys: &[String],
-        options: &CheckOptions,
-    ) -> Report {
-        self.check_all(
-            document,
-            duplicate_keys,
-            facts,
-            duplicate_fact_keys,
-            options,
-        )
-        .capped(options.limits)
-    }
-
-    fn check_all(
         &self,
         document: &Json<'_>,
         duplicate_keys: &[String],

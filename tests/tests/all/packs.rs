@@ -108,26 +108,36 @@ fn every_pack_lints_clean() {
     }
 }
 
-#[test]
-fn a_broken_fixture_fails_the_pack_test() {
+/// The pack test's verdict on the `cn` fixture at `path` once `from` is replaced by
+/// `to` in it, and whether the whole pack test still passed.
+fn verdict_after_edit(path: &str, from: &str, to: &str) -> (Option<String>, bool) {
     let mut sources = sources();
     let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
-    // Turn the unlisted code of a fail fixture into a listed one: the fixture now
-    // passes, which a fail fixture must not.
-    let path = "cn.catalogue.unknown-code/fixtures/fail-unlisted-code-2024.json";
-    let fixed = cn.files[path].replace("900-123-49", "900-041-49");
-    cn.files.insert(path.into(), fixed);
+    let edited = cn.files[path].replace(from, to);
+    cn.files.insert(path.into(), edited);
     let report = test_pack(&sources, "cn");
     let failure = report
         .fixtures
         .iter()
         .find(|f| f.file == path)
         .and_then(|f| f.failure.clone());
+    (failure, report.passed())
+}
+
+#[test]
+fn a_broken_fixture_fails_the_pack_test() {
+    // Turn the unlisted code of a fail fixture into a listed one: the fixture now
+    // passes, which a fail fixture must not.
+    let (failure, passed) = verdict_after_edit(
+        "cn.catalogue.unknown-code/fixtures/fail-unlisted-code-2024.json",
+        "900-123-49",
+        "900-041-49",
+    );
     assert_eq!(
         failure.as_deref(),
         Some("a fail fixture must produce a finding of the rule, but produced none")
     );
-    assert!(!report.passed());
+    assert!(!passed);
 }
 
 #[test]
@@ -215,23 +225,18 @@ fn diff_names_what_changed() {
 
 #[test]
 fn an_unevaluated_fixture_must_leave_the_rule_undecided() {
-    let mut sources = sources();
-    let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
     // Date the 2016-list fixture in 2021, under the carried 2021 list: the rule is
     // evaluated (and finds the unlisted code), which an unevaluated fixture must not.
-    let path = "cn.catalogue.unknown-code/fixtures/unevaluated-2016-list-not-carried.json";
-    let moved = cn.files[path].replace("2020-10-15", "2021-10-15");
-    cn.files.insert(path.into(), moved);
-    let report = test_pack(&sources, "cn");
-    let failure = report
-        .fixtures
-        .iter()
-        .find(|f| f.file == path)
-        .and_then(|f| f.failure.clone());
+    let (failure, passed) = verdict_after_edit(
+        "cn.catalogue.unknown-code/fixtures/unevaluated-2016-list-not-carried.json",
+        "2020-10-15",
+        "2021-10-15",
+    );
     assert_eq!(
         failure.as_deref(),
         Some("an unevaluated fixture must produce no finding, but the rule reported 1")
     );
+    assert!(!passed);
 }
 
 /// The ASCII field names (snake_case identifiers, or lowercase words of three

@@ -2,22 +2,8 @@
 //! README shows (`pack build rules/packs/zj`, signed) layers over the built-in
 //! packs; `--packs-only` uses it alone.
 
-use crate::{repo, s, text, wastecheck};
+use crate::{copy_dir, repo, s, text, wastecheck};
 use std::path::Path;
-
-/// Copies a pack folder.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// `pack build DIR -o OUT`; its stdout, the bundle's digest (for one pack, the
 /// pack's own digest: the digest of a bundle of it alone).

@@ -156,27 +156,13 @@ fn diff_of_a_pack_with_itself_is_empty() {
     assert_eq!(text(&output.stdout).trim(), "[]");
 }
 
-/// Copies a folder (a pack's sources) into `to`.
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 /// Issue 20: a binary fixture aborted `pack test` and `pack lint`. It is one
 /// problem among the others; every other fixture still runs.
 #[test]
 fn a_binary_fixture_is_a_problem_not_an_abort() {
     let dir = scratch("binary-fixture");
     let cn = dir.join("cn");
-    copy_dir(&crate::repo().join("rules/packs/cn"), &cn);
+    crate::copy_dir(&crate::repo().join("rules/packs/cn"), &cn);
     let binary = cn.join("cn.transfer.uninsured/fixtures/pass-binary.json");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x81, b'{']).unwrap();
     let cn = cn.to_string_lossy().into_owned();
