@@ -38,7 +38,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable code: `request.json` (400), `request.content_type` (415),
     /// `request.too_large` (413), `request.batch_too_long`, `request.locale`,
-    /// `request.as_of`, `request.kind` (422), `not_found` (404), `internal` (500);
+    /// `request.as_of`, `request.kind` (422), `not_found` (404), `method_not_allowed`
+    /// (405), `internal` (500);
     /// with `--sandbox`, `sandbox.time`, `sandbox.fuel` and `sandbox.memory` (422:
     /// the check needed more time, work or memory than the sandbox allows) and
     /// `sandbox.trap` (500).

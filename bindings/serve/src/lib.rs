@@ -269,6 +269,7 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/v1/rules", get(rules))
         .route("/v1/packs", get(packs_info))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
 }
 
@@ -297,6 +298,16 @@ async fn not_found() -> Response {
         StatusCode::NOT_FOUND,
         "not_found",
         "no such resource: see spec/openapi.json for the API",
+    )
+}
+
+/// A known route asked with another method: 405 in JSON, like every other error
+/// (axum's own answer has no body).
+async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this route does not take that method: see spec/openapi.json for the API",
     )
 }
 

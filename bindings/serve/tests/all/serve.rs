@@ -258,6 +258,10 @@ async fn bad_input_gets_its_status_and_a_clear_error() {
     let answer = get(addr, "/v1/schema/invoice").await;
     assert_eq!(answer.status, 404);
     assert!(answer.body.contains("manifest"));
+    // A known route with another method: 405, in JSON too (issue 20: it had no body).
+    let answer = get(addr, "/v1/check").await;
+    assert_eq!(answer.status, 405);
+    assert_eq!(answer.error_code(), "method_not_allowed");
 
     // And the service still answers.
     let answer = get(addr, "/healthz").await;
