@@ -16,7 +16,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 use wastecheck::Checker;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles, PublicKey, Signature, Signer, Trust};
@@ -98,16 +97,22 @@ impl Loaded {
     }
 }
 
-/// What identifies a file's content cheaply: size and modification time of the
-/// bundle and of its signature.
-type Stamp = (
-    Option<(u64, Option<SystemTime>)>,
-    Option<(u64, Option<SystemTime>)>,
-);
+/// The largest bundle file read (larger: refused unread).
+pub const MAX_BUNDLE_BYTES: u64 = 64 * 1024 * 1024;
 
-fn stamp_of(path: &Path) -> Option<(u64, Option<SystemTime>)> {
-    let metadata = std::fs::metadata(path).ok()?;
-    Some((metadata.len(), metadata.modified().ok()))
+/// What identifies a bundle's content: the digest of the bundle and of its
+/// signature — not their size and modification time, which a copy that keeps them
+/// (`cp -p`, `rsync -a`) leaves unchanged while the content changes (issue 20).
+type Stamp = (Option<String>, Option<String>);
+
+/// The digest of a file's bytes; its length alone when it is over the limit
+/// (`read` then refuses it without reading it).
+fn stamp_of(path: &Path) -> Option<String> {
+    let length = std::fs::metadata(path).ok()?.len();
+    if length > MAX_BUNDLE_BYTES {
+        return Some(format!("too large: {length} bytes"));
+    }
+    std::fs::read(path).ok().map(|bytes| bundle::digest(&bytes))
 }
 
 #[derive(Debug)]
@@ -208,7 +213,7 @@ impl Watcher {
                 }
             };
             let slot = self.slots.entry(name).or_insert(Slot {
-                stamp,
+                stamp: (None, None),
                 fresh: None,
                 serving: None,
             });
@@ -231,6 +236,15 @@ impl Watcher {
             digest,
             error,
         };
+        let length = std::fs::metadata(path).map_or(0, |m| m.len());
+        if length > MAX_BUNDLE_BYTES {
+            return Err(refuse(
+                None,
+                format!(
+                    "{length} bytes: larger than the {MAX_BUNDLE_BYTES} bytes a bundle may have"
+                ),
+            ));
+        }
         let bytes = std::fs::read(path).map_err(|e| refuse(None, format!("reading it: {e}")))?;
         let digest = bundle::digest(&bytes);
         let sig = sig_path(path);

@@ -791,3 +791,48 @@ async fn packs_only_needs_a_folder() {
     .unwrap_err();
     assert!(error.to_string().contains("--packs DIR"), "{error}");
 }
+
+/// Issue 20: a bundle replaced by other bytes of the same size and modification
+/// time (`cp -p`, `rsync -a`) was never read again. Content is what counts now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_replaced_with_the_same_size_and_time_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let publisher = key(7);
+    let (v1, v1_sig) = signed("1.0.0", &publisher);
+    drop_bundle(dir, "zj.bundle", &v1, Some(v1_sig));
+    let path = dir.join("zj.bundle");
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let addr = start(Config {
+        packs: Some(dir.to_owned()),
+        trust: vec![publisher.public_key()],
+        poll: Duration::from_millis(50),
+        ..Config::default()
+    })
+    .await;
+    let (_, labels, _) = served(addr).await;
+    assert!(
+        labels.contains(&"js-test@1.0.0 zj.bundle".to_owned()),
+        "{labels:?}"
+    );
+    // One byte changed, the same length, the same modification time.
+    let mut tampered = v1.clone();
+    let at = tampered.len() / 2;
+    tampered[at] ^= 0x01;
+    std::fs::write(&path, &tampered).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), v1.len() as u64);
+    let packs = until(addr, "the replaced bundle refused", |p| {
+        refused(p, "zj.bundle").is_some()
+    })
+    .await;
+    assert!(
+        refused(&packs, "zj.bundle").unwrap().contains("signature"),
+        "{packs:#}"
+    );
+}
