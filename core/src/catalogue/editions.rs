@@ -169,11 +169,6 @@ impl Editions {
             _ => None,
         })
     }
-
-    /// Whether any edition is declared.
-    pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
-    }
 }
 
 #[cfg(test)]

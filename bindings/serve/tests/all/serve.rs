@@ -385,6 +385,17 @@ fn key(seed: u8) -> SecretKey {
     SecretKey::from_seed([seed; 32])
 }
 
+/// A service watching `dir` every 50 ms, trusting `publisher`.
+async fn watching(dir: &Path, publisher: &SecretKey) -> SocketAddr {
+    start(Config {
+        packs: Some(dir.to_owned()),
+        trust: vec![publisher.public_key()],
+        poll: Duration::from_millis(50),
+        ..Config::default()
+    })
+    .await
+}
+
 /// Writes a bundle and its signature (the signature first, as a publisher
 /// copying both would at worst do the other way round).
 fn drop_bundle(dir: &Path, file: &str, bytes: &[u8], signature: Option<String>) {
@@ -478,13 +489,7 @@ async fn signed_bundles_dropped_into_the_folder_are_served_and_bad_ones_refused(
     // A good bundle present at start is served from the start.
     let (v1, v1_sig) = signed("1.0.0", &publisher);
     drop_bundle(dir, "zj.bundle", &v1, Some(v1_sig));
-    let addr = start(Config {
-        packs: Some(dir.to_owned()),
-        trust: vec![publisher.public_key()],
-        poll: Duration::from_millis(50),
-        ..Config::default()
-    })
-    .await;
+    let addr = watching(dir, &publisher).await;
     let (generation, labels, packs) = served(addr).await;
     assert_eq!(generation, 1);
     assert_eq!(sorted(labels), with_built_in(&["js-test@1.0.0 zj.bundle"]));
@@ -803,13 +808,7 @@ async fn a_bundle_replaced_with_the_same_size_and_time_is_read_again() {
     drop_bundle(dir, "zj.bundle", &v1, Some(v1_sig));
     let path = dir.join("zj.bundle");
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-    let addr = start(Config {
-        packs: Some(dir.to_owned()),
-        trust: vec![publisher.public_key()],
-        poll: Duration::from_millis(50),
-        ..Config::default()
-    })
-    .await;
+    let addr = watching(dir, &publisher).await;
     let (_, labels, _) = served(addr).await;
     assert!(
         labels.contains(&"js-test@1.0.0 zj.bundle".to_owned()),
