@@ -18,11 +18,18 @@
 //! one is accepted only when the caller explicitly allows it
 //! ([`Trust::AllowUnsigned`]), and a signature that is present must verify even
 //! then.
+//!
+//! **No rollback, no confusion.** Each face keeps a [`History`] of what it served:
+//! a bundle older (by its signed sequence number) than one a pack was served from
+//! is refused unless [`BundleOptions::downgrade`] allows it, and a pack version
+//! served with one content is never served with another.
 
+use crate::history::{Downgrade, History};
 use wastecheck::Checker;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{
-    self, BundleError, PackFiles, PublicKey, Signature, Signer, SigningError, Trust, Verified,
+    self, BundleError, Decoded, PackFiles, PublicKey, Signature, Signer, SigningError, Trust,
+    Verified,
 };
 use wastecheck::pack::spec::PackError;
 use wastecheck::registry::Registry;
@@ -36,6 +43,9 @@ pub struct BundleOptions {
     /// Serve the bundle's packs alone, without the built-in ones. By default
     /// (`false`) they layer over the built-in packs.
     pub replace: bool,
+    /// Whether a bundle older than one already served may be loaded (never by
+    /// default).
+    pub downgrade: Downgrade,
 }
 
 /// A bundle loaded: the checker over its packs (and the built-in ones, unless
@@ -46,6 +56,8 @@ pub struct LoadedBundle {
     pub checker: Checker,
     /// `sha256:…` of the bundle bytes.
     pub digest: String,
+    /// The issuer's sequence number, from the signed bytes.
+    pub sequence: u64,
     /// Who vouched for it: the trusted key whose signature verified, or
     /// [`Signer::Unsigned`] when unsigned bundles were allowed.
     pub signer: Signer,
@@ -76,6 +88,50 @@ pub enum LoadBundleError {
         /// Every problem.
         error: PackError,
     },
+    /// Older than a bundle this host has already served the pack from: a rollback
+    /// (`bundle.rollback`).
+    #[error(
+        "pack `{pack}` was already served from a bundle of sequence {served}; this bundle's sequence is {sequence}, older: refused as a rollback (load it with the allow-downgrade option if you mean to go back)"
+    )]
+    Rollback {
+        /// The pack id.
+        pack: String,
+        /// The refused bundle's sequence.
+        sequence: u64,
+        /// The highest sequence the pack was served from.
+        served: u64,
+    },
+    /// A pack version this host has served with another content, or that two
+    /// bundles offer with different content (`bundle.conflict`).
+    #[error(
+        "pack `{pack}` version {version} is served as {served}, and this bundle holds other content under the same version ({offered}): refused; new content needs a new version"
+    )]
+    Conflict {
+        /// The pack id.
+        pack: String,
+        /// The version claimed twice.
+        version: String,
+        /// The digest of the content served (or offered first).
+        served: String,
+        /// The digest of the content refused.
+        offered: String,
+    },
+    /// One pack version offered with different content by two bundles, neither
+    /// served before: which is genuine cannot be told, so both are refused
+    /// (`bundle.conflict`).
+    #[error(
+        "pack `{pack}` version {version} is offered with different content by two bundles ({offered} here, {other} in the other): both refused; new content needs a new version"
+    )]
+    Confused {
+        /// The pack id.
+        pack: String,
+        /// The version claimed twice.
+        version: String,
+        /// The digest of this bundle's content.
+        offered: String,
+        /// The digest of the other bundle's content.
+        other: String,
+    },
 }
 
 fn packs_message(alone: bool, error: &PackError) -> String {
@@ -91,12 +147,17 @@ fn packs_message(alone: bool, error: &PackError) -> String {
 }
 
 impl LoadBundleError {
-    /// The stable code: `bundle.signature`, `bundle.invalid` or `bundle.packs`.
+    /// The stable code: `bundle.signature`, `bundle.invalid`, `bundle.packs`,
+    /// `bundle.rollback` or `bundle.conflict`.
     pub fn code(&self) -> &'static str {
         match self {
             LoadBundleError::Signature(_) => "bundle.signature",
             LoadBundleError::Invalid(_) => "bundle.invalid",
             LoadBundleError::Packs { .. } => "bundle.packs",
+            LoadBundleError::Rollback { .. } => "bundle.rollback",
+            LoadBundleError::Conflict { .. } | LoadBundleError::Confused { .. } => {
+                "bundle.conflict"
+            }
         }
     }
 }
@@ -115,52 +176,74 @@ impl From<BundleError> for LoadBundleError {
 }
 
 /// Verifies a bundle's signature against the trusted keys (unless `trust` allows
-/// it unsigned) and reads its packs. Compiles nothing.
+/// it unsigned) and reads its sequence number and packs. Compiles nothing.
 pub fn open_bundle(
     bytes: &[u8],
     signature: Option<&Signature>,
     trusted: &[PublicKey],
     trust: Trust,
-) -> Result<(Verified, Vec<PackFiles>), LoadBundleError> {
+) -> Result<(Verified, Decoded), LoadBundleError> {
     let verified = bundle::verify(bytes, signature, trusted, trust)?;
-    let packs = bundle::decode(bytes)?;
-    Ok((verified, packs))
+    let decoded = bundle::decode_sequenced(bytes)?;
+    Ok((verified, decoded))
 }
 
 /// Loads a bundle by the one policy: verified (see [`open_bundle`]), then its packs
 /// layered over the built-in ones — or alone with [`BundleOptions::replace`] — and
-/// compiled.
+/// compiled; refused if `history` shows it older than a bundle served or holding
+/// another content under a version served, else recorded in it.
 pub fn load_bundle(
     bytes: &[u8],
     signature: Option<&Signature>,
     trusted: &[PublicKey],
     options: &BundleOptions,
+    history: &mut History,
 ) -> Result<LoadedBundle, LoadBundleError> {
-    let (verified, packs) = open_bundle(bytes, signature, trusted, options.trust)?;
+    let (verified, decoded) = open_bundle(bytes, signature, trusted, options.trust)?;
+    let held = held_packs(&decoded.packs)?;
+    history.admit(decoded.sequence, &held, options.downgrade)?;
     let mut set = PackSet::base(options.replace);
-    let digests = set.add(&packs)?;
+    set.add(&decoded.packs)?;
     let registry = set.compile(&CompileOptions::default())?;
-    let mut held: Vec<PackRef> = digests
-        .iter()
-        .filter_map(|digest| {
-            registry
-                .packs()
-                .iter()
-                .find(|p| &p.digest == digest)
-                .map(|p| PackRef {
-                    id: p.manifest.id.clone(),
-                    version: p.manifest.version.to_string(),
-                    digest: Some(p.digest.clone()),
-                })
-        })
-        .collect();
-    held.sort_by(|a, b| (&a.id, &a.version).cmp(&(&b.id, &b.version)));
+    history.record(decoded.sequence, &held);
     Ok(LoadedBundle {
         checker: Checker::new(registry),
         digest: verified.digest,
+        sequence: decoded.sequence,
         signer: verified.signer,
         packs: held,
     })
+}
+
+/// The packs a bundle holds (`id` and `version` from each `pack.json`, and the
+/// pack's digest), sorted by id and version: what a host's [`History`] judges. A
+/// manifest without them gives an empty id or version here, and the pack then
+/// fails to load.
+pub fn held_packs(packs: &[PackFiles]) -> Result<Vec<PackRef>, LoadBundleError> {
+    let mut held = packs
+        .iter()
+        .map(|pack| {
+            let manifest = pack
+                .files
+                .get("pack.json")
+                .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok());
+            let field = |name: &str| {
+                manifest
+                    .as_ref()
+                    .and_then(|m| m.get(name))
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            Ok(PackRef {
+                id: field("id"),
+                version: field("version"),
+                digest: Some(bundle::pack_digest(pack)?),
+            })
+        })
+        .collect::<Result<Vec<_>, LoadBundleError>>()?;
+    held.sort_by(|a, b| (&a.id, &a.version).cmp(&(&b.id, &b.version)));
+    Ok(held)
 }
 
 /// Packs from several sources, layered: each pack added that is identical (by
@@ -273,7 +356,12 @@ mod tests {
 
     /// A signed bundle of `packs`: its bytes and signature.
     fn signed(packs: &[PackFiles]) -> (Vec<u8>, Signature) {
-        let bytes = bundle::encode(packs).unwrap();
+        signed_as(packs, 1)
+    }
+
+    /// A signed bundle of `packs` issued as `sequence`.
+    fn signed_as(packs: &[PackFiles], sequence: u64) -> (Vec<u8>, Signature) {
+        let bytes = bundle::encode_sequenced(packs, sequence).unwrap();
         let signature = bundle::sign(&bytes, &key());
         (bytes, signature)
     }
@@ -291,6 +379,7 @@ mod tests {
                 replace,
                 ..BundleOptions::default()
             },
+            &mut History::default(),
         )
     }
 
@@ -403,6 +492,7 @@ mod tests {
             None,
             &[key().public_key()],
             &BundleOptions::default(),
+            &mut History::default(),
         )
         .unwrap_err();
         assert_eq!(refused.code(), "bundle.signature");
@@ -416,8 +506,9 @@ mod tests {
             &[],
             &BundleOptions {
                 trust: Trust::AllowUnsigned,
-                replace: false,
+                ..BundleOptions::default()
             },
+            &mut History::default(),
         )
         .unwrap();
         assert_eq!(allowed.signer, Signer::Unsigned);
@@ -438,8 +529,9 @@ mod tests {
             &[key().public_key()],
             &BundleOptions {
                 trust: Trust::AllowUnsigned,
-                replace: false,
+                ..BundleOptions::default()
             },
+            &mut History::default(),
         )
         .unwrap_err();
         assert_eq!(refused.code(), "bundle.signature");
@@ -449,6 +541,7 @@ mod tests {
             Some(&signature),
             &[stranger],
             &BundleOptions::default(),
+            &mut History::default(),
         )
         .unwrap_err();
         assert_eq!(refused.code(), "bundle.signature");
@@ -457,6 +550,84 @@ mod tests {
         let junk_signature = bundle::sign(&junk, &key());
         let refused = load(&junk, &junk_signature, false).unwrap_err();
         assert_eq!(refused.code(), "bundle.invalid");
+    }
+
+    #[test]
+    fn an_older_bundle_is_refused_after_a_newer_one_unless_downgrading() {
+        let trusted = [key().public_key()];
+        let zj = crate::rereleased("zj", "1.1.0").unwrap();
+        let (newer, newer_signature) = signed_as(std::slice::from_ref(&zj), 7);
+        let (older, older_signature) = signed_as(std::slice::from_ref(&zj), 6);
+        let mut history = History::default();
+        let options = BundleOptions::default();
+        let loaded = load_bundle(
+            &newer,
+            Some(&newer_signature),
+            &trusted,
+            &options,
+            &mut history,
+        )
+        .unwrap();
+        assert_eq!(loaded.sequence, 7);
+        assert_eq!(history.packs["zj"].sequence, 7);
+        let refused = load_bundle(
+            &older,
+            Some(&older_signature),
+            &trusted,
+            &options,
+            &mut history,
+        )
+        .unwrap_err();
+        assert_eq!(refused.code(), "bundle.rollback");
+        // Loading the newer one again is no rollback.
+        load_bundle(
+            &newer,
+            Some(&newer_signature),
+            &trusted,
+            &options,
+            &mut history,
+        )
+        .unwrap();
+        let allow = BundleOptions {
+            downgrade: Downgrade::Allow,
+            ..BundleOptions::default()
+        };
+        let loaded = load_bundle(
+            &older,
+            Some(&older_signature),
+            &trusted,
+            &allow,
+            &mut history,
+        )
+        .unwrap();
+        assert_eq!(loaded.sequence, 6);
+        assert_eq!(history.packs["zj"].sequence, 7);
+        // A fresh host, with no history, takes the older one.
+        load_bundle(
+            &older,
+            Some(&older_signature),
+            &trusted,
+            &options,
+            &mut History::default(),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_version_served_is_never_served_with_other_content() {
+        let trusted = [key().public_key()];
+        let first = crate::rereleased("zj", "1.1.0").unwrap();
+        let mut second = first.clone();
+        second.files.insert("extra.csv".into(), "a,b\n".into());
+        let mut history = History::default();
+        let (bytes, signature) = signed_as(&[first], 7);
+        let options = BundleOptions::default();
+        load_bundle(&bytes, Some(&signature), &trusted, &options, &mut history).unwrap();
+        let (bytes, signature) = signed_as(&[second], 8);
+        let refused =
+            load_bundle(&bytes, Some(&signature), &trusted, &options, &mut history).unwrap_err();
+        assert_eq!(refused.code(), "bundle.conflict");
+        assert!(refused.to_string().contains("1.1.0"), "{refused}");
     }
 
     #[test]

@@ -10,8 +10,10 @@
 #![warn(missing_docs)]
 
 pub mod bundles;
+pub mod history;
 
 pub use bundles::{BundleOptions, LoadBundleError, LoadedBundle, PackSet, load_bundle};
+pub use history::{Downgrade, History};
 
 use std::sync::OnceLock;
 use wastecheck::engine::chain::CompileOptions;

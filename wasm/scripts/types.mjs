@@ -38,7 +38,7 @@ const SOURCES = [
 ];
 // What index.d.ts re-exports from api.d.ts.
 const API_TYPES = [
-  "Severity", "ErrorValue", "Failure", "CheckOptions", "BundleOptions", "RulesOptions",
+  "Severity", "ErrorValue", "Failure", "CheckOptions", "BundleOptions", "BundleHistory", "ServedPack", "RulesOptions",
   "RuleInfo", "PackInfo", "EditionInfo", "Text", "CatalogueEntry", "SearchHit",
 ];
 

@@ -101,6 +101,26 @@ pub struct BundleOptions {
     /// with a built-in id and another version sits beside it.
     #[serde(default)]
     pub replace: bool,
+    /// Accept a bundle older (by its signed sequence number) than one this
+    /// module has served: rolling back on purpose. Refused by default.
+    #[serde(default)]
+    pub allow_downgrade: bool,
+    /// What the host served before (`Checker.history()` kept from an earlier
+    /// run): an older bundle than one in it is refused too.
+    #[serde(default)]
+    pub history: Option<wastecheck_rules::History>,
+}
+
+thread_local! {
+    /// What this module has served (the wasm module is single-threaded), to refuse
+    /// an older bundle after a newer one.
+    static HISTORY: std::cell::RefCell<wastecheck_rules::History> =
+        std::cell::RefCell::new(wastecheck_rules::History::default());
+}
+
+/// What this module has served, as `Checker.history()` returns it.
+pub fn history() -> wastecheck_rules::History {
+    HISTORY.with(|history| history.borrow().clone())
 }
 
 /// Which chain `rules()` lists.
@@ -158,6 +178,7 @@ pub struct Api {
     pub failure: Failure,
     pub check_options: CheckOptions,
     pub bundle_options: BundleOptions,
+    pub bundle_history: wastecheck_rules::History,
     pub rules_options: RulesOptions,
     pub rule_info: RuleInfo,
     pub pack_info: PackInfo,
@@ -333,8 +354,20 @@ pub fn from_bundle(
             Trust::RequireSignature
         },
         replace: options.replace,
+        downgrade: if options.allow_downgrade {
+            wastecheck_rules::Downgrade::Allow
+        } else {
+            wastecheck_rules::Downgrade::Refuse
+        },
     };
-    wastecheck_rules::load_bundle(bytes, signature.as_ref(), &keys, &policy)
+    HISTORY
+        .with(|history| {
+            let mut history = history.borrow_mut();
+            if let Some(kept) = &options.history {
+                history.merge(kept);
+            }
+            wastecheck_rules::load_bundle(bytes, signature.as_ref(), &keys, &policy, &mut history)
+        })
         .map(|loaded| (loaded.checker, loaded.digest))
         .map_err(|e| Failure::new(e.code(), e.to_string()))
 }

@@ -25,8 +25,8 @@ use api::Failure;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 import type {
-  Document, Facts, Report, Failure, ErrorValue, CheckOptions, BundleOptions, RulesOptions,
-  RuleInfo, PackInfo, EditionInfo, CatalogueEntry, SearchHit,
+  Document, Facts, Report, Failure, ErrorValue, CheckOptions, BundleOptions, BundleHistory,
+  RulesOptions, RuleInfo, PackInfo, EditionInfo, CatalogueEntry, SearchHit,
 } from "../../types/index.js";
 export * from "../../types/index.js";
 "#;
@@ -275,6 +275,15 @@ impl Checker {
     #[wasm_bindgen(unchecked_return_type = "PackInfo[]")]
     pub fn packs(&self) -> JsValue {
         js_of_serialize(&api::packs(&self.inner))
+    }
+
+    /// What this module has served from bundles: per pack id, the highest
+    /// sequence number and each version's digest. Keep it (e.g. in storage) and
+    /// pass it back as `fromBundle`'s `history` option so that an older bundle is
+    /// refused after a reload too.
+    #[wasm_bindgen(unchecked_return_type = "BundleHistory")]
+    pub fn history() -> JsValue {
+        js_of_serialize(&api::history())
     }
 
     /// `sha256:…` of the bundle, when loaded from one.

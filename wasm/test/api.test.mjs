@@ -219,7 +219,7 @@ test("bundles: a signed bundle loads; unsigned, untrusted or damaged ones are re
   try {
     const bundle = path.join(dir, "packs.bundle");
     const key = path.join(dir, "regulator.key");
-    cli("pack", "build", "rules/packs/cn", "-o", bundle);
+    cli("pack", "build", "rules/packs/cn", "-o", bundle, "--sequence", "1");
     cli("pack", "keygen", "-o", key);
     cli("pack", "sign", bundle, "--key", key);
     const bytes = fs.readFileSync(bundle);
@@ -268,8 +268,8 @@ test("bundles layer over the built-in packs: a signed zj-only bundle checks a Zh
     const bundle = path.join(dir, "zj.bundle");
     const key = path.join(dir, "regulator.key");
     // One pack's bundle digest is the pack's own digest.
-    const zjDigest = cli("pack", "build", zj, "-o", bundle).toString().trim();
-    const cnDigest = cli("pack", "build", "rules/packs/cn", "-o", path.join(dir, "cn.bundle")).toString().trim();
+    const zjDigest = cli("pack", "build", zj, "-o", bundle, "--sequence", "0").toString().trim();
+    const cnDigest = cli("pack", "build", "rules/packs/cn", "-o", path.join(dir, "cn.bundle"), "--sequence", "0").toString().trim();
     cli("pack", "keygen", "-o", key);
     cli("pack", "sign", bundle, "--key", key);
     const bytes = fs.readFileSync(bundle);

@@ -17,6 +17,7 @@ export type Status = "preview" | "stable" | "deprecated" | "removed";
  * declarations are generated from.
  */
 export interface Api {
+  bundle_history: BundleHistory;
   bundle_options: BundleOptions;
   catalogue_entry: CatalogueEntry;
   check_options: CheckOptions;
@@ -29,14 +30,51 @@ export interface Api {
   search_hit: SearchHit;
 }
 /**
+ * The packs a host has served: per pack id, the highest bundle sequence it came
+ * in and the digest of every version served.
+ */
+export interface BundleHistory {
+  /**
+   * Pack id → what was served of it.
+   */
+  packs?: {
+    [k: string]: ServedPack | undefined;
+  };
+}
+/**
+ * What a host has served of one pack.
+ */
+export interface ServedPack {
+  /**
+   * The highest sequence of a bundle this pack was served from.
+   */
+  sequence: number;
+  /**
+   * Version → `sha256:…` digest of the content served under it.
+   */
+  versions?: {
+    [k: string]: string | undefined;
+  };
+}
+/**
  * Options of `Checker.fromBundle`.
  */
 export interface BundleOptions {
+  /**
+   * Accept a bundle older (by its signed sequence number) than one this
+   * module has served: rolling back on purpose. Refused by default.
+   */
+  allowDowngrade?: boolean;
   /**
    * Accept a bundle without a signature. A signature that is present must
    * still verify.
    */
   allowUnsigned?: boolean;
+  /**
+   * What the host served before (`Checker.history()` kept from an earlier
+   * run): an older bundle than one in it is refused too.
+   */
+  history?: BundleHistory | null;
   /**
    * Use the bundle's packs alone, without the built-in ones (the bundle must
    * then carry every pack its packs extend). By default they layer over the

@@ -9,6 +9,6 @@ import type { DistrictReport } from "./district_report.js";
 export type { Manifest, Declaration, Plan, Ledger, Storage, DistrictReport };
 export type { Facts } from "./facts.js";
 export type { Report, Violation, PackRef, Counts, NotEvaluated, Basis, DocumentKind } from "./report.js";
-export type { Severity, ErrorValue, Failure, CheckOptions, BundleOptions, RulesOptions, RuleInfo, PackInfo, EditionInfo, Text, CatalogueEntry, SearchHit } from "./api.js";
+export type { Severity, ErrorValue, Failure, CheckOptions, BundleOptions, BundleHistory, ServedPack, RulesOptions, RuleInfo, PackInfo, EditionInfo, Text, CatalogueEntry, SearchHit } from "./api.js";
 /** Any document the checker reads; its `kind` member says which. */
 export type Document = Manifest | Declaration | Plan | Ledger | Storage | DistrictReport;

@@ -10,8 +10,9 @@
 //! - `load_bundle(bundle_ptr, bundle_len, sig_ptr, sig_len, keys_ptr, keys_len)
 //!   -> (out_ptr << 32) | out_len`: serve a signed bundle's packs over the built-in
 //!   ones;
-//! - `load_bundle_with(…, options_ptr, options_len)`: the same with options JSON,
-//!   `{"replace": true}` for the bundle's packs alone.
+//! - `load_bundle_with(…, options_ptr, options_len)`: the same with options JSON:
+//!   `{"replace": true}` for the bundle's packs alone, `"allow_downgrade"`, and
+//!   `"history"` (what the host served before, to refuse an older bundle).
 //!
 //! The functions below do the work and are tested natively; the exports exist only
 //! when built for wasm32 (a native library exporting `free` would shadow libc's).
@@ -23,11 +24,29 @@ use serde_json::json;
 use std::cell::RefCell;
 use wastecheck::Checker;
 use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
-use wastecheck_rules::BundleOptions;
+use wastecheck_rules::{BundleOptions, Downgrade, History};
 
 thread_local! {
     /// The packs loaded by `load_bundle`; the built-in ones until then.
     static LOADED: RefCell<Option<Checker>> = const { RefCell::new(None) };
+    /// What this instance has served, to refuse an older bundle after a newer one.
+    static HISTORY: RefCell<History> = RefCell::new(History::default());
+}
+
+/// The options of `load_bundle_with`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoadOptions {
+    /// Serve the bundle's packs alone.
+    #[serde(default)]
+    replace: bool,
+    /// Accept a bundle older than one served.
+    #[serde(default)]
+    allow_downgrade: bool,
+    /// What the host served before (the `history` of an earlier answer), taken
+    /// into this instance's own.
+    #[serde(default)]
+    history: Option<History>,
 }
 
 fn current() -> Checker {
@@ -63,60 +82,70 @@ pub fn load_bundle(bundle_bytes: &[u8], signature: &[u8], trusted: &[u8]) -> Str
 }
 
 /// `load_bundle_with`: [`load_bundle`] with options, a JSON object (empty: none):
-/// `{"replace": true}` serves the bundle's packs alone, without the built-in ones.
+/// `{"replace": true}` serves the bundle's packs alone, without the built-in ones;
+/// `"allow_downgrade": true` accepts a bundle older than one this instance served;
+/// `"history"` is what the host served before (the `history` of an earlier
+/// answer, kept across instances), taken into the instance's own.
 /// By the one bundle policy of every face ([`wastecheck_rules::load_bundle`]): by
 /// default the bundle layers over the built-in packs — a pack identical to a
 /// built-in one is not loaded twice, one of another version sits beside it — and
 /// the bundle must be signed by a trusted key. Answers `{"ok": {"digest",
-/// "packs": [{"id", "version", "digest"}]}}` (every pack served now) or
-/// `{"error": {"code", "message"}}` with `code` `bundle` (the bundle is refused) or
-/// `bundle.options`; after an error the packs served before stay in service.
+/// "sequence", "packs": [{"id", "version", "digest"}], "history"}}` (every pack
+/// served now, and what the instance has served: keep it to pass back later) or
+/// `{"error": {"code", "message"}}` with `code` `bundle` (the bundle is refused:
+/// the message names why, with the stable code of the refusal such as
+/// `bundle.rollback`) or `bundle.options`; after an error the packs served before
+/// stay in service.
 pub fn load_bundle_with(
     bundle_bytes: &[u8],
     signature: &[u8],
     trusted: &[u8],
     options: &[u8],
 ) -> String {
-    let replace = match replace_option(options) {
-        Ok(replace) => replace,
+    let options = match load_options(options) {
+        Ok(options) => options,
         Err(message) => return error("bundle.options", &message),
     };
-    match try_load(bundle_bytes, signature, trusted, replace) {
-        Ok((checker, digest)) => {
-            let packs: Vec<_> = checker
+    if let Some(history) = &options.history {
+        HISTORY.with(|ours| ours.borrow_mut().merge(history));
+    }
+    match try_load(bundle_bytes, signature, trusted, &options) {
+        Ok(loaded) => {
+            let packs: Vec<_> = loaded
+                .checker
                 .registry()
                 .packs()
                 .iter()
                 .map(|p| json!({ "id": p.manifest.id, "version": p.manifest.version.to_string(), "digest": p.digest }))
                 .collect();
-            LOADED.with(|loaded| *loaded.borrow_mut() = Some(checker));
-            json!({ "ok": { "digest": digest, "packs": packs } }).to_string()
+            LOADED.with(|current| *current.borrow_mut() = Some(loaded.checker));
+            let history = HISTORY.with(|history| history.borrow().clone());
+            json!({ "ok": {
+                "digest": loaded.digest,
+                "sequence": loaded.sequence,
+                "packs": packs,
+                "history": history,
+            } })
+            .to_string()
         }
         Err(message) => error("bundle", &message),
     }
 }
 
-/// `replace` of the options object (`false` when the buffer is empty).
-fn replace_option(options: &[u8]) -> Result<bool, String> {
+/// The options object (none when the buffer is empty).
+fn load_options(options: &[u8]) -> Result<LoadOptions, String> {
     let text = text(options, "options")?;
     if text.is_empty() {
-        return Ok(false);
+        return Ok(LoadOptions::default());
     }
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("the options are not JSON: {e}"))?;
-    let Some(object) = value.as_object() else {
+    if !value.is_object() {
         return Err("the options must be a JSON object, e.g. {\"replace\": true}".into());
-    };
-    if let Some(key) = object.keys().find(|key| *key != "replace") {
-        return Err(format!(
-            "unknown option `{key}`: the one option is `replace`"
-        ));
     }
-    match object.get("replace") {
-        None | Some(serde_json::Value::Null) => Ok(false),
-        Some(serde_json::Value::Bool(replace)) => Ok(*replace),
-        Some(other) => Err(format!("`replace` must be true or false, not {other}")),
-    }
+    serde_json::from_value(value).map_err(|e| {
+        format!("the options: {e} (they are `replace`, `allow_downgrade` and `history`)")
+    })
 }
 
 /// The bytes as trimmed UTF-8 text.
@@ -130,8 +159,8 @@ fn try_load(
     bundle_bytes: &[u8],
     signature: &[u8],
     trusted: &[u8],
-    replace: bool,
-) -> Result<(Checker, String), String> {
+    options: &LoadOptions,
+) -> Result<wastecheck_rules::LoadedBundle, String> {
     let signature = match text(signature, "signature")? {
         "" => None,
         line => Some(line.parse::<Signature>().map_err(|e| e.to_string())?),
@@ -142,13 +171,25 @@ fn try_load(
         .filter(|line| !line.is_empty())
         .map(|line| line.parse::<PublicKey>().map_err(|e| e.to_string()))
         .collect::<Result<Vec<_>, _>>()?;
-    let options = BundleOptions {
+    let policy = BundleOptions {
         trust: Trust::RequireSignature,
-        replace,
+        replace: options.replace,
+        downgrade: if options.allow_downgrade {
+            Downgrade::Allow
+        } else {
+            Downgrade::Refuse
+        },
     };
-    let loaded = wastecheck_rules::load_bundle(bundle_bytes, signature.as_ref(), &keys, &options)
-        .map_err(|e| e.to_string())?;
-    Ok((loaded.checker, loaded.digest))
+    HISTORY.with(|history| {
+        wastecheck_rules::load_bundle(
+            bundle_bytes,
+            signature.as_ref(),
+            &keys,
+            &policy,
+            &mut history.borrow_mut(),
+        )
+        .map_err(|e| format!("{e} ({})", e.code()))
+    })
 }
 
 /// Talc instead of the standard library's dlmalloc: a check allocates a lot (JSON
@@ -333,7 +374,7 @@ mod tests {
             trusted.as_bytes(),
             br#"{"replce": true}"#,
         );
-        assert!(bad.contains("unknown option"), "{bad}");
+        assert!(bad.contains("unknown field `replce`"), "{bad}");
 
         let loaded = load_bundle(&bytes, signature.as_bytes(), trusted.as_bytes());
         let loaded: serde_json::Value = serde_json::from_str(&loaded).unwrap();
@@ -377,5 +418,62 @@ mod tests {
                 ("zj".into(), "1.1.0".into(), zj_digest)
             ]
         );
+    }
+
+    #[test]
+    fn an_older_bundle_is_refused_after_a_newer_one_and_the_history_is_handed_back() {
+        let zj = wastecheck_rules::rereleased("zj", "1.1.0").unwrap();
+        let key = SecretKey::from_seed([5; 32]);
+        let trusted = key.public_key().to_string();
+        let issue = |sequence: u64, pack: &PackFiles| {
+            let bytes = bundle::encode_sequenced(std::slice::from_ref(pack), sequence).unwrap();
+            let signature = bundle::sign(&bytes, &key).to_string();
+            (bytes, signature)
+        };
+        let (newer, newer_signature) = issue(7, &zj);
+        let (older, older_signature) = issue(6, &zj);
+        let loaded = load_bundle(&newer, newer_signature.as_bytes(), trusted.as_bytes());
+        let loaded: serde_json::Value = serde_json::from_str(&loaded).unwrap();
+        assert_eq!(loaded["ok"]["sequence"], 7, "{loaded}");
+        let history = loaded["ok"]["history"].clone();
+        assert_eq!(history["packs"]["zj"]["sequence"], 7, "{history}");
+
+        let refused = load_bundle(&older, older_signature.as_bytes(), trusted.as_bytes());
+        assert!(refused.contains("bundle.rollback"), "{refused}");
+        let allowed = load_bundle_with(
+            &older,
+            older_signature.as_bytes(),
+            trusted.as_bytes(),
+            br#"{"allow_downgrade": true}"#,
+        );
+        assert!(allowed.contains("\"ok\""), "{allowed}");
+
+        // Another content under a version served: refused even when downgrading.
+        let mut other = zj.clone();
+        other.files.insert("extra.csv".into(), "a,b\n".into());
+        let (confusing, confusing_signature) = issue(8, &other);
+        let refused = load_bundle_with(
+            &confusing,
+            confusing_signature.as_bytes(),
+            trusted.as_bytes(),
+            br#"{"allow_downgrade": true}"#,
+        );
+        assert!(refused.contains("bundle.conflict"), "{refused}");
+
+        // A new instance (thread) handed the history refuses the older one too.
+        let options = serde_json::json!({ "history": history }).to_string();
+        std::thread::spawn(move || {
+            let refused = load_bundle_with(
+                &older,
+                older_signature.as_bytes(),
+                trusted.as_bytes(),
+                options.as_bytes(),
+            );
+            assert!(refused.contains("bundle.rollback"), "{refused}");
+            let fresh = load_bundle(&older, older_signature.as_bytes(), trusted.as_bytes());
+            assert!(fresh.contains("bundle.rollback"), "{fresh}");
+        })
+        .join()
+        .unwrap();
     }
 }

@@ -11,7 +11,7 @@ use wastecheck::engine::chain::CompileOptions;
 use wastecheck::model::{Date, DocumentKind};
 use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
 use wastecheck::{CheckOptions, Locale, Report, Severity};
-use wastecheck_rules::{BundleOptions, PackSet};
+use wastecheck_rules::{BundleOptions, Downgrade, History, PackSet};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -49,6 +49,14 @@ pub struct Args {
     /// Accept pack sources and unsigned bundles (for trying a draft pack).
     #[arg(long)]
     allow_unsigned: bool,
+    /// Remember what bundles served in this JSON file (created if absent), and
+    /// refuse a bundle older than one served before or holding other content under
+    /// a pack version served before.
+    #[arg(long, value_name = "FILE", requires = "packs")]
+    history: Option<PathBuf>,
+    /// Accept a bundle older than one in --history (rolling back on purpose).
+    #[arg(long, requires = "history")]
+    allow_downgrade: bool,
     /// Fail (exit 1) when a document could not be checked completely, rather than
     /// exit 3.
     #[arg(long)]
@@ -92,9 +100,31 @@ fn checker(args: &Args) -> Result<std::borrow::Cow<'static, Checker>> {
         let options = BundleOptions {
             trust,
             replace: args.packs_only,
+            downgrade: if args.allow_downgrade {
+                Downgrade::Allow
+            } else {
+                Downgrade::Refuse
+            },
         };
-        let loaded = wastecheck_rules::load_bundle(&bytes, signature.as_ref(), &trusted, &options)
-            .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+        let mut history = match &args.history {
+            Some(path) => {
+                History::read_file(path).with_context(|| format!("reading {}", path.display()))?
+            }
+            None => History::default(),
+        };
+        let loaded = wastecheck_rules::load_bundle(
+            &bytes,
+            signature.as_ref(),
+            &trusted,
+            &options,
+            &mut history,
+        )
+        .map_err(|e| anyhow!("{}: {} ({})", file.display(), e, e.code()))?;
+        if let Some(path) = &args.history {
+            history
+                .write_file(path)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
         return Ok(std::borrow::Cow::Owned(loaded.checker));
     }
     if !args.allow_unsigned {

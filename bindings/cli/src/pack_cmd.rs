@@ -51,6 +51,11 @@ pub enum Command {
         /// The bundle file to write.
         #[arg(short, long)]
         output: PathBuf,
+        /// The bundle's sequence number: higher than that of every bundle of these
+        /// packs published before (e.g. the date and a counter, 2026120401). Hosts
+        /// that served a bundle refuse an older one, so a rollback is refused.
+        #[arg(long, value_name = "N")]
+        sequence: u64,
     },
     /// Make a signing key: the secret key goes to KEYFILE (readable only by you),
     /// the public key to KEYFILE.pub.
@@ -86,7 +91,11 @@ pub fn run(command: &Command) -> Result<ExitCode> {
         Command::Test { dir, with } => test(dir, with),
         Command::Lint { dir, with } => lint(dir, with),
         Command::Diff { old, new, json } => diff(old, new, *json),
-        Command::Build { dirs, output } => build(dirs, output),
+        Command::Build {
+            dirs,
+            output,
+            sequence,
+        } => build(dirs, output, *sequence),
         Command::Keygen { output } => keygen(output),
         Command::Sign { file, key } => sign(file, key),
         Command::Verify {
@@ -97,12 +106,12 @@ pub fn run(command: &Command) -> Result<ExitCode> {
     }
 }
 
-fn build(dirs: &[PathBuf], output: &Path) -> Result<ExitCode> {
+fn build(dirs: &[PathBuf], output: &Path, sequence: u64) -> Result<ExitCode> {
     let packs = dirs
         .iter()
         .map(|dir| read_pack_dir(dir))
         .collect::<Result<Vec<_>>>()?;
-    let bytes = bundle::encode(&packs)?;
+    let bytes = bundle::encode_sequenced(&packs, sequence)?;
     std::fs::write(output, &bytes).with_context(|| format!("writing {}", output.display()))?;
     eprintln!(
         "wrote {} ({} pack(s), {} bytes)",
@@ -202,12 +211,13 @@ fn verify(file: &Path, trust: &[PathBuf], allow_unsigned: bool) -> Result<ExitCo
         Ok(verified) => verified,
         Err(error) => return refuse(&error),
     };
-    let packs = match bundle::decode(&bytes) {
-        Ok(packs) => packs,
+    let bundle::Decoded { sequence, packs } = match bundle::decode_sequenced(&bytes) {
+        Ok(decoded) => decoded,
         Err(error) => return refuse(&error),
     };
 
     outln!("digest: {}", verified.digest);
+    outln!("sequence: {sequence}");
     match verified.signer {
         Signer::Key(key) => outln!("signer: {key}"),
         Signer::Unsigned => outln!("signer: none (unsigned, allowed by --allow-unsigned)"),

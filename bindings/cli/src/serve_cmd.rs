@@ -24,6 +24,13 @@ pub struct Args {
     /// A trusted public key (`KEYFILE.pub`) bundles must be signed with; repeat for several.
     #[arg(long = "trust", value_name = "PUBKEYFILE")]
     trust: Vec<PathBuf>,
+    /// Remember which bundles were served in this JSON file (created if absent),
+    /// so that a bundle older than one served is refused after a restart too.
+    #[arg(long, value_name = "FILE", requires = "packs")]
+    history: Option<PathBuf>,
+    /// Accept a bundle older than one served (rolling back on purpose).
+    #[arg(long, requires = "packs")]
+    allow_downgrade: bool,
     /// The largest request body, in bytes.
     #[arg(long, default_value_t = wastecheck_serve::Limits::default().max_body_bytes)]
     max_body_bytes: usize,
@@ -98,6 +105,8 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         packs: args.packs.clone(),
         packs_only: args.packs_only,
         trust,
+        history: args.history.clone(),
+        allow_downgrade: args.allow_downgrade,
         limits: wastecheck_serve::Limits {
             max_body_bytes: args.max_body_bytes,
             max_batch: args.max_batch,

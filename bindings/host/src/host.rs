@@ -11,6 +11,8 @@ use wasmtime::{Instance, ResourceLimiter, Store};
 pub struct BundleLoaded {
     /// `sha256:…` of the bundle bytes.
     pub digest: String,
+    /// The issuer's sequence number of the bundle.
+    pub sequence: u64,
     /// Every pack served now, built-in ones included, as `(id, version, digest)`.
     pub packs: Vec<(String, String, String)>,
 }
@@ -23,6 +25,9 @@ pub struct BundleOptions {
     /// built-in packs: one identical to a built-in pack is not loaded twice, one of
     /// another version sits beside it.
     pub replace: bool,
+    /// Accept a bundle older (by its signed sequence number) than one this host
+    /// served: rolling back on purpose. Refused by default.
+    pub allow_downgrade: bool,
 }
 
 /// A signed bundle as the host keeps it, to load it again into a new instance.
@@ -39,6 +44,9 @@ pub struct Host {
     module: Module,
     limits: Limits,
     bundle: Option<Bundle>,
+    /// What the host served (the module's `history`), handed to every new instance
+    /// so that a trap does not make it forget and accept an older bundle.
+    history: Option<Value>,
     live: Option<Live>,
     restarts: u64,
     fuel_used: Option<u64>,
@@ -64,6 +72,7 @@ impl Host {
             module: module.clone(),
             limits,
             bundle: None,
+            history: None,
             live: None,
             restarts: 0,
             fuel_used: None,
@@ -163,10 +172,25 @@ impl Host {
             options,
         };
         let budget = self.limits.load_budget();
-        let answer = self.call(budget, |live| live.load(&bundle))?;
-        let loaded = parse_loaded(&answer)?;
+        let history = self.history.clone();
+        let answer = self.call(budget, |live| live.load(&bundle, history.as_ref()))?;
+        let (loaded, history) = parse_loaded(&answer)?;
         self.bundle = Some(bundle);
+        self.history = history;
         Ok(loaded)
+    }
+
+    /// What this host has served from bundles (per pack id, the highest sequence
+    /// and each version's digest), to keep across restarts and hand back with
+    /// [`Host::set_history`].
+    pub fn history(&self) -> Option<&Value> {
+        self.history.as_ref()
+    }
+
+    /// Starts from what was served before (a history kept from
+    /// [`Host::history`]): a bundle older than one in it is refused.
+    pub fn set_history(&mut self, history: Value) {
+        self.history = Some(history);
     }
 
     /// Runs `f` on the live instance (made again first if a trap lost it) within
@@ -254,7 +278,7 @@ impl Host {
         const WARM_UP: &[u8] = br#"{"document": {"kind": "manifest"}}"#;
         ready(live.check(WARM_UP))?;
         if let Some(bundle) = &self.bundle {
-            let answer = ready(live.load(bundle))?;
+            let answer = ready(live.load(bundle, self.history.as_ref()))?;
             parse_loaded(&answer)?;
         }
         Ok(live)
@@ -271,8 +295,9 @@ fn check_fuel_asked(module: &Module, limits: &Limits) -> Result<(), HostError> {
     Ok(())
 }
 
-/// The `ok` of a `load_bundle` answer, or its error.
-fn parse_loaded(answer: &[u8]) -> Result<BundleLoaded, HostError> {
+/// The `ok` of a `load_bundle` answer (and the history it hands back), or its
+/// error.
+fn parse_loaded(answer: &[u8]) -> Result<(BundleLoaded, Option<Value>), HostError> {
     let value: Value = serde_json::from_slice(answer)
         .map_err(|e| HostError::Abi(format!("the answer of `load_bundle` is not JSON: {e}")))?;
     if let Some(message) = value.pointer("/error/message").and_then(Value::as_str) {
@@ -295,8 +320,13 @@ fn parse_loaded(answer: &[u8]) -> Result<BundleLoaded, HostError> {
         .iter()
         .map(|p| Ok((text(p, "id")?, text(p, "version")?, text(p, "digest")?)))
         .collect::<Result<_, HostError>>()?;
-    Ok(BundleLoaded {
+    let loaded = BundleLoaded {
         digest: text(ok, "digest")?,
+        sequence: ok
+            .get("sequence")
+            .and_then(Value::as_u64)
+            .unwrap_or_default(),
         packs,
-    })
+    };
+    Ok((loaded, ok.get("history").cloned()))
 }

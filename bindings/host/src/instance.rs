@@ -185,13 +185,29 @@ impl Live {
         Ok(out)
     }
 
-    /// `load_bundle` with the bundle's three buffers; the answer's bytes.
-    pub(crate) fn load(&mut self, bundle: &Bundle) -> Result<Vec<u8>, Failure> {
-        let options: &[u8] = if bundle.options.replace {
-            br#"{"replace":true}"#
+    /// `load_bundle` with the bundle's three buffers (and the options, with what
+    /// the host served before); the answer's bytes.
+    pub(crate) fn load(
+        &mut self,
+        bundle: &Bundle,
+        history: Option<&serde_json::Value>,
+    ) -> Result<Vec<u8>, Failure> {
+        let mut given_options = serde_json::Map::new();
+        if bundle.options.replace {
+            given_options.insert("replace".into(), true.into());
+        }
+        if bundle.options.allow_downgrade {
+            given_options.insert("allow_downgrade".into(), true.into());
+        }
+        if let Some(history) = history {
+            given_options.insert("history".into(), history.clone());
+        }
+        let options_text = if given_options.is_empty() {
+            String::new()
         } else {
-            b""
+            serde_json::Value::Object(given_options).to_string()
         };
+        let options = options_text.as_bytes();
         let with = match (&self.load_bundle_with, options.is_empty()) {
             (Some(with), _) => Some(with.clone()),
             (None, true) => None,

@@ -63,6 +63,11 @@ pub struct Config {
     pub packs_only: bool,
     /// The public keys bundles must be signed with.
     pub trust: Vec<PublicKey>,
+    /// A JSON file remembering which bundles were served (`--history`), so that
+    /// an older one is refused after a restart too; in memory only when `None`.
+    pub history: Option<PathBuf>,
+    /// Accept a bundle older than one served (`--allow-downgrade`).
+    pub allow_downgrade: bool,
     /// Request limits.
     pub limits: Limits,
     /// How often the folder is looked at.
@@ -79,6 +84,8 @@ impl Default for Config {
             packs: None,
             packs_only: false,
             trust: Vec::new(),
+            history: None,
+            allow_downgrade: false,
             limits: Limits::default(),
             poll: Duration::from_secs(1),
             sandbox: None,
@@ -145,10 +152,25 @@ impl Server {
                 "--packs-only serves the bundles of a folder alone: name the folder (--packs DIR)"
             );
         }
-        let mut watcher = config
-            .packs
-            .clone()
-            .map(|dir| Watcher::new(dir, config.trust.clone()).packs_only(config.packs_only));
+        let downgrade = if config.allow_downgrade {
+            wastecheck_rules::Downgrade::Allow
+        } else {
+            wastecheck_rules::Downgrade::Refuse
+        };
+        let mut watcher = match config.packs.clone() {
+            None => None,
+            Some(dir) => {
+                let watcher = Watcher::new(dir, config.trust.clone())
+                    .packs_only(config.packs_only)
+                    .downgrade(downgrade);
+                Some(match config.history.clone() {
+                    None => watcher,
+                    Some(file) => watcher.history_file(file.clone()).map_err(|e| {
+                        anyhow::anyhow!("reading the bundle history {}: {e}", file.display())
+                    })?,
+                })
+            }
+        };
         let (watcher, first) = tokio::task::spawn_blocking(move || {
             let scan = watcher.as_mut().map(|w| w.scan(1));
             (watcher, scan)

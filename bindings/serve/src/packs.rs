@@ -5,10 +5,13 @@
 //! served is not loaded twice, one with the id of a served pack and another version
 //! sits beside it.
 //!
-//! The folder is polled (portable, no platform watcher): a file whose size or
-//! modification time changed — or whose signature file did — is read again. A bundle
-//! that is unsigned, signed by a key not trusted, damaged or only half copied is
-//! refused and logged; whatever was served before keeps being served (for a file
+//! The folder is polled (portable, no platform watcher): a file whose content
+//! changed — or whose signature file's did — is read again. A bundle that is
+//! unsigned, signed by a key not trusted, damaged or only half copied is refused and
+//! logged; so is one older (by its signed sequence number) than a bundle a pack of
+//! it was served from (a rollback, unless `--allow-downgrade`), one holding another
+//! content under a pack version served, and — when neither was served — both of two
+//! files offering one pack version with different content; whatever was served before keeps being served (for a file
 //! that was good before and is now being overwritten, its last good content). The
 //! new packs are compiled completely, away from requests, and only then swapped in
 //! as one value: a request sees the old packs or the new ones, never a mix.
@@ -19,7 +22,8 @@ use std::sync::Arc;
 use wastecheck::Checker;
 use wastecheck::engine::chain::CompileOptions;
 use wastecheck::pack::bundle::{self, PackFiles, PublicKey, Signature, Signer, Trust};
-use wastecheck_rules::PackSet;
+use wastecheck::report::PackRef;
+use wastecheck_rules::{Downgrade, History, PackSet};
 
 /// The source of a loaded pack.
 pub const BUILT_IN: &str = "built-in";
@@ -33,8 +37,12 @@ pub struct Accepted {
     pub digest: String,
     /// The public key whose signature verified.
     pub signer: String,
-    /// The packs it holds (`id@version`), by name in the bundle.
+    /// The issuer's sequence number, from the signed bytes.
+    pub sequence: u64,
+    /// The packs it holds, by name in the bundle.
     pub packs: Vec<PackFiles>,
+    /// Their ids, versions and digests.
+    pub held: Vec<PackRef>,
 }
 
 /// A bundle refused, and why.
@@ -131,6 +139,11 @@ pub struct Watcher {
     trusted: Vec<PublicKey>,
     packs_only: bool,
     slots: BTreeMap<String, Slot>,
+    /// What was served, to refuse rollbacks and confusions.
+    history: History,
+    /// Where the history is kept across restarts, if anywhere.
+    history_file: Option<PathBuf>,
+    downgrade: Downgrade,
 }
 
 /// What one look at the folder found.
@@ -154,7 +167,29 @@ impl Watcher {
             trusted,
             packs_only: false,
             slots: BTreeMap::new(),
+            history: History::default(),
+            history_file: None,
+            downgrade: Downgrade::Refuse,
         }
+    }
+
+    /// The same, remembering what it served in `file` (read now when it exists,
+    /// written after every change), so that a restart does not forget it.
+    pub fn history_file(mut self, file: PathBuf) -> std::io::Result<Watcher> {
+        self.history = History::read_file(&file)?;
+        self.history_file = Some(file);
+        Ok(self)
+    }
+
+    /// The same, accepting bundles older than one served when `downgrade` allows.
+    pub fn downgrade(mut self, downgrade: Downgrade) -> Watcher {
+        self.downgrade = downgrade;
+        self
+    }
+
+    /// What was served so far (to keep across restarts).
+    pub fn served(&self) -> &History {
+        &self.history
     }
 
     /// The same, serving the folder's bundles alone (`--packs-only`) when
@@ -188,7 +223,9 @@ impl Watcher {
             .collect();
         for name in gone {
             if let Some(slot) = self.slots.remove(&name) {
-                changed |= slot.serving.is_some();
+                // Served, or good but refused beside the others (which may load
+                // without it now).
+                changed |= slot.serving.is_some() || slot.fresh.is_some();
             }
             scan.cleared.push(name);
         }
@@ -224,7 +261,13 @@ impl Watcher {
             slot.fresh = fresh;
         }
         if changed {
+            let before = self.history.clone();
             scan.loaded = Some(self.compose(generation, &mut scan.refused, &mut scan.cleared));
+            if let Some(file) = &self.history_file
+                && self.history != before
+            {
+                self.history.write_file(file)?;
+            }
         }
         Ok(scan)
     }
@@ -256,13 +299,15 @@ impl Watcher {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(refuse(Some(digest), format!("reading {name}.sig: {e}"))),
         };
-        let (verified, packs) = wastecheck_rules::bundles::open_bundle(
+        let (verified, decoded) = wastecheck_rules::bundles::open_bundle(
             &bytes,
             signature.as_ref(),
             &self.trusted,
             Trust::RequireSignature,
         )
         .map_err(|e| refuse(Some(digest.clone()), e.to_string()))?;
+        let held = wastecheck_rules::bundles::held_packs(&decoded.packs)
+            .map_err(|e| refuse(Some(digest.clone()), e.to_string()))?;
         let signer = match verified.signer {
             Signer::Key(key) => key.to_string(),
             Signer::Unsigned => String::new(),
@@ -271,7 +316,9 @@ impl Watcher {
             file: name.to_owned(),
             digest: verified.digest,
             signer,
-            packs,
+            sequence: decoded.sequence,
+            packs: decoded.packs,
+            held,
         })
     }
 
@@ -313,6 +360,59 @@ impl Watcher {
                 pending.push((name.clone(), candidates));
             }
         }
+        // Refused before compiling: two files offering one pack version with
+        // different content, a rollback or a confusion against what was served, and
+        // a bundle older than another in the folder offering the same pack.
+        let confused = confusions(&pending, &self.history);
+        for (_, candidates) in &mut pending {
+            candidates.retain(|candidate| {
+                let error = match confused.get(&candidate.digest) {
+                    Some(error) => error.clone(),
+                    None => match self.history.admit(
+                        candidate.sequence,
+                        &candidate.held,
+                        self.downgrade,
+                    ) {
+                        Ok(()) => return true,
+                        Err(error) => error,
+                    },
+                };
+                refused.push(refused_for(candidate, &error));
+                false
+            });
+        }
+        if self.downgrade == Downgrade::Refuse {
+            let offers = sequences_offered(&pending);
+            for (name, candidates) in &mut pending {
+                candidates.retain(|candidate| {
+                    // Newer in another file (a file's own candidates are alternatives).
+                    let newer = candidate.held.iter().find_map(|pack| {
+                        offers[&pack.id]
+                            .iter()
+                            .filter(|(file, sequence)| {
+                                file != name && *sequence > candidate.sequence
+                            })
+                            .map(|(_, sequence)| (pack, *sequence))
+                            .max_by_key(|(_, sequence)| *sequence)
+                    });
+                    let Some((pack, newest)) = newer else {
+                        return true;
+                    };
+                    let error = wastecheck_rules::LoadBundleError::Rollback {
+                        pack: pack.id.clone(),
+                        sequence: candidate.sequence,
+                        served: newest,
+                    };
+                    refused.push(refused_for(candidate, &error));
+                    false
+                });
+            }
+        }
+        pending.retain(|(_, candidates)| !candidates.is_empty());
+        // Each file's first candidate that loads with the others is served; the
+        // refusals of those before it are reported, and a file none of whose
+        // candidates loads is tried again after the others (its parent may come
+        // in a later file).
         let mut failures: BTreeMap<String, Vec<Refusal>> = BTreeMap::new();
         loop {
             let mut progress = false;
@@ -336,6 +436,7 @@ impl Watcher {
                                     .or_insert_with(|| candidate.file.clone());
                             }
                             checker = Some(compiled);
+                            self.history.record(candidate.sequence, &candidate.held);
                             if let Some(slot) = self.slots.get_mut(name) {
                                 if slot.fresh.as_ref().map(|f| &f.digest) == Some(&candidate.digest)
                                 {
@@ -344,6 +445,8 @@ impl Watcher {
                                 slot.serving = Some(candidate.clone());
                             }
                             bundles.push(candidate.clone());
+                            refused.append(&mut errors);
+                            failures.remove(name);
                             progress = true;
                             return false;
                         }
@@ -357,9 +460,7 @@ impl Watcher {
                 break;
             }
         }
-        for (name, _) in &pending {
-            refused.extend(failures.remove(name).unwrap_or_default());
-        }
+        refused.extend(failures.into_values().flatten());
         let checker = match checker {
             Some(checker) => checker,
             None => Loaded::base(self.packs_only).checker,
@@ -372,6 +473,78 @@ impl Watcher {
             sandbox: None,
             packs_only: self.packs_only,
         }
+    }
+}
+
+/// The candidates to refuse because two files offer one pack version with
+/// different content and none of them was served (when one was, the history
+/// refuses the others): by bundle digest, the error to give.
+fn confusions(
+    pending: &[(String, Vec<Arc<Accepted>>)],
+    history: &History,
+) -> BTreeMap<String, wastecheck_rules::LoadBundleError> {
+    // (id, version) → the bundles offering it: (pack digest, bundle digest).
+    let mut offers: BTreeMap<(&str, &str), Vec<(&str, &str)>> = BTreeMap::new();
+    for candidate in pending.iter().flat_map(|(_, candidates)| candidates) {
+        for pack in &candidate.held {
+            offers.entry((&pack.id, &pack.version)).or_default().push((
+                pack.digest.as_deref().unwrap_or_default(),
+                &candidate.digest,
+            ));
+        }
+    }
+    let mut confused = BTreeMap::new();
+    for ((id, version), offered) in offers {
+        let served = history
+            .packs
+            .get(id)
+            .is_some_and(|p| p.versions.contains_key(version));
+        let first = offered[0].0;
+        if served || offered.iter().all(|(digest, _)| *digest == first) {
+            continue;
+        }
+        for (digest, bundle) in &offered {
+            let other = offered
+                .iter()
+                .find(|(d, _)| d != digest)
+                .map_or(first, |(d, _)| *d);
+            confused.insert(
+                (*bundle).to_owned(),
+                wastecheck_rules::LoadBundleError::Confused {
+                    pack: id.to_owned(),
+                    version: version.to_owned(),
+                    offered: (*digest).to_owned(),
+                    other: other.to_owned(),
+                },
+            );
+        }
+    }
+    confused
+}
+
+/// Per pack id, the files offering it and the sequences of their bundles.
+fn sequences_offered(
+    pending: &[(String, Vec<Arc<Accepted>>)],
+) -> BTreeMap<String, Vec<(String, u64)>> {
+    let mut offers: BTreeMap<String, Vec<(String, u64)>> = BTreeMap::new();
+    for (file, candidates) in pending {
+        for candidate in candidates {
+            for pack in &candidate.held {
+                offers
+                    .entry(pack.id.clone())
+                    .or_default()
+                    .push((file.clone(), candidate.sequence));
+            }
+        }
+    }
+    offers
+}
+
+fn refused_for(candidate: &Accepted, error: &wastecheck_rules::LoadBundleError) -> Refusal {
+    Refusal {
+        file: candidate.file.clone(),
+        digest: Some(candidate.digest.clone()),
+        error: format!("{error} ({})", error.code()),
     }
 }
 

@@ -106,6 +106,7 @@ impl Pool {
             if let Some((bytes, signature, key)) = &signed {
                 let options = BundleOptions {
                     replace: loaded.packs_only,
+                    ..BundleOptions::default()
                 };
                 host.load_bundle_with(bytes, signature, &[key.as_str()], options)?;
             }

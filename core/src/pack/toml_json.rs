@@ -1,4 +1,4 @@
-//! `pack.toml` and `rule.toml` as bundles carry them (format 2): the same tables as
+//! `pack.toml` and `rule.toml` as bundles carry them (since format 2): the same tables as
 //! canonical JSON — compact, keys sorted — so what reads bundles (the browser
 //! module, `wastecheck.wasm`) needs no TOML parser. Converting is part of
 //! [`super::bundle::encode`]; only builds with the `toml-sources` feature (the

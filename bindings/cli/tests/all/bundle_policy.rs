@@ -5,10 +5,24 @@
 use crate::{copy_dir, repo, s, text, wastecheck};
 use std::path::Path;
 
-/// `pack build DIR -o OUT`; its stdout, the bundle's digest (for one pack, the
-/// pack's own digest: the digest of a bundle of it alone).
+/// `pack build DIR -o OUT --sequence 0`; its stdout, the bundle's digest (for one
+/// pack at sequence 0, the pack's own digest: the digest of a bundle of it alone).
 fn build(dir: &Path, out: &Path) -> String {
-    let built = wastecheck(&["pack", "build", s(dir), "-o", s(out)]);
+    build_as(dir, out, 0)
+}
+
+/// `pack build DIR -o OUT --sequence N`; its stdout, the bundle's digest.
+fn build_as(dir: &Path, out: &Path, sequence: u64) -> String {
+    let sequence = sequence.to_string();
+    let built = wastecheck(&[
+        "pack",
+        "build",
+        s(dir),
+        "-o",
+        s(out),
+        "--sequence",
+        &sequence,
+    ]);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
     text(&built.stdout).trim().to_owned()
 }
@@ -150,5 +164,118 @@ fn a_signed_zj_bundle_layers_over_the_built_in_cn() {
         matches!(whole.status.code(), Some(0 | 1)),
         "{}",
         text(&whole.stderr)
+    );
+}
+
+#[test]
+fn with_a_history_an_older_bundle_is_refused_after_a_newer_one() {
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = scratch.path();
+    let zj = dir.join("zj");
+    copy_dir(&repo().join("rules/packs/zj"), &zj);
+    let manifest = std::fs::read_to_string(zj.join("pack.toml")).unwrap();
+    std::fs::write(
+        zj.join("pack.toml"),
+        manifest.replacen("version = \"1.0.0\"", "version = \"1.1.0\"", 1),
+    )
+    .unwrap();
+    let key = dir.join("regulator.key");
+    assert!(
+        wastecheck(&["pack", "keygen", "-o", s(&key)])
+            .status
+            .success()
+    );
+    let public = format!("{}.pub", s(&key));
+    let (older, newer) = (dir.join("older.bundle"), dir.join("newer.bundle"));
+    for (bundle, sequence) in [(&older, 2026120401), (&newer, 2026120402)] {
+        build_as(&zj, bundle, sequence);
+        assert!(
+            wastecheck(&["pack", "sign", s(bundle), "--key", s(&key)])
+                .status
+                .success()
+        );
+    }
+    let verified = wastecheck(&["pack", "verify", s(&newer), "--trust", &public]);
+    assert!(
+        text(&verified.stdout).contains("sequence: 2026120402"),
+        "{}",
+        text(&verified.stdout)
+    );
+    let document = repo().join("spec/examples/manifest.valid.json");
+    let history = dir.join("history.json");
+    let check = |bundle: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--packs",
+            s(bundle),
+            "--trust",
+            &public,
+            "--history",
+            s(&history),
+        ];
+        args.extend_from_slice(extra);
+        args.push(s(&document));
+        wastecheck(&args)
+    };
+    let served = check(&newer, &[]);
+    assert!(
+        matches!(served.status.code(), Some(0 | 1 | 3)),
+        "{}",
+        text(&served.stderr)
+    );
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&history).unwrap()).unwrap();
+    assert_eq!(kept["packs"]["zj"]["sequence"], 2026120402, "{kept:#}");
+
+    let rolled_back = check(&older, &[]);
+    assert_eq!(rolled_back.status.code(), Some(2));
+    let error = text(&rolled_back.stderr);
+    assert!(error.contains("bundle.rollback"), "{error}");
+    assert!(
+        error.contains("2026120401") && error.contains("2026120402"),
+        "{error}"
+    );
+
+    // On purpose, it is taken, and the history keeps the newer mark.
+    let allowed = check(&older, &["--allow-downgrade"]);
+    assert!(
+        matches!(allowed.status.code(), Some(0 | 1 | 3)),
+        "{}",
+        text(&allowed.stderr)
+    );
+    let kept: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&history).unwrap()).unwrap();
+    assert_eq!(kept["packs"]["zj"]["sequence"], 2026120402);
+
+    // Another content under a version served: refused, whatever the flags.
+    std::fs::write(zj.join("extra.csv"), "a,b\n").unwrap();
+    let confusing = dir.join("confusing.bundle");
+    build_as(&zj, &confusing, 2026120403);
+    assert!(
+        wastecheck(&["pack", "sign", s(&confusing), "--key", s(&key)])
+            .status
+            .success()
+    );
+    let refused = check(&confusing, &["--allow-downgrade"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("bundle.conflict"),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    // Without a history the command has no memory: the older one is taken.
+    let one_shot = wastecheck(&[
+        "check",
+        "--packs",
+        s(&older),
+        "--trust",
+        &public,
+        s(&document),
+    ]);
+    assert!(
+        matches!(one_shot.status.code(), Some(0 | 1 | 3)),
+        "{}",
+        text(&one_shot.stderr)
     );
 }

@@ -34,9 +34,25 @@ fn the_built_in_packs_test_and_lint_clean() {
 fn build_sign_verify_and_check_against_a_bundle() {
     let dir = scratch("bundle");
     let (first, second) = (dir.join("a.bundle"), dir.join("b.bundle"));
-    let built = wastecheck(&["pack", "build", "rules/packs/cn", "-o", s(&first)]);
+    let built = wastecheck(&[
+        "pack",
+        "build",
+        "rules/packs/cn",
+        "-o",
+        s(&first),
+        "--sequence",
+        "1",
+    ]);
     assert_eq!(built.status.code(), Some(0), "{}", text(&built.stderr));
-    let again = wastecheck(&["pack", "build", "rules/packs/cn", "-o", s(&second)]);
+    let again = wastecheck(&[
+        "pack",
+        "build",
+        "rules/packs/cn",
+        "-o",
+        s(&second),
+        "--sequence",
+        "1",
+    ]);
     assert_eq!(text(&built.stdout), text(&again.stdout), "same digest");
     assert!(text(&built.stdout).starts_with("sha256:"));
     assert_eq!(

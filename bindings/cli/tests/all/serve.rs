@@ -56,9 +56,17 @@ fn a_bundle_built_and_signed_with_the_cli_is_served_without_a_restart() {
     .unwrap();
     let staging = root.join("staging.bundle");
     assert!(
-        wastecheck(&["pack", "build", path(&source), "-o", path(&staging)])
-            .status
-            .success()
+        wastecheck(&[
+            "pack",
+            "build",
+            path(&source),
+            "-o",
+            path(&staging),
+            "--sequence",
+            "1",
+        ])
+        .status
+        .success()
     );
     assert!(
         wastecheck(&["pack", "sign", path(&staging), "--key", path(&key)])

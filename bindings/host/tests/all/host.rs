@@ -281,7 +281,10 @@ fn a_signed_zj_bundle_layers_over_the_built_in_cn_and_replace_uses_it_alone() {
     );
 
     // Alone, the bundle lacks its parent; what was served stays served.
-    let replace = BundleOptions { replace: true };
+    let replace = BundleOptions {
+        replace: true,
+        ..BundleOptions::default()
+    };
     let refused = host
         .load_bundle_with(&bytes, &signature, &[&trusted], replace)
         .unwrap_err();
@@ -321,6 +324,64 @@ fn a_signed_zj_bundle_layers_over_the_built_in_cn_and_replace_uses_it_alone() {
         packs.iter().all(|(id, _, _)| id != "zj-shaoxing"),
         "{packs:?}"
     );
+}
+
+#[test]
+fn an_older_bundle_is_refused_after_a_newer_one_also_after_a_trap() {
+    let zj = wastecheck_rules::rereleased("zj", "1.1.0").unwrap();
+    let key = SecretKey::from_seed([6; 32]);
+    let trusted = key.public_key().to_string();
+    let issue = |sequence: u64| {
+        let bytes = bundle::encode_sequenced(std::slice::from_ref(&zj), sequence).unwrap();
+        let signature = bundle::sign(&bytes, &key).to_string();
+        (bytes, signature)
+    };
+    let (newer, newer_signature) = issue(7);
+    let (older, older_signature) = issue(6);
+    let mut host = host();
+    let loaded = host
+        .load_bundle(&newer, &newer_signature, &[&trusted])
+        .unwrap();
+    assert_eq!(loaded.sequence, 7);
+    let rollback =
+        |m: &HostError| matches!(m, HostError::Bundle(m) if m.contains("bundle.rollback"));
+    let refused = host
+        .load_bundle(&older, &older_signature, &[&trusted])
+        .unwrap_err();
+    assert!(rollback(&refused), "{refused}");
+
+    // A trap makes a new instance; it is handed what the host served.
+    host.set_limits(Limits {
+        check_time: Duration::ZERO,
+        ..Limits::default()
+    })
+    .unwrap();
+    assert!(
+        host.check_json(r#"{"document": {"kind": "manifest"}}"#)
+            .is_err()
+    );
+    host.set_limits(Limits::default()).unwrap();
+    let refused = host
+        .load_bundle(&older, &older_signature, &[&trusted])
+        .unwrap_err();
+    assert!(rollback(&refused), "{refused}");
+
+    // A new host given the history kept refuses it; on purpose, it is taken.
+    let kept = host.history().unwrap().clone();
+    let mut fresh = crate::common::host();
+    fresh.set_history(kept);
+    let refused = fresh
+        .load_bundle(&older, &older_signature, &[&trusted])
+        .unwrap_err();
+    assert!(rollback(&refused), "{refused}");
+    let downgrade = BundleOptions {
+        allow_downgrade: true,
+        ..BundleOptions::default()
+    };
+    let loaded = fresh
+        .load_bundle_with(&older, &older_signature, &[&trusted], downgrade)
+        .unwrap();
+    assert_eq!(loaded.sequence, 6);
 }
 
 #[test]

@@ -835,3 +835,162 @@ async fn a_bundle_replaced_with_the_same_size_and_time_is_read_again() {
         "{packs:#}"
     );
 }
+
+// ---- rollback and confusion (issue 20) ----
+
+/// A signed bundle of the Jiangsu test pack `version` (with `extra` content, if
+/// any) issued as `sequence`.
+fn issued(version: &str, extra: Option<&str>, sequence: u64, key: &SecretKey) -> (Vec<u8>, String) {
+    let mut pack = zj_pack(version);
+    if let Some(extra) = extra {
+        pack.files.insert("extra.csv".into(), extra.into());
+    }
+    let bytes = bundle::encode_sequenced(&[pack], sequence).unwrap();
+    let signature = bundle::sign(&bytes, key).to_string();
+    (bytes, signature)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_older_bundle_is_refused_once_a_newer_one_was_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let publisher = key(7);
+    let (newer, newer_sig) = issued("1.1.0", None, 7, &publisher);
+    drop_bundle(dir, "js.bundle", &newer, Some(newer_sig));
+    let addr = watching(dir, &publisher).await;
+    let (_, labels, _) = served(addr).await;
+    assert!(
+        labels.contains(&"js-test@1.1.0 js.bundle".to_owned()),
+        "{labels:?}"
+    );
+
+    // The older bundle copied over the newer one: refused, the newer one served on.
+    let (older, older_sig) = issued("1.0.0", None, 6, &publisher);
+    drop_bundle(dir, "js.bundle", &older, Some(older_sig.clone()));
+    let packs = until(addr, "the older bundle refused", |p| {
+        refused(p, "js.bundle").is_some()
+    })
+    .await;
+    let why = refused(&packs, "js.bundle").unwrap();
+    assert!(why.contains("bundle.rollback"), "{why}");
+    let (_, labels, _) = served(addr).await;
+    assert!(
+        labels.contains(&"js-test@1.1.0 js.bundle".to_owned()),
+        "{labels:?}"
+    );
+    assert!(
+        !labels.iter().any(|l| l.starts_with("js-test@1.0.0")),
+        "{labels:?}"
+    );
+
+    // Beside it under another name: refused too.
+    drop_bundle(dir, "old.bundle", &older, Some(older_sig));
+    let packs = until(addr, "the older copy refused", |p| {
+        refused(p, "old.bundle").is_some()
+    })
+    .await;
+    assert!(
+        refused(&packs, "old.bundle")
+            .unwrap()
+            .contains("bundle.rollback")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_outlives_a_restart_unless_downgrading() {
+    let state = tempfile::tempdir().unwrap();
+    let history = state.path().join("history.json");
+    let publisher = key(7);
+    let serve = |dir: PathBuf, allow_downgrade: bool| {
+        start(Config {
+            packs: Some(dir),
+            trust: vec![publisher.public_key()],
+            poll: Duration::from_millis(50),
+            history: Some(history.clone()),
+            allow_downgrade,
+            ..Config::default()
+        })
+    };
+    let first = tempfile::tempdir().unwrap();
+    let (newer, newer_sig) = issued("1.1.0", None, 7, &publisher);
+    drop_bundle(first.path(), "js.bundle", &newer, Some(newer_sig));
+    let addr = serve(first.path().to_owned(), false).await;
+    let (_, labels, _) = served(addr).await;
+    assert!(
+        labels.contains(&"js-test@1.1.0 js.bundle".to_owned()),
+        "{labels:?}"
+    );
+    let kept: Value = serde_json::from_str(&std::fs::read_to_string(&history).unwrap()).unwrap();
+    assert_eq!(kept["packs"]["js-test"]["sequence"], 7, "{kept:#}");
+
+    // Started again on a folder holding only the older bundle.
+    let second = tempfile::tempdir().unwrap();
+    let (older, older_sig) = issued("1.0.0", None, 6, &publisher);
+    drop_bundle(second.path(), "js.bundle", &older, Some(older_sig));
+    let addr = serve(second.path().to_owned(), false).await;
+    let (_, labels, packs) = served(addr).await;
+    assert!(
+        refused(&packs, "js.bundle").is_some_and(|why| why.contains("bundle.rollback")),
+        "{packs:#}"
+    );
+    assert!(
+        !labels.iter().any(|l| l.starts_with("js-test")),
+        "{labels:?}"
+    );
+    // With --allow-downgrade it is served.
+    let addr = serve(second.path().to_owned(), true).await;
+    let (_, labels, _) = served(addr).await;
+    assert!(
+        labels.contains(&"js-test@1.0.0 js.bundle".to_owned()),
+        "{labels:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_bundles_giving_one_pack_version_different_content_are_both_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let publisher = key(7);
+    let (a, a_sig) = issued("1.0.0", Some("a\n"), 5, &publisher);
+    let (b, b_sig) = issued("1.0.0", Some("b\n"), 5, &publisher);
+    drop_bundle(dir, "a.bundle", &a, Some(a_sig));
+    drop_bundle(dir, "b.bundle", &b, Some(b_sig));
+    let addr = watching(dir, &publisher).await;
+    let (_, labels, packs) = served(addr).await;
+    for file in ["a.bundle", "b.bundle"] {
+        assert!(
+            refused(&packs, file).is_some_and(|why| why.contains("bundle.conflict")),
+            "{file}: {packs:#}"
+        );
+    }
+    assert_eq!(sorted(labels), with_built_in(&[]));
+
+    // One of them alone is served; the other, dropped in later, is refused.
+    std::fs::remove_file(dir.join("b.bundle")).unwrap();
+    until(addr, "a.bundle served", |p| {
+        p["packs"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|p| p["source"] == "a.bundle"))
+    })
+    .await;
+    drop_bundle(
+        dir,
+        "c.bundle",
+        &b,
+        Some(bundle::sign(&b, &publisher).to_string()),
+    );
+    let packs = until(addr, "c.bundle refused", |p| {
+        refused(p, "c.bundle").is_some()
+    })
+    .await;
+    assert!(
+        refused(&packs, "c.bundle")
+            .unwrap()
+            .contains("bundle.conflict")
+    );
+    let (_, labels, _) = served(addr).await;
+    assert!(
+        labels.contains(&"js-test@1.0.0 a.bundle".to_owned()),
+        "{labels:?}"
+    );
+}

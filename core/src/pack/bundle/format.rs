@@ -1,6 +1,6 @@
-//! The bundle's bytes: canonical compact JSON of sorted packs (format 2 carries
-//! `pack.toml` and `rule.toml` as JSON), read back only when already canonical, and
-//! named by their sha-256 digest.
+//! The bundle's bytes: canonical compact JSON of the issuer's sequence number and the
+//! sorted packs (`pack.toml` and `rule.toml` carried as JSON), read back only when
+//! already canonical, and named by their sha-256 digest.
 
 use super::paths::{PathError, is_bundled, sorted_and_valid};
 use super::{BundleError, FORMAT, PackFiles, VERSION};
@@ -100,7 +100,16 @@ pub enum FormatError {
     NotCanonical,
 }
 
-/// The canonical bundle bytes of `packs`.
+/// The canonical bundle bytes of `packs` with sequence number 0: what the
+/// built-in packs and a pack's digest ([`pack_digest`]) are encoded as. A bundle
+/// to publish carries its issuer's sequence number: [`encode_sequenced`].
+pub fn encode(packs: &[PackFiles]) -> Result<Vec<u8>, BundleError> {
+    encode_sequenced(packs, 0)
+}
+
+/// The canonical bundle bytes of `packs`, issued as `sequence`: the issuer's
+/// counter, higher for every later bundle of the same packs, which hosts use to
+/// refuse an older bundle once they have served a newer one (docs/design.md §8).
 ///
 /// Deterministic: packs are sorted by name and files by path, so input order never
 /// matters. Every path is validated, but only bundled files (see [`is_bundled`]) are
@@ -108,7 +117,7 @@ pub enum FormatError {
 /// definition they are not part of a bundle. `pack.toml` and `*/rule.toml` are
 /// written as canonical JSON (`pack.json`, `*/rule.json`), which needs the
 /// `toml-sources` feature; packs read from a bundle already have them so.
-pub fn encode(packs: &[PackFiles]) -> Result<Vec<u8>, BundleError> {
+pub fn encode_sequenced(packs: &[PackFiles], sequence: u64) -> Result<Vec<u8>, BundleError> {
     let sorted = sorted_and_valid(packs)?;
     let bundled = sorted
         .iter()
@@ -117,6 +126,7 @@ pub fn encode(packs: &[PackFiles]) -> Result<Vec<u8>, BundleError> {
     let wire = WireOut {
         format: FORMAT,
         version: VERSION,
+        sequence,
         packs: sorted
             .iter()
             .zip(&bundled)
@@ -166,11 +176,25 @@ fn bundled_files(pack: &PackFiles) -> Result<BTreeMap<Cow<'_, str>, Cow<'_, str>
     Ok(files)
 }
 
-/// Reads a bundle: the packs it holds, sorted by name.
-///
-/// Refuses anything [`encode`] would not have produced byte for byte, so a digest
-/// of accepted bytes always names exactly these packs.
+/// A bundle read: its issuer's sequence number and its packs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    /// The issuer's sequence number (see [`encode_sequenced`]).
+    pub sequence: u64,
+    /// The packs, sorted by name.
+    pub packs: Vec<PackFiles>,
+}
+
+/// Reads a bundle's packs, sorted by name (see [`decode_sequenced`]).
 pub fn decode(bytes: &[u8]) -> Result<Vec<PackFiles>, BundleError> {
+    decode_sequenced(bytes).map(|bundle| bundle.packs)
+}
+
+/// Reads a bundle: its sequence number and the packs it holds.
+///
+/// Refuses anything [`encode_sequenced`] would not have produced byte for byte, so
+/// a digest of accepted bytes always names exactly these packs and this sequence.
+pub fn decode_sequenced(bytes: &[u8]) -> Result<Decoded, BundleError> {
     let text = std::str::from_utf8(bytes).map_err(|e| match e.error_len() {
         // A multi-byte character cut off at the end: the bytes stop early.
         None => FormatError::Truncated,
@@ -225,6 +249,7 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<PackFiles>, BundleError> {
     let wire: WireIn = serde_json::from_value(value).map_err(|e| FormatError::Malformed {
         message: e.to_string(),
     })?;
+    let sequence = wire.sequence;
     let packs: Vec<PackFiles> = wire
         .packs
         .into_iter()
@@ -255,10 +280,10 @@ pub fn decode(bytes: &[u8]) -> Result<Vec<PackFiles>, BundleError> {
     }
     // Catches everything else: unsorted packs, duplicate JSON keys, whitespace,
     // alternative escapes (`\u0041` for `A`), field order.
-    if encode(&packs)? != bytes {
+    if encode_sequenced(&packs, sequence)? != bytes {
         return Err(FormatError::NotCanonical.into());
     }
-    Ok(packs)
+    Ok(Decoded { sequence, packs })
 }
 
 /// `sha256:<64 lowercase hex>` of `bytes`.
@@ -283,6 +308,7 @@ pub fn pack_digest(pack: &PackFiles) -> Result<String, BundleError> {
 struct WireOut<'a> {
     format: &'static str,
     version: u64,
+    sequence: u64,
     packs: Vec<WirePackOut<'a>>,
 }
 
@@ -300,6 +326,7 @@ struct WireIn {
     _format: serde::de::IgnoredAny,
     #[serde(rename = "version")]
     _version: serde::de::IgnoredAny,
+    sequence: u64,
     packs: Vec<WirePackIn>,
 }
 

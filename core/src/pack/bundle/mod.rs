@@ -4,10 +4,15 @@
 //! A bundle is compact JSON built only from sorted maps and sorted packs:
 //!
 //! ```text
-//! {"format":"wastecheck-bundle","version":2,"packs":[{"name":"cn","files":{"pack.json":"{…}","cn.transfer.x/rule.json":"{…}","catalogue/hw-list-2021.csv":"…"}}]}
+//! {"format":"wastecheck-bundle","version":3,"sequence":2026120401,"packs":[{"name":"cn","files":{"pack.json":"{…}","cn.transfer.x/rule.json":"{…}","catalogue/hw-list-2021.csv":"…"}}]}
 //! ```
 //!
-//! Format 2 carries each `pack.toml` and `*/rule.toml` as `pack.json` and
+//! `sequence` is the issuer's counter, higher for each later bundle of the same
+//! packs: under the signature, it lets a host refuse an older bundle once it has
+//! served a newer one (a rollback). Format 3 added it; format 2 had none and is no
+//! longer read: rebuild such a bundle with `wastecheck pack build --sequence N`.
+//!
+//! The format carries each `pack.toml` and `*/rule.toml` as `pack.json` and
 //! `*/rule.json`: the same tables as canonical JSON ([`super::toml_json`]), so what
 //! reads bundles needs no TOML parser (the browser module is ~66 KB smaller for it).
 //! [`encode`] converts them; a bundle holding TOML sources is refused. Every other
@@ -33,7 +38,7 @@
 /// The `format` field every bundle starts with.
 pub const FORMAT: &str = "wastecheck-bundle";
 /// The bundle format version this code reads and writes.
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 
 /// One pack's source folder.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -68,7 +73,9 @@ pub mod signing;
 #[cfg(test)]
 mod tests;
 
-pub use format::{FormatError, decode, digest, encode, pack_digest};
+pub use format::{
+    Decoded, FormatError, decode, decode_sequenced, digest, encode, encode_sequenced, pack_digest,
+};
 pub use paths::{PathError, is_bundled};
 pub use signing::{
     PublicKey, SecretKey, Signature, Signer, SigningError, Trust, Verified, sign, verify,

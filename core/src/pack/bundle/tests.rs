@@ -77,8 +77,46 @@ fn encoding_is_canonical_compact_json() {
     .unwrap();
     assert_eq!(
         String::from_utf8(bytes).unwrap(),
-        r#"{"format":"wastecheck-bundle","version":2,"packs":[{"name":"cn","files":{"a":"1","b":"2","pack.json":"{\"id\":\"cn\"}"}}]}"#
+        r#"{"format":"wastecheck-bundle","version":3,"sequence":0,"packs":[{"name":"cn","files":{"a":"1","b":"2","pack.json":"{\"id\":\"cn\"}"}}]}"#
     );
+}
+
+#[test]
+fn the_sequence_number_is_carried_and_read_back() {
+    let bytes = encode_sequenced(&sample(), 2026120401).unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    assert!(
+        text.starts_with(
+            r#"{"format":"wastecheck-bundle","version":3,"sequence":2026120401,"packs":["#
+        ),
+        "{text}"
+    );
+    let read = decode_sequenced(&bytes).unwrap();
+    assert_eq!(read.sequence, 2026120401);
+    assert_eq!(read.packs, sample_bundled());
+    // Another sequence, other bytes and another digest; the packs' digests do not move.
+    let other = encode_sequenced(&sample(), 2026120402).unwrap();
+    assert_ne!(digest(&bytes), digest(&other));
+    assert_eq!(decode(&other).unwrap(), decode(&bytes).unwrap());
+    // A bundle without one, or with one that is not a whole number, is refused.
+    for raw in [
+        br#"{"format":"wastecheck-bundle","version":3,"packs":[]}"#.as_slice(),
+        br#"{"format":"wastecheck-bundle","version":3,"sequence":-1,"packs":[]}"#,
+        br#"{"format":"wastecheck-bundle","version":3,"sequence":1.5,"packs":[]}"#,
+        br#"{"format":"wastecheck-bundle","version":3,"sequence":"7","packs":[]}"#,
+    ] {
+        assert!(
+            matches!(
+                decode(raw),
+                Err(BundleError::Format(FormatError::Malformed { .. }))
+            ),
+            "{}",
+            String::from_utf8_lossy(raw)
+        );
+    }
+    // Written otherwise than canonically (a leading zero is not JSON; an exponent is).
+    let exponent = br#"{"format":"wastecheck-bundle","version":3,"sequence":1e3,"packs":[]}"#;
+    assert!(decode(exponent).is_err());
 }
 
 #[test]
@@ -243,7 +281,7 @@ fn duplicate_packs_are_refused() {
         encode(&packs).unwrap_err(),
         BundleError::Path(PathError::DuplicatePack { name: "zj".into() })
     );
-    let raw = br#"{"format":"wastecheck-bundle","version":2,"packs":[{"name":"cn","files":{}},{"name":"cn","files":{}}]}"#;
+    let raw = br#"{"format":"wastecheck-bundle","version":3,"sequence":0,"packs":[{"name":"cn","files":{}},{"name":"cn","files":{}}]}"#;
     assert_eq!(
         decode(raw).unwrap_err(),
         BundleError::Path(PathError::DuplicatePack { name: "cn".into() })
@@ -265,11 +303,19 @@ fn decode_refuses_other_formats_and_versions() {
         decode(b"{}"),
         Err(BundleError::Format(FormatError::NotABundle { .. }))
     ));
-    let v3 = br#"{"format":"wastecheck-bundle","version":3,"packs":[],"new":1}"#;
+    let v4 = br#"{"format":"wastecheck-bundle","version":4,"packs":[],"new":1}"#;
     assert_eq!(
-        decode(v3).unwrap_err(),
-        BundleError::Format(FormatError::UnsupportedVersion { found: "3".into() })
+        decode(v4).unwrap_err(),
+        BundleError::Format(FormatError::UnsupportedVersion { found: "4".into() })
     );
+    // Format 2 had no sequence number, so a host could not tell it older: rebuild it.
+    let v2 = br#"{"format":"wastecheck-bundle","version":2,"packs":[]}"#;
+    let error = decode(v2).unwrap_err();
+    assert_eq!(
+        error,
+        BundleError::Format(FormatError::UnsupportedVersion { found: "2".into() })
+    );
+    assert!(error.to_string().contains("pack build"), "{error}");
     // Format 1 carried TOML text: rebuild it.
     let v1 = br#"{"format":"wastecheck-bundle","version":1,"packs":[{"name":"cn","files":{"pack.toml":"id = \"cn\""}}]}"#;
     let error = decode(v1).unwrap_err();
@@ -281,18 +327,18 @@ fn decode_refuses_other_formats_and_versions() {
         error.to_string().contains("wastecheck pack build"),
         "{error}"
     );
-    let v2_float = br#"{"format":"wastecheck-bundle","version":2.0,"packs":[]}"#;
+    let v3_float = br#"{"format":"wastecheck-bundle","version":3.0,"sequence":0,"packs":[]}"#;
     assert!(matches!(
-        decode(v2_float),
+        decode(v3_float),
         Err(BundleError::Format(FormatError::UnsupportedVersion { .. }))
     ));
-    let extra = br#"{"format":"wastecheck-bundle","version":2,"packs":[],"x":1}"#;
+    let extra = br#"{"format":"wastecheck-bundle","version":3,"sequence":0,"packs":[],"x":1}"#;
     assert!(matches!(
         decode(extra),
         Err(BundleError::Format(FormatError::Malformed { .. }))
     ));
     let bad_file =
-        br#"{"format":"wastecheck-bundle","version":2,"packs":[{"name":"cn","files":{"a":1}}]}"#;
+        br#"{"format":"wastecheck-bundle","version":3,"sequence":0,"packs":[{"name":"cn","files":{"a":1}}]}"#;
     assert!(matches!(
         decode(bad_file),
         Err(BundleError::Format(FormatError::Malformed { .. }))
@@ -355,11 +401,11 @@ fn non_canonical_bytes_are_refused() {
     let canonical = String::from_utf8(encode(&sample()).unwrap()).unwrap();
     let variants = [
         // whitespace
-        canonical.replacen("\"version\":2", "\"version\": 2", 1),
+        canonical.replacen("\"version\":3", "\"version\": 3", 1),
         // field order
         canonical.replacen(
-            "\"format\":\"wastecheck-bundle\",\"version\":2",
-            "\"version\":2,\"format\":\"wastecheck-bundle\"",
+            "\"format\":\"wastecheck-bundle\",\"version\":3",
+            "\"version\":3,\"format\":\"wastecheck-bundle\"",
             1,
         ),
         // another escape for the same text
