@@ -5,7 +5,7 @@
 use crate::engine::chain::{Chain, CompileOptions, ScriptCache};
 use crate::model::{Date, RegionCode};
 use crate::pack::bundle::{self, PackFiles, PublicKey, Signature, Trust};
-use crate::pack::load::{SourcePack, load_pack};
+use crate::pack::load::{SourcePack, read_pack};
 use crate::pack::spec::{PackError, PackProblem};
 use crate::sorting::sort_by;
 use std::collections::BTreeSet;
@@ -44,29 +44,33 @@ impl Registry {
         let mut problems = Vec::new();
         let mut packs = Vec::new();
         let mut seen = BTreeSet::new();
+        // Packs whose manifest could not be read: their children's "not loaded" would
+        // only repeat that.
+        let mut unread = BTreeSet::new();
         for files in sources {
-            match load_pack(files) {
-                Ok(pack) => {
-                    if !seen.insert((pack.manifest.id.clone(), pack.manifest.version.clone())) {
-                        problems.push(PackProblem {
-                            pack: files.name.clone(),
-                            file: "pack.toml".into(),
-                            line: None,
-                            message: format!("{} is loaded twice", pack.label()),
-                        });
-                    }
-                    packs.push(Arc::new(pack));
-                }
-                Err(mut p) => problems.append(&mut p),
+            let (pack, mut read) = read_pack(files);
+            problems.append(&mut read);
+            let Some(pack) = pack else {
+                unread.insert(files.name.clone());
+                continue;
+            };
+            if !seen.insert((pack.manifest.id.clone(), pack.manifest.version.clone())) {
+                problems.push(PackProblem {
+                    pack: files.name.clone(),
+                    file: "pack.toml".into(),
+                    line: None,
+                    message: format!("{} is loaded twice", pack.label()),
+                });
             }
-        }
-        if !problems.is_empty() {
-            return Err(PackError { problems });
+            packs.push(Arc::new(pack));
         }
         // Deterministic order whatever the sources' order.
         sort_by(&mut packs, |a, b| {
             (&a.manifest.id, &a.manifest.version).cmp(&(&b.manifest.id, &b.manifest.version))
         });
+        // Every pack that read far enough is compiled even when another phase found
+        // problems, so that an author sees them all at once; the registry is only
+        // returned without any.
         let mut chains = Vec::with_capacity(packs.len());
         // One script engine for the chains that can share it, each script compiled once.
         let mut scripts = ScriptCache::default();
@@ -76,7 +80,11 @@ impl Registry {
                     Ok(chain) => chains.push(Arc::new(chain)),
                     Err(mut p) => problems.append(&mut p),
                 },
-                Err(p) => problems.push(p),
+                Err(p) => {
+                    if !ancestor_unread(&packs, pack, &unread) {
+                        problems.push(p);
+                    }
+                }
             }
         }
         if problems.is_empty() {
@@ -167,6 +175,29 @@ impl Registry {
 
 /// The pack with its ancestors, root first, following `extends` to the newest
 /// version that meets each requirement.
+/// Whether an ancestor `pack` extends is one whose manifest could not be read.
+fn ancestor_unread(
+    packs: &[Arc<SourcePack>],
+    pack: &Arc<SourcePack>,
+    unread: &BTreeSet<String>,
+) -> bool {
+    let mut current = pack;
+    // At most one step per pack: a cycle of extends cannot loop.
+    for _ in 0..=packs.len() {
+        let Some(extends) = &current.manifest.extends else {
+            return false;
+        };
+        if unread.contains(&extends.id) {
+            return true;
+        }
+        match packs.iter().find(|p| p.manifest.id == extends.id) {
+            Some(parent) => current = parent,
+            None => return false,
+        }
+    }
+    false
+}
+
 pub(crate) fn lineage(
     packs: &[Arc<SourcePack>],
     pack: &Arc<SourcePack>,

@@ -7,7 +7,7 @@ use crate::engine::chain::{Chain, CompileOptions};
 use crate::locale::Locale;
 use crate::model::kind_of;
 use crate::pack::bundle::PackFiles;
-use crate::pack::load::{SourcePack, load_pack};
+use crate::pack::load::{SourcePack, read_pack};
 use crate::pack::spec::PackProblem;
 use crate::registry::{Registry, lineage};
 use crate::report::NotEvaluated;
@@ -162,13 +162,9 @@ pub fn test_pack(sources: &[PackFiles], name: &str) -> TestReport {
         ));
         return report;
     };
-    let packs = match load_all(sources) {
-        Ok(packs) => packs,
-        Err(problems) => {
-            report.problems = problems;
-            return report;
-        }
-    };
+    // The problems reading the packs, and the fixtures of every rule that read well.
+    let (packs, read) = load_all(sources);
+    report.problems = read;
     let Some(pack) = packs.iter().find(|p| p.files.name == name) else {
         return report;
     };
@@ -256,20 +252,17 @@ pub fn test_pack(sources: &[PackFiles], name: &str) -> TestReport {
     report
 }
 
-fn load_all(sources: &[PackFiles]) -> Result<Vec<Arc<SourcePack>>, Vec<PackProblem>> {
+/// Every pack that reads far enough (see [`read_pack`]), and every problem found
+/// reading them.
+fn load_all(sources: &[PackFiles]) -> (Vec<Arc<SourcePack>>, Vec<PackProblem>) {
     let mut packs = Vec::new();
     let mut problems = Vec::new();
     for files in sources {
-        match load_pack(files) {
-            Ok(p) => packs.push(Arc::new(p)),
-            Err(mut p) => problems.append(&mut p),
-        }
+        let (pack, mut read) = read_pack(files);
+        problems.append(&mut read);
+        packs.extend(pack.map(Arc::new));
     }
-    if problems.is_empty() {
-        Ok(packs)
-    } else {
-        Err(problems)
-    }
+    (packs, problems)
 }
 
 /// What a well-kept pack has: it loads and compiles; every rule has docs
@@ -282,11 +275,10 @@ pub fn lint(sources: &[PackFiles], name: &str) -> Vec<PackProblem> {
             format!("no pack `{name}` among the sources"),
         )];
     };
-    let packs = match load_all(sources) {
-        Ok(packs) => packs,
-        Err(problems) => return problems.into_iter().filter(|p| p.pack == name).collect(),
-    };
-    let mut problems = Vec::new();
+    // Every phase's problems at once: those reading the packs, then compiling and
+    // linting what read far enough.
+    let (packs, read) = load_all(sources);
+    let mut problems: Vec<PackProblem> = read.into_iter().filter(|p| p.pack == name).collect();
     let Some(pack) = packs.iter().find(|p| p.files.name == name) else {
         return problems;
     };

@@ -60,8 +60,19 @@ pub fn is_well_formed_id(id: &str) -> bool {
         })
 }
 
-/// Reads a pack.
+/// Reads a pack: the pack when it has no problem, else every problem.
 pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
+    match read_pack(files) {
+        (Some(pack), problems) if problems.is_empty() => Ok(pack),
+        (_, problems) => Err(problems),
+    }
+}
+
+/// Reads a pack as far as it can: every problem, and — unless its manifest cannot
+/// be read — the pack without the rules that have problems, so that later phases
+/// (compiling, linting) can report theirs too and an author sees every problem at
+/// once. A pack with problems is never served: only [`load_pack`]'s `Ok` is.
+pub fn read_pack(files: &PackFiles) -> (Option<SourcePack>, Vec<PackProblem>) {
     let name = files.name.as_str();
     let mut problems = Vec::new();
     let problem = |file: &str, line: Option<usize>, message: String| PackProblem {
@@ -76,15 +87,18 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
         .into_iter()
         .find_map(|file| files.files.get(file).map(|text| (file, text)))
     else {
-        return Err(vec![problem(
-            "pack.toml",
+        return (
             None,
-            "the pack has no pack.toml".into(),
-        )]);
+            vec![problem(
+                "pack.toml",
+                None,
+                "the pack has no pack.toml".into(),
+            )],
+        );
     };
     let manifest: PackManifest = match parse_source(name, manifest_file, manifest_text) {
         Ok(m) => m,
-        Err(p) => return Err(vec![p]),
+        Err(p) => return (None, vec![p]),
     };
     if manifest.id != name {
         problems.push(problem(
@@ -233,6 +247,7 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
                 continue;
             }
         };
+        let before = problems.len();
         let mut rule_problem = |message: String| problems.push(problem(path, None, message));
         if !is_well_formed_id(&spec.id) {
             rule_problem(format!(
@@ -291,30 +306,39 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
                 None
             }
         };
-        rules.push(SourceRule {
-            spec,
-            dir: dir.to_owned(),
-            script,
-        });
+        // A rule with problems is left out, so that compiling does not report
+        // them again in other words.
+        if problems.len() == before {
+            rules.push(SourceRule {
+                spec,
+                dir: dir.to_owned(),
+                script,
+            });
+        }
     }
 
     // Only for a pack that read well: encoding converts its TOML again, and would
-    // report the same syntax errors twice.
-    if problems.is_empty() {
-        let digest = match pack_digest(files) {
+    // report the same syntax errors twice. A pack with problems is never served,
+    // so it needs no digest.
+    let digest = if problems.is_empty() {
+        match pack_digest(files) {
             Ok(digest) => digest,
-            Err(e) => return Err(vec![problem("", None, e.to_string())]),
-        };
-        Ok(SourcePack {
-            manifest,
-            jurisdiction,
-            rules,
-            editions,
-            calendar,
-            digest,
-            files: files.clone(),
-        })
+            Err(e) => {
+                problems.push(problem("", None, e.to_string()));
+                String::new()
+            }
+        }
     } else {
-        Err(problems)
-    }
+        String::new()
+    };
+    let pack = SourcePack {
+        manifest,
+        jurisdiction,
+        rules,
+        editions,
+        calendar,
+        digest,
+        files: files.clone(),
+    };
+    (Some(pack), problems)
 }

@@ -356,3 +356,82 @@ fn no_chinese_message_names_a_field_by_its_json_name_or_pointer() {
         problems.join("\n")
     );
 }
+
+/// Issue 20: a pack with problems in several phases showed only the first phase's.
+/// Now reading, compiling and linting each report theirs, all at once.
+#[test]
+fn a_pack_shows_its_problems_of_every_phase_at_once() {
+    use wastecheck::engine::chain::CompileOptions;
+    use wastecheck::registry::Registry;
+    let mut sources = sources();
+    let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
+    let edit = |files: &mut BTreeMap<String, String>, path: &str, from: &str, to: &str| {
+        let text = files.get_mut(path).unwrap();
+        assert!(text.contains(from), "{path} lacks {from}");
+        *text = text.replacen(from, to, 1);
+    };
+    // Reading: the manifest and one rule.
+    edit(
+        &mut cn.files,
+        "pack.toml",
+        "jurisdiction = \"000000\"",
+        "jurisdiction = \"00\"",
+    );
+    edit(
+        &mut cn.files,
+        "cn.transfer.number-format/rule.toml",
+        "id = \"cn.transfer.number-format\"",
+        "id = \"cn.transfer.Number\"",
+    );
+    // Compiling: an unknown check kind, and a script that does not parse.
+    edit(
+        &mut cn.files,
+        "cn.transfer.party-incomplete/rule.toml",
+        "kind = \"required\"",
+        "kind = \"no-such-kind\"",
+    );
+    cn.files.insert(
+        "cn.collection.handover-late/check.rhai".into(),
+        "let x = ;".into(),
+    );
+    // Linting: a rule without its docs.
+    cn.files.remove("cn.transfer.confirmation-late/README.md");
+
+    let compiled = Registry::from_sources(&sources, &CompileOptions::default()).unwrap_err();
+    let compiled: Vec<String> = compiled.problems.iter().map(|p| p.to_string()).collect();
+    let linted: Vec<String> = lint(&sources, "cn").iter().map(|p| p.to_string()).collect();
+    for (what, found) in [("loading", &compiled), ("lint", &linted)] {
+        for expected in [
+            "jurisdiction",
+            "cn.transfer.Number",
+            "no-such-kind",
+            "cn.collection.handover-late",
+        ] {
+            assert!(
+                found.iter().any(|p| p.contains(expected)),
+                "{what} does not name {expected}: {found:#?}"
+            );
+        }
+        // The packs extending cn still load: no "not loaded" noise.
+        assert!(
+            !found.iter().any(|p| p.contains("not loaded")),
+            "{what}: {found:#?}"
+        );
+    }
+    assert!(
+        linted
+            .iter()
+            .any(|p| p.contains("confirmation-late") && p.contains("README")),
+        "{linted:#?}"
+    );
+    let tested = test_pack(&sources, "cn");
+    let tested: Vec<String> = tested.problems.iter().map(|p| p.to_string()).collect();
+    assert!(
+        tested.iter().any(|p| p.contains("no-such-kind")),
+        "{tested:#?}"
+    );
+    assert!(
+        tested.iter().any(|p| p.contains("jurisdiction")),
+        "{tested:#?}"
+    );
+}
