@@ -20,7 +20,7 @@ use crate::model::{
     decode_json_document, json_kind_of,
 };
 use crate::registry::Registry;
-use crate::report::{FindingLimits, NotEvaluated, PackRef, Report, Unevaluable};
+use crate::report::{FindingLimits, Findings, NotEvaluated, PackRef, Report, Unevaluable};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -136,10 +136,13 @@ impl Checker {
         options: &CheckOptions,
     ) -> Report {
         let locale = options.locale;
-        let mut violations: Vec<_> = duplicate_keys
-            .iter()
-            .map(|path| structural::violation(path.clone(), &Problem::DuplicateKey, locale))
-            .collect();
+        // Kept within the limits as they come: a flood is counted, not held.
+        let mut violations = Findings::new(options.limits);
+        violations.extend(
+            duplicate_keys
+                .iter()
+                .map(|path| structural::violation(path.clone(), &Problem::DuplicateKey, locale)),
+        );
         violations.extend(duplicate_fact_keys.iter().map(|path| {
             let located = Located {
                 path: path.clone(),
@@ -173,7 +176,7 @@ impl Checker {
             }
         };
         let Some(kind) = kind else {
-            return Report::new(
+            return Report::from_findings(
                 None,
                 options.as_of.map(|d| d.to_string()),
                 self.packs(),
@@ -203,19 +206,19 @@ impl Checker {
         let as_of_text = as_of.map(|d| d.to_string());
         let chain = decoded.as_ref().and_then(|d| self.chain_for(d, as_of));
         let Some(typed) = &decoded else {
-            return Report::new(Some(kind), as_of_text, Vec::new(), violations, true);
+            return Report::from_findings(Some(kind), as_of_text, Vec::new(), violations, true);
         };
         // No pack in force for the document: nothing was checked, and the report
         // says so — never "valid and complete" (issue 20: a backdated manifest).
         let Some(chain) = chain else {
-            let mut report = Report::new(Some(kind), as_of_text, Vec::new(), violations, false);
+            let mut report =
+                Report::from_findings(Some(kind), as_of_text, Vec::new(), violations, false);
             let why = Unevaluable::no_pack(region_of(typed), as_of);
             report.not_evaluated = vec![NotEvaluated::new("*", "", why)];
             return report;
         };
-        let (found, not_evaluated) = chain.run(typed, document, facts, as_of, locale);
-        violations.extend(found);
-        let mut report = Report::new(
+        let not_evaluated = chain.run_into(typed, document, facts, as_of, locale, &mut violations);
+        let mut report = Report::from_findings(
             Some(kind),
             as_of_text,
             chain.packs.clone(),

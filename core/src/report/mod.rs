@@ -142,6 +142,76 @@ impl Default for FindingLimits {
     }
 }
 
+/// Findings as a check makes them, each rule's kept within
+/// [`FindingLimits::per_rule`] as they come and the rest only counted, so that a
+/// flood of findings (a million repeated keys, a hundred thousand bad lines) never
+/// fills memory with messages nobody will read. [`Report::from_findings`] then
+/// orders them and [`Report::capped`] applies the limits in report order.
+#[derive(Debug, Default)]
+pub struct Findings {
+    per_rule: usize,
+    kept: Vec<Violation>,
+    kept_by_rule: std::collections::HashMap<String, usize>,
+    omitted: Omitted,
+    omitted_counts: Counts,
+}
+
+impl Findings {
+    /// No findings yet; each rule keeps at most `limits.per_rule`.
+    pub fn new(limits: FindingLimits) -> Findings {
+        Findings {
+            per_rule: limits.per_rule,
+            ..Findings::default()
+        }
+    }
+
+    /// How many more findings of `rule` are kept: the rest need not be built.
+    pub fn room(&self, rule: &str) -> usize {
+        self.per_rule
+            .saturating_sub(self.kept_by_rule.get(rule).copied().unwrap_or(0))
+    }
+
+    /// Keeps a violation, or counts it when its rule has no room left.
+    pub fn push(&mut self, violation: Violation) {
+        if self.room(&violation.rule) > 0 {
+            *self.kept_by_rule.entry(violation.rule.clone()).or_default() += 1;
+            self.kept.push(violation);
+        } else {
+            self.omit(&violation.rule, violation.severity);
+        }
+    }
+
+    /// Counts a finding of `rule` that was not built.
+    pub fn omit(&mut self, rule: &str, severity: Severity) {
+        self.omitted.count += 1;
+        *self.omitted.by_rule.entry(rule.to_owned()).or_default() += 1;
+        self.omitted_counts.add(severity);
+    }
+
+    /// The violations kept.
+    pub fn into_kept(self) -> Vec<Violation> {
+        self.kept
+    }
+}
+
+impl Extend<Violation> for Findings {
+    fn extend<I: IntoIterator<Item = Violation>>(&mut self, violations: I) {
+        for violation in violations {
+            self.push(violation);
+        }
+    }
+}
+
+impl Counts {
+    fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+}
+
 /// The findings a report left out beyond its [`FindingLimits`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Omitted {
@@ -180,11 +250,7 @@ impl Report {
         });
         let mut counts = Counts::default();
         for violation in &violations {
-            match violation.severity {
-                Severity::Error => counts.error += 1,
-                Severity::Warning => counts.warning += 1,
-                Severity::Info => counts.info += 1,
-            }
+            counts.add(violation.severity);
         }
         Report {
             kind,
@@ -200,14 +266,42 @@ impl Report {
         }
     }
 
+    /// Builds a report from the findings a check collected: [`Report::new`] over
+    /// those kept, with `counts`, `valid` and `omitted` counting those left out too.
+    pub fn from_findings(
+        kind: Option<DocumentKind>,
+        as_of: Option<String>,
+        packs: Vec<PackRef>,
+        findings: Findings,
+        complete: bool,
+    ) -> Self {
+        let Findings {
+            kept,
+            omitted,
+            omitted_counts,
+            ..
+        } = findings;
+        let mut report = Report::new(kind, as_of, packs, kept, complete);
+        report.counts.error += omitted_counts.error;
+        report.counts.warning += omitted_counts.warning;
+        report.counts.info += omitted_counts.info;
+        report.valid = report.counts.error == 0;
+        if omitted.count > 0 {
+            report.omitted = Some(omitted);
+        }
+        report
+    }
+
     /// Keeps the first findings, in the report's order, within `limits`, and counts
-    /// the rest under `omitted`; `counts` and `valid` still count every finding.
+    /// the rest under `omitted`; `counts` and `valid` still count every finding. A
+    /// report [built from findings](Report::from_findings) already holds only each
+    /// rule's first findings in the order the check found them (document order).
     pub fn capped(mut self, limits: FindingLimits) -> Self {
         if self.violations.len() <= limits.per_rule.min(limits.total) {
             return self;
         }
         let mut kept_by_rule: std::collections::HashMap<String, usize> = Default::default();
-        let mut omitted = Omitted::default();
+        let mut omitted = self.omitted.take().unwrap_or_default();
         let mut kept = 0;
         self.violations.retain(|v| {
             let of_rule = kept_by_rule.entry(v.rule.clone()).or_default();

@@ -290,3 +290,71 @@ fn a_flood_of_findings_gives_a_bounded_report_that_counts_the_rest() {
             .is_none()
     );
 }
+
+/// Issue 20: every finding was rendered (both messages) and held before the report
+/// was capped, so a flood took memory in proportion. Now a rule's findings past its
+/// limit are only counted — and the counts are those of the uncapped check.
+#[test]
+fn a_rules_findings_past_its_limit_are_counted_not_kept() {
+    let mut document: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../spec/examples/manifest.mistakes.json"
+    ))
+    .unwrap();
+    let line = document["wastes"][0].clone();
+    document["wastes"] = serde_json::Value::Array(vec![line; 2_000]);
+    let checker = wastecheck_rules::checker();
+    let unlimited = CheckOptions {
+        limits: wastecheck::report::FindingLimits {
+            per_rule: usize::MAX,
+            total: usize::MAX,
+        },
+        ..CheckOptions::default()
+    };
+    let all = checker.check_value(&document, None, &unlimited);
+    let mut by_rule: std::collections::BTreeMap<&str, usize> = Default::default();
+    for violation in &all.violations {
+        *by_rule.entry(&violation.rule).or_default() += 1;
+    }
+    let (flooded, count) = by_rule
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map(|(r, n)| (r.to_string(), *n))
+        .unwrap();
+    assert!(count >= 2_000, "{by_rule:?}");
+    let tight = CheckOptions {
+        limits: wastecheck::report::FindingLimits {
+            per_rule: 5,
+            total: 10_000,
+        },
+        ..CheckOptions::default()
+    };
+    let capped = checker.check_value(&document, None, &tight);
+    let kept = capped
+        .violations
+        .iter()
+        .filter(|v| v.rule == flooded)
+        .count();
+    assert_eq!(kept, 5);
+    let omitted = capped.omitted.as_ref().unwrap();
+    assert_eq!(omitted.by_rule[&flooded], count - 5);
+    assert_eq!(capped.counts, all.counts);
+    assert_eq!(capped.valid, all.valid);
+    // What is kept is what the full report holds: a rule's first findings in the
+    // order the check found them (the first lines), then in the report's order.
+    assert!(capped.violations.iter().all(|v| all.violations.contains(v)));
+    let first_lines = [
+        "/wastes/0/",
+        "/wastes/1/",
+        "/wastes/2/",
+        "/wastes/3/",
+        "/wastes/4/",
+    ];
+    let outside: Vec<&str> = capped
+        .violations
+        .iter()
+        .filter(|v| v.rule == flooded && v.path.starts_with("/wastes/"))
+        .map(|v| v.path.as_str())
+        .filter(|p| !first_lines.iter().any(|l| p.starts_with(l)))
+        .collect();
+    assert!(outside.is_empty(), "{outside:?}");
+}

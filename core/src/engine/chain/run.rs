@@ -18,12 +18,13 @@ use crate::json::pointer::{self, Pointer};
 use crate::locale::Locale;
 use crate::model::node::{Node, document_node};
 use crate::model::{Date, Document};
-use crate::report::{NotEvaluated, ReasonCode, Unevaluable, Violation};
+use crate::report::{FindingLimits, Findings, NotEvaluated, ReasonCode, Unevaluable, Violation};
 use std::cell::OnceCell;
 
 impl Chain {
     /// Runs every applicable rule over a decoded document (`raw` is the JSON it was
-    /// decoded from, which scripts read).
+    /// decoded from, which scripts read): every violation, and the rules that could
+    /// not be evaluated.
     pub fn run(
         &self,
         document: &Document,
@@ -32,7 +33,27 @@ impl Chain {
         as_of: Option<Date>,
         locale: Locale,
     ) -> (Vec<Violation>, Vec<NotEvaluated>) {
-        let mut violations = Vec::new();
+        let unlimited = FindingLimits {
+            per_rule: usize::MAX,
+            total: usize::MAX,
+        };
+        let mut found = Findings::new(unlimited);
+        let not_evaluated = self.run_into(document, raw, facts, as_of, locale, &mut found);
+        let violations = found.into_kept();
+        (violations, not_evaluated)
+    }
+
+    /// [`Chain::run`] into `out`: a rule's findings past its room there are counted,
+    /// not rendered.
+    pub fn run_into(
+        &self,
+        document: &Document,
+        raw: &Json<'_>,
+        facts: Option<&PreparedFacts<'_>>,
+        as_of: Option<Date>,
+        locale: Locale,
+        out: &mut Findings,
+    ) -> Vec<NotEvaluated> {
         let mut not_evaluated = Vec::new();
         let kind = document.kind();
         let root = document_node(document);
@@ -99,9 +120,22 @@ impl Chain {
             if let Err(why) = outcome {
                 not_evaluated.push(NotEvaluated::new(&rule.id, &rule.pack, why));
             }
-            violations.extend(findings.into_iter().map(|f| render(rule, f, as_of, locale)));
+            let room = out.room(&rule.id);
+            let mut findings = findings.into_iter();
+            out.extend(
+                findings
+                    .by_ref()
+                    .take(room)
+                    .map(|f| render(rule, f, as_of, locale)),
+            );
+            for rest in findings {
+                let severity = rest
+                    .severity
+                    .unwrap_or_else(|| rule.severity_on(as_of, &rest.path));
+                out.omit(&rule.id, severity);
+            }
         }
-        (violations, not_evaluated)
+        not_evaluated
     }
 
     /// Runs a script once, on the document or (with `index`) on the item `cx` is on.
