@@ -491,6 +491,28 @@ pub fn schema(kind: &str) -> Result<&'static str, Failure> {
 
 #[cfg(test)]
 mod tests {
+
+    /// The bound of the browser and Node.js faces: a document, facts or bundle
+    /// over 32 MiB is refused by its size, before it is read.
+    #[test]
+    fn input_over_the_limit_is_refused_by_its_size() {
+        let checker = wastecheck_rules::checker();
+        let at_limit = format!("\"{}\"", "x".repeat(MAX_INPUT_BYTES - 2));
+        let answer = check(checker, &at_limit, None, &CheckOptions::default());
+        assert!(
+            !answer.contains("request.too_large"),
+            "{}",
+            &answer[..200.min(answer.len())]
+        );
+        let over = format!("\"{}\"", "x".repeat(MAX_INPUT_BYTES - 1));
+        let answer = check(checker, &over, None, &CheckOptions::default());
+        assert!(answer.contains("request.too_large"), "{answer}");
+        let answer = check(checker, "{}", Some(&over), &CheckOptions::default());
+        assert!(answer.contains("the facts"), "{answer}");
+        let refused = from_bundle(over.as_bytes(), &[], &BundleOptions::default()).unwrap_err();
+        assert_eq!(refused.error.code, "request.too_large");
+    }
+
     use super::*;
     use wastecheck::model::DocumentKind;
 

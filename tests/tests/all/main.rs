@@ -2,6 +2,7 @@
 //! once: `cargo test -p wastecheck-tests` (one module: `… -- schemas::`).
 
 mod ajv_agreement;
+mod bounds;
 mod catalogue;
 mod editions;
 mod engine;

@@ -994,3 +994,22 @@ async fn two_bundles_giving_one_pack_version_different_content_are_both_refused(
         "{labels:?}"
     );
 }
+
+/// The bound on bundle files: one over 64 MiB is refused without being read (a
+/// sparse file here, so the test writes nothing of that size).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_file_over_the_size_limit_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let publisher = key(7);
+    let huge = std::fs::File::create(dir.join("huge.bundle")).unwrap();
+    huge.set_len(wastecheck_serve::packs::MAX_BUNDLE_BYTES + 1)
+        .unwrap();
+    let addr = watching(dir, &publisher).await;
+    let packs = until(addr, "the huge bundle refused", |p| {
+        refused(p, "huge.bundle").is_some()
+    })
+    .await;
+    let why = refused(&packs, "huge.bundle").unwrap();
+    assert!(why.contains("larger than"), "{why}");
+}
