@@ -255,3 +255,130 @@ pub fn mistake(documents: impl Strategy<Value = Value>) -> impl Strategy<Value =
         }
     })
 }
+
+/// Arbitrary JSON a form or a hostile client might send: mostly objects with
+/// document members, any values.
+pub fn arbitrary_json() -> impl Strategy<Value = Value> {
+    junk().prop_recursive(3, 24, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map(
+                select(vec![
+                    "kind",
+                    "wastes",
+                    "code",
+                    "quantity",
+                    "stage",
+                    "consignor",
+                    "x"
+                ]),
+                inner,
+                0..5
+            )
+            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
+        ]
+    })
+}
+
+/// A JSON leaf a form gets wrong: of any type, out of range, almost right.
+fn junk() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("JSON has no NaN or infinity", |f| f.is_finite())
+            .prop_map(Value::from),
+        "[0-9A-Z-]{0,20}".prop_map(Value::from),
+        "\\PC{0,12}".prop_map(Value::from),
+        select(vec![
+            "900-041-49",
+            "900-041-4",
+            "HW08",
+            "2026-03-02",
+            "2026-02-30",
+            "2026-03-02T08:30:00",
+            "1,5",
+            "-1",
+            "1e400",
+            "",
+            "\u{0}",
+        ])
+        .prop_map(Value::from),
+    ]
+}
+
+/// A document from `documents` made hostile: one value (a leaf, or a whole
+/// member) replaced by arbitrary JSON, or one member removed. Unlike [`mistake`],
+/// what the checker must say is not known: only that native, wasmtime and the
+/// browser say the same, and that nothing panics.
+pub fn hostile(documents: impl Strategy<Value = Value>) -> impl Strategy<Value = Value> {
+    (
+        documents,
+        any::<prop::sample::Index>(),
+        any::<bool>(),
+        arbitrary_json(),
+    )
+        .prop_map(|(mut document, pick, remove, junk)| {
+            let mut paths = Vec::new();
+            members(&document, "", &mut paths);
+            if paths.is_empty() {
+                return junk;
+            }
+            let path = paths.swap_remove(pick.index(paths.len()));
+            let (parent, key) = path.rsplit_once('/').unwrap_or(("", &path));
+            match document.pointer_mut(parent) {
+                Some(Value::Object(object)) if remove => {
+                    object.remove(&key.replace("~1", "/").replace("~0", "~"));
+                }
+                _ => {
+                    if let Some(v) = document.pointer_mut(&path) {
+                        *v = junk;
+                    }
+                }
+            }
+            document
+        })
+}
+
+/// Every member's and item's pointer under `at`.
+fn members(value: &Value, at: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            for (key, v) in object {
+                let path = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                out.push(path.clone());
+                members(v, &path, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let path = format!("{at}/{i}");
+                out.push(path.clone());
+                members(v, &path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Check requests (the JSON facade's) for differential tests of every face:
+/// valid manifests, ones with a known mistake, hostile ones and arbitrary JSON, in
+/// both locales, some at a fixed legal date.
+pub fn requests(catalogue: Arc<Catalogue>) -> impl Strategy<Value = String> {
+    let manifests = move || manifest(catalogue.clone());
+    let documents = prop_oneof![
+        3 => manifests(),
+        3 => mistake(manifests()).prop_map(|m| m.document),
+        3 => hostile(manifests()),
+        1 => arbitrary_json(),
+    ];
+    (documents, select(vec!["zh-CN", "en"]), any::<bool>()).prop_map(|(document, locale, dated)| {
+        let request = if dated {
+            json!({ "document": document, "locale": locale, "as_of": "2026-03-02" })
+        } else {
+            json!({ "document": document, "locale": locale })
+        };
+        request.to_string()
+    })
+}

@@ -222,3 +222,28 @@ proptest! {
         prop_assert_eq!(answer, direct);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A valid manifest with one value replaced by junk or one member removed:
+    /// a report in both locales with the same findings, every path a JSON Pointer
+    /// (a required member of a removed object is named under it: a form's field).
+    #[test]
+    fn hostile_manifests_get_a_whole_report(
+        document in wastecheck::strategies::hostile(manifests()),
+    ) {
+        let checker = wastecheck_rules::checker();
+        let zh = checker.check_value(&document, None, &CheckOptions::default());
+        let en = checker.check_value(
+            &document,
+            None,
+            &CheckOptions { locale: Locale::En, ..CheckOptions::default() },
+        );
+        prop_assert_eq!(findings(&zh), findings(&en));
+        prop_assert_eq!(zh.valid, zh.counts.error == 0);
+        for v in &zh.violations {
+            prop_assert!(v.path.is_empty() || v.path.starts_with('/'), "{}", v.path);
+        }
+    }
+}

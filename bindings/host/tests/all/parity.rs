@@ -1,12 +1,12 @@
 //! Native = wasmtime, as a property: for generated transfer manifests — valid ones,
-//! ones with a known mistake, and arbitrary JSON — in both locales, the host's
-//! answer is the native facade's, byte for byte. (The Node.js build is held to the
+//! ones with a known mistake, hostile ones and arbitrary JSON
+//! (`wastecheck::strategies::requests`) — in both locales, and for every rule fixture
+//! and scenario, the host's answer is the native facade's, byte for byte. (The Node.js build is held to the
 //! same documents by wasm/test/parity.test.mjs.)
 
 use crate::common;
 
 use proptest::prelude::*;
-use serde_json::{Value, json};
 use std::cell::RefCell;
 use wastecheck_host::Host;
 
@@ -14,63 +14,37 @@ thread_local! {
     static HOST: RefCell<Host> = RefCell::new(common::host());
 }
 
-fn manifests() -> impl Strategy<Value = Value> {
-    wastecheck::strategies::manifest(std::sync::Arc::new(wastecheck_rules::catalogue().clone()))
-}
-
-/// Arbitrary JSON a form or a client might send: mostly objects with document
-/// members, any values.
-fn arbitrary() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::from),
-        any::<i64>().prop_map(Value::from),
-        "[0-9A-Z-]{0,20}".prop_map(Value::from),
-        Just(json!("900-041-49")),
-        Just(json!("2026-03-02")),
-    ];
-    leaf.prop_recursive(3, 24, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
-            prop::collection::btree_map(
-                prop::sample::select(vec![
-                    "kind",
-                    "wastes",
-                    "code",
-                    "quantity",
-                    "stage",
-                    "consignor",
-                    "x"
-                ]),
-                inner,
-                0..5
-            )
-            .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())),
-        ]
-    })
-}
-
-fn documents() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        3 => manifests(),
-        3 => wastecheck::strategies::mistake(manifests()).prop_map(|m| m.document),
-        1 => arbitrary(),
-    ]
-}
-
 fn requests() -> impl Strategy<Value = String> {
-    (
-        documents(),
-        prop::sample::select(vec!["zh-CN", "en"]),
-        any::<bool>(),
-    )
-        .prop_map(|(document, locale, dated)| {
-            let mut request = json!({ "document": document, "locale": locale });
-            if dated {
-                request["as_of"] = json!("2026-03-02");
+    wastecheck::strategies::requests(std::sync::Arc::new(wastecheck_rules::catalogue().clone()))
+}
+
+/// Every rule fixture and scenario of the repository — each a check request — is
+/// answered by wastecheck.wasm under wasmtime as by the native facade.
+#[test]
+fn every_fixture_and_scenario_answers_as_natively() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for pack in std::fs::read_dir(root.join("rules/packs")).unwrap() {
+        for rule in std::fs::read_dir(pack.unwrap().path()).unwrap() {
+            let fixtures = rule.unwrap().path().join("fixtures");
+            if let Ok(entries) = std::fs::read_dir(&fixtures) {
+                files.extend(entries.map(|e| e.unwrap().path()));
             }
-            request.to_string()
-        })
+        }
+    }
+    files.extend(
+        std::fs::read_dir(root.join("tests/scenarios"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    files.retain(|f| f.extension().is_some_and(|e| e == "json"));
+    assert!(files.len() > 100, "{} files", files.len());
+    let mut host = common::host();
+    for file in files {
+        let request = std::fs::read_to_string(&file).unwrap();
+        let answer = host.check_json(&request).unwrap();
+        assert_eq!(answer, common::native(&request), "{}", file.display());
+    }
 }
 
 proptest! {
