@@ -32,6 +32,7 @@ pub mod catalogue;
 pub mod check;
 pub mod engine;
 pub mod info;
+pub mod interrupt;
 pub mod locale;
 pub mod model;
 pub mod pack;
@@ -44,7 +45,7 @@ pub mod strategies;
 pub mod tooling;
 
 pub use catalogue::{Catalogue, CatalogueError};
-pub use check::{CheckOptions, Checker, PreparedFacts};
+pub use check::{CheckOptions, Checker, Interrupt, PreparedFacts};
 pub use locale::Locale;
 pub use model::DocumentKind;
 pub use report::{Report, Severity, Violation};

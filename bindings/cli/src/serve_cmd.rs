@@ -37,6 +37,31 @@ pub struct Args {
     /// The most documents in one batch.
     #[arg(long, default_value_t = wastecheck_serve::Limits::default().max_batch)]
     max_batch: usize,
+    /// The most bytes of request bodies read or checked at once (beyond: 503 with
+    /// Retry-After).
+    #[arg(long, default_value_t = wastecheck_serve::Limits::default().max_in_flight_bytes)]
+    max_in_flight_bytes: usize,
+    /// The most connections open at once (beyond: 503, then closed).
+    #[arg(long, default_value_t = wastecheck_serve::Limits::default().max_connections)]
+    max_connections: usize,
+    /// The largest request head (request line and headers), in bytes (beyond: 431).
+    #[arg(long, default_value_t = wastecheck_serve::Limits::default().max_header_bytes)]
+    max_header_bytes: usize,
+    /// The longest request URI, in bytes (beyond: 414).
+    #[arg(long, default_value_t = wastecheck_serve::Limits::default().max_uri_bytes)]
+    max_uri_bytes: usize,
+    /// How long a client may take to send a request's head, and how long an idle
+    /// connection is kept, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = wastecheck_serve::Limits::default().header_timeout.as_millis() as u64)]
+    header_timeout_ms: u64,
+    /// How long a client may take to send a request's body, in milliseconds
+    /// (beyond: 408).
+    #[arg(long, value_name = "MS", default_value_t = wastecheck_serve::Limits::default().body_timeout.as_millis() as u64)]
+    body_timeout_ms: u64,
+    /// How long one native check may run, in milliseconds (beyond: 422
+    /// `check.deadline`; --sandbox has --sandbox-time-ms).
+    #[arg(long, value_name = "MS", default_value_t = wastecheck_serve::Limits::default().check_time.as_millis() as u64)]
+    check_time_ms: u64,
     /// How often the packs folder is looked at, in milliseconds.
     #[arg(long, default_value_t = 1000)]
     poll_ms: u64,
@@ -110,6 +135,13 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         limits: wastecheck_serve::Limits {
             max_body_bytes: args.max_body_bytes,
             max_batch: args.max_batch,
+            max_in_flight_bytes: args.max_in_flight_bytes,
+            max_connections: args.max_connections,
+            max_header_bytes: args.max_header_bytes,
+            max_uri_bytes: args.max_uri_bytes,
+            header_timeout: Duration::from_millis(args.header_timeout_ms),
+            body_timeout: Duration::from_millis(args.body_timeout_ms),
+            check_time: Duration::from_millis(args.check_time_ms),
         },
         poll: Duration::from_millis(args.poll_ms.max(10)),
         sandbox,

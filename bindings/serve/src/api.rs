@@ -63,12 +63,16 @@ impl ErrorBody {
 /// `GET /healthz`.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Health {
-    /// Always `ok` when the service answers.
+    /// `ok`, or `degraded` when bundle files of the packs folder are refused (the
+    /// packs served are then not all the folder holds; checks are still answered).
     pub status: String,
     /// The generation of the packs served.
     pub generation: u64,
     /// How many pack versions are loaded.
     pub packs: usize,
+    /// The bundle files refused, and why (when `degraded`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<RefusalInfo>,
 }
 
 /// `GET /v1/packs`: the packs served now.
@@ -122,6 +126,16 @@ pub struct RefusalInfo {
     pub digest: Option<String>,
     /// Why it was refused.
     pub error: String,
+}
+
+impl From<&crate::packs::Refusal> for RefusalInfo {
+    fn from(refusal: &crate::packs::Refusal) -> Self {
+        RefusalInfo {
+            file: refusal.file.clone(),
+            digest: refusal.digest.clone(),
+            error: refusal.error.clone(),
+        }
+    }
 }
 
 /// `GET /v1/rules`: the rules of every chain — or, with `region` (and `as_of`)

@@ -12,6 +12,8 @@
 #![warn(missing_docs)]
 
 pub mod api;
+mod connections;
+pub mod metrics;
 pub mod openapi;
 pub mod packs;
 pub mod sandbox;
@@ -33,13 +35,33 @@ use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use wastecheck::pack::bundle::PublicKey;
 
-/// Limits on what one request may ask.
+/// Limits on what clients may ask, one request and all at once: what keeps the
+/// service answering whatever its clients do (issue 20; docs/design.md §11, §13).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// The largest request body, in bytes (larger: 413).
     pub max_body_bytes: usize,
     /// The most documents in one batch (more: 422).
     pub max_batch: usize,
+    /// The most bytes of request bodies read or checked at once (beyond: 503 with
+    /// `Retry-After`). A check takes up to ~18× its body in memory (the bounds
+    /// table), so this bounds the memory of all checks together.
+    pub max_in_flight_bytes: usize,
+    /// The most connections open at once (beyond: 503, then closed).
+    pub max_connections: usize,
+    /// The largest request head (request line and headers), in bytes (larger:
+    /// 431; up to 4× it answered in JSON, beyond that by the HTTP layer itself).
+    pub max_header_bytes: usize,
+    /// The longest request URI, in bytes (longer: 414).
+    pub max_uri_bytes: usize,
+    /// How long a client may take to send a request's head, and how long an idle
+    /// connection is kept: then the connection is closed.
+    pub header_timeout: Duration,
+    /// How long a client may take to send a request's body (longer: 408).
+    pub body_timeout: Duration,
+    /// How long one native check may run (longer: 422 `check.deadline`); the
+    /// sandbox has its own limits.
+    pub check_time: Duration,
 }
 
 impl Default for Limits {
@@ -47,6 +69,13 @@ impl Default for Limits {
         Limits {
             max_body_bytes: 10 * 1024 * 1024,
             max_batch: 1000,
+            max_in_flight_bytes: 64 * 1024 * 1024,
+            max_connections: 1024,
+            max_header_bytes: 16 * 1024,
+            max_uri_bytes: 8 * 1024,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            check_time: Duration::from_secs(10),
         }
     }
 }
@@ -99,6 +128,10 @@ pub struct State {
     current: ArcSwap<Loaded>,
     refused: Mutex<BTreeMap<String, Refusal>>,
     limits: Limits,
+    /// What the service did (`/metrics`).
+    pub metrics: metrics::Metrics,
+    /// Request bytes in flight, in KiB permits ([`Limits::max_in_flight_bytes`]).
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl State {
@@ -200,6 +233,10 @@ impl Server {
             current: ArcSwap::from_pointee(loaded),
             refused: Mutex::new(BTreeMap::new()),
             limits: config.limits,
+            metrics: metrics::Metrics::default(),
+            in_flight: Arc::new(tokio::sync::Semaphore::new(kib(config
+                .limits
+                .max_in_flight_bytes))),
         });
         if let Some((refused, cleared)) = noted {
             state.note(refused, &cleared);
@@ -221,10 +258,18 @@ impl Server {
         self.state.clone()
     }
 
-    /// Answers requests until the process ends.
+    /// Answers requests until the process ends: each connection within the
+    /// limits on connections, request heads and idle time ([`Limits`]).
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, router(self.state)).await
+        connections::serve(self.listener, self.state).await
     }
+}
+
+/// Bytes as KiB permits of the in-flight semaphore, rounded up (at least one).
+fn kib(bytes: usize) -> usize {
+    bytes
+        .div_ceil(1024)
+        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS)
 }
 
 /// Polls the folder on its own thread; stops when the service is gone.
@@ -273,6 +318,10 @@ fn spawn_watcher(
                                 .join(", ")
                         );
                         state.current.store(Arc::new(loaded));
+                        state
+                            .metrics
+                            .reloads
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
                 }
                 Err(error) => eprintln!("wastecheck serve: reading the packs folder: {error}"),
@@ -281,10 +330,12 @@ fn spawn_watcher(
     });
 }
 
-/// The routes.
+/// The routes, each answer counted and every request within the URI and head
+/// limits (answered in JSON beyond them).
 pub fn router(state: Arc<State>) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_text))
         .route("/v1/check", post(check))
         .route("/v1/check/batch", post(check_batch))
         .route("/v1/schema/{kind}", get(schema))
@@ -292,7 +343,86 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/v1/packs", get(packs_info))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
+}
+
+/// The route a path is counted under.
+fn route_of(path: &str) -> &'static str {
+    match path {
+        "/healthz" => "/healthz",
+        "/metrics" => "/metrics",
+        "/v1/check" => "/v1/check",
+        "/v1/check/batch" => "/v1/check/batch",
+        "/v1/rules" => "/v1/rules",
+        "/v1/packs" => "/v1/packs",
+        p if p.starts_with("/v1/schema/") => "/v1/schema/{kind}",
+        _ => "other",
+    }
+}
+
+/// Every request: refused in JSON when its URI or head is over the limit, and
+/// counted with its status and latency.
+async fn guard(
+    AxumState(state): AxumState<Arc<State>>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let started = std::time::Instant::now();
+    let route = route_of(request.uri().path());
+    let limits = state.limits;
+    let uri = request.uri().to_string().len();
+    let head: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum::<usize>()
+        + uri;
+    let response = if uri > limits.max_uri_bytes {
+        state.metrics.refused(metrics::Refusal::UriTooLong);
+        error(
+            StatusCode::URI_TOO_LONG,
+            "request.uri_too_long",
+            format!(
+                "the URI is {uri} bytes, more than the limit of {}",
+                limits.max_uri_bytes
+            ),
+        )
+    } else if head > limits.max_header_bytes {
+        state.metrics.refused(metrics::Refusal::HeadersTooLarge);
+        error(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request.headers_too_large",
+            format!(
+                "the request head is {head} bytes, more than the limit of {}",
+                limits.max_header_bytes
+            ),
+        )
+    } else {
+        next.run(request).await
+    };
+    state
+        .metrics
+        .request(route, response.status().as_u16(), started.elapsed());
+    response
+}
+
+async fn metrics_text(AxumState(state): AxumState<Arc<State>>) -> Response {
+    let refused = state.refused.lock().map_or(0, |map| map.len());
+    let in_flight = (kib(state.limits.max_in_flight_bytes)
+        .saturating_sub(state.in_flight.available_permits())) as u64
+        * 1024;
+    state
+        .metrics
+        .in_flight_bytes
+        .store(in_flight, std::sync::atomic::Ordering::Relaxed);
+    let body = state.metrics.render(refused, state.current().generation);
+    let mut response = (StatusCode::OK, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+    );
+    response
 }
 
 fn json_response(status: StatusCode, body: String) -> Response {
@@ -333,9 +463,14 @@ async fn method_not_allowed() -> Response {
     )
 }
 
-/// The request body as UTF-8 JSON text, or the error response: 415 for another
-/// content type, 413 for a body over the limit, 400 for bytes that are not UTF-8.
-async fn json_body(state: &State, request: Request) -> Result<String, Response> {
+/// A request's share of the bytes in flight, given back when the check is done.
+type InFlight = tokio::sync::OwnedSemaphorePermit;
+
+/// The request body as UTF-8 JSON text with its share of the bytes in flight, or
+/// the error response: 415 for another content type, 413 for a body over the limit,
+/// 503 (with `Retry-After`) when too many bytes are in flight, 408 for a body not
+/// sent in time, 400 for bytes that are not UTF-8.
+async fn json_body(state: &State, request: Request) -> Result<(String, InFlight), Response> {
     let headers: &HeaderMap = request.headers();
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -371,12 +506,46 @@ async fn json_body(state: &State, request: Request) -> Result<String, Response> 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
+        state.metrics.refused(metrics::Refusal::BodyTooLarge);
         return Err(too_large());
     }
-    let bytes = axum::body::to_bytes(request.into_body(), limit)
-        .await
-        .map_err(|_| too_large())?;
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+    // A body of unknown length may be as large as the limit.
+    let reserved = declared.map_or(limit, |n| n as usize);
+    let permits = u32::try_from(kib(reserved)).unwrap_or(u32::MAX);
+    let Ok(in_flight) = state.in_flight.clone().try_acquire_many_owned(permits) else {
+        state.metrics.refused(metrics::Refusal::Busy);
+        let mut busy = error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            format!(
+                "more than {} bytes of requests are being checked: try again shortly",
+                state.limits.max_in_flight_bytes
+            ),
+        );
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        return Err(busy);
+    };
+    let read = axum::body::to_bytes(request.into_body(), limit);
+    let bytes = match tokio::time::timeout(state.limits.body_timeout, read).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => {
+            state.metrics.refused(metrics::Refusal::BodyTooLarge);
+            return Err(too_large());
+        }
+        Err(_) => {
+            state.metrics.refused(metrics::Refusal::BodyTimeout);
+            return Err(error(
+                StatusCode::REQUEST_TIMEOUT,
+                "request.timeout",
+                format!(
+                    "the body was not sent within {} s",
+                    state.limits.body_timeout.as_secs_f64()
+                ),
+            ));
+        }
+    };
+    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
         error(
             StatusCode::BAD_REQUEST,
             "request.json",
@@ -385,7 +554,67 @@ async fn json_body(state: &State, request: Request) -> Result<String, Response> 
                 e.utf8_error().valid_up_to()
             ),
         )
-    })
+    })?;
+    Ok((text, in_flight))
+}
+
+/// Stops a check whose client went away: raised when the handler's future is
+/// dropped (hyper drops it when the connection closes) before the check is done.
+struct Abandon<'a> {
+    interrupt: wastecheck::Interrupt,
+    state: &'a State,
+    done: bool,
+}
+
+impl Drop for Abandon<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            self.interrupt.raise();
+            self.state
+                .metrics
+                .abandoned
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+}
+
+/// Runs `work` away from the async threads with an interrupt raised when its
+/// deadline passes or its client goes away; `Err` when the deadline passed.
+async fn checked<T: Send + 'static>(
+    state: &State,
+    work: impl FnOnce(&wastecheck::Interrupt) -> T + Send + 'static,
+) -> Result<Result<T, Response>, tokio::task::JoinError> {
+    let interrupt = wastecheck::Interrupt::new();
+    let mut abandon = Abandon {
+        interrupt: interrupt.clone(),
+        state,
+        done: false,
+    };
+    let deadline = {
+        let interrupt = interrupt.clone();
+        let after = state.limits.check_time;
+        tokio::spawn(async move {
+            tokio::time::sleep(after).await;
+            interrupt.raise();
+        })
+    };
+    let given = interrupt.clone();
+    let result = tokio::task::spawn_blocking(move || work(&given)).await;
+    abandon.done = true;
+    deadline.abort();
+    let result = result?;
+    if interrupt.is_raised() {
+        state.metrics.refused(metrics::Refusal::Deadline);
+        return Ok(Err(error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "check.deadline",
+            format!(
+                "the check took longer than {} s and was stopped",
+                state.limits.check_time.as_secs_f64()
+            ),
+        )));
+    }
+    Ok(Ok(result))
 }
 
 /// The status of one facade answer: 200 for a report, 400 for a request that is
@@ -408,14 +637,19 @@ fn status_of(answer: &str) -> StatusCode {
 }
 
 async fn check(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response {
-    let text = match json_body(&state, request).await {
-        Ok(text) => text,
+    let (text, _in_flight) = match json_body(&state, request).await {
+        Ok(body) => body,
         Err(response) => return response,
     };
     let loaded = state.current();
-    match tokio::task::spawn_blocking(move || check_one(&loaded, &text)).await {
-        Ok(Ok(answer)) => json_response(status_of(&answer), answer),
-        Ok(Err(stopped)) => {
+    match checked(&state, move |interrupt| {
+        check_one(&loaded, &text, interrupt)
+    })
+    .await
+    {
+        Ok(Err(deadline)) => deadline,
+        Ok(Ok(Ok(answer))) => json_response(status_of(&answer), answer),
+        Ok(Ok(Err(stopped))) => {
             let (status, code) = sandbox::status_of(&stopped);
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             error(status, code, stopped.to_string())
@@ -424,23 +658,31 @@ async fn check(AxumState(state): AxumState<Arc<State>>, request: Request) -> Res
     }
 }
 
-/// One check request's answer: natively, or in the sandbox when there is one
-/// (which may stop it).
-fn check_one(loaded: &Loaded, request: &str) -> Result<String, wastecheck_host::HostError> {
+/// One check request's answer: natively (stopped when `interrupt` is raised), or
+/// in the sandbox when there is one (which has its own limits).
+fn check_one(
+    loaded: &Loaded,
+    request: &str,
+    interrupt: &wastecheck::Interrupt,
+) -> Result<String, wastecheck_host::HostError> {
     match &loaded.sandbox {
         Some(pool) => pool.check(request),
-        None => Ok(wastecheck::check::check_json(&loaded.checker, request)),
+        None => Ok(wastecheck::check::check_json_with(
+            &loaded.checker,
+            request,
+            interrupt,
+        )),
     }
 }
 
 async fn check_batch(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response {
-    let text = match json_body(&state, request).await {
-        Ok(text) => text,
+    let (text, _in_flight) = match json_body(&state, request).await {
+        Ok(body) => body,
         Err(response) => return response,
     };
     let max = state.limits.max_batch;
     let loaded = state.current();
-    let result = tokio::task::spawn_blocking(move || {
+    let result = checked(&state, move |interrupt| {
         let items: Vec<&RawValue> = serde_json::from_str(&text).map_err(|e| {
             Box::new(error(
                 StatusCode::BAD_REQUEST,
@@ -463,7 +705,10 @@ async fn check_batch(AxumState(state): AxumState<Arc<State>>, request: Request) 
             if i > 0 {
                 out.push(',');
             }
-            match check_one(&loaded, item.get()) {
+            if interrupt.is_raised() {
+                break;
+            }
+            match check_one(&loaded, item.get(), interrupt) {
                 Ok(answer) => out.push_str(&answer),
                 Err(stopped) => {
                     let (_, code) = sandbox::status_of(&stopped);
@@ -477,8 +722,9 @@ async fn check_batch(AxumState(state): AxumState<Arc<State>>, request: Request) 
     })
     .await;
     match result {
-        Ok(Ok(body)) => json_response(StatusCode::OK, body),
-        Ok(Err(response)) => *response,
+        Ok(Err(deadline)) => deadline,
+        Ok(Ok(Ok(body))) => json_response(StatusCode::OK, body),
+        Ok(Ok(Err(response))) => *response,
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
     }
 }
@@ -504,14 +750,22 @@ async fn schema(UrlPath(kind): UrlPath<String>) -> Response {
     }
 }
 
+/// `ok`, or `degraded` when bundles of the packs folder are refused (the packs
+/// served are then not all the folder holds): still 200, since checks are answered.
 async fn healthz(AxumState(state): AxumState<Arc<State>>) -> Response {
     let loaded = state.current();
+    let refused: Vec<api::RefusalInfo> = state
+        .refused
+        .lock()
+        .map(|map| map.values().map(api::RefusalInfo::from).collect())
+        .unwrap_or_default();
     to_json(
         StatusCode::OK,
         &Health {
-            status: "ok".into(),
+            status: if refused.is_empty() { "ok" } else { "degraded" }.into(),
             generation: loaded.generation,
             packs: loaded.checker.registry().packs().len(),
+            refused,
         },
     )
 }
@@ -616,14 +870,7 @@ pub fn describe_packs(loaded: &Loaded, refused: &[Refusal]) -> PacksResponse {
         generation: loaded.generation,
         packs,
         bundles,
-        refused: refused
-            .iter()
-            .map(|r| api::RefusalInfo {
-                file: r.file.clone(),
-                digest: r.digest.clone(),
-                error: r.error.clone(),
-            })
-            .collect(),
+        refused: refused.iter().map(api::RefusalInfo::from).collect(),
     }
 }
 

@@ -55,12 +55,30 @@ pub fn document() -> Value {
                 "The content type is not `application/json` (`request.content_type`).",
             ),
         );
+        responses.insert(
+            "408".into(),
+            error_response(
+                &error,
+                "The body was not sent within the body timeout (`request.timeout`).",
+            ),
+        );
         responses.insert("422".into(), error_response(&error, with_422));
+        responses.insert(
+            "503".into(),
+            json!({
+                "description": "Too many bytes of requests are in flight, or too many connections are open (`busy`): try again after `Retry-After` seconds.",
+                "headers": { "Retry-After": {
+                    "description": "Seconds to wait before trying again.",
+                    "schema": { "type": "integer" }
+                } },
+                "content": content(error.clone()),
+            }),
+        );
         responses
     };
 
     let mut check_responses = bad_body(
-        "A request option is wrong: `request.locale`, `request.as_of`, `request.kind`; or, with `--sandbox`, the check needed more time, work or memory than the sandbox allows: `sandbox.time`, `sandbox.fuel`, `sandbox.memory`.",
+        "A request option is wrong: `request.locale`, `request.as_of`, `request.kind`; or the check ran past its deadline (`check.deadline`); or, with `--sandbox`, the check needed more time, work or memory than the sandbox allows: `sandbox.time`, `sandbox.fuel`, `sandbox.memory`.",
     );
     check_responses.insert(
         "500".into(),
@@ -76,8 +94,9 @@ pub fn document() -> Value {
             "content": content(report.clone()),
         }),
     );
-    let mut batch_responses =
-        bad_body("The batch holds more requests than the limit (`request.batch_too_long`).");
+    let mut batch_responses = bad_body(
+        "The batch holds more requests than the limit (`request.batch_too_long`), or ran past the check deadline (`check.deadline`).",
+    );
     batch_responses.insert(
         "200".into(),
         json!({
@@ -94,7 +113,7 @@ pub fn document() -> Value {
         "info": {
             "title": "wastecheck",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Checks hazardous-waste and industrial solid-waste documents against China's rules (wastecheck serve). Listens on loopback by default. Reports are those of the JSON facade, byte for byte."
+            "description": "Checks hazardous-waste and industrial solid-waste documents against China's rules (wastecheck serve). Listens on loopback by default. Reports are those of the JSON facade, byte for byte. Every route may also answer, in JSON: 405 (`method_not_allowed`), 414 (`request.uri_too_long`), 431 (`request.headers_too_large`; a head more than 4× the limit is refused by the HTTP layer with no body), and a connection over the cap gets 503 (`busy`) and is closed; a client that sends no head within the head timeout, or stays idle that long, is disconnected."
         },
         "paths": {
             "/v1/check": { "post": {
@@ -150,8 +169,16 @@ pub fn document() -> Value {
             }},
             "/healthz": { "get": {
                 "operationId": "health",
-                "summary": "Liveness.",
+                "summary": "Liveness, and whether every bundle of the packs folder is served: `degraded` (still 200) lists the refused ones.",
                 "responses": { "200": { "description": "The service answers.", "content": content(health) } }
+            }},
+            "/metrics": { "get": {
+                "operationId": "metrics",
+                "summary": "Counters in the Prometheus text format: requests by route and status (`wastecheck_requests_total`), their latency (`wastecheck_request_duration_seconds`), refusals by reason (`wastecheck_refusals_total`: busy, connections, body_too_large, headers_too_large, uri_too_long, body_timeout, deadline), pack reloads, the pack generation, refused bundles, checks abandoned by their clients, connections and request bytes in flight.",
+                "responses": { "200": {
+                    "description": "The metrics.",
+                    "content": { "text/plain; version=0.0.4": { "schema": { "type": "string" } } }
+                } }
             }},
         },
         "components": { "schemas": schemas },

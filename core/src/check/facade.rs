@@ -2,7 +2,7 @@
 //! browser package and the raw-ABI module all sit on this, so they stay thin and
 //! give byte-identical reports.
 
-use super::{CheckOptions, Checker, PreparedFacts};
+use super::{CheckOptions, Checker, Interrupt, PreparedFacts};
 use crate::json::{self, Json};
 use crate::locale::Locale;
 use crate::model::{Date, DocumentKind};
@@ -34,7 +34,8 @@ pub struct CheckRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct FacadeError {
-    /// Stable code: `request.json`, `request.locale`, `request.as_of`, `request.kind`.
+    /// Stable code: `request.json`, `request.locale`, `request.as_of`, `request.kind`,
+    /// `check.interrupted`.
     pub code: &'static str,
     /// What is wrong, in English.
     pub message: String,
@@ -129,8 +130,16 @@ impl CheckRequest {
 /// key given twice inside the document (or the facts) is a violation at its pointer,
 /// as with [`Checker::check_str`]; one given twice in the request itself is an error.
 pub fn check_json(checker: &Checker, request: &str) -> String {
+    check_json_with(checker, request, &Interrupt::default())
+}
+
+/// [`check_json`] that stops when the host raises `interrupt` (its client went
+/// away, its deadline passed): then the answer is the error `check.interrupted`,
+/// never a report of the rules that happened to run.
+pub fn check_json_with(checker: &Checker, request: &str, interrupt: &Interrupt) -> String {
     let result = parse_request(request).and_then(|(request, document, duplicates)| {
-        let options = request.options()?;
+        let mut options = request.options()?;
+        options.interrupt = interrupt.clone();
         let facts = request.facts.as_ref().map(PreparedFacts::borrowed);
         Ok(checker
             .check_document(
@@ -141,6 +150,17 @@ pub fn check_json(checker: &Checker, request: &str) -> String {
                 &options,
             )
             .capped(options.limits))
+    });
+    let result = result.and_then(|report| {
+        if interrupt.is_raised() {
+            Err(FacadeError {
+                code: "check.interrupted",
+                message: "the check was interrupted (the client went away, or its deadline passed)"
+                    .into(),
+            })
+        } else {
+            Ok(report)
+        }
     });
     match result {
         Ok(report) => serde_json::to_string(&report),

@@ -7,12 +7,13 @@ mod structural;
 mod waste_lines;
 
 pub use as_of::legal_date;
-pub use facade::{CheckRequest, FacadeError, check_json};
+pub use facade::{CheckRequest, FacadeError, check_json, check_json_with};
 pub use waste_lines::{WasteRef, waste_refs};
 
 use crate::catalogue::Catalogue;
 use crate::engine::chain::Chain;
 pub use crate::engine::facts::PreparedFacts;
+pub use crate::interrupt::Interrupt;
 use crate::json::{self, Json};
 use crate::locale::Locale;
 use crate::model::{
@@ -37,6 +38,8 @@ pub struct CheckOptions {
     pub kind: Option<DocumentKind>,
     /// How many findings the report keeps, per rule and in all.
     pub limits: FindingLimits,
+    /// Set by the host to stop the check early (see [`Interrupt`]).
+    pub interrupt: Interrupt,
 }
 
 /// Checks documents against rule packs. Build once, check many documents.
@@ -217,7 +220,25 @@ impl Checker {
             report.not_evaluated = vec![NotEvaluated::new("*", "", why)];
             return report;
         };
-        let not_evaluated = chain.run_into(typed, document, facts, as_of, locale, &mut violations);
+        let mut not_evaluated = chain.run_into(
+            typed,
+            document,
+            facts,
+            as_of,
+            locale,
+            &options.interrupt,
+            &mut violations,
+        );
+        if options.interrupt.is_raised() {
+            not_evaluated.push(NotEvaluated::new(
+                "*",
+                "",
+                Unevaluable::new(
+                    crate::report::ReasonCode::Interrupted,
+                    "the check was interrupted by its host before every rule ran",
+                ),
+            ));
+        }
         let mut report = Report::from_findings(
             Some(kind),
             as_of_text,

@@ -38,6 +38,10 @@ pub enum ReasonCode {
     /// not a finding.
     #[serde(rename = "script.failed")]
     ScriptFailed,
+    /// The host interrupted the check (its client went away, or its deadline
+    /// passed) before this rule ran: reported once, for rule `*`.
+    #[serde(rename = "check.interrupted")]
+    Interrupted,
 }
 
 impl ReasonCode {
@@ -52,11 +56,12 @@ impl ReasonCode {
             ReasonCode::CalendarNotCovered => "calendar.not_covered",
             ReasonCode::ScriptLimit => "script.limit",
             ReasonCode::ScriptFailed => "script.failed",
+            ReasonCode::Interrupted => "check.interrupted",
         }
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [ReasonCode; 8] = [
+    pub const ALL: [ReasonCode; 9] = [
         ReasonCode::NoPack,
         ReasonCode::FactsMissing,
         ReasonCode::FactNotFound,
@@ -65,6 +70,7 @@ impl ReasonCode {
         ReasonCode::CalendarNotCovered,
         ReasonCode::ScriptLimit,
         ReasonCode::ScriptFailed,
+        ReasonCode::Interrupted,
     ];
 }
 

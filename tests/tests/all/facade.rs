@@ -188,3 +188,44 @@ fn facts_or_a_collection_of_the_wrong_type_are_errors() {
         assert_eq!(report["valid"], false);
     }
 }
+
+/// Issue 20: a host stops a check (its client went away, its deadline passed) by
+/// raising an interrupt; the check never answers as if it were whole.
+#[test]
+fn an_interrupted_check_says_so_and_is_never_whole() {
+    let checker = wastecheck_rules::checker();
+    let request = include_str!("../../../spec/examples/manifest.mistakes.json");
+    let request = format!("{{\"document\": {request}}}");
+    let interrupt = wastecheck::Interrupt::new();
+    let whole = wastecheck::check::check_json_with(checker, &request, &interrupt);
+    assert_eq!(whole, wastecheck::check::check_json(checker, &request));
+    interrupt.raise();
+    let stopped = wastecheck::check::check_json_with(checker, &request, &interrupt);
+    assert!(stopped.starts_with("{\"error\":"), "{stopped}");
+    assert!(stopped.contains("check.interrupted"), "{stopped}");
+    let document: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../spec/examples/manifest.mistakes.json"
+    ))
+    .unwrap();
+    let options = wastecheck::CheckOptions {
+        interrupt,
+        ..wastecheck::CheckOptions::default()
+    };
+    let report = checker.check_value(&document, None, &options);
+    assert!(!report.complete);
+    assert!(
+        report
+            .not_evaluated
+            .iter()
+            .any(|n| n.rule == "*" && n.code.as_str() == "check.interrupted"),
+        "{:?}",
+        report.not_evaluated
+    );
+    // No rule ran: only what reading the document found.
+    assert!(
+        report
+            .violations
+            .iter()
+            .all(|v| v.rule.starts_with("schema."))
+    );
+}

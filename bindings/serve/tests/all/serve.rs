@@ -148,6 +148,7 @@ async fn bad_input_gets_its_status_and_a_clear_error() {
     let limits = Limits {
         max_body_bytes: 64 * 1024,
         max_batch: 3,
+        ..Limits::default()
     };
     let addr = start(Config {
         limits,

@@ -13,6 +13,7 @@ use super::guard::Guard;
 use super::render::render;
 use super::rule::Body;
 use super::scripts::ScriptInputs;
+use crate::interrupt::Interrupt;
 use crate::json::Json;
 use crate::json::pointer::{self, Pointer};
 use crate::locale::Locale;
@@ -38,13 +39,23 @@ impl Chain {
             total: usize::MAX,
         };
         let mut found = Findings::new(unlimited);
-        let not_evaluated = self.run_into(document, raw, facts, as_of, locale, &mut found);
+        let not_evaluated = self.run_into(
+            document,
+            raw,
+            facts,
+            as_of,
+            locale,
+            &Interrupt::default(),
+            &mut found,
+        );
         let violations = found.into_kept();
         (violations, not_evaluated)
     }
 
     /// [`Chain::run`] into `out`: a rule's findings past its room there are counted,
-    /// not rendered.
+    /// not rendered. Stops before the next rule or item once `interrupt` is raised
+    /// (the caller reports that).
+    #[allow(clippy::too_many_arguments)]
     pub fn run_into(
         &self,
         document: &Document,
@@ -52,6 +63,7 @@ impl Chain {
         facts: Option<&PreparedFacts<'_>>,
         as_of: Option<Date>,
         locale: Locale,
+        interrupt: &Interrupt,
         out: &mut Findings,
     ) -> Vec<NotEvaluated> {
         let mut not_evaluated = Vec::new();
@@ -81,6 +93,9 @@ impl Chain {
             .iter()
             .filter(|r| r.applies(kind, stage.as_deref(), as_of))
         {
+            if interrupt.is_raised() {
+                break;
+            }
             let mut findings = Vec::new();
             let lists: Option<&[Pointer]> = rule.each.as_ref().map(|each| {
                 each.iter()
@@ -113,6 +128,9 @@ impl Chain {
                 None => run_once(rule.guard.as_ref(), &cx, |cx| run_on(cx, None)),
                 Some(lists) => lists.iter().try_for_each(|list| {
                     for_each_item(list, paths_of(list), rule.guard.as_ref(), &cx, |cx, i| {
+                        if interrupt.is_raised() {
+                            return Ok(());
+                        }
                         run_on(cx, Some(i))
                     })
                 }),
