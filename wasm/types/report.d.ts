@@ -79,7 +79,8 @@ export interface NotEvaluated {
     | "calendar.missing"
     | "calendar.not_covered"
     | "script.limit"
-    | "script.failed";
+    | "script.failed"
+    | "check.interrupted";
   /**
    * `pack@version`.
    */
