@@ -9,11 +9,11 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
 use wastecheck_serve::{Config, Limits, Server};
 
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-async fn start(config: Config) -> SocketAddr {
+pub(crate) async fn start(config: Config) -> SocketAddr {
     let config = Config {
         listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         ..config
@@ -24,16 +24,16 @@ async fn start(config: Config) -> SocketAddr {
     addr
 }
 
-struct Answer {
-    status: u16,
-    body: String,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: String,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
-    fn error_code(&self) -> String {
+    pub(crate) fn error_code(&self) -> String {
         self.json()["error"]["code"]
             .as_str()
             .unwrap_or("")
@@ -42,7 +42,7 @@ impl Answer {
 }
 
 /// One request over a fresh connection; `head` is extra header lines.
-async fn raw(addr: SocketAddr, head: &str, body: &[u8]) -> Answer {
+pub(crate) async fn raw(addr: SocketAddr, head: &str, body: &[u8]) -> Answer {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let request = format!("{head}Host: localhost\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
@@ -63,7 +63,7 @@ async fn raw(addr: SocketAddr, head: &str, body: &[u8]) -> Answer {
     }
 }
 
-async fn post(addr: SocketAddr, path: &str, content_type: &str, body: &str) -> Answer {
+pub(crate) async fn post(addr: SocketAddr, path: &str, content_type: &str, body: &str) -> Answer {
     let head = format!(
         "POST {path} HTTP/1.1\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
         body.len()
@@ -71,11 +71,11 @@ async fn post(addr: SocketAddr, path: &str, content_type: &str, body: &str) -> A
     raw(addr, &head, body.as_bytes()).await
 }
 
-async fn get(addr: SocketAddr, path: &str) -> Answer {
+pub(crate) async fn get(addr: SocketAddr, path: &str) -> Answer {
     raw(addr, &format!("GET {path} HTTP/1.1\r\n"), b"").await
 }
 
-fn example(name: &str) -> Value {
+pub(crate) fn example(name: &str) -> Value {
     let text = std::fs::read_to_string(root().join("spec/examples").join(name)).unwrap();
     serde_json::from_str(&text).unwrap()
 }
