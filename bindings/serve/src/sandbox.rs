@@ -55,8 +55,34 @@ impl Sandbox {
 /// Instances serving one set of packs.
 #[derive(Debug)]
 pub struct Pool {
-    idle: Mutex<Vec<Host>>,
+    lanes: Mutex<Lanes>,
     returned: Condvar,
+    hosts: usize,
+}
+
+/// A request larger than this is *large*: it may be slow (a check costs about its
+/// size), so large ones together never take the last instance.
+pub const LARGE_REQUEST_BYTES: usize = 256 * 1024;
+
+/// The instances free, and how many large requests hold one now.
+#[derive(Debug, Default)]
+struct Lanes {
+    idle: Vec<Host>,
+    large: usize,
+}
+
+impl Lanes {
+    fn admits(&self, large: bool, hosts: usize) -> bool {
+        admits(self.idle.len(), self.large, large, hosts)
+    }
+}
+
+/// Whether a request may take an instance now, with `free` instances free and
+/// `large_busy` held by large requests: one must be free, and a large request must
+/// leave one for the others (with two instances or more) — so clients sending slow
+/// documents cannot starve those sending ordinary ones.
+fn admits(free: usize, large_busy: usize, large: bool, hosts: usize) -> bool {
+    free > 0 && (!large || hosts < 2 || large_busy + 1 < hosts)
 }
 
 /// 32 bytes from the process's hash keys (random per process): the seed of the
@@ -101,6 +127,7 @@ impl Pool {
             Some((bytes, signature, key.public_key().to_string()))
         };
         let mut idle = Vec::with_capacity(sandbox.hosts);
+        let hosts = sandbox.hosts;
         for _ in 0..sandbox.hosts {
             let mut host = Host::new(&sandbox.module, sandbox.limits)?;
             if let Some((bytes, signature, key)) = &signed {
@@ -113,32 +140,39 @@ impl Pool {
             idle.push(host);
         }
         Ok(Pool {
-            idle: Mutex::new(idle),
+            lanes: Mutex::new(Lanes { idle, large: 0 }),
             returned: Condvar::new(),
+            hosts,
         })
     }
 
-    /// Checks a request in the first instance free (waiting for one): the facade's
-    /// answer, or why the sandbox stopped the check.
+    /// Checks a request in the first instance free to it (waiting for one; a
+    /// large request leaves the last instance to the others): the facade's answer,
+    /// or why the sandbox stopped the check.
     pub fn check(&self, request: &str) -> Result<String, HostError> {
+        let large = request.len() > LARGE_REQUEST_BYTES;
         let mut host = {
-            let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
-            loop {
-                if let Some(host) = idle.pop() {
-                    break host;
-                }
-                idle = self
+            let mut lanes = self.lanes.lock().unwrap_or_else(PoisonError::into_inner);
+            while !lanes.admits(large, self.hosts) {
+                lanes = self
                     .returned
-                    .wait(idle)
+                    .wait(lanes)
                     .unwrap_or_else(PoisonError::into_inner);
+            }
+            lanes.large += usize::from(large);
+            match lanes.idle.pop() {
+                Some(host) => host,
+                // `admits` saw one free.
+                None => return Err(HostError::Abi("no free sandbox instance".into())),
             }
         };
         let answer = host.check_json(request);
-        self.idle
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(host);
-        self.returned.notify_one();
+        let mut lanes = self.lanes.lock().unwrap_or_else(PoisonError::into_inner);
+        lanes.idle.push(host);
+        lanes.large -= usize::from(large);
+        drop(lanes);
+        // Every waiter looks again: the one admitted now may be small or large.
+        self.returned.notify_all();
         answer
     }
 }
@@ -150,5 +184,27 @@ pub fn status_of(error: &HostError) -> (u16, &'static str) {
         HostError::OutOfFuel { .. } => (422, "sandbox.fuel"),
         HostError::MemoryLimit { .. } => (422, "sandbox.memory"),
         _ => (500, "sandbox.trap"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admits;
+
+    #[test]
+    fn large_requests_leave_the_last_instance_to_the_others() {
+        // Nothing free: nobody.
+        assert!(!admits(0, 0, false, 2));
+        // Two instances, both free: a large request takes one.
+        assert!(admits(2, 0, true, 2));
+        // One held by a large request: a small request takes the other, a second
+        // large one waits.
+        assert!(admits(1, 1, false, 2));
+        assert!(!admits(1, 1, true, 2));
+        // Four instances: three large ones at most.
+        assert!(admits(2, 2, true, 4));
+        assert!(!admits(1, 3, true, 4));
+        // One instance: nothing to leave; large requests take turns with the rest.
+        assert!(admits(1, 0, true, 1));
     }
 }
