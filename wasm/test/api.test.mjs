@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { cli, cliBinary } from "./cli.mjs";
 import { Checker, version } from "wastecheck";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -21,15 +22,6 @@ const facts = read("spec/examples/facts.example.json");
 
 const isFailure = (v) => v && typeof v === "object" && "error" in v;
 
-// The command line `cargo test --workspace` built, else built now.
-const cliBinary = path.join(root, "target", "debug", process.platform === "win32" ? "wastecheck.exe" : "wastecheck");
-const cli = (...args) =>
-  fs.existsSync(cliBinary)
-    ? execFileSync(cliBinary, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
-    : execFileSync("cargo", ["run", "-q", "--locked", "-p", "wastecheck-cli", "--", ...args], {
-        cwd: root,
-        stdio: ["ignore", "pipe", "inherit"],
-      });
 
 test("a manifest with mistakes: every violation with its pointer, message and basis", () => {
   const report = checker.check(mistakes, null, { locale: "en" });

@@ -10,19 +10,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { cli, root } from "./cli.mjs";
 import { Checker } from "wastecheck";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cliBinary = path.join(root, "target", "debug", "wastecheck");
-const cli = (...args) =>
-  fs.existsSync(cliBinary)
-    ? execFileSync(cliBinary, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] })
-    : execFileSync("cargo", ["run", "-q", "--locked", "-p", "wastecheck-cli", "--", ...args], {
-        cwd: root,
-        stdio: ["ignore", "pipe", "inherit"],
-      });
 
 test("an older bundle is refused after a newer one, unless allowDowngrade; a served version keeps its content", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wastecheck-rollback-"));
