@@ -578,10 +578,33 @@ impl Drop for Abandon<'_> {
     }
 }
 
+/// A check's work running (`/metrics`' `wastecheck_checks_running`), counted
+/// until it ends — not when its client goes.
+struct Running(Arc<State>);
+
+impl Running {
+    fn start(state: Arc<State>) -> Running {
+        state
+            .metrics
+            .running
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Running(state)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0
+            .metrics
+            .running
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Runs `work` away from the async threads with an interrupt raised when its
 /// deadline passes or its client goes away; `Err` when the deadline passed.
 async fn checked<T: Send + 'static>(
-    state: &State,
+    state: &Arc<State>,
     work: impl FnOnce(&wastecheck::Interrupt) -> T + Send + 'static,
 ) -> Result<Result<T, Response>, tokio::task::JoinError> {
     let interrupt = wastecheck::Interrupt::new();
@@ -599,7 +622,12 @@ async fn checked<T: Send + 'static>(
         })
     };
     let given = interrupt.clone();
-    let result = tokio::task::spawn_blocking(move || work(&given)).await;
+    let running = Running::start(state.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        let _running = running;
+        work(&given)
+    })
+    .await;
     abandon.done = true;
     deadline.abort();
     let result = result?;
@@ -666,7 +694,7 @@ fn check_one(
     interrupt: &wastecheck::Interrupt,
 ) -> Result<String, wastecheck_host::HostError> {
     match &loaded.sandbox {
-        Some(pool) => pool.check(request),
+        Some(pool) => pool.check(request, interrupt),
         None => Ok(wastecheck::check::check_json_with(
             &loaded.checker,
             request,

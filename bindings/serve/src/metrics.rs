@@ -26,7 +26,7 @@ pub enum Refusal {
     UriTooLong,
     /// A body not read in time: 408.
     BodyTimeout,
-    /// A check past its deadline: 503.
+    /// A check past its deadline: 422.
     Deadline,
 }
 
@@ -61,6 +61,9 @@ pub struct Metrics {
     pub reloads: AtomicU64,
     /// Checks stopped because their client went away.
     pub abandoned: AtomicU64,
+    /// Checks running now (on the blocking threads, natively or in the sandbox):
+    /// back to the requests being answered soon after their clients go away.
+    pub running: AtomicU64,
     /// Connections open now.
     pub connections: AtomicU64,
     /// Bytes of request bodies being read or checked now.
@@ -150,7 +153,7 @@ impl Metrics {
                 );
             }
         }
-        let gauges: [(&str, &str, &str, u64); 6] = [
+        let gauges: [(&str, &str, &str, u64); 7] = [
             (
                 "wastecheck_pack_reloads_total",
                 "counter",
@@ -174,6 +177,12 @@ impl Metrics {
                 "counter",
                 "Checks stopped because their client went away.",
                 self.abandoned.load(Ordering::Relaxed),
+            ),
+            (
+                "wastecheck_checks_running",
+                "gauge",
+                "Checks running now (their work, whether or not a client still waits).",
+                self.running.load(Ordering::Relaxed),
             ),
             (
                 "wastecheck_connections",

@@ -174,7 +174,7 @@ pub fn document() -> Value {
             }},
             "/metrics": { "get": {
                 "operationId": "metrics",
-                "summary": "Counters in the Prometheus text format: requests by route and status (`wastecheck_requests_total`), their latency (`wastecheck_request_duration_seconds`), refusals by reason (`wastecheck_refusals_total`: busy, connections, body_too_large, headers_too_large, uri_too_long, body_timeout, deadline), pack reloads, the pack generation, refused bundles, checks abandoned by their clients, connections and request bytes in flight.",
+                "summary": "Counters in the Prometheus text format: requests by route and status (`wastecheck_requests_total`), their latency (`wastecheck_request_duration_seconds`), refusals by reason (`wastecheck_refusals_total`: busy, connections, body_too_large, headers_too_large, uri_too_long, body_timeout, deadline), pack reloads, the pack generation, refused bundles, checks abandoned by their clients, checks running (`wastecheck_checks_running`: their work, which ends soon after their clients go), connections and request bytes in flight.",
                 "responses": { "200": {
                     "description": "The metrics.",
                     "content": { "text/plain; version=0.0.4": { "schema": { "type": "string" } } }

@@ -18,9 +18,11 @@
 //! change, so they are the native path's byte for byte.
 
 use crate::packs::{BUILT_IN, Loaded};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::hash::{BuildHasher, Hasher};
 use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::Duration;
+use wastecheck::Interrupt;
 use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
 use wastecheck_host::{BundleOptions, Host, HostError, Limits, Module};
 
@@ -64,16 +66,45 @@ pub struct Pool {
 /// size), so large ones together never take the last instance.
 pub const LARGE_REQUEST_BYTES: usize = 256 * 1024;
 
-/// The instances free, and how many large requests hold one now.
+/// How often a request waiting for an instance looks at its interrupt (its
+/// client went away, its deadline passed).
+const WAIT_POLL: Duration = Duration::from_millis(20);
+
+/// The instances free, how many large requests hold one now, and the requests
+/// waiting for one, first come first.
 #[derive(Debug, Default)]
 struct Lanes {
     idle: Vec<Host>,
     large: usize,
+    queue: VecDeque<Waiter>,
+    tickets: u64,
+}
+
+/// A request waiting for an instance.
+#[derive(Debug, Clone, Copy)]
+struct Waiter {
+    ticket: u64,
+    large: bool,
 }
 
 impl Lanes {
-    fn admits(&self, large: bool, hosts: usize) -> bool {
-        admits(self.idle.len(), self.large, large, hosts)
+    /// Queues a request; its ticket.
+    fn enqueue(&mut self, large: bool) -> u64 {
+        self.tickets += 1;
+        let ticket = self.tickets;
+        self.queue.push_back(Waiter { ticket, large });
+        ticket
+    }
+
+    /// Whether `ticket` may take an instance now: the first waiter the lanes
+    /// admit, so requests are served in the order they came, except that a small
+    /// one passes large ones kept from the last instance.
+    fn turn(&self, ticket: u64, hosts: usize) -> bool {
+        next_in_line(&self.queue, self.idle.len(), self.large, hosts) == Some(ticket)
+    }
+
+    fn leave(&mut self, ticket: u64) {
+        self.queue.retain(|w| w.ticket != ticket);
     }
 }
 
@@ -83,6 +114,20 @@ impl Lanes {
 /// documents cannot starve those sending ordinary ones.
 fn admits(free: usize, large_busy: usize, large: bool, hosts: usize) -> bool {
     free > 0 && (!large || hosts < 2 || large_busy + 1 < hosts)
+}
+
+/// The ticket of the first waiter in `queue` that may take an instance, with
+/// `free` free and `large_busy` held by large requests.
+fn next_in_line(
+    queue: &VecDeque<Waiter>,
+    free: usize,
+    large_busy: usize,
+    hosts: usize,
+) -> Option<u64> {
+    queue
+        .iter()
+        .find(|w| admits(free, large_busy, w.large, hosts))
+        .map(|w| w.ticket)
 }
 
 /// 32 bytes from the process's hash keys (random per process): the seed of the
@@ -140,29 +185,53 @@ impl Pool {
             idle.push(host);
         }
         Ok(Pool {
-            lanes: Mutex::new(Lanes { idle, large: 0 }),
+            lanes: Mutex::new(Lanes {
+                idle,
+                ..Lanes::default()
+            }),
             returned: Condvar::new(),
             hosts,
         })
     }
 
-    /// Checks a request in the first instance free to it (waiting for one; a
-    /// large request leaves the last instance to the others): the facade's answer,
-    /// or why the sandbox stopped the check.
-    pub fn check(&self, request: &str) -> Result<String, HostError> {
+    /// Checks a request in the first instance free to it, in the order requests
+    /// came (a large request leaves the last instance to the others): the facade's
+    /// answer, or why the sandbox stopped the check. A request whose `interrupt` is
+    /// raised while it waits (its client went away, its deadline passed) leaves the
+    /// queue unchecked, answered `check.interrupted` as the native check is.
+    pub fn check(&self, request: &str, interrupt: &Interrupt) -> Result<String, HostError> {
         let large = request.len() > LARGE_REQUEST_BYTES;
         let mut host = {
             let mut lanes = self.lanes.lock().unwrap_or_else(PoisonError::into_inner);
-            while !lanes.admits(large, self.hosts) {
+            let ticket = lanes.enqueue(large);
+            while !lanes.turn(ticket, self.hosts) {
+                if interrupt.is_raised() {
+                    lanes.leave(ticket);
+                    drop(lanes);
+                    // The one behind may be admitted now.
+                    self.returned.notify_all();
+                    return Ok(INTERRUPTED.to_owned());
+                }
                 lanes = self
                     .returned
-                    .wait(lanes)
-                    .unwrap_or_else(PoisonError::into_inner);
+                    .wait_timeout(lanes, WAIT_POLL)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
             }
-            lanes.large += usize::from(large);
-            match lanes.idle.pop() {
+            lanes.leave(ticket);
+            let host = lanes.idle.pop();
+            if host.is_some() {
+                lanes.large += usize::from(large);
+            }
+            let more = !lanes.idle.is_empty() && !lanes.queue.is_empty();
+            drop(lanes);
+            if more {
+                // Another instance is free: the next in line may take it.
+                self.returned.notify_all();
+            }
+            match host {
                 Some(host) => host,
-                // `admits` saw one free.
+                // `turn` saw one free.
                 None => return Err(HostError::Abi("no free sandbox instance".into())),
             }
         };
@@ -171,11 +240,15 @@ impl Pool {
         lanes.idle.push(host);
         lanes.large -= usize::from(large);
         drop(lanes);
-        // Every waiter looks again: the one admitted now may be small or large.
+        // Every waiter looks again: the next admitted may be small or large.
         self.returned.notify_all();
         answer
     }
 }
+
+/// The answer to a request interrupted before it reached an instance: the
+/// facade's (`wastecheck::check::check_json_with`).
+const INTERRUPTED: &str = "{\"error\":{\"code\":\"check.interrupted\",\"message\":\"the check was interrupted (the client went away, or its deadline passed)\"}}";
 
 /// The HTTP status and error code of a check the sandbox stopped.
 pub fn status_of(error: &HostError) -> (u16, &'static str) {
@@ -189,7 +262,39 @@ pub fn status_of(error: &HostError) -> (u16, &'static str) {
 
 #[cfg(test)]
 mod tests {
-    use super::admits;
+    use super::{Lanes, admits, next_in_line};
+
+    #[test]
+    fn the_interrupted_answer_is_the_facades() {
+        let interrupt = wastecheck::Interrupt::new();
+        interrupt.raise();
+        let request = r#"{"document": {"kind": "manifest"}}"#;
+        assert_eq!(
+            super::INTERRUPTED,
+            wastecheck::check::check_json_with(wastecheck_rules::checker(), request, &interrupt)
+        );
+    }
+
+    #[test]
+    fn waiters_are_served_first_come_first_but_small_ones_pass_held_back_large_ones() {
+        let mut lanes = Lanes::default();
+        let first = lanes.enqueue(false);
+        let second = lanes.enqueue(false);
+        // Nothing free: nobody's turn.
+        assert_eq!(next_in_line(&lanes.queue, 0, 0, 2), None);
+        assert!(!lanes.turn(first, 2));
+        let large = lanes.enqueue(true);
+        let small = lanes.enqueue(false);
+        // One instance free, the other held by a large request: the first in line.
+        assert_eq!(next_in_line(&lanes.queue, 1, 1, 2), Some(first));
+        lanes.leave(first);
+        assert_eq!(next_in_line(&lanes.queue, 1, 1, 2), Some(second));
+        lanes.leave(second);
+        // The large one may not take the last instance: the small one behind it may.
+        assert_eq!(next_in_line(&lanes.queue, 1, 1, 2), Some(small));
+        // With both free, the large one's turn comes first.
+        assert_eq!(next_in_line(&lanes.queue, 2, 0, 2), Some(large));
+    }
 
     #[test]
     fn large_requests_leave_the_last_instance_to_the_others() {

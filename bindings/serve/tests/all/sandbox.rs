@@ -262,3 +262,120 @@ async fn with_packs_only_the_sandbox_serves_the_folders_bundles_alone() {
     );
     assert!(!report.contains("zj-shaoxing"), "{report}");
 }
+
+/// The value of `name` in `/metrics`.
+async fn metric(addr: SocketAddr, name: &str) -> f64 {
+    let (_, text) = request(addr, "GET", "/metrics", "").await;
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// Issue 20: clients checking slow documents in the sandbox (4 of them, 2
+/// instances) do not starve those checking ordinary ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_documents_do_not_starve_ordinary_checks_in_the_sandbox() {
+    let addr = start(Config {
+        sandbox: Some(sandbox(Limits {
+            check_time: Duration::from_secs(60),
+            ..Limits::default()
+        })),
+        ..Config::default()
+    })
+    .await;
+    let long = long_manifest(20_000);
+    let started = Instant::now();
+    let (status, body) = request(addr, "POST", "/v1/check", &long).await;
+    assert_eq!(status, 200, "{body}");
+    let slow = started.elapsed();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let clients: Vec<_> = (0..4)
+        .map(|_| {
+            let (long, stop) = (long.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    request(addr, "POST", "/v1/check", &long).await;
+                }
+            })
+        })
+        .collect();
+    tokio::time::sleep(slow).await;
+    let mistakes =
+        json!({ "document": example("manifest.mistakes.json"), "locale": "en" }).to_string();
+    let mut times = Vec::new();
+    for _ in 0..9 {
+        let started = Instant::now();
+        let (status, body) = request(addr, "POST", "/v1/check", &mistakes).await;
+        assert_eq!(status, 200, "{body}");
+        times.push(started.elapsed());
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for client in clients {
+        let _ = client.await;
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    assert!(
+        median < slow / 2,
+        "an ordinary check took {median:?} (median) beside slow ones of {slow:?}: {times:?}"
+    );
+}
+
+/// Issue 20: requests waiting for an instance whose clients go away leave the
+/// queue, unchecked: the instance is free again once the check it runs is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_checks_whose_clients_left_are_never_run() {
+    let one = Sandbox {
+        hosts: 1,
+        ..sandbox(Limits {
+            check_time: Duration::from_secs(60),
+            ..Limits::default()
+        })
+    };
+    let addr = start(Config {
+        sandbox: Some(one),
+        ..Config::default()
+    })
+    .await;
+    let long = long_manifest(30_000);
+    let started = Instant::now();
+    let (status, _) = request(addr, "POST", "/v1/check", &long).await;
+    assert_eq!(status, 200);
+    let slow = started.elapsed();
+    // One check holds the only instance, six more wait for it ...
+    let holder = {
+        let long = long.clone();
+        tokio::spawn(async move { request(addr, "POST", "/v1/check", &long).await })
+    };
+    let head = format!(
+        "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        long.len()
+    );
+    let mut waiting = Vec::new();
+    for _ in 0..6 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(long.as_bytes()).await.unwrap();
+        waiting.push(stream);
+    }
+    let started = Instant::now();
+    while metric(addr, "wastecheck_checks_running").await < 7.0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "never queued");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // ... and their clients hang up: only the check running is finished.
+    drop(waiting);
+    let gone = Instant::now();
+    while metric(addr, "wastecheck_checks_running").await > 0.0 {
+        assert!(gone.elapsed() < Duration::from_secs(120));
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let idle = gone.elapsed();
+    let (status, body) = holder.await.unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        idle < slow * 3,
+        "the instance was busy {idle:?} after the waiting clients left; one check takes {slow:?}"
+    );
+    assert!(metric(addr, "wastecheck_checks_abandoned_total").await >= 6.0);
+}
