@@ -9,7 +9,8 @@ use wastecheck::check::check_json;
 use wastecheck::{CheckOptions, Locale};
 use wastecheck_fuzz::Plausible;
 
-fuzz_target!(|mut input: Plausible| {
+fuzz_target!(|input: Plausible| {
+    let mut input = input;
     // The facade reads `"facts": null` as no facts (the command line reads a facts
     // file holding `null` as facts of the wrong type): compare like with like.
     if input.facts.as_ref().is_some_and(serde_json::Value::is_null) {
