@@ -558,8 +558,12 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
     );
     for pack in packs {
         let m = &pack.manifest;
+        let removed = |r: &&crate::pack::load::SourceRule| {
+            r.spec.status == crate::pack::spec::Status::Removed
+        };
+        let live: Vec<_> = pack.rules.iter().filter(|r| !removed(r)).collect();
         out.push_str(&format!(
-            "\n## {} {} — {} / {}\n\nJurisdiction {}, in force from {}{}. {} rules ({} declarative, {} scripts).\n\n",
+            "\n## {} {} — {} / {}\n\nJurisdiction {}, in force from {}{}. {} rules ({} declarative, {} scripts){}.\n\n",
             m.id,
             m.version,
             m.title.zh,
@@ -567,9 +571,13 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
             m.jurisdiction,
             m.effective_from,
             m.effective_until.map(|u| format!(" until {u}")).unwrap_or_default(),
-            pack.rules.len(),
-            pack.rules.iter().filter(|r| r.script.is_none()).count(),
-            pack.rules.iter().filter(|r| r.script.is_some()).count(),
+            live.len(),
+            live.iter().filter(|r| r.script.is_none()).count(),
+            live.iter().filter(|r| r.script.is_some()).count(),
+            match pack.rules.len() - live.len() {
+                0 => String::new(),
+                n => format!("; {n} removed (listed, never run)"),
+            },
         ));
         let word = |severity: crate::report::Severity| {
             serde_json::to_value(severity)
@@ -599,7 +607,11 @@ pub fn rule_catalogue(packs: &[Arc<SourcePack>]) -> String {
         rules.sort_by(|a, b| a.spec.id.cmp(&b.spec.id));
         for rule in rules {
             let spec = &rule.spec;
-            let severity = word(spec.severity);
+            let severity = if removed(&rule) {
+                format!("removed (was {})", word(spec.severity))
+            } else {
+                word(spec.severity)
+            };
             let window = match (spec.effective_from, spec.effective_until) {
                 (None, None) => "the pack's".to_owned(),
                 (from, until) => dates(from.unwrap_or(m.effective_from), until),

@@ -273,6 +273,12 @@ export interface GeneralTransfer {
    */
   filing_number?: Text | null;
   /**
+   * The handover record (交接记录) made with the contractor when the waste
+   * left: its number or reference (a carrier's duty in the Shaoxing plan,
+   * 三（五）15).
+   */
+  handover_record?: Text | null;
+  /**
    * Name as written.
    */
   name?: Text | null;

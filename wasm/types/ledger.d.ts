@@ -47,6 +47,10 @@ export type LedgerStage =
  * A date-time with its UTC offset (RFC 3339), e.g. 2026-03-02T08:30:00+08:00.
  */
 export type DateTime = string;
+/**
+ * A calendar date, YYYY-MM-DD.
+ */
+export type Date = string;
 
 /**
  * A ledger.
@@ -64,6 +68,12 @@ export interface Ledger {
    * The document kind.
    */
   kind: "ledger";
+  /**
+   * Records the unit has destroyed (销毁), each with the period they covered: what
+   * the retention periods are checked against (HJ 1259-2022 §6.4; 许可证办法
+   * 第十八条 for a licensed operator's records).
+   */
+  records_destroyed?: (DestroyedRecords | null)[] | null;
 }
 /**
  * An enterprise as named on a document.
@@ -350,4 +360,26 @@ export interface Quantity {
    * A non-negative exact decimal: a JSON number, or a string of digits with an optional dot (never a comma).
    */
   value: number | string;
+}
+/**
+ * Ledger or operating records destroyed, as the unit's destruction record
+ * (销毁记录) states them.
+ */
+export interface DestroyedRecords {
+  /**
+   * What was destroyed, as written.
+   */
+  description?: Text | null;
+  /**
+   * The day they were destroyed.
+   */
+  destroyed_on?: Date | null;
+  /**
+   * The first day the records covered.
+   */
+  from?: Date | null;
+  /**
+   * The last day the records covered: their retention period runs from it.
+   */
+  to?: Date | null;
 }

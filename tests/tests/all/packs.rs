@@ -185,6 +185,75 @@ fn lint_finds_what_is_missing() {
     );
 }
 
+/// The engine runs a rule only while a basis is in force, so a window opening before
+/// the earliest basis promises what the rule will not do: lint says so.
+#[test]
+fn lint_finds_a_window_opening_before_every_basis() {
+    let mut sources = sources();
+    let cn = sources.iter_mut().find(|p| p.name == "cn").unwrap();
+    let rule = cn
+        .files
+        .get_mut("cn.ledger.destroyed-early/rule.toml")
+        .unwrap();
+    assert!(rule.contains("effective_from = \"2022-10-01\"\neach"));
+    *rule = rule.replacen(
+        "effective_from = \"2022-10-01\"\neach",
+        "effective_from = \"2019-01-01\"\neach",
+        1,
+    );
+    let problems: Vec<String> = lint(&sources, "cn").iter().map(|p| p.to_string()).collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("cn.ledger.destroyed-early")
+                && p.contains("before its earliest legal basis takes effect (2020-09-01)")),
+        "{problems:?}"
+    );
+}
+
+/// A rule whose every basis has lapsed does not run, even where its own window is
+/// still open: never a finding cited on a text no longer in force.
+#[test]
+fn a_rule_whose_every_basis_has_lapsed_does_not_run() {
+    use wastecheck::engine::chain::CompileOptions;
+    use wastecheck::registry::Registry;
+    use wastecheck::{CheckOptions, Checker};
+    const RULE: &str = "zj.transfer.out-of-province-plan";
+    let mut sources = sources();
+    let zj = sources.iter_mut().find(|p| p.name == "zj").unwrap();
+    let toml = zj.files.get_mut(&format!("{RULE}/rule.toml")).unwrap();
+    // The rule's own window made open-ended; its only basis still ends 2022-12-31.
+    let own_until = "effective_until = \"2022-12-31\"\n# A transfer";
+    assert!(toml.contains(own_until));
+    *toml = toml.replacen(own_until, "# A transfer", 1);
+    let fixture: serde_json::Value =
+        serde_json::from_str(&zj.files[&format!("{RULE}/fixtures/fail-no-plan.json")]).unwrap();
+    let checker =
+        Checker::new(Registry::from_sources(&sources, &CompileOptions::default()).unwrap());
+    let judged = |year: &str| {
+        let text = fixture.to_string().replace("2022-", &format!("{year}-"));
+        let request: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let report = checker.check_value(
+            &request["document"],
+            Some(&request["facts"]),
+            &CheckOptions::default(),
+        );
+        let found = report.violations.iter().filter(|v| v.rule == RULE).count();
+        let undecided = report.not_evaluated.iter().any(|n| n.rule == RULE);
+        (found, undecided)
+    };
+    let (found, undecided) = judged("2022");
+    assert!(
+        found > 0 && !undecided,
+        "in force: the rule finds the missing plan"
+    );
+    assert_eq!(
+        judged("2023"),
+        (0, false),
+        "every basis lapsed: the rule does not run"
+    );
+}
+
 #[test]
 fn diff_names_what_changed() {
     use wastecheck::pack::load::load_pack;

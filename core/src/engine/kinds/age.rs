@@ -2,27 +2,37 @@
 //! a date — a lot
 //! in storage for at most a year (固废法 第八十一条), collected waste handed on within a
 //! set time, a sample kept for a period — optionally only for parties that hold a
-//! fact in force (a licensed operator, a pilot collector).
+//! fact in force (a licensed operator, a pilot collector); or, with `min`, how long
+//! something was kept at least — records destroyed before their retention period
+//! ended (HJ 1259-2022 §6.4, 许可证办法 第十八条).
 //!
 //! ```toml
 //! [check]
 //! kind = "age"
 //! since = "stored_at"                   # the first day
 //! until = "/as_of"                      # optional: the day counted to (else the legal date)
-//! max = "$operator_storage_max_years"
+//! max = "$operator_storage_max_years"   # or min = …: exactly one of the two
 //! unit = "years"                        # days (default), months or years
+//! judged_from = "2022-10-01"            # optional: an `until` before it is not judged
 //! holding = { fact = "licences", holder = "/enterprise/credit_code" }   # optional
 //! ```
-//! A finding at `since` when more than `max` days lie between the two dates, or, in
-//! months or years, when the day counted to is after the period's last day, counted
-//! as the civil law counts it: the first day is not counted (民法典 第二百零一条), and
+//! With `max`, a finding at `since` when more than `max` days lie between the two
+//! dates, or, in months or years, when the day counted to is after the period's last
+//! day; with `min`, when the day counted to is before the last day of a period of
+//! `min` (ending on the last day itself is kept in full: the lenient reading). Periods
+//! are counted as the civil law counts them: the first day is not counted (民法典
+//! 第二百零一条), and
 //! the last day is the corresponding date of the last month, or that month's last
 //! day when it has none (第二百零二条: stored 2024-02-29, one year ends 2025-02-28).
+//! With `judged_from`, an item whose day counted to is before that date is not
+//! judged: the duty's own start, where items carry their own dates (records destroyed
+//! before the standard requiring their retention took effect).
 //! The rollover of a last day falling on a holiday (第二百零三条) is not applied: the
-//! period bounds a state (waste held), not an act due on a working day. With
+//! period bounds a state (waste held, records kept), not an act due on a working day. With
 //! `holding`, only where the holder has a fact of that collection in force on the
 //! day counted to; not evaluated when the host passed no such facts. Provides
-//! `{since}`, `{until}`, `{days}` (calendar days held), `{max}`, `{last_day}` (the
+//! `{since}`, `{until}`, `{days}` (calendar days held), `{max}` (the period, `max` or
+//! `min`), `{last_day}` (the
 //! period's last day) and `{held}` (the numbers of the facts held in force). Skipped
 //! while a date or the holder is not given.
 
@@ -36,7 +46,7 @@ pub const KIND: Kind = Kind {
     name: "age",
     provides: &["since", "until", "days", "max", "last_day", "held"],
     params: PARAMS,
-    finds: "more than `max` days, months or years from `since` to `until`, months and years counted as the civil law does (民法典 第二百零一条、第二百零二条: to the corresponding date) (only where the holder has such a fact in force)",
+    finds: "more than `max` (or, with `min`, less than `min`) days, months or years from `since` to `until`, months and years counted as the civil law does (民法典 第二百零一条、第二百零二条: to the corresponding date) (only where the holder has such a fact in force)",
     compile,
 };
 
@@ -54,13 +64,27 @@ const PARAMS: &[P] = &[
         T::Pointer,
         "the day counted to (else the legal date)",
     ),
-    P::required("max", T::Integer, "the longest period, in `unit`"),
+    P::optional(
+        "max",
+        T::Integer,
+        "the longest period, in `unit` (give `max` or `min`)",
+    ),
+    P::optional(
+        "min",
+        T::Integer,
+        "the shortest period, in `unit`: a finding when `until` is before its last day (give `max` or `min`)",
+    ),
     P::optional(
         "unit",
         T::Choice(UNITS),
         "`days`, `months` or `years`: months and years end on the corresponding date (民法典 第二百零二条)",
     )
     .default("\"days\""),
+    P::optional(
+        "judged_from",
+        T::Text,
+        "a date (`YYYY-MM-DD`): an `until` before it is not judged (the duty's own start)",
+    ),
     P::optional(
         "holding",
         T::Table(HOLDING),
@@ -75,18 +99,32 @@ const UNITS: &[&str] = &["days", "months", "years"];
 struct Age {
     since: Ref,
     until: Option<Ref>,
-    max: i64,
+    /// The period, in units.
+    period: i64,
+    /// Whether the period is a least (`min`) rather than a most (`max`).
+    at_least: bool,
     /// Months in one unit; 0 for days.
     months_per_unit: u32,
+    /// An `until` before this day is not judged.
+    judged_from: Option<chrono::NaiveDate>,
     holding: Option<(&'static str, Ref)>,
 }
 
 fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let since = args.field("since");
     let until = args.optional_field("until");
-    let max = args.integer("max");
-    if max.is_some_and(|m| m < 0) {
-        args.problems.push("`max` must not be negative".into());
+    let (period, at_least) = match (args.optional_integer("max"), args.optional_integer("min")) {
+        (Some(max), None) => (Some(max), false),
+        (None, Some(min)) => (Some(min), true),
+        _ => {
+            args.problems.push(
+                "give exactly one of `max` (the longest period) and `min` (the shortest)".into(),
+            );
+            (None, false)
+        }
+    };
+    if period.is_some_and(|m| m < 0) {
+        args.problems.push("the period must not be negative".into());
     }
     let months_per_unit = match args.optional_string("unit") {
         None | Some("days") => 0,
@@ -100,6 +138,15 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
             0
         }
     };
+    let judged_from = args.optional_string("judged_from").and_then(|text| {
+        let date = text.parse::<chrono::NaiveDate>().ok();
+        if date.is_none() {
+            args.problems.push(format!(
+                "`judged_from` = \"{text}\" is not a date (YYYY-MM-DD)"
+            ));
+        }
+        date
+    });
     let holding = match args.optional_table("holding") {
         None => None,
         Some(table) => {
@@ -127,8 +174,10 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     Some(Box::new(Age {
         since: since?,
         until,
-        max: max?,
+        period: period?,
+        at_least,
         months_per_unit,
+        judged_from,
         holding,
     }))
 }
@@ -142,6 +191,9 @@ impl Check for Age {
         let (Some(since), Some(until)) = (cx.get(&self.since).date(), until) else {
             return Ok(());
         };
+        if self.judged_from.is_some_and(|from| until.0 < from) {
+            return Ok(());
+        }
         let held = match &self.holding {
             None => None,
             Some((fact, holder)) => {
@@ -161,16 +213,16 @@ impl Check for Age {
             }
         };
         let days = (until.0 - since.0).num_days();
-        // The period's last day: `max` days after `since`, or the corresponding
-        // date `max` months or years later (chrono clamps a missing day to the
+        // The period's last day: `period` days after `since`, or the corresponding
+        // date `period` months or years later (chrono clamps a missing day to the
         // month's last, as 第二百零二条 does). A period past the calendar's range
         // never ends.
         let last_day = if self.months_per_unit == 0 {
-            u64::try_from(self.max)
+            u64::try_from(self.period)
                 .ok()
                 .and_then(|n| since.0.checked_add_days(Days::new(n)))
         } else {
-            u32::try_from(self.max)
+            u32::try_from(self.period)
                 .ok()
                 .and_then(|n| n.checked_mul(self.months_per_unit))
                 .and_then(|n| since.0.checked_add_months(Months::new(n)))
@@ -178,14 +230,19 @@ impl Check for Age {
         let Some(last_day) = last_day else {
             return Ok(());
         };
-        if until.0 > last_day {
+        let breached = if self.at_least {
+            until.0 < last_day
+        } else {
+            until.0 > last_day
+        };
+        if breached {
             out.push(Finding::new(
                 cx.path(&self.since),
                 &[
                     ("since", since.to_string().into()),
                     ("until", until.to_string().into()),
                     ("days", days.into()),
-                    ("max", self.max.into()),
+                    ("max", self.period.into()),
                     ("last_day", last_day.format("%Y-%m-%d").to_string().into()),
                     ("held", held.map_or(Value::Null, Value::from)),
                 ],
@@ -255,6 +312,50 @@ mod tests {
         let doc = json!({"kind": "storage", "as_of": "2026-03-01", "lots": [{"id": "L0", "stored_at": "2026-01-31"}]});
         let found = run(months, Some("/lots"), doc, None).unwrap().unwrap();
         assert_eq!(found[0].params["last_day"], "2026-02-28");
+    }
+
+    #[test]
+    fn min_finds_a_period_cut_short() {
+        let check =
+            "kind = \"age\"\nsince = \"to\"\nuntil = \"destroyed_on\"\nmin = 5\nunit = \"years\"";
+        let at = |to: &str, destroyed: &str| {
+            let doc = json!({"kind": "ledger", "records_destroyed": [{"to": to, "destroyed_on": destroyed}]});
+            run(check, Some("/records_destroyed"), doc, None)
+                .unwrap()
+                .unwrap()
+        };
+        let early = at("2019-12-31", "2024-12-30");
+        assert_eq!(early.len(), 1);
+        assert_eq!(early[0].params["last_day"], "2024-12-31");
+        assert_eq!(early[0].params["max"], 5);
+        assert!(
+            at("2019-12-31", "2024-12-31").is_empty(),
+            "the last day itself is kept in full"
+        );
+        assert!(at("2019-12-31", "2025-06-30").is_empty());
+        let judged = format!("{check}\njudged_from = \"2022-10-01\"");
+        let doc = |destroyed: &str| json!({"kind": "ledger", "records_destroyed": [{"to": "2020-12-31", "destroyed_on": destroyed}]});
+        let found = |destroyed| {
+            run(&judged, Some("/records_destroyed"), doc(destroyed), None)
+                .unwrap()
+                .unwrap()
+        };
+        assert!(
+            found("2022-09-30").is_empty(),
+            "before the duty took effect"
+        );
+        assert_eq!(found("2022-10-01").len(), 1);
+    }
+
+    #[test]
+    fn exactly_one_of_max_and_min() {
+        for check in [
+            "kind = \"age\"\nsince = \"/x\"",
+            "kind = \"age\"\nsince = \"/x\"\nmax = 1\nmin = 1",
+        ] {
+            let problems = run(check, None, storage(), None).unwrap_err().join("\n");
+            assert!(problems.contains("exactly one of `max`"), "{problems}");
+        }
     }
 
     #[test]

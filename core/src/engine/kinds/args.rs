@@ -413,6 +413,17 @@ impl<'a> Args<'a> {
         }
     }
 
+    /// A whole number, optional.
+    pub fn optional_integer(&mut self, key: &'a str) -> Option<i64> {
+        match self.raw(key)? {
+            Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
+            _ => {
+                self.problem(key, format!("`{key}` must be a whole number"));
+                None
+            }
+        }
+    }
+
     /// A string, optional.
     pub fn optional_string(&mut self, key: &'a str) -> Option<&'a str> {
         match self.raw(key)? {

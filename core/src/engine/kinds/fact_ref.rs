@@ -41,7 +41,7 @@
 //! (its validity, capped by `validity_months`); with `validity_months` `{months}`;
 //! with `quantity` `{quantity}` (the total required, tonnes); with `match` or
 //! `quantity` `{found}` (the nearest candidate's `number`); with `used` `{used}`
-//! (tonnes already moved under the nearest candidate); and `{nearest}`
+//! (tonnes already moved under the nearest candidate, also stated in `{nearest}`); and `{nearest}`
 //! (` (number: from to until)`, in both languages, empty when there is none). The
 //! nearest candidate is the last one that covers the quantity, else the first.
 
@@ -613,13 +613,24 @@ impl Check for FactRef {
                 let number = fact.member("number").text().map(|t| t.into_owned());
                 let show = |d: Option<Date>| d.map_or_else(|| "—".to_owned(), |d| d.to_string());
                 let name = number.clone().unwrap_or_else(|| "—".into());
+                // What was already moved under it, where the check counts it.
+                let (moved_zh, moved_en) = match c.used.filter(|_| self.used.is_some()) {
+                    Some(used) => {
+                        let used = used.normalize();
+                        (
+                            format!("，其下已转移 {used} 吨"),
+                            format!(", {used} t already moved under it"),
+                        )
+                    }
+                    None => (String::new(), String::new()),
+                };
                 (
                     number.map_or(Value::Null, Value::from),
                     day(from),
                     day(until),
                     serde_json::json!({
-                        "zh-CN": format!("（{name}：{} 至 {}）", show(from), show(until)),
-                        "en": format!(" ({name}: {} to {})", show(from), show(until)),
+                        "zh-CN": format!("（最接近的为 {name}：{} 至 {}{moved_zh}）", show(from), show(until)),
+                        "en": format!(" (the nearest: {name}, {} to {}{moved_en})", show(from), show(until)),
                     }),
                 )
             }
@@ -766,7 +777,7 @@ mod tests {
         );
         assert_eq!(
             beyond[0].params["nearest"]["zh-CN"],
-            "（A-1：2026-02-20 至 2027-02-20）"
+            "（最接近的为 A-1：2026-02-20 至 2027-02-20）"
         );
     }
 

@@ -136,6 +136,10 @@ crate::model::record! {
         /// Number of the filing (备案) for moving the waste out of the province for
         /// utilisation (固废法 Art.22 ¶2).
         filing_number: Text,
+        /// The handover record (交接记录) made with the contractor when the waste
+        /// left: its number or reference (a carrier's duty in the Shaoxing plan,
+        /// 三（五）15).
+        handover_record: Text,
     }
 }
 

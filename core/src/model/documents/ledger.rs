@@ -2,7 +2,7 @@
 //! over (固废法 Art.78; HJ 1259-2022 §6).
 
 use super::common::{Enterprise, KindTag, Packaging, SiteAdmission, SiteType, WasteAnalysis};
-use crate::model::{Category, DateTime, List, ManifestNumber, Quantity, Text, WasteCode};
+use crate::model::{Category, Date, DateTime, List, ManifestNumber, Quantity, Text, WasteCode};
 
 crate::model::closed_enum! {
     /// Which ledger table an entry belongs to (HJ 1259 Tables B.1–B.5).
@@ -29,6 +29,25 @@ crate::model::record! {
         enterprise: Enterprise,
         /// The entries, in the order kept.
         entries: List<LedgerEntry>,
+        /// Records the unit has destroyed (销毁), each with the period they covered: what
+        /// the retention periods are checked against (HJ 1259-2022 §6.4; 许可证办法
+        /// 第十八条 for a licensed operator's records).
+        records_destroyed: List<DestroyedRecords>,
+    }
+}
+
+crate::model::record! {
+    /// Ledger or operating records destroyed, as the unit's destruction record
+    /// (销毁记录) states them.
+    pub struct DestroyedRecords {
+        /// What was destroyed, as written.
+        description: Text,
+        /// The first day the records covered.
+        from: Date,
+        /// The last day the records covered: their retention period runs from it.
+        to: Date,
+        /// The day they were destroyed.
+        destroyed_on: Date,
     }
 }
 
