@@ -87,6 +87,40 @@ fn a_document_no_pack_covers_is_incomplete_not_valid_and_complete() {
     assert_eq!(report["not_evaluated"][0]["rule"], "*");
 }
 
+/// Issue 20: a storage inventory padded with 15,000 labelled lots hid an unlabelled
+/// one (the labelling script stops at its operations limit) and printed "valid / 合规",
+/// exit 0. It is incomplete, exit 3, and says which rules were not evaluated.
+#[test]
+fn a_padded_inventory_that_stops_a_script_is_incomplete() {
+    let mut storage: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(example("storage.valid.json")).unwrap())
+            .unwrap();
+    let lot = storage["lots"][0].clone();
+    let mut lots: Vec<serde_json::Value> = (0..15_000)
+        .map(|i| {
+            let mut l = lot.clone();
+            l["id"] = format!("HWRK2026{i:07}").into();
+            l["labelled"] = true.into();
+            l
+        })
+        .collect();
+    let mut unlabelled = lot;
+    unlabelled["labelled"] = false.into();
+    lots.insert(7_500, unlabelled);
+    storage["lots"] = lots.into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("padded.json");
+    std::fs::write(&path, storage.to_string()).unwrap();
+    let output = wastecheck(&["check", path.to_str().unwrap()]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(3), "{text}");
+    assert!(!text.contains("valid / 合规"), "{text}");
+    assert!(
+        text.contains("not evaluated[cn.storage.label-missing] (script.limit)"),
+        "{text}"
+    );
+}
+
 /// Issue 20: `wastecheck check … | head -1` panicked on the closed pipe (exit 101).
 #[test]
 fn a_closed_pipe_ends_the_command_quietly() {
