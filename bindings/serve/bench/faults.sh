@@ -3,7 +3,8 @@
 #
 #   abandoned  wrk's throughput for the example manifest alone, then beside 2
 #              clients that each send a slow document (many waste lines) and hang
-#              up 50 ms later, again and again;
+#              up 50 ms later, again and again; and the service's CPU for one slow
+#              document checked in full, or abandoned after 50 ms or 10 ms;
 #   sandbox    with --sandbox (2 instances): an ordinary check's latency beside 4
 #              clients checking slow documents back to back;
 #   memory     the service's peak resident memory after 32 requests of 5 MB at once
@@ -46,8 +47,9 @@ doc["wastes"] = [doc["wastes"][0]] * int(sys.argv[1])
 json.dump({"document": doc}, open(sys.argv[2], "w"))
 PY
 }
-slow 40000 "$work/slow.json"
-slow 25000 "$work/five.json"
+# Both under the 10 MiB body limit, so that they are read and checked, not refused.
+slow 20000 "$work/slow.json"
+slow 14000 "$work/five.json"
 
 port=$((20000 + RANDOM % 20000))
 url="http://127.0.0.1:$port"
@@ -87,6 +89,19 @@ sleep 1
 before=$(cpu)
 echo "abandoned: 2 hanging up:   $(load 4)"
 echo "abandoned: service CPU during the run: $(( ($(cpu) - before) / $(getconf CLK_TCK) )) s of ${seconds} s"
+stop
+
+# The service's CPU for one slow document, checked in full and abandoned by its
+# client after 50 ms and after 10 ms (ten requests each, one at a time).
+start
+for wait in 0 0.05 0.01; do
+  before=$(cpu)
+  for _ in $(seq 1 10); do
+    if [ "$wait" = 0 ]; then post "$work/slow.json" >/dev/null; else post "$work/slow.json" --max-time "$wait" >/dev/null; fi
+  done
+  sleep 1
+  echo "abandoned: CPU per request, client gone after ${wait}s (0: waits for the answer): $(( ($(cpu) - before) * 100 / $(getconf CLK_TCK) )) ms"
+done
 stop
 
 if [ -f target/wastecheck.wasm ]; then

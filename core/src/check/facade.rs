@@ -51,12 +51,15 @@ struct Duplicates {
 /// Parses a request: its document as [`Json`] (read once, never copied into a
 /// `Value`), the rest as a [`CheckRequest`] (whose `document` is then `null`), and the
 /// pointers of keys given twice in the document and facts (relative to them).
-fn parse_request(text: &str) -> Result<(CheckRequest, Json<'_>, Duplicates), FacadeError> {
+fn parse_request<'a>(
+    text: &'a str,
+    interrupt: &Interrupt,
+) -> Result<(CheckRequest, Json<'a>, Duplicates), FacadeError> {
     let invalid = |message: String| FacadeError {
         code: "request.json",
         message,
     };
-    let parsed = json::parse(text).map_err(|e| invalid(e.to_string()))?;
+    let parsed = json::parse_with(text, interrupt).map_err(|e| invalid(e.to_string()))?;
     let mut duplicates = Duplicates::default();
     for pointer in parsed.duplicate_keys {
         if let Some(inner) = pointer.strip_prefix("/document")
@@ -137,7 +140,7 @@ pub fn check_json(checker: &Checker, request: &str) -> String {
 /// away, its deadline passed): then the answer is the error `check.interrupted`,
 /// never a report of the rules that happened to run.
 pub fn check_json_with(checker: &Checker, request: &str, interrupt: &Interrupt) -> String {
-    let result = parse_request(request).and_then(|(request, document, duplicates)| {
+    let result = parse_request(request, interrupt).and_then(|(request, document, duplicates)| {
         let mut options = request.options()?;
         options.interrupt = interrupt.clone();
         let facts = request.facts.as_ref().map(PreparedFacts::borrowed);
@@ -151,17 +154,17 @@ pub fn check_json_with(checker: &Checker, request: &str, interrupt: &Interrupt) 
             )
             .capped(options.limits))
     });
-    let result = result.and_then(|report| {
-        if interrupt.is_raised() {
-            Err(FacadeError {
-                code: "check.interrupted",
-                message: "the check was interrupted (the client went away, or its deadline passed)"
-                    .into(),
-            })
-        } else {
-            Ok(report)
-        }
-    });
+    // Raised at any step — reading, checking — the answer is the interruption, not
+    // what that step made of it.
+    let result = if interrupt.is_raised() {
+        Err(FacadeError {
+            code: "check.interrupted",
+            message: "the check was interrupted (the client went away, or its deadline passed)"
+                .into(),
+        })
+    } else {
+        result
+    };
     match result {
         Ok(report) => serde_json::to_string(&report),
         Err(error) => serde_json::to_string(&serde_json::json!({ "error": error })),

@@ -18,7 +18,7 @@ use crate::json::{self, Json};
 use crate::locale::Locale;
 use crate::model::{
     Date, Document, DocumentKind, Field, JsonType, Located, Problem, RegionCode,
-    decode_json_document, json_kind_of,
+    decode_json_document_with, json_kind_of,
 };
 use crate::registry::Registry;
 use crate::report::{FindingLimits, Findings, NotEvaluated, PackRef, Report, Unevaluable};
@@ -188,7 +188,7 @@ impl Checker {
             );
         };
 
-        let (decoded, problems) = decode_json_document(kind, document);
+        let (decoded, problems) = decode_json_document_with(kind, document, &options.interrupt);
         violations.extend(
             problems.iter().map(|located| {
                 structural::violation(located.path.clone(), &located.problem, locale)

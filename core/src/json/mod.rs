@@ -4,6 +4,7 @@
 
 pub mod pointer;
 
+use crate::interrupt::Interrupt;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Number, Value};
 use std::borrow::Cow;
@@ -156,10 +157,18 @@ pub struct Parsed<'a> {
 
 /// Parses JSON text.
 pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
+    parse_with(text, &Interrupt::default())
+}
+
+/// [`parse`] that stops, with an error, soon after `interrupt` is raised: reading a
+/// large body is most of what a check abandoned by its client would cost. The
+/// caller tells this error from a syntax error by the raised flag.
+pub fn parse_with<'a>(text: &'a str, interrupt: &Interrupt) -> Result<Parsed<'a>, SyntaxError> {
     let (items, members) = STACKS.take();
     let mut state = State {
         items: relabel(items),
         members: relabel(members),
+        interrupt: interrupt.clone(),
         ..State::default()
     };
     let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -205,7 +214,16 @@ struct State<'de> {
     duplicates: Vec<String>,
     items: Vec<Json<'de>>,
     members: Vec<(Cow<'de, str>, Json<'de>)>,
+    interrupt: Interrupt,
+    /// Items and members read, to look at the interrupt every `LOOK_EVERY` of them.
+    read: u32,
 }
+
+/// How many items and members are read between two looks at the interrupt.
+const LOOK_EVERY: u32 = 4096;
+
+/// The message of a parse stopped by its interrupt.
+const INTERRUPTED: &str = "reading stopped: the check was interrupted";
 
 /// The size from which an object's keys are indexed to find duplicates.
 const INDEXED_FROM: usize = 32;
@@ -227,6 +245,12 @@ fn relabel<A, B>(items: Vec<A>) -> Vec<B> {
 }
 
 impl State<'_> {
+    /// Whether to stop reading: the interrupt, looked at every `LOOK_EVERY` values.
+    fn interrupted(&mut self) -> bool {
+        self.read = self.read.wrapping_add(1);
+        self.read.is_multiple_of(LOOK_EVERY) && self.interrupt.is_raised()
+    }
+
     fn pointer(&self) -> String {
         let mut out = String::new();
         for step in &self.path {
@@ -321,6 +345,9 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
         let base = self.state.items.len();
         loop {
+            if self.state.interrupted() {
+                return Err(serde::de::Error::custom(INTERRUPTED));
+            }
             let index = self.state.items.len() - base;
             self.state.path.push(Step::Index(index));
             let item = seq.next_element_seed(Tracked {
@@ -341,6 +368,9 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
         // object's size — a 100,000-key object would otherwise cost minutes.
         let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            if self.state.interrupted() {
+                return Err(serde::de::Error::custom(INTERRUPTED));
+            }
             let members = self.state.members.get(base..).unwrap_or_default();
             let earlier = match &index {
                 Some(index) => index.get(&key).copied(),
@@ -406,6 +436,19 @@ mod tests {
         assert_eq!(members.len(), 1000);
         assert_eq!(parsed.value.get("k99"), Some(&Json::Number(99.into())));
         assert_eq!(parsed.value.get("k999"), Some(&Json::Number(999.into())));
+    }
+
+    #[test]
+    fn a_raised_interrupt_stops_reading() {
+        let lines: Vec<String> = (0..20_000).map(|i| format!("{{\"n\": {i}}}")).collect();
+        let text = format!("[{}]", lines.join(","));
+        let interrupt = Interrupt::new();
+        assert!(parse_with(&text, &interrupt).is_ok());
+        interrupt.raise();
+        let error = parse_with(&text, &interrupt).unwrap_err();
+        assert!(error.message.contains("interrupted"), "{error:?}");
+        // A small text is read before the first look.
+        assert!(parse_with("[1, 2, 3]", &interrupt).is_ok());
     }
 
     #[test]

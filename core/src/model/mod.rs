@@ -112,7 +112,17 @@ pub fn decode_json_document(
     kind: DocumentKind,
     value: &Json<'_>,
 ) -> (Option<Document>, Vec<Located>) {
-    let mut decoder = Decoder::new();
+    decode_json_document_with(kind, value, &crate::interrupt::Interrupt::default())
+}
+
+/// [`decode_json_document`] whose lists stop short once `interrupt` is raised (see
+/// [`Decoder::with_interrupt`]).
+pub fn decode_json_document_with(
+    kind: DocumentKind,
+    value: &Json<'_>,
+    interrupt: &crate::interrupt::Interrupt,
+) -> (Option<Document>, Vec<Located>) {
+    let mut decoder = Decoder::with_interrupt(interrupt);
     let document = match kind {
         DocumentKind::Manifest => decode_root(value, &mut decoder).map(Document::Manifest),
         DocumentKind::Declaration => decode_root(value, &mut decoder).map(Document::Declaration),

@@ -229,3 +229,32 @@ fn an_interrupted_check_says_so_and_is_never_whole() {
             .all(|v| v.rule.starts_with("schema."))
     );
 }
+
+/// Issue 20: reading a large body was most of what an abandoned check still cost.
+/// Once the interrupt is raised, parsing and decoding stop early too, and the
+/// answer is the interruption — not a syntax error, not a report of half the lines.
+#[test]
+fn an_interrupt_stops_reading_a_large_body() {
+    let checker = wastecheck_rules::checker();
+    let mut document: serde_json::Value =
+        serde_json::from_str(include_str!("../../../spec/examples/manifest.valid.json")).unwrap();
+    let line = document["wastes"][0].clone();
+    document["wastes"] = vec![line; 20_000].into();
+    let request = serde_json::json!({ "document": document }).to_string();
+    let interrupt = wastecheck::Interrupt::new();
+    interrupt.raise();
+    let stopped = wastecheck::check::check_json_with(checker, &request, &interrupt);
+    assert!(stopped.contains("check.interrupted"), "{stopped}");
+    // Decoding alone (the document already read) stops short as well.
+    let parsed = wastecheck::json::parse(&request).unwrap();
+    let (decoded, _) = wastecheck::model::decode_json_document_with(
+        wastecheck::model::DocumentKind::Manifest,
+        parsed.value.get("document").unwrap(),
+        &interrupt,
+    );
+    let Some(wastecheck::model::Document::Manifest(manifest)) = decoded else {
+        panic!("not decoded");
+    };
+    let lines = manifest.wastes.valid().map_or(0, |w| w.len());
+    assert!(lines < 20_000, "{lines} lines decoded");
+}
