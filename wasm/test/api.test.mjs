@@ -295,6 +295,14 @@ test("bundles layer over the built-in packs: a signed zj-only bundle checks a Zh
   }
 });
 
+// GET as JSON, any other answer failing with its status and start.
+async function getJson(url) {
+  const response = await fetch(url);
+  const text = await response.text();
+  assert.equal(response.status, 200, `GET ${url}: ${text.slice(0, 200)}`);
+  return JSON.parse(text);
+}
+
 test("the same shapes everywhere: serve's /v1/rules and /v1/packs are the package's rules() and packs()", async () => {
   const binary = fs.existsSync(cliBinary) ? cliBinary : (cli("--version"), cliBinary);
   const server = spawn(binary, ["serve", "--listen", "127.0.0.1:0"], { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
@@ -304,7 +312,9 @@ test("the same shapes everywhere: serve's /v1/rules and /v1/packs are the packag
       const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 60_000);
       server.stderr.on("data", (chunk) => {
         err += chunk;
-        const found = /listening on (http:\/\/\S+)/.exec(err);
+        // The address ends at the space after it: stderr may arrive cut mid-address
+        // ("http://127" once, which a resolver then refused).
+        const found = /listening on (http:\/\/\S+)\s/.exec(err);
         if (found) {
           clearTimeout(timer);
           resolve(found[1]);
@@ -314,12 +324,12 @@ test("the same shapes everywhere: serve's /v1/rules and /v1/packs are the packag
     });
     for (const [region, asOf] of [["330106", "2026-03-02"], ["330603", "2026-03-02"], ["000000", undefined]]) {
       const query = `region=${region}${asOf ? `&as_of=${asOf}` : ""}`;
-      const served = await (await fetch(`${base}/v1/rules?${query}`)).json();
+      const served = await getJson(`${base}/v1/rules?${query}`);
       assert.equal(served.chains.length, 1, JSON.stringify(served));
       assert.ok(served.chains[0].rules.length >= 30, query);
       assert.deepEqual(served.chains[0].rules, checker.rules({ region, asOf }), query);
     }
-    const servedPacks = (await (await fetch(`${base}/v1/packs`)).json()).packs;
+    const servedPacks = (await getJson(`${base}/v1/packs`)).packs;
     assert.deepEqual(
       servedPacks.map(({ source, chain, ...pack }) => pack),
       checker.packs(),
