@@ -2,50 +2,11 @@
 //! types. They describe a *complete, valid* document; the checker also reads partial
 //! and malformed ones, reporting what these schemas would reject.
 
-use crate::model::{
-    Declaration, DistrictReport, DocumentKind, Facts, Ledger, Manifest, Plan, Storage,
-};
+use crate::model::schema::generate;
+pub use crate::model::schema::{ID_BASE, allowed_values, document_schema};
+use crate::model::{DocumentKind, Facts};
 use crate::report::Report;
-use schemars::{JsonSchema, generate::SchemaSettings};
 use serde_json::{Value, json};
-
-/// Base of the schemas' `$id`s.
-pub const ID_BASE: &str = "https://wastecheck.invalid/schemas/";
-
-fn generate<T: JsonSchema>(id: &str, title: &str) -> Value {
-    let generator = SchemaSettings::draft2020_12().into_generator();
-    let mut schema = generator.into_root_schema_for::<T>().to_value();
-    if let Some(object) = schema.as_object_mut() {
-        object.insert("$id".into(), json!(format!("{ID_BASE}{id}.json")));
-        object.insert("title".into(), json!(title));
-    }
-    schema
-}
-
-/// The schema of a document kind. Its `kind` member, when given, must name the kind.
-pub fn document_schema(kind: DocumentKind) -> Value {
-    let title = format!("{} ({})", kind.name_zh(), kind.as_str());
-    let mut schema = match kind {
-        DocumentKind::Manifest => generate::<Manifest>("manifest", &title),
-        DocumentKind::Declaration => generate::<Declaration>("declaration", &title),
-        DocumentKind::Plan => generate::<Plan>("plan", &title),
-        DocumentKind::Ledger => generate::<Ledger>("ledger", &title),
-        DocumentKind::Storage => generate::<Storage>("storage", &title),
-        DocumentKind::DistrictReport => generate::<DistrictReport>("district_report", &title),
-    };
-    if let Some(property) = schema.pointer_mut("/properties/kind") {
-        *property = json!({
-            "description": "The document kind.",
-            "const": kind.as_str()
-        });
-    }
-    // A document names its kind; a caller may override it (`--kind`), but a form's
-    // validator has only the document.
-    if let Some(object) = schema.as_object_mut() {
-        object.insert("required".into(), json!(["kind"]));
-    }
-    schema
-}
 
 /// The schema of the facts a host passes.
 pub fn facts_schema() -> Value {
@@ -122,8 +83,9 @@ pub fn rule_schema() -> Value {
 /// The kinds table of `spec/rule-pack.md`, generated from the kinds' declarations.
 pub fn kinds_table() -> String {
     use crate::engine::kinds::KINDS;
-    let mut out =
-        String::from("| kind | parameters | finds | provides |\n| --- | --- | --- | --- |\n");
+    let mut out = String::from(
+        "| kind | parameters | finds | provides | offers |\n| --- | --- | --- | --- | --- |\n",
+    );
     for kind in KINDS {
         let params: Vec<String> = kind
             .params
@@ -144,11 +106,12 @@ pub fn kinds_table() -> String {
             .collect();
         let provides: Vec<String> = kind.provides.iter().map(|p| format!("`{p}`")).collect();
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} | {} | {} |\n",
             kind.name,
             params.join("; "),
             kind.finds.replace('|', "\\|"),
-            provides.join(", ")
+            provides.join(", "),
+            kind.offers.map(|o| format!("`{o}`")).unwrap_or_default()
         ));
     }
     out

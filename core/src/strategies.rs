@@ -256,6 +256,101 @@ pub fn mistake(documents: impl Strategy<Value = Value>) -> impl Strategy<Value =
     })
 }
 
+/// A document from `documents` with one mistake the checker can put right by
+/// itself (issue 21): a wrong credit-code check character, a date-time without its
+/// offset, a quantity written with a decimal comma, a waste code without hyphens, a
+/// line's category not its code's, a unit in capitals, or a manifest number whose
+/// year is not the year of its creation, or a line declaring no hazard
+/// characteristic (then the list's own are the fix or, for a "/" entry, the choices).
+pub fn fixable(documents: impl Strategy<Value = Value>) -> impl Strategy<Value = Mistake> {
+    (documents, any::<prop::sample::Index>(), 0u8..8).prop_map(|(mut document, pick, how)| {
+        let lines = document
+            .get("wastes")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        let line = if lines == 0 { 0 } else { pick.index(lines) };
+        let mut edit = |path: &str, f: &dyn Fn(&str) -> Value| {
+            if let Some(v) = document.pointer_mut(path)
+                && let Some(text) = v.as_str().map(str::to_owned)
+            {
+                *v = f(&text);
+            }
+        };
+        let (path, what) = match how {
+            0 => {
+                let path = "/consignor/credit_code".to_owned();
+                edit(&path, &|code| {
+                    let (body, last) = code.split_at(code.len().saturating_sub(1));
+                    Value::from(format!("{body}{}", if last == "0" { "1" } else { "0" }))
+                });
+                (path, "a wrong check character")
+            }
+            1 => {
+                let path = "/created_at".to_owned();
+                edit(&path, &|t| Value::from(t.trim_end_matches("+08:00")));
+                (path, "a date-time without its offset")
+            }
+            2 => {
+                let path = format!("/wastes/{line}/quantity/value");
+                if let Some(v) = document.pointer_mut(&path) {
+                    let text = v
+                        .as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| v.to_string());
+                    let comma = if text.contains('.') {
+                        text.replace('.', ",")
+                    } else {
+                        format!("{text},5")
+                    };
+                    *v = comma.into();
+                }
+                (path, "a decimal comma")
+            }
+            3 => {
+                let path = format!("/wastes/{line}/code");
+                edit(&path, &|code| Value::from(code.replace('-', "")));
+                (path, "a waste code without hyphens")
+            }
+            4 => {
+                let path = format!("/wastes/{line}/category");
+                edit(&path, &|category| {
+                    Value::from(if category == "HW49" { "HW08" } else { "HW49" })
+                });
+                (path, "a category not the code's")
+            }
+            5 => {
+                let path = format!("/wastes/{line}/quantity/unit");
+                edit(&path, &|unit| Value::from(unit.to_uppercase()));
+                (path, "a unit in capitals")
+            }
+            6 => {
+                let path = format!("/wastes/{line}/hazards");
+                if let Some(v) = document.pointer_mut(&path) {
+                    *v = json!([]);
+                }
+                (path, "no hazard characteristic")
+            }
+            _ => {
+                let path = "/number".to_owned();
+                edit(&path, &|number| {
+                    let year: u32 = number.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2022);
+                    Value::from(format!(
+                        "{}{}",
+                        year + 1,
+                        number.get(4..).unwrap_or_default()
+                    ))
+                });
+                (path, "a manifest number of another year")
+            }
+        };
+        Mistake {
+            document,
+            path,
+            what,
+        }
+    })
+}
+
 /// Arbitrary JSON a form or a hostile client might send: mostly objects with
 /// document members, any values.
 pub fn arbitrary_json() -> impl Strategy<Value = Value> {

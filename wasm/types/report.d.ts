@@ -3,6 +3,43 @@
 
 export type DocumentKind =
   "manifest" | "declaration" | "plan" | "ledger" | "storage" | "district_report";
+/**
+ * One operation of a JSON Patch (RFC 6902), on the submitted document.
+ */
+export type PatchOp =
+  | {
+      op: "add";
+      /**
+       * RFC 6901 JSON Pointer.
+       */
+      path: string;
+      /**
+       * The value added.
+       */
+      value: {
+        [k: string]: unknown | undefined;
+      };
+    }
+  | {
+      op: "replace";
+      /**
+       * RFC 6901 JSON Pointer.
+       */
+      path: string;
+      /**
+       * The new value.
+       */
+      value: {
+        [k: string]: unknown | undefined;
+      };
+    }
+  | {
+      op: "remove";
+      /**
+       * RFC 6901 JSON Pointer.
+       */
+      path: string;
+    };
 
 /**
  * The result of checking one document.
@@ -135,6 +172,19 @@ export interface Violation {
    */
   basis?: Basis[];
   /**
+   * The lawful candidates, when more than one value would resolve the finding.
+   */
+  choices?: Choice[];
+  /**
+   * JSON Patch operations (RFC 6902) that resolve the finding, when one value
+   * does: a form may apply them as they are.
+   */
+  fix?: PatchOp[];
+  /**
+   * A short hint on making it right, in the report's locale.
+   */
+  hint?: string | null;
+  /**
    * The message in the report's locale.
    */
   message: string;
@@ -173,4 +223,34 @@ export interface Basis {
    * The instrument, e.g. `危险废物转移管理办法`.
    */
   instrument: string;
+}
+/**
+ * A candidate value when more than one would resolve a finding (or be lawful in a
+ * field): the value, its label in both locales, and the patch that puts it in.
+ */
+export interface Choice {
+  label: Text;
+  /**
+   * The JSON Patch that applies it to the document.
+   */
+  patch: PatchOp[];
+  /**
+   * The value itself (a code, a plate, a receiver's credit code…).
+   */
+  value: {
+    [k: string]: unknown | undefined;
+  };
+}
+/**
+ * What a form shows for it.
+ */
+export interface Text {
+  /**
+   * English.
+   */
+  en: string;
+  /**
+   * Simplified Chinese.
+   */
+  "zh-CN": string;
 }

@@ -3,6 +3,7 @@
 
 mod as_of;
 mod facade;
+mod fixes;
 mod structural;
 mod waste_lines;
 
@@ -158,7 +159,12 @@ impl Checker {
             (Some(kind), _) => Some(kind),
             (None, Some(Ok(kind))) => Some(kind),
             (None, Some(Err(problem))) => {
-                violations.push(structural::violation("/kind".into(), &problem, locale));
+                violations.push(structural::document_violation(
+                    None,
+                    "/kind".into(),
+                    &problem,
+                    locale,
+                ));
                 None
             }
             (None, None) if document.as_object().is_none() => {
@@ -170,7 +176,8 @@ impl Checker {
                 None
             }
             (None, None) => {
-                violations.push(structural::violation(
+                violations.push(structural::document_violation(
+                    None,
                     "/kind".into(),
                     &Problem::Required,
                     locale,
@@ -189,11 +196,14 @@ impl Checker {
         };
 
         let (decoded, problems) = decode_json_document_with(kind, document, &options.interrupt);
-        violations.extend(
-            problems.iter().map(|located| {
-                structural::violation(located.path.clone(), &located.problem, locale)
-            }),
-        );
+        violations.extend(problems.iter().map(|located| {
+            structural::document_violation(
+                Some(kind),
+                located.path.clone(),
+                &located.problem,
+                locale,
+            )
+        }));
         if let Some(facts) = facts {
             violations.extend(
                 facts

@@ -3,7 +3,7 @@
 
 use crate::json::SyntaxError;
 use crate::locale::{Bilingual, Locale};
-use crate::model::{Located, Problem, Subject};
+use crate::model::{DocumentKind, Located, Problem, Subject};
 use crate::report::{Basis, Severity, Violation};
 use serde_json::Map;
 
@@ -43,7 +43,23 @@ pub(crate) fn violation(path: String, problem: &Problem, locale: Locale) -> Viol
         basis: basis_of(problem),
         pack: None,
         text: Some(text),
+        fix: Vec::new(),
+        choices: Vec::new(),
+        hint: None,
+        hint_text: None,
     }
+}
+
+/// A structural problem of a document of `kind` (when known) as a violation, with
+/// the fix its form gives.
+pub(crate) fn document_violation(
+    kind: Option<DocumentKind>,
+    path: String,
+    problem: &Problem,
+    locale: Locale,
+) -> Violation {
+    let guidance = super::fixes::for_problem(kind, &path, problem);
+    violation(path, problem, locale).guided(guidance, locale)
 }
 
 /// A problem in the facts a host passed: reported as a warning under `facts.*`, with
@@ -91,5 +107,9 @@ pub(crate) fn syntax_violation(error: &SyntaxError, locale: Locale) -> Violation
         }],
         pack: None,
         text: Some(text),
+        fix: Vec::new(),
+        choices: Vec::new(),
+        hint: None,
+        hint_text: None,
     }
 }

@@ -62,6 +62,41 @@ const MEMBERS: &[(&str, &str, &str)] = &[
     ("waybill_number", "电子运单号", "electronic waybill number"),
 ];
 
+/// Names of the values of closed fields a form offers as choices.
+const VALUES: &[(&str, &str, &str)] = &[
+    ("draft", "草稿", "draft"),
+    ("submitted", "已提交", "submitted"),
+    ("in_transit", "运输中", "in transit"),
+    ("received", "已接收", "received"),
+    ("confirmed", "已确认", "confirmed"),
+    ("solid", "固态", "solid"),
+    ("semi_solid", "半固态", "semi-solid"),
+    ("liquid", "液态", "liquid"),
+    ("gas", "气态", "gas"),
+    ("t", "吨", "tonnes"),
+    ("kg", "千克", "kilograms"),
+    ("T", "毒性（T）", "toxicity (T)"),
+    ("C", "腐蚀性（C）", "corrosivity (C)"),
+    ("I", "易燃性（I）", "ignitability (I)"),
+    ("R", "反应性（R）", "reactivity (R)"),
+    ("In", "感染性（In）", "infectivity (In)"),
+    ("manifest", "危险废物转移联单", "transfer manifest"),
+    ("declaration", "年度申报", "annual declaration"),
+    ("plan", "管理计划", "management plan"),
+    ("ledger", "管理台账", "ledger"),
+    ("storage", "贮存记录", "storage records"),
+    ("district_report", "区县年度报告", "district report"),
+];
+
+/// The name of a closed field's value in both languages (a stage, a form, a
+/// unit…), or the value itself when it has none.
+pub fn value_label(value: &str) -> Bilingual {
+    match VALUES.iter().find(|(v, _, _)| *v == value) {
+        Some((_, zh, en)) => Bilingual::new(*zh, *en),
+        None => Bilingual::new(value, value),
+    }
+}
+
 fn member(name: &str) -> Option<(&'static str, &'static str)> {
     MEMBERS
         .iter()

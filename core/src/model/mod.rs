@@ -5,6 +5,7 @@
 //! requires is a rule, not a type), what is malformed is kept and reported at its
 //! JSON Pointer, and everything else is still read.
 
+mod closed_fields;
 mod documents;
 mod enums;
 mod facts;
@@ -12,6 +13,7 @@ pub(crate) mod field;
 pub mod labels;
 pub mod node;
 mod problem;
+pub mod schema;
 mod values;
 
 pub use documents::*;

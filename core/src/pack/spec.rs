@@ -249,6 +249,43 @@ pub struct RuleSpec {
     /// The script file, for rules no check kind expresses.
     #[serde(default)]
     pub script: Option<String>,
+    /// How a finding is made right, offered with it to the person filling the form.
+    #[serde(default)]
+    pub fix: Option<FixSpec>,
+}
+
+/// A rule's `[fix]`: what resolves its findings — one value (`value`), the
+/// candidates its check finds (`candidates`), or neither — and a hint. A script
+/// rule's findings carry their own `fix` and `choices`; its `[fix]` gives a hint.
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixSpec {
+    /// A parameter of the finding whose value, put at the finding's path, resolves
+    /// it (`expected`: the category the code belongs to).
+    #[serde(default)]
+    pub value: Option<String>,
+    /// With `value`: the operation, `replace` (the field holds a wrong value) or
+    /// `add` (it is missing).
+    #[serde(default)]
+    pub op: FixOp,
+    /// The candidates the check kind offers (the kinds table's `offers`): one of
+    /// them is the fix, several are choices.
+    #[serde(default)]
+    pub candidates: Option<String>,
+    /// A short hint in both locales; `{placeholders}` are the finding's parameters.
+    #[serde(default)]
+    pub hint: Option<Bilingual>,
+}
+
+/// The JSON Patch operation a `[fix] value` makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FixOp {
+    /// Replaces a wrong value.
+    #[default]
+    Replace,
+    /// Adds a missing one.
+    Add,
 }
 
 /// A condition on one field under which a rule runs.

@@ -2,7 +2,9 @@
 //! its rule, severity, JSON Pointer, message, parameters and legal basis, in a
 //! deterministic order.
 
+mod fix;
 mod not_evaluated;
+pub use fix::{Choice, Guidance, PatchOp};
 pub use not_evaluated::{NotEvaluated, ReasonCode, Unevaluable};
 
 use crate::locale::{Bilingual, Locale};
@@ -69,6 +71,31 @@ pub struct Violation {
     #[serde(skip)]
     #[schemars(skip)]
     pub text: Option<Bilingual>,
+    /// JSON Patch operations (RFC 6902) that resolve the finding, when one value
+    /// does: a form may apply them as they are.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fix: Vec<PatchOp>,
+    /// The lawful candidates, when more than one value would resolve the finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
+    /// A short hint on making it right, in the report's locale.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// The hint in every locale.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub hint_text: Option<Bilingual>,
+}
+
+impl Violation {
+    /// With what a check knows about making it right, the hint in `locale`.
+    pub fn guided(mut self, guidance: Guidance, locale: Locale) -> Self {
+        self.fix = guidance.fix;
+        self.choices = guidance.choices;
+        self.hint = guidance.hint.as_ref().map(|h| h.get(locale).to_owned());
+        self.hint_text = guidance.hint;
+        self
+    }
 }
 
 /// Violations counted by severity.
@@ -328,6 +355,9 @@ impl Report {
         for violation in &mut out.violations {
             if let Some(text) = &violation.text {
                 violation.message = text.get(locale).to_owned();
+            }
+            if let Some(hint) = &violation.hint_text {
+                violation.hint = Some(hint.get(locale).to_owned());
             }
         }
         out

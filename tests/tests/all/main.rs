@@ -7,6 +7,7 @@ mod catalogue;
 mod editions;
 mod engine;
 mod facade;
+mod fixes;
 mod packs;
 mod properties;
 mod rule_catalogue;

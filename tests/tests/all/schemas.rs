@@ -27,6 +27,21 @@ fn schemas_match_the_types() {
     );
 }
 
+/// The closed fields' table the core reads its choices from is generated from the
+/// document schemas; `UPDATE_SCHEMAS=1` rewrites it too.
+#[test]
+fn the_closed_fields_table_matches_the_schemas() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/src/model/closed_fields.rs");
+    let source = wastecheck::model::schema::closed_fields_source();
+    if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&path, &source).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(&path).unwrap() == source,
+        "core/src/model/closed_fields.rs is out of date: run ./x bless"
+    );
+}
+
 /// The kinds table of spec/rule-pack.md is generated from the kinds' declared
 /// parameters; `UPDATE_SCHEMAS=1` rewrites it too.
 #[test]

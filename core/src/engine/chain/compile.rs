@@ -1,7 +1,7 @@
 //! Compiling a chain: the packs layered root first (parameters, severity
 //! overrides, disabled rules), then each rule's check or script compiled once.
 
-use super::super::kinds::{self, Args};
+use super::super::kinds::{self, Args, Kind};
 use super::super::script::{ScriptEngine, fact_collections};
 use super::guard::Guard;
 use super::rule::{Body, CompiledRule};
@@ -11,11 +11,11 @@ use crate::catalogue::Editions;
 use crate::json::pointer::Pointer;
 use crate::model::DocumentKind;
 use crate::pack::load::SourcePack;
-use crate::pack::spec::{PackProblem, Stricter};
+use crate::pack::spec::{FixOp, FixSpec, PackProblem, Stricter, placeholders};
 use crate::report::{PackRef, Severity};
 use crate::sorting;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 const fn severity_rank(severity: Severity) -> u8 {
@@ -233,6 +233,13 @@ impl Chain {
                             provides.join("}, {")
                         ));
                     }
+                    if let Some(fix) = &spec.fix {
+                        problems.extend(
+                            fix_problems(fix, Some((kind, &provides)))
+                                .into_iter()
+                                .map(|p| at(format!("[fix] {p}"))),
+                        );
+                    }
                     if !args.problems.is_empty() || check.is_none() {
                         problems.extend(
                             args.problems
@@ -247,7 +254,14 @@ impl Chain {
                     }
                 }
                 (None, Some(source), Some(engine)) => match cache.compile(*engine, source) {
-                    Ok(script) => Body::Script(script),
+                    Ok(script) => {
+                        let fix_problems = spec.fix.as_ref().map(|f| fix_problems(f, None));
+                        if let Some(found) = fix_problems.filter(|p| !p.is_empty()) {
+                            problems.extend(found.into_iter().map(|p| at(format!("[fix] {p}"))));
+                            continue;
+                        }
+                        Body::Script(script)
+                    }
                     Err(e) => {
                         problems.push(PackProblem {
                             pack: pack.manifest.id.clone(),
@@ -299,6 +313,7 @@ impl Chain {
                 }),
                 body,
                 status: spec.status,
+                fix: spec.fix.clone(),
             });
         }
 
@@ -348,4 +363,69 @@ impl Chain {
             script_facts,
         })
     }
+}
+
+/// What is wrong with a rule's `[fix]`: for a declarative check, `kind` and the
+/// parameters its findings carry (a script's are not known before it runs).
+fn fix_problems(fix: &FixSpec, check: Option<(&Kind, &[String])>) -> Vec<String> {
+    let mut problems = Vec::new();
+    if fix.value.is_some() && fix.candidates.is_some() {
+        problems.push("give `value` or `candidates`, not both".to_owned());
+    }
+    if fix.value.is_none() && fix.op != FixOp::Replace {
+        problems.push("`op` goes with `value`".to_owned());
+    }
+    if let Some(hint) = &fix.hint {
+        let (zh, en) = (placeholders(&hint.zh), placeholders(&hint.en));
+        if zh.iter().collect::<BTreeSet<_>>() != en.iter().collect::<BTreeSet<_>>() {
+            problems.push("the hint's two languages use different {placeholders}".to_owned());
+        }
+    }
+    let Some((kind, provides)) = check else {
+        if fix.candidates.is_some() {
+            problems.push(
+                "a script offers its candidates with each finding (`choices`), not `candidates`"
+                    .to_owned(),
+            );
+        }
+        return problems;
+    };
+    let provided = |name: &str| provides.iter().any(|p| p == name);
+    if let Some(value) = &fix.value
+        && !provided(value)
+    {
+        problems.push(format!(
+            "`value = \"{value}\"`: `{}`'s findings carry no such parameter (they carry {{{}}})",
+            kind.name,
+            provides.join("}, {")
+        ));
+    }
+    if let Some(candidates) = &fix.candidates
+        && kind.offers != Some(candidates.as_str())
+    {
+        problems.push(match kind.offers {
+            Some(offers) => format!(
+                "`candidates = \"{candidates}\"`: `{}` offers `{offers}`",
+                kind.name
+            ),
+            None => format!(
+                "`candidates = \"{candidates}\"`: `{}` offers none",
+                kind.name
+            ),
+        });
+    }
+    let unknown: Vec<&str> = fix
+        .hint
+        .iter()
+        .flat_map(|h| placeholders(&h.zh))
+        .filter(|p| !provided(p))
+        .collect();
+    if !unknown.is_empty() {
+        problems.push(format!(
+            "the hint uses {{{}}}, which `{}` does not provide",
+            unknown.join("}, {"),
+            kind.name
+        ));
+    }
+    problems
 }

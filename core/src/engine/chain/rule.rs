@@ -7,7 +7,7 @@ use super::guard::Guard;
 use crate::json::pointer::Pointer;
 use crate::locale::Bilingual;
 use crate::model::{Date, DocumentKind};
-use crate::pack::spec::{LegalBasis, Status};
+use crate::pack::spec::{FixSpec, LegalBasis, Status};
 use crate::report::Severity;
 
 /// How a rule checks.
@@ -82,6 +82,8 @@ pub struct CompiledRule {
     pub body: Body,
     /// Lifecycle.
     pub status: Status,
+    /// How its findings are made right (`[fix]`).
+    pub fix: Option<FixSpec>,
 }
 
 impl CompiledRule {

@@ -72,6 +72,7 @@ impl Chain {
         let stage = root.member("stage").text();
         let no_facts = IndexedFacts::default();
         let cx = RunCx {
+            kind,
             root,
             item: None,
             facts: facts.map_or(&no_facts, PreparedFacts::indexed),
@@ -214,19 +215,30 @@ impl Chain {
             };
             Unevaluable::new(code, e.to_string())
         })?;
-        out.extend(findings.into_iter().map(|f| {
-            // A finding's path is absolute, or relative to the item it was found on.
-            let path = if f.path.starts_with('/') || base.is_empty() && f.path.is_empty() {
-                f.path
-            } else if f.path.is_empty() {
+        // A finding's pointers are absolute, or relative to the item it was found on.
+        let resolve = |path: String| {
+            if path.starts_with('/') || base.is_empty() && path.is_empty() {
+                path
+            } else if path.is_empty() {
                 base.to_owned()
             } else {
-                format!("{base}/{}", f.path)
-            };
+                format!("{base}/{path}")
+            }
+        };
+        out.extend(findings.into_iter().map(|f| {
+            let mut offered = f.guidance;
+            let ops = offered
+                .fix
+                .iter_mut()
+                .chain(offered.choices.iter_mut().flat_map(|c| c.patch.iter_mut()));
+            for op in ops {
+                op.rebase(resolve);
+            }
             Finding {
-                path,
+                path: resolve(f.path),
                 params: f.params,
                 severity: None,
+                offered,
             }
         }));
         Ok(())

@@ -44,6 +44,7 @@ use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "age",
+    offers: None,
     provides: &["since", "until", "days", "max", "last_day", "held"],
     params: PARAMS,
     finds: "more than `max` (or, with `min`, less than `min`) days, months or years from `since` to `until`, months and years counted as the civil law does (民法典 第二百零一条、第二百零二条: to the corresponding date) (only where the holder has such a fact in force)",

@@ -19,6 +19,7 @@ use crate::model::Decimal;
 
 pub const KIND: Kind = Kind {
     name: "balance",
+    offers: None,
     provides: &["expected", "found", "difference"],
     params: PARAMS,
     finds: "sum(plus) − sum(minus) ≠ equals, exactly, in tonnes",

@@ -16,6 +16,7 @@ use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-category",
+    offers: None,
     provides: &["code", "declared", "expected", "name"],
     params: PARAMS,
     finds: "a declared category that is not the code's",

@@ -22,6 +22,7 @@ use serde_json::json;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-code",
+    offers: None,
     provides: &["code", "edition", "caveat"],
     params: PARAMS,
     finds: "a code not in the edition in force (`900-000-XX` passes with an identification report)",

@@ -17,6 +17,7 @@ use serde_json::json;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-edition",
+    offers: None,
     provides: &["in_force", "checked", "from"],
     params: &[],
     finds: "an edition in force that the packs do not carry, checked against the edition standing in for it",

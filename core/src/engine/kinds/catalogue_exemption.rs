@@ -20,6 +20,7 @@ use crate::model::{ExemptionStage, WasteCode};
 
 pub const KIND: Kind = Kind {
     name: "catalogue-exemption",
+    offers: None,
     provides: &["code", "item", "stage", "stages"],
     params: PARAMS,
     finds: "an exemption claimed for an item the list does not give for the code, or for a stage the item does not exempt",

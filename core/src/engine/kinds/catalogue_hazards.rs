@@ -10,15 +10,23 @@
 //! ```
 //! Provides `{code}`, `{declared}` (as written, e.g. `I`), `{listed}` (the list's
 //! string, e.g. `T,I`) and `{required}` (e.g. `T`, or `T/C` for any-of entries).
+//!
+//! Offers `listed` (`[fix] candidates = "listed"`): for a "," entry, one candidate
+//! adding every characteristic the list gives that is not declared (the waste has
+//! them all); for a "/" entry, one candidate per listed characteristic, since the
+//! list does not say which of them the waste has.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
 use crate::catalogue::HazardRule;
+use crate::locale::Bilingual;
 use crate::model::Hazard;
 use crate::model::node::Node;
+use crate::report::{Choice, PatchOp};
 
 pub const KIND: Kind = Kind {
     name: "catalogue-hazards",
+    offers: Some("listed"),
     provides: &["code", "declared", "listed", "required"],
     params: PARAMS,
     finds: "hazards missing what the list requires (the first listed for \",\" entries, one of them for \"/\")",
@@ -70,16 +78,57 @@ impl Check for CatalogueHazards {
                 .iter()
                 .map(|h| h.symbol())
                 .collect();
+            let path = cx.path(&self.hazards);
+            let add = |hazards: &[Hazard]| {
+                let ops = hazards
+                    .iter()
+                    .map(|h| PatchOp::add(format!("{path}/-"), h.symbol()))
+                    .collect();
+                let symbols: Vec<&str> = hazards.iter().map(|h| h.symbol()).collect();
+                let label = symbols
+                    .iter()
+                    .map(|s| crate::model::labels::value_label(s))
+                    .reduce(|a, b| {
+                        Bilingual::new(format!("{}、{}", a.zh, b.zh), format!("{}, {}", a.en, b.en))
+                    })
+                    .unwrap_or_else(|| Bilingual::new("", ""));
+                Choice {
+                    value: symbols.into(),
+                    label,
+                    patch: ops,
+                }
+            };
+            let candidates = match entry.hazards.rule {
+                HazardRule::FirstListed => {
+                    let missing: Vec<Hazard> = entry
+                        .hazards
+                        .listed
+                        .iter()
+                        .copied()
+                        .filter(|h| !declared.contains(h))
+                        .collect();
+                    vec![add(&missing)]
+                }
+                HazardRule::AnyOf => entry
+                    .hazards
+                    .required()
+                    .iter()
+                    .map(|h| add(std::slice::from_ref(h)))
+                    .collect(),
+            };
             let declared: Vec<&str> = declared.iter().map(|h| h.symbol()).collect();
-            out.push(Finding::new(
-                cx.path(&self.hazards),
-                &[
-                    ("code", code.as_str().into()),
-                    ("declared", declared.join(",").into()),
-                    ("listed", entry.hazards.raw.clone().into()),
-                    ("required", required.join(separator).into()),
-                ],
-            ));
+            out.push(
+                Finding::new(
+                    cx.path(&self.hazards),
+                    &[
+                        ("code", code.as_str().into()),
+                        ("declared", declared.join(",").into()),
+                        ("listed", entry.hazards.raw.clone().into()),
+                        ("required", required.join(separator).into()),
+                    ],
+                )
+                .offering(candidates),
+            );
         }
         Ok(())
     }

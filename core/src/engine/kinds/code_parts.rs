@@ -24,14 +24,21 @@
 //! `{digits}` (`1–4`), `{found}`, `{expected}` and `{what}` (both languages). A part
 //! is skipped when either field is missing, malformed or too short (the code's
 //! form is a structural check).
+//!
+//! Offers `corrected` (`[fix] candidates = "corrected"`): the code with every part
+//! that differs set to what it should be — the same fix on each finding, so that
+//! applying them all gives one code.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
+use crate::locale::Bilingual;
 use crate::model::node::Node;
+use crate::report::Choice;
 use serde_json::{Map, Value};
 
 pub const KIND: Kind = Kind {
     name: "code-parts",
+    offers: Some("corrected"),
     provides: &["value", "digits", "found", "expected", "what"],
     params: PARAMS,
     finds: "positions of a code or number that differ from (part of) another field; dates compare as `YYYY-MM-DD`",
@@ -191,6 +198,7 @@ impl Check for CodeParts {
         let Some(value) = cx.get(&self.field).text() else {
             return Ok(());
         };
+        let mut differing = Vec::new();
         for part in &self.parts {
             let Some(other) = text_of(&cx.get(&part.equals)) else {
                 continue;
@@ -203,14 +211,31 @@ impl Check for CodeParts {
                 continue;
             };
             if found != expected {
-                let (first, last) = part.digits;
-                let digits = if first == last {
-                    first.to_string()
-                } else {
-                    format!("{first}–{last}")
-                };
-                out.push(Finding::new(
-                    cx.path(&self.field),
+                differing.push((part, found, expected));
+            }
+        }
+        let mut corrected: Vec<char> = value.chars().collect();
+        for (part, _, expected) in &differing {
+            let (first, _) = part.digits;
+            for (offset, ch) in expected.chars().enumerate() {
+                if let Some(slot) = corrected.get_mut(first - 1 + offset) {
+                    *slot = ch;
+                }
+            }
+        }
+        let corrected: String = corrected.into_iter().collect();
+        let path = cx.path(&self.field);
+        for (part, found, expected) in differing {
+            let (first, last) = part.digits;
+            let digits = if first == last {
+                first.to_string()
+            } else {
+                format!("{first}–{last}")
+            };
+            let label = Bilingual::new(corrected.clone(), corrected.clone());
+            out.push(
+                Finding::new(
+                    path.clone(),
                     &[
                         ("value", value.as_ref().into()),
                         ("digits", digits.into()),
@@ -218,8 +243,14 @@ impl Check for CodeParts {
                         ("expected", expected.into()),
                         ("what", part.what.clone()),
                     ],
-                ));
-            }
+                )
+                .offering(vec![Choice::at(
+                    &path,
+                    corrected.clone().into(),
+                    label,
+                    false,
+                )]),
+            );
         }
         Ok(())
     }

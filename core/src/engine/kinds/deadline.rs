@@ -20,6 +20,7 @@ use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "deadline",
+    offers: None,
     provides: &["date", "deadline", "year"],
     params: PARAMS,
     finds: "a date after that day of the year (+ `years_after`)",

@@ -31,6 +31,7 @@ use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
     name: "fact-match",
+    offers: None,
     provides: &["what", "document", "found", "key", "fact"],
     params: PARAMS,
     finds: "each member of the fact the document names that disagrees with the document (quantities in tonnes, a date with a date-time by its local date, else text)",

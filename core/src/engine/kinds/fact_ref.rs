@@ -53,6 +53,7 @@ use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "fact-ref",
+    offers: None,
     provides: &[
         "value", "fact", "date", "months", "quantity", "found", "from", "until", "nearest", "used",
     ],

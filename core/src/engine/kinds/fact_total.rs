@@ -30,6 +30,7 @@ use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "fact-total",
+    offers: None,
     provides: &["value", "total", "difference", "count", "refs"],
     params: PARAMS,
     finds: "a declared quantity that differs from the total of the facts it names by more than the tolerance",

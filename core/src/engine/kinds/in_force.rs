@@ -16,16 +16,22 @@
 //! `{found}` (how many facts the party holds at all). Not evaluated when the host passed no facts of that kind; skipped when the
 //! document does not give the holder or the date yet.
 //!
+//! With `vehicle`, offers `vehicles` (`[fix] candidates = "vehicles"`): the vehicles
+//! listed on the party's facts in force on the date, each put at `vehicle`.
+//!
 //! `unless_exempt` (see `exempt.rs`, with `lines`): a document every line of which is
 //! exempt at 利用 or 处置 under the 豁免管理清单 needs no licence of its receiver, and
 //! is not checked.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
 use super::{Param as P, ParamType as T};
+use crate::locale::Bilingual;
 use crate::model::node::Node;
+use crate::report::Choice;
 
 pub const KIND: Kind = Kind {
     name: "in-force",
+    offers: Some("vehicles"),
     provides: &["holder", "role", "date", "vehicle", "found"],
     params: PARAMS,
     finds: "no fact of the holder in force on the date (listing the vehicle)",
@@ -144,22 +150,51 @@ impl InForce {
                 });
         if !ok {
             let path = cx.path(holder_ref);
-            out.push(Finding::new(
-                path.clone(),
-                &[
-                    ("holder", text(&holder_node)),
-                    ("role", role(&path)),
-                    ("date", date.to_string().into()),
-                    (
-                        "vehicle",
-                        vehicle.as_ref().map_or(serde_json::Value::Null, text),
-                    ),
-                    ("found", held.len().into()),
-                ],
-            ));
+            let vehicles = match &self.vehicle {
+                Some(reference) => listed_vehicles(&held, date, &cx.path(reference)),
+                None => Vec::new(),
+            };
+            out.push(
+                Finding::new(
+                    path.clone(),
+                    &[
+                        ("holder", text(&holder_node)),
+                        ("role", role(&path)),
+                        ("date", date.to_string().into()),
+                        (
+                            "vehicle",
+                            vehicle.as_ref().map_or(serde_json::Value::Null, text),
+                        ),
+                        ("found", held.len().into()),
+                    ],
+                )
+                .offering(vehicles),
+            );
         }
         Ok(())
     }
+}
+
+/// The vehicles the facts in force on `date` list, each a choice put at `path`.
+fn listed_vehicles(held: &[Node<'_>], date: crate::model::Date, path: &str) -> Vec<Choice> {
+    let mut out: Vec<Choice> = Vec::new();
+    for fact in held.iter().filter(|fact| in_force_on(fact, date)) {
+        let Node::List(list) = fact.member("vehicles") else {
+            continue;
+        };
+        let number = fact.member("number").text().unwrap_or_default();
+        for plate in (0..list.len()).filter_map(|i| list.item(i).text()) {
+            if out.iter().any(|c| c.value == *plate) {
+                continue;
+            }
+            let label = Bilingual::new(
+                format!("{plate}（许可 {number}）"),
+                format!("{plate} (permit {number})"),
+            );
+            out.push(Choice::at(path, plate.as_ref().into(), label, false));
+        }
+    }
+    out
 }
 
 /// The role of the party whose field `path` is (`/carrier/credit_code` → 承运人 /

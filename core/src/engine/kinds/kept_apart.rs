@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
     name: "kept-apart",
+    offers: None,
     provides: &["a", "b", "items_a", "items_b"],
     params: PARAMS,
     finds: "items of one group (equal `by` values) of both classes of a pair; each key of `by` is a message parameter too",

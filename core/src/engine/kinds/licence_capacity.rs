@@ -31,6 +31,7 @@ use crate::report::Severity;
 
 pub const KIND: Kind = Kind {
     name: "licence-capacity",
+    offers: None,
     provides: &["received", "this", "capacity", "ratio"],
     params: PARAMS,
     finds: "this year's receipts plus the document's lines above the licensed annual scale; the band sets the severity",
@@ -96,6 +97,46 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         error_above,
         error_from,
     }))
+}
+
+/// Whether `holder`'s licensed annual scale on `date` leaves room for `this` more
+/// tonnes this year; `true` when its receipts are not known (then the capacity
+/// rule says it could not judge), `false` when no licence in force gives a scale.
+pub(crate) fn has_room(
+    cx: &RunCx<'_>,
+    holder: &str,
+    date: crate::model::Date,
+    this: Decimal,
+) -> bool {
+    let Some(licences) = held_by(cx, "licences", holder) else {
+        return true;
+    };
+    let capacity = checked_sum(
+        licences
+            .iter()
+            .filter(|l| in_force_on(l, date))
+            .flat_map(|l| match l.member("scope") {
+                Node::List(list) => (0..list.len())
+                    .filter_map(|i| list.item(i).member("capacity_t").decimal())
+                    .collect(),
+                _ => Vec::new(),
+            }),
+    );
+    let Some(capacity) = capacity.filter(|c| !c.is_zero()) else {
+        return false;
+    };
+    let Some(receipts) = held_by(cx, "receipts", holder) else {
+        return true;
+    };
+    let received = checked_sum(
+        receipts
+            .iter()
+            .filter(|r| matches!(r.member("year"), Node::Year(y) if y.get() == date.year()))
+            .filter_map(|r| r.member("quantity").decimal()),
+    );
+    received
+        .and_then(|r| r.checked_add(this))
+        .is_some_and(|total| total <= capacity)
 }
 
 impl Check for LicenceCapacity {

@@ -29,15 +29,26 @@
 //!
 //! `unless_exempt` (see `exempt.rs`): a line exempt at 利用 or 处置 under the
 //! 豁免管理清单 needs no licence covering it, and is not checked.
+//!
+//! Offers `receivers` (`[fix] candidates = "receivers"`): the other holders of
+//! licences in force on the date whose licences cover every line of the list the
+//! finding's item is in (its code or category, and its method), with licensed
+//! annual scale left for the lines' `quantity` this year (when `receipts` are
+//! known). Each puts the holder's credit code, its licence number and, from the
+//! `enterprises` facts, its name and region into the holder's record.
 
 use super::in_force::{held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
-use crate::model::Category;
-use crate::model::node::Node;
+use crate::json::pointer::Pointer;
+use crate::locale::Bilingual;
+use crate::model::node::{Node, Record};
+use crate::model::{Category, Date, Decimal, WasteCode};
+use crate::report::{Choice, PatchOp};
 
 pub const KIND: Kind = Kind {
     name: "licence-scope",
+    offers: Some("receivers"),
     provides: &["code", "method", "holder", "licences", "allowed"],
     params: PARAMS,
     finds: "the holder's licences in force cover neither the code nor its category, or not the method; with `licence_kind`: every licence in force is of that kind and the code is not `allowed`",
@@ -189,30 +200,9 @@ impl Check for LicenceScope {
             }
             return Ok(());
         }
-        let category = code.category();
         let method = self.method.as_ref().map(|m| (m, cx.get(m)));
         let method_text = method.as_ref().and_then(|(_, n)| n.text());
-        let scopes = in_force
-            .iter()
-            .flat_map(|licence| match licence.member("scope") {
-                Node::List(list) => (0..list.len()).map(|i| list.item(i)).collect::<Vec<_>>(),
-                _ => Vec::new(),
-            });
-        let mut code_covered = false;
-        let mut method_covered = method_text.is_none();
-        for scope in scopes {
-            if list_has(scope.member("codes"), code.as_str())
-                || list_has_category(scope.member("categories"), category)
-            {
-                code_covered = true;
-                if let Some(method) = &method_text
-                    && (list_has(scope.member("methods"), method)
-                        || !scope.member("methods").is_present())
-                {
-                    method_covered = true;
-                }
-            }
-        }
+        let (code_covered, method_covered) = covers(&in_force, code, method_text.as_deref());
         let params = |path: String| {
             Finding::new(
                 path,
@@ -228,6 +218,7 @@ impl Check for LicenceScope {
                     ("licences", numbers().join("、").into()),
                 ],
             )
+            .offering(self.receivers(cx, &holder, date))
         };
         if !code_covered {
             out.push(params(cx.path(&self.code)));
@@ -235,6 +226,136 @@ impl Check for LicenceScope {
             out.push(params(cx.path(reference)));
         }
         Ok(())
+    }
+}
+
+/// Whether licences cover a code (by code or category), and the method when given:
+/// `(code covered, method covered by a scope line covering the code)`.
+fn covers(in_force: &[Node<'_>], code: &WasteCode, method: Option<&str>) -> (bool, bool) {
+    let category = code.category();
+    let mut code_covered = false;
+    let mut method_covered = method.is_none();
+    for licence in in_force {
+        let Node::List(scopes) = licence.member("scope") else {
+            continue;
+        };
+        for scope in (0..scopes.len()).map(|i| scopes.item(i)) {
+            if list_has(scope.member("codes"), code.as_str())
+                || list_has_category(scope.member("categories"), category)
+            {
+                code_covered = true;
+                if let Some(method) = method
+                    && (list_has(scope.member("methods"), method)
+                        || !scope.member("methods").is_present())
+                {
+                    method_covered = true;
+                }
+            }
+        }
+    }
+    (code_covered, method_covered)
+}
+
+impl LicenceScope {
+    /// The other licence holders that could take every line of the item's list
+    /// lawfully on `date` (module docs), in the order of the `licences` facts.
+    fn receivers(&self, cx: &RunCx<'_>, current: &str, date: Date) -> Vec<Choice> {
+        let (Some((_, item_path)), Node::List(all)) = (cx.item, cx.facts.member("licences")) else {
+            return Vec::new();
+        };
+        // The lines: the items of the list the finding's item is in.
+        let list_path = item_path.rsplit_once('/').map_or("", |(list, _)| list);
+        let Node::List(items) = Pointer::parse(list_path).resolve(cx.root) else {
+            return Vec::new();
+        };
+        let lines: Vec<(WasteCode, Option<String>, Decimal)> = (0..items.len())
+            .filter_map(|i| {
+                let item = items.item(i);
+                let Node::WasteCode(code) = self.code.pointer.resolve(item) else {
+                    return None;
+                };
+                let method = self
+                    .method
+                    .as_ref()
+                    .and_then(|m| m.pointer.resolve(item).text());
+                let tonnes = item.member("quantity").decimal().unwrap_or_default();
+                Some((code.clone(), method.map(|m| m.into_owned()), tonnes))
+            })
+            .collect();
+        let Some(total) = super::checked_sum(lines.iter().map(|(_, _, t)| *t)) else {
+            return Vec::new();
+        };
+        let record = self
+            .holder
+            .pointer
+            .as_str()
+            .rsplit_once('/')
+            .map_or("", |(record, _)| record);
+        let mut seen: Vec<String> = vec![current.to_owned()];
+        let mut out = Vec::new();
+        for licence in (0..all.len()).map(|i| all.item(i)) {
+            let Some(holder) = licence.member("holder").text() else {
+                continue;
+            };
+            if seen.iter().any(|h| *h == holder) {
+                continue;
+            }
+            seen.push(holder.to_string());
+            let in_force: Vec<Node<'_>> = held_by(cx, "licences", &holder)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|l| in_force_on(l, date))
+                .collect();
+            let lawful = !in_force.is_empty()
+                && lines.iter().all(|(code, method, _)| {
+                    covers(&in_force, code, method.as_deref()) == (true, true)
+                })
+                && super::licence_capacity::has_room(cx, &holder, date, total);
+            if lawful {
+                out.push(receiver_choice(cx, record, &holder, &in_force));
+            }
+        }
+        out
+    }
+}
+
+/// A receiver as a choice: its credit code, licence number, and (from the
+/// `enterprises` facts) name and region, put into the holder's `record`.
+fn receiver_choice(cx: &RunCx<'_>, record: &str, holder: &str, in_force: &[Node<'_>]) -> Choice {
+    let enterprise = cx
+        .facts
+        .find("enterprises", "credit_code", holder)
+        .and_then(|found| found.first())
+        .map(|(_, e)| e);
+    let member = |name: &str| enterprise.and_then(|e| e.member(name).text());
+    let number = in_force
+        .iter()
+        .find_map(|l| l.member("number").text())
+        .map(|n| n.into_owned());
+    let mut patch = vec![PatchOp::add(format!("{record}/credit_code"), holder)];
+    if let Some(number) = &number {
+        patch.push(PatchOp::add(
+            format!("{record}/licence_number"),
+            number.as_str(),
+        ));
+    }
+    for field in ["name", "region"] {
+        if let Some(value) = member(field) {
+            patch.push(PatchOp::add(format!("{record}/{field}"), value.as_ref()));
+        }
+    }
+    let name = member("name").map_or_else(|| holder.to_owned(), |n| n.into_owned());
+    let label = match &number {
+        Some(number) => Bilingual::new(
+            format!("{name}（许可证 {number}）"),
+            format!("{name} (licence {number})"),
+        ),
+        None => Bilingual::new(name.clone(), name),
+    };
+    Choice {
+        value: holder.into(),
+        label,
+        patch,
     }
 }
 

@@ -49,6 +49,7 @@ use serde_json::{Map, Value};
 
 pub const KIND: Kind = Kind {
     name: "limits",
+    offers: None,
     provides: &["reason", "clause", "value", "limit"],
     params: PARAMS,
     finds: "each limit a line breaks, at its field",

@@ -37,15 +37,18 @@ pub use params::{COMMON, Param, ParamType};
 use crate::calendar::Calendar;
 use crate::catalogue::{Catalogue, InForce};
 use crate::engine::fact_index::IndexedFacts;
-use crate::model::Date;
 use crate::model::node::Node;
+use crate::model::{Date, DocumentKind};
 use crate::report::Severity;
+use crate::report::{Choice, Guidance};
 pub use crate::report::{ReasonCode, Unevaluable};
 use serde_json::{Map, Value};
 
 /// What a check sees while it runs.
 #[derive(Debug, Clone, Copy)]
 pub struct RunCx<'a> {
+    /// The document's kind.
+    pub kind: DocumentKind,
     /// The document's root.
     pub root: Node<'a>,
     /// The item bound by `each`, and its JSON Pointer.
@@ -97,6 +100,9 @@ pub struct Finding {
     pub params: Map<String, Value>,
     /// A severity other than the rule's (threshold bands).
     pub severity: Option<Severity>,
+    /// What would resolve it: the candidates a kind offers (its [`Kind::offers`]),
+    /// which a rule's `[fix]` offers or not; or what a script returned with it.
+    pub offered: Guidance,
 }
 
 impl Finding {
@@ -108,7 +114,14 @@ impl Finding {
                 params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())),
             ),
             severity: None,
+            offered: Guidance::default(),
         }
+    }
+
+    /// With the candidates that would resolve it.
+    pub fn offering(mut self, candidates: Vec<Choice>) -> Self {
+        self.offered.choices = candidates;
+        self
     }
 }
 
@@ -135,6 +148,9 @@ pub struct Kind {
     pub params: &'static [Param],
     /// What it reports, in a line (the spec's table).
     pub finds: &'static str,
+    /// The candidates its findings carry that would resolve them (`receivers`,
+    /// `vehicles`…), which a rule offers with `[fix] candidates = "…"`.
+    pub offers: Option<&'static str>,
     /// Reads the `[check]` table, once it is checked against `params`.
     pub compile: fn(&mut Args<'_>) -> Option<Box<dyn Check>>,
 }
@@ -457,6 +473,7 @@ pub(crate) mod testing {
                 .unwrap_or_default(),
         );
         let cx = RunCx {
+            kind: doc_kind,
             root: document_node(&decoded),
             item: None,
             facts: &decoded_facts,

@@ -45,6 +45,7 @@ use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
     name: "plan-lists",
+    offers: None,
     provides: &[
         "year", "filing", "what", "value", "expected", "quantity", "planned", "limit", "margin",
     ],

@@ -18,6 +18,7 @@ use crate::model::node::Node;
 
 pub const KIND: Kind = Kind {
     name: "region-relation",
+    offers: None,
     provides: &["a", "b", "a_name", "b_name"],
     params: PARAMS,
     finds: "regions not so related",

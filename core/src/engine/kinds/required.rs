@@ -11,12 +11,20 @@
 //! `{stage}` the document's stage. Later stages include what earlier ones require
 //! only if the pack lists it again: say what each stage needs. A malformed value
 //! counts as given (it is reported as `schema.*` already).
+//!
+//! Offers `allowed` (`[fix] candidates = "allowed"`): for a field the document's
+//! schema closes to a few values (a form, a unit), each of them, added — when the
+//! record that holds the field is there.
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
+use crate::json::pointer::Pointer;
+use crate::model::node::Node;
+use crate::report::Choice;
 
 pub const KIND: Kind = Kind {
     name: "required",
+    offers: Some("allowed"),
     provides: &["field", "path", "stage"],
     params: PARAMS,
     finds: "each field not given (at the document's stage; no stage is `draft`)",
@@ -58,17 +66,27 @@ fn field_name(path: &str) -> serde_json::Value {
     }
 }
 
+/// The values the schema allows at `path`, each added, when the record that is to
+/// hold the field exists.
+fn allowed(cx: &RunCx<'_>, path: &str) -> Vec<Choice> {
+    let record = path.rsplit_once('/').map_or("", |(record, _)| record);
+    if !matches!(Pointer::parse(record).resolve(cx.root), Node::Record(_)) {
+        return Vec::new();
+    }
+    crate::model::schema::allowed_values(cx.kind, path)
+        .unwrap_or_default()
+        .iter()
+        .map(|value| {
+            let label = crate::model::labels::value_label(value);
+            Choice::at(path, (*value).into(), label, true)
+        })
+        .collect()
+}
+
 /// A manifest stage's name in both languages, for messages.
 fn stage_name(stage: &str) -> serde_json::Value {
-    let (zh, en) = match stage {
-        "draft" => ("草稿", "draft"),
-        "submitted" => ("已提交", "submitted"),
-        "in_transit" => ("运输中", "in transit"),
-        "received" => ("已接收", "received"),
-        "confirmed" => ("已确认", "confirmed"),
-        other => (other, other),
-    };
-    serde_json::json!({ "zh-CN": zh, "en": en })
+    let name = crate::model::labels::value_label(stage);
+    serde_json::json!({ "zh-CN": name.zh, "en": name.en })
 }
 
 impl Check for Required {
@@ -83,14 +101,18 @@ impl Check for Required {
         for field in self.fields.iter().chain(staged) {
             if !cx.get(field).is_present() {
                 let path = cx.path(field);
-                out.push(Finding::new(
-                    path.clone(),
-                    &[
-                        ("field", field_name(&path)),
-                        ("path", path.into()),
-                        ("stage", stage_name(stage)),
-                    ],
-                ));
+                let allowed = allowed(cx, &path);
+                out.push(
+                    Finding::new(
+                        path.clone(),
+                        &[
+                            ("field", field_name(&path)),
+                            ("path", path.into()),
+                            ("stage", stage_name(stage)),
+                        ],
+                    )
+                    .offering(allowed),
+                );
             }
         }
         Ok(())

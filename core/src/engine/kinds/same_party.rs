@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
     name: "same-party",
+    offers: None,
     provides: &["value", "expected", "who", "detail"],
     params: PARAMS,
     finds: "a field naming another party than `expected` (not given: a natural person), saying who it names instead",

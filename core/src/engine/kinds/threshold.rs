@@ -36,6 +36,7 @@ use crate::report::Severity;
 
 pub const KIND: Kind = Kind {
     name: "threshold",
+    offers: None,
     provides: &["value", "base", "ratio", "limit"],
     params: PARAMS,
     finds: "a value, ratio or relative difference in a band; the band sets the severity (`above`/`below`: the rule's own)",

@@ -50,6 +50,7 @@ use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
     name: "track-match",
+    offers: None,
     provides: &["test", "measured", "limit", "track"],
     params: PARAMS,
     finds: "each failed test of the GPS track: another vehicle; first / last point too far from the origin's / destination's site (`sites` facts); a point outside `from`–`to`; a gap or a stop away from the sites too long; track length / straight distance too high",
@@ -263,6 +264,7 @@ impl Check for TrackMatch {
                 ),
             ]),
             severity: None,
+            offered: Default::default(),
         };
 
         // Vehicle.

@@ -10,7 +10,8 @@
 //! max = "$confirmation_working_days"     # and/or min = …
 //! ```
 //! A finding at `to` when the count exceeds `max` or falls short of `min`.
-//! Provides `{from}`, `{to}`, `{days}`, `{max}`, `{min}` and, with `min`, `{lead}`
+//! Provides `{from}`, `{to}`, `{days}`, `{max}` and `{last}` (the last day within
+//! `max`), `{min}` and, with `min`, `{lead}`
 //! ("only 25 working days before", or how many after `to`, in both languages). Not
 //! evaluated when a date lies outside the calendar's coverage (holidays of later
 //! years are announced each November).
@@ -43,7 +44,8 @@ use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "working-days",
-    provides: &["from", "to", "days", "max", "min", "lead", "number"],
+    offers: None,
+    provides: &["from", "to", "days", "max", "last", "min", "lead", "number"],
     params: PARAMS,
     finds: "more than `max`, or fewer than `min`, working days from `from` to `to` (official calendar, 调休 included)",
     compile,
@@ -229,6 +231,11 @@ impl WorkingDays {
         ];
         if let Some(max) = self.max {
             params.push(("max", max.into()));
+            // The last lawful day, for the hint of a late act.
+            let last = u32::try_from(max)
+                .ok()
+                .and_then(|max| cx.calendar?.add_working_days(from, max));
+            params.push(("last", last.map_or(Value::Null, |d| d.to_string().into())));
         }
         if let Some(min) = self.min {
             params.push(("min", min.into()));

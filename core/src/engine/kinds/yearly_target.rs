@@ -30,6 +30,7 @@ use serde_json::Value;
 
 pub const KIND: Kind = Kind {
     name: "yearly-target",
+    offers: None,
     provides: &["value", "of", "ratio", "target", "year", "region_name"],
     params: PARAMS,
     finds: "a total, or the rate total / `of`, under the target of the report's year (`earlier_min` before `from_year`, `min` from it)",

@@ -1,5 +1,6 @@
 //! What a script returns, read as findings: `()` or `false` for none, a finding
-//! map `#{path, params}`, or an array of them.
+//! map `#{path, params}` (with, optionally, `fix`, `choices` and `hint`: how to make
+//! it right, as a declarative rule's `[fix]` gives them), or an array of them.
 
 use super::ScriptFinding;
 use super::error::ScriptError;
@@ -42,10 +43,10 @@ pub(crate) fn finding(map: &[(ImmutableString, Dynamic)]) -> Result<ScriptFindin
     let bad = |message: String| ScriptError::BadResult { message };
     if let Some((key, _)) = map
         .iter()
-        .find(|(k, _)| !matches!(k.as_str(), "path" | "params"))
+        .find(|(k, _)| !matches!(k.as_str(), "path" | "params" | "fix" | "choices" | "hint"))
     {
         return Err(bad(format!(
-            "a finding with an unknown key `{key}` (a finding has `path` and `params`)"
+            "a finding with an unknown key `{key}` (a finding has `path`, `params`, and optionally `fix`, `choices` and `hint`)"
         )));
     }
     let get = |name: &str| map.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v);
@@ -74,5 +75,41 @@ pub(crate) fn finding(map: &[(ImmutableString, Dynamic)]) -> Result<ScriptFindin
             None => return Err(bad(format!("a finding whose params are {}", describe(p)))),
         },
     };
-    Ok(ScriptFinding { path, params })
+    Ok(ScriptFinding {
+        path,
+        params,
+        guidance: crate::report::Guidance {
+            fix: read(
+                get("fix"),
+                "fix",
+                "an array of JSON Patch operations #{op, path, value}",
+            )?
+            .unwrap_or_default(),
+            choices: read(
+                get("choices"),
+                "choices",
+                "an array of #{value, label: #{\"zh-CN\", en}, patch}",
+            )?
+            .unwrap_or_default(),
+            hint: read(get("hint"), "hint", "a map #{\"zh-CN\", en}")?,
+        },
+    })
+}
+
+/// Reads an optional member of a finding through its JSON form.
+fn read<T: serde::de::DeserializeOwned>(
+    value: Option<&Dynamic>,
+    name: &str,
+    expected: &str,
+) -> Result<Option<T>, ScriptError> {
+    let Some(value) = value.filter(|v| !v.is_unit()) else {
+        return Ok(None);
+    };
+    let bad = |what: String| ScriptError::BadResult {
+        message: format!("a finding whose `{name}` {what}; expected {expected}"),
+    };
+    let json = to_json(value, 0).map_err(bad)?;
+    serde_json::from_value(json)
+        .map(Some)
+        .map_err(|e| bad(format!("is not valid ({e})")))
 }

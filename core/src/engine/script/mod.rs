@@ -156,6 +156,9 @@ pub struct ScriptFinding {
     pub path: String,
     /// The message parameters.
     pub params: serde_json::Map<String, Value>,
+    /// What the script says resolves it (`fix`, `choices`, `hint`); its pointers
+    /// are read like `path`.
+    pub guidance: crate::report::Guidance,
 }
 
 impl ScriptEngine {

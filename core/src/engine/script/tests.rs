@@ -112,6 +112,7 @@ fn the_realistic_script_reports_lines_over_the_threshold() {
                 .as_object()
                 .unwrap()
                 .clone(),
+            guidance: Default::default(),
         }]
     );
     assert_eq!(over[1], vec![]); // 860 kg = 0.860 t
@@ -808,4 +809,33 @@ fn cost() {
         "to_dynamic of the manifest: {:.2} µs",
         start.elapsed().as_secs_f64() * 1e6 / f64::from(n)
     );
+}
+
+#[test]
+fn a_finding_may_carry_its_fix_choices_and_hint() {
+    let source = r#"
+        #{path: "quantity/unit", params: #{},
+          fix: [#{op: "replace", path: "quantity/unit", value: "t"}],
+          choices: [#{value: "kg", label: #{"zh-CN": "千克", en: "kilograms"}, patch: [#{op: "remove", path: "quantity"}]}],
+          hint: #{"zh-CN": "单位", en: "unit"}}
+    "#;
+    let found = eval(source, Some(0), Map::new()).unwrap();
+    let guidance = &found[0].guidance;
+    assert_eq!(
+        guidance.fix,
+        [crate::report::PatchOp::replace("quantity/unit", "t")]
+    );
+    assert_eq!(guidance.choices[0].label.en, "kilograms");
+    assert_eq!(guidance.hint.as_ref().map(|h| h.zh.as_str()), Some("单位"));
+    for bad in [
+        r#"#{path: "", fix: [#{op: "move", path: "/a"}]}"#,
+        r#"#{path: "", fix: "t"}"#,
+        r#"#{path: "", hint: #{"zh-CN": "只有中文"}}"#,
+    ] {
+        let error = eval(bad, None, Map::new()).unwrap_err();
+        assert!(
+            matches!(error, ScriptError::BadResult { .. }),
+            "{bad}: {error}"
+        );
+    }
 }
