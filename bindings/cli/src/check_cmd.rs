@@ -61,6 +61,12 @@ pub struct Args {
     /// exit 3.
     #[arg(long)]
     strict: bool,
+    /// Apply every single-valued fix the report offers and write the result beside
+    /// each document as FILE.fixed.json (the input is never overwritten); print the
+    /// patch applied (to standard error with --format json). The exit code is the
+    /// original document's.
+    #[arg(long)]
+    fix: bool,
 }
 
 /// The checker: built-in packs, with those `--packs` names layered over them (or
@@ -186,6 +192,9 @@ pub fn run(args: &Args) -> Result<ExitCode> {
         kind: args.kind,
         ..CheckOptions::default()
     };
+    if args.fix && args.files.iter().any(|f| f == "-") {
+        bail!("--fix writes FILE.fixed.json beside each file: give files, not standard input");
+    }
     let mut reports = Vec::with_capacity(args.files.len());
     for path in &args.files {
         let text = read(path)?;
@@ -208,7 +217,68 @@ pub fn run(args: &Args) -> Result<ExitCode> {
             }
         }
     }
+    if args.fix {
+        for (path, text, report) in &reports {
+            let summary = write_fixed(path, text, report)?;
+            match args.format {
+                Format::Text => out!("{summary}"),
+                Format::Json => eprint!("{summary}"),
+            }
+        }
+    }
     Ok(exit_code(reports.iter().map(|(_, _, r)| r), args.strict))
+}
+
+/// `manifest.json` → `manifest.fixed.json` (any other name: `NAME.fixed.json`).
+fn fixed_path(path: &str) -> PathBuf {
+    let path = PathBuf::from(path);
+    let stem = match path.extension().and_then(|e| e.to_str()) {
+        Some("json") => path.with_extension(""),
+        _ => path.clone(),
+    };
+    let mut name = stem.into_os_string();
+    name.push(".fixed.json");
+    PathBuf::from(name)
+}
+
+/// Applies the report's single-valued fixes to the document in report order (an
+/// operation identical to one applied already is not repeated; one that no longer
+/// applies is skipped and named), writes FILE.fixed.json, and says what it did.
+fn write_fixed(path: &str, text: &str, report: &Report) -> Result<String> {
+    let Ok(mut document) = serde_json::from_str::<Value>(text) else {
+        return Ok(format!("{path}: not JSON, nothing fixed\n"));
+    };
+    let mut applied: Vec<&wastecheck::report::PatchOp> = Vec::new();
+    let mut skipped = Vec::new();
+    for violation in report.violations.iter().filter(|v| !v.fix.is_empty()) {
+        if violation.fix.iter().all(|op| applied.contains(&op)) {
+            continue;
+        }
+        let patch: json_patch::Patch =
+            serde_json::from_value(serde_json::to_value(&violation.fix)?)?;
+        match json_patch::patch(&mut document, &patch) {
+            Ok(()) => applied.extend(violation.fix.iter()),
+            Err(e) => skipped.push(format!("{} at {}: {e}", violation.rule, violation.path)),
+        }
+    }
+    let mut out = String::new();
+    if applied.is_empty() {
+        out.push_str(&format!("{path}: no fix to apply\n"));
+    } else {
+        let target = fixed_path(path);
+        std::fs::write(&target, serde_json::to_string_pretty(&document)? + "\n")
+            .with_context(|| format!("writing {}", target.display()))?;
+        out.push_str(&format!(
+            "{path}: {} fix operation(s) applied, written to {}\n{}\n",
+            applied.len(),
+            target.display(),
+            serde_json::to_string_pretty(&applied)?
+        ));
+    }
+    for skip in skipped {
+        out.push_str(&format!("  not applied: {skip}\n"));
+    }
+    Ok(out)
 }
 
 /// 0: every document valid and checked completely; 1: a violation (or, with
@@ -284,6 +354,24 @@ fn render_text(path: &str, text: &str, facts: Option<&Value>, report: &Report) -
         {
             out.push_str(&format!("  found: {}\n", truncate(&found.to_string(), 120)));
         }
+        if !violation.fix.is_empty() {
+            let ops: Vec<String> = violation.fix.iter().map(describe_op).collect();
+            out.push_str(&format!("  fix: {}\n", ops.join("; ")));
+        }
+        for choice in violation.choices.iter().take(8) {
+            out.push_str(&format!(
+                "  choice: {} / {}\n",
+                choice.label.get(Locale::ZhCn),
+                choice.label.get(Locale::En)
+            ));
+        }
+        if let Some(hint) = &violation.hint_text {
+            out.push_str(&format!(
+                "  hint: {} / {}\n",
+                hint.get(Locale::ZhCn),
+                hint.get(Locale::En)
+            ));
+        }
         for basis in &violation.basis {
             let article = basis.article.as_deref().unwrap_or_default();
             out.push_str(&format!(
@@ -303,6 +391,18 @@ fn render_text(path: &str, text: &str, facts: Option<&Value>, report: &Report) -
         ));
     }
     out
+}
+
+/// An operation for people: `replace /dispatched_at with "…+08:00"`.
+fn describe_op(op: &wastecheck::report::PatchOp) -> String {
+    use wastecheck::report::PatchOp::*;
+    match op {
+        Add { path, value } => format!("add {path} = {}", truncate(&value.to_string(), 80)),
+        Replace { path, value } => {
+            format!("replace {path} with {}", truncate(&value.to_string(), 80))
+        }
+        Remove { path } => format!("remove {path}"),
+    }
 }
 
 fn truncate(text: &str, max: usize) -> String {

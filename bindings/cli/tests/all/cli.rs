@@ -247,3 +247,75 @@ fn catalogue_search_prints_the_best_matches() {
         Some(1)
     );
 }
+
+/// Issue 21: `--fix` writes FILE.fixed.json with every single-valued fix applied,
+/// never touches the input, prints the patch; the fixed document has none of the
+/// findings fixed.
+#[test]
+fn fix_writes_the_fixed_document_beside_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("manifest.json");
+    let original = std::fs::read_to_string(example("manifest.mistakes.json")).unwrap();
+    std::fs::write(&input, &original).unwrap();
+    let facts = example("facts.example.json");
+    let output = wastecheck(&["check", "--fix", "--facts", &facts, input.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "the input's exit code");
+    let text = stdout(&output);
+    assert!(
+        text.contains("fix: replace /dispatched_at with \"2026-03-03T09:15:00+08:00\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("fix operation(s) applied, written to"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"op\": \"replace\""),
+        "the patch is printed: {text}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&input).unwrap(),
+        original,
+        "the input is untouched"
+    );
+    let fixed = dir.path().join("manifest.fixed.json");
+    let output = wastecheck(&[
+        "check",
+        "--format",
+        "json",
+        "--facts",
+        &facts,
+        fixed.to_str().unwrap(),
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
+    for fixed_rule in [
+        "schema.check-digit",
+        "schema.format",
+        "cn.catalogue.category-mismatch",
+    ] {
+        assert!(
+            !rules.contains(&fixed_rule),
+            "{fixed_rule} left in {rules:?}"
+        );
+    }
+    // With JSON output the report stays alone on standard output.
+    let output = wastecheck(&[
+        "check",
+        "--fix",
+        "--format",
+        "json",
+        "--facts",
+        &facts,
+        input.to_str().unwrap(),
+    ]);
+    serde_json::from_slice::<serde_json::Value>(&output.stdout).expect("stdout is the report");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("written to"));
+    // Standard input has nowhere to write beside.
+    assert_eq!(wastecheck(&["check", "--fix", "-"]).status.code(), Some(2));
+}
