@@ -4,15 +4,18 @@
 mod as_of;
 mod facade;
 mod fixes;
+mod session;
 mod structural;
 mod waste_lines;
 
 pub use as_of::legal_date;
 pub use facade::{CheckRequest, FacadeError, check_json, check_json_with};
+pub use session::{Change, EditError, Session};
 pub use waste_lines::{WasteRef, waste_refs};
 
 use crate::catalogue::Catalogue;
 use crate::engine::chain::Chain;
+use crate::engine::chain::run::RuleCache;
 pub use crate::engine::facts::PreparedFacts;
 pub use crate::interrupt::Interrupt;
 use crate::json::{self, Json};
@@ -139,6 +142,27 @@ impl Checker {
         duplicate_fact_keys: &[String],
         options: &CheckOptions,
     ) -> Report {
+        self.check_document_cached(
+            document,
+            duplicate_keys,
+            facts,
+            duplicate_fact_keys,
+            options,
+            None,
+        )
+    }
+
+    /// [`Checker::check_document`], reusing what `cache` holds of the rules that
+    /// read nothing changed since (a [`Session`]).
+    pub(crate) fn check_document_cached(
+        &self,
+        document: &Json<'_>,
+        duplicate_keys: &[String],
+        facts: Option<&PreparedFacts<'_>>,
+        duplicate_fact_keys: &[String],
+        options: &CheckOptions,
+        cache: Option<&mut RuleCache>,
+    ) -> Report {
         let locale = options.locale;
         // Kept within the limits as they come: a flood is counted, not held.
         let mut violations = Findings::new(options.limits);
@@ -238,6 +262,7 @@ impl Checker {
             locale,
             &options.interrupt,
             &mut violations,
+            cache,
         );
         if options.interrupt.is_raised() {
             not_evaluated.push(NotEvaluated::new(

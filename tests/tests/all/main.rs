@@ -14,4 +14,5 @@ mod rule_catalogue;
 mod scenarios;
 mod schemas;
 mod script_api;
+mod session;
 mod structural;

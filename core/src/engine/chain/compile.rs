@@ -4,6 +4,7 @@
 use super::super::kinds::{self, Args, Kind};
 use super::super::script::{ScriptEngine, fact_collections};
 use super::guard::Guard;
+use super::reads::Reads;
 use super::rule::{Body, CompiledRule};
 use super::scripts::ScriptCache;
 use super::{Chain, CompileOptions};
@@ -202,6 +203,9 @@ impl Chain {
                 line: None,
                 message,
             };
+            // The fields the check's parameters name, and its kind (none: a script).
+            let mut check_reads: (Option<&'static str>, bool, Vec<kinds::Ref>) =
+                (None, false, Vec::new());
             let body = match (&spec.check, &rule.script, &scripts) {
                 (Some(table), _, _) => {
                     let kind_name = table
@@ -221,6 +225,11 @@ impl Chain {
                     };
                     let mut args = Args::new(table, &params, spec.each.is_some());
                     let (check, provides) = kinds::compile(kind, &mut args);
+                    check_reads = (
+                        Some(kind.name),
+                        table.contains_key("unless_exempt"),
+                        std::mem::take(&mut args.refs),
+                    );
                     let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
                         .into_iter()
                         .filter(|p| !provides.iter().any(|q| q == p))
@@ -290,7 +299,20 @@ impl Chain {
                     continue;
                 }
             };
+            let each: Option<Vec<(DocumentKind, Vec<Pointer>)>> = spec.each.as_ref().map(|each| {
+                sorting::map_from(spec.applies_to.iter().map(|kind| {
+                    (
+                        *kind,
+                        each.lists(*kind).into_iter().map(Pointer::parse).collect(),
+                    )
+                }))
+            });
+            let (check_kind, exempt, mut fields) = check_reads;
+            fields.extend(guard.iter().flat_map(Guard::fields));
+            let lists: Vec<&Pointer> = each.iter().flatten().flat_map(|(_, l)| l).collect();
+            let reads = Reads::of(check_kind, exempt, &fields, &lists);
             rules.push(CompiledRule {
+                reads,
                 guard,
                 id: spec.id.clone(),
                 pack: pack.label(),
@@ -303,14 +325,7 @@ impl Chain {
                 effective_until: spec.effective_until,
                 basis: spec.legal_basis.clone(),
                 messages: spec.messages.clone(),
-                each: spec.each.as_ref().map(|each| {
-                    sorting::map_from(spec.applies_to.iter().map(|kind| {
-                        (
-                            *kind,
-                            each.lists(*kind).into_iter().map(Pointer::parse).collect(),
-                        )
-                    }))
-                }),
+                each,
                 body,
                 status: spec.status,
                 fix: spec.fix.clone(),

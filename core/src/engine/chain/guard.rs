@@ -28,6 +28,16 @@ impl Guard {
         Ok(Guard { all })
     }
 
+    /// The fields its conditions read.
+    pub fn fields(&self) -> Vec<kinds::Ref> {
+        self.all
+            .iter()
+            .flat_map(|c| {
+                std::iter::once(c.field.clone()).chain(c.outside.iter().map(|(_, of)| of.clone()))
+            })
+            .collect()
+    }
+
     /// Whether the rule runs here.
     pub fn holds(&self, cx: &RunCx<'_>) -> bool {
         self.all.iter().all(|c| c.holds(cx))

@@ -11,9 +11,10 @@
 
 mod compile;
 pub mod guard;
+pub mod reads;
 mod render;
 pub mod rule;
-mod run;
+pub mod run;
 pub mod scripts;
 
 pub use render::fill;

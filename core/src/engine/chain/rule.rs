@@ -84,6 +84,8 @@ pub struct CompiledRule {
     pub status: Status,
     /// How its findings are made right (`[fix]`).
     pub fix: Option<FixSpec>,
+    /// What it reads of a document (a session re-runs it when that changes).
+    pub reads: super::reads::Reads,
 }
 
 impl CompiledRule {

@@ -11,7 +11,7 @@ use super::super::script::{CompiledScript, ScriptEngine, ScriptError, ScriptInpu
 use super::Chain;
 use super::guard::Guard;
 use super::render::render;
-use super::rule::Body;
+use super::rule::{Body, CompiledRule};
 use super::scripts::ScriptInputs;
 use crate::interrupt::Interrupt;
 use crate::json::Json;
@@ -19,7 +19,9 @@ use crate::json::pointer::{self, Pointer};
 use crate::locale::Locale;
 use crate::model::node::{Node, document_node};
 use crate::model::{Date, Document};
-use crate::report::{FindingLimits, Findings, NotEvaluated, ReasonCode, Unevaluable, Violation};
+use crate::report::{
+    FindingLimits, Findings, NotEvaluated, ReasonCode, Severity, Unevaluable, Violation,
+};
 use std::cell::OnceCell;
 
 impl Chain {
@@ -47,6 +49,7 @@ impl Chain {
             locale,
             &Interrupt::default(),
             &mut found,
+            None,
         );
         let violations = found.into_kept();
         (violations, not_evaluated)
@@ -65,6 +68,7 @@ impl Chain {
         locale: Locale,
         interrupt: &Interrupt,
         out: &mut Findings,
+        cache: Option<&mut RuleCache>,
     ) -> Vec<NotEvaluated> {
         let mut not_evaluated = Vec::new();
         let kind = document.kind();
@@ -89,72 +93,141 @@ impl Chain {
 
         // The items' paths (`/wastes/0`…), made once per check for every rule.
         let mut item_paths: Vec<(&str, Vec<String>)> = Vec::new();
-        for rule in self
-            .rules
-            .iter()
-            .filter(|r| r.applies(kind, stage.as_deref(), as_of))
+        let key = CacheKey {
+            chain: std::ptr::from_ref(self) as usize,
+            kind,
+            stage: stage.as_deref().map(str::to_owned),
+            as_of,
+            locale,
+        };
+        let mut cache = cache;
+        if let Some(cache) = cache.as_deref_mut()
+            && cache.key.as_ref() != Some(&key)
         {
+            cache.key = Some(key);
+            cache.outcomes = vec![None; self.rules.len()];
+            cache.changed = None;
+        }
+        for (index, rule) in self.rules.iter().enumerate() {
+            if !rule.applies(kind, stage.as_deref(), as_of) {
+                continue;
+            }
             if interrupt.is_raised() {
                 break;
             }
-            let mut findings = Vec::new();
-            let lists: Option<&[Pointer]> = rule.each.as_ref().map(|each| {
-                each.iter()
-                    .find(|(k, _)| *k == kind)
-                    .map_or(&[][..], |(_, lists)| lists.as_slice())
+            let cached = cache.as_deref().and_then(|c| {
+                let outcome = c.outcomes.get(index)?.as_ref()?;
+                let untouched = c.changed.as_ref().is_some_and(|changed| {
+                    changed.iter().all(|tokens| !rule.reads.touched_by(tokens))
+                });
+                untouched.then(|| outcome.clone())
             });
-            for list in lists.unwrap_or_default() {
-                if !item_paths.iter().any(|(p, _)| *p == list.as_str()) {
-                    let count = match list.resolve(root) {
-                        Node::List(items) => items.len(),
-                        _ => 0,
-                    };
-                    let paths = (0..count).map(|i| pointer::item(list.as_str(), i));
-                    item_paths.push((list.as_str(), paths.collect()));
+            let outcome = match cached {
+                Some(outcome) => outcome,
+                None => {
+                    let outcome = self.run_rule(
+                        rule,
+                        &cx,
+                        &script_inputs,
+                        &mut item_paths,
+                        as_of,
+                        locale,
+                        interrupt,
+                        out.room(&rule.id),
+                    );
+                    if let Some(cache) = cache.as_deref_mut()
+                        && !interrupt.is_raised()
+                        && let Some(slot) = cache.outcomes.get_mut(index)
+                    {
+                        *slot = Some(outcome.clone());
+                    }
+                    outcome
                 }
-            }
-            let paths_of = |list: &Pointer| {
-                item_paths
-                    .iter()
-                    .find(|(p, _)| *p == list.as_str())
-                    .map(|(_, paths)| paths.as_slice())
             };
-            let mut run_on = |cx: &RunCx<'_>, index: Option<usize>| match &rule.body {
-                Body::Native(check) => check.run(cx, &mut findings),
-                Body::Script(script) => {
-                    self.run_script(script, cx, index, &script_inputs, as_of, &mut findings)
-                }
-            };
-            let outcome = match lists {
-                None => run_once(rule.guard.as_ref(), &cx, |cx| run_on(cx, None)),
-                Some(lists) => lists.iter().try_for_each(|list| {
-                    for_each_item(list, paths_of(list), rule.guard.as_ref(), &cx, |cx, i| {
-                        if interrupt.is_raised() {
-                            return Ok(());
-                        }
-                        run_on(cx, Some(i))
-                    })
-                }),
-            };
-            if let Err(why) = outcome {
-                not_evaluated.push(NotEvaluated::new(&rule.id, &rule.pack, why));
-            }
-            let room = out.room(&rule.id);
-            let mut findings = findings.into_iter();
-            out.extend(
-                findings
-                    .by_ref()
-                    .take(room)
-                    .map(|f| render(rule, f, as_of, locale)),
-            );
-            for rest in findings {
-                let severity = rest
-                    .severity
-                    .unwrap_or_else(|| rule.severity_on(as_of, &rest.path));
+            out.extend(outcome.kept);
+            for severity in outcome.omitted {
                 out.omit(&rule.id, severity);
             }
+            not_evaluated.extend(outcome.not_evaluated);
+        }
+        if let Some(cache) = cache {
+            cache.changed = Some(Vec::new());
         }
         not_evaluated
+    }
+
+    /// Runs one rule over the document (each item of its `each` lists whose guard
+    /// holds): its findings rendered up to `room`, the severities of the rest, and
+    /// why it could not decide.
+    #[allow(clippy::too_many_arguments)]
+    fn run_rule<'r>(
+        &'r self,
+        rule: &'r CompiledRule,
+        cx: &RunCx<'_>,
+        script_inputs: &ScriptInputs<'_, '_>,
+        item_paths: &mut Vec<(&'r str, Vec<String>)>,
+        as_of: Option<Date>,
+        locale: Locale,
+        interrupt: &Interrupt,
+        room: usize,
+    ) -> RuleOutcome {
+        let root = cx.root;
+        let mut findings = Vec::new();
+        let lists: Option<&[Pointer]> = rule.each.as_ref().map(|each| {
+            each.iter()
+                .find(|(k, _)| *k == cx.kind)
+                .map_or(&[][..], |(_, lists)| lists.as_slice())
+        });
+        for list in lists.unwrap_or_default() {
+            if !item_paths.iter().any(|(p, _)| *p == list.as_str()) {
+                let count = match list.resolve(root) {
+                    Node::List(items) => items.len(),
+                    _ => 0,
+                };
+                let paths = (0..count).map(|i| pointer::item(list.as_str(), i));
+                item_paths.push((list.as_str(), paths.collect()));
+            }
+        }
+        let paths_of = |list: &Pointer| {
+            item_paths
+                .iter()
+                .find(|(p, _)| *p == list.as_str())
+                .map(|(_, paths)| paths.as_slice())
+        };
+        let mut run_on = |cx: &RunCx<'_>, index: Option<usize>| match &rule.body {
+            Body::Native(check) => check.run(cx, &mut findings),
+            Body::Script(script) => {
+                self.run_script(script, cx, index, script_inputs, as_of, &mut findings)
+            }
+        };
+        let outcome = match lists {
+            None => run_once(rule.guard.as_ref(), cx, |cx| run_on(cx, None)),
+            Some(lists) => lists.iter().try_for_each(|list| {
+                for_each_item(list, paths_of(list), rule.guard.as_ref(), cx, |cx, i| {
+                    if interrupt.is_raised() {
+                        return Ok(());
+                    }
+                    run_on(cx, Some(i))
+                })
+            }),
+        };
+        let mut findings = findings.into_iter();
+        RuleOutcome {
+            kept: findings
+                .by_ref()
+                .take(room)
+                .map(|f| render(rule, f, as_of, locale))
+                .collect(),
+            omitted: findings
+                .map(|rest| {
+                    rest.severity
+                        .unwrap_or_else(|| rule.severity_on(as_of, &rest.path))
+                })
+                .collect(),
+            not_evaluated: outcome
+                .err()
+                .map(|why| NotEvaluated::new(&rule.id, &rule.pack, why)),
+        }
     }
 
     /// Runs a script once, on the document or (with `index`) on the item `cx` is on.
@@ -243,6 +316,39 @@ impl Chain {
         }));
         Ok(())
     }
+}
+
+/// What one rule found on one document, kept for a session to reuse while nothing
+/// it reads changes.
+#[derive(Debug, Clone, Default)]
+pub struct RuleOutcome {
+    /// Its findings, rendered, within its room.
+    pub kept: Vec<Violation>,
+    /// The severities of the findings left out.
+    pub omitted: Vec<Severity>,
+    /// Why it could not decide.
+    pub not_evaluated: Option<NotEvaluated>,
+}
+
+/// What every rule found on a document, by rule, valid for one chain, kind, stage,
+/// legal date and locale; a session says what changed since (`changed`: the edited
+/// pointers, as tokens) and only the rules reading those run again.
+#[derive(Debug, Clone, Default)]
+pub struct RuleCache {
+    key: Option<CacheKey>,
+    outcomes: Vec<Option<RuleOutcome>>,
+    /// The pointers edited since the last run (`None`: anything may have).
+    pub changed: Option<Vec<Vec<String>>>,
+}
+
+/// What decides which rules apply and how they read.
+#[derive(Debug, Clone, PartialEq)]
+struct CacheKey {
+    chain: usize,
+    kind: crate::model::DocumentKind,
+    stage: Option<String>,
+    as_of: Option<Date>,
+    locale: Locale,
 }
 
 /// Runs `f` on the document when the guard holds.

@@ -42,6 +42,8 @@ pub struct Args<'a> {
     reported: BTreeSet<&'a str>,
     /// Problems found so far.
     pub problems: Vec<String>,
+    /// Every field reference read so far: what the check can read of a document.
+    pub refs: Vec<Ref>,
 }
 
 impl<'a> Args<'a> {
@@ -60,6 +62,7 @@ impl<'a> Args<'a> {
             used,
             reported: BTreeSet::new(),
             problems: Vec::new(),
+            refs: Vec::new(),
         }
     }
 
@@ -370,10 +373,12 @@ impl<'a> Args<'a> {
                 .push(format!("`{key}` = \"{text}\" is not a JSON Pointer"));
             return None;
         }
-        Some(Ref {
+        let reference = Ref {
             pointer: Pointer::parse(text),
             absolute,
-        })
+        };
+        self.refs.push(reference.clone());
+        Some(reference)
     }
 
     /// An exact decimal (a number, or a decimal string), required.

@@ -1,0 +1,162 @@
+//! What a rule reads of a document, so that an edit re-runs only the rules it can
+//! change (issue 21, [`crate::check::Session`]): the fields of its check's
+//! parameters, its `each` lists and its `when` fields, as pointer patterns (`*`:
+//! any item). A rule that cannot say — a script, or a kind that reads beyond its
+//! parameters (other lines, a list's whole) — reads everything.
+
+use super::super::kinds::Ref;
+use crate::json::pointer::Pointer;
+
+/// The kinds whose checks read the document only through their parameters' fields
+/// (`RunCx::get`), checked one by one; any other kind reads everything.
+const READS_ONLY_ITS_FIELDS: &[&str] = &[
+    "required",
+    "catalogue-code",
+    "catalogue-category",
+    "catalogue-hazards",
+    "catalogue-exemption",
+    "catalogue-edition",
+    "in-force",
+    "working-days",
+    "threshold",
+    "region-relation",
+    "balance",
+    "code-parts",
+    "deadline",
+    "limits",
+    "age",
+    "same-party",
+    "yearly-target",
+];
+
+/// What a rule reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reads {
+    /// Anything in the document.
+    Everything,
+    /// Fields and lists.
+    Fields {
+        /// Pointer patterns (token lists; `*` is any list index), with what lies
+        /// under them.
+        fields: Vec<Vec<String>>,
+        /// The lists `each` iterates: their items, not what lies in the items
+        /// (which `fields` name).
+        lists: Vec<Vec<String>>,
+    },
+}
+
+impl Reads {
+    /// What a rule of check `kind` (none: a script) reads, given the fields its
+    /// parameters and `when` name, its `each` lists, and whether it declares
+    /// `unless_exempt` (which reads every line).
+    pub(crate) fn of(
+        kind: Option<&str>,
+        exempt: bool,
+        fields: &[Ref],
+        lists: &[&Pointer],
+    ) -> Reads {
+        match kind {
+            Some(kind) if READS_ONLY_ITS_FIELDS.contains(&kind) && !exempt => {}
+            _ => return Reads::Everything,
+        }
+        let mut patterns: Vec<Vec<String>> = Vec::new();
+        for field in fields {
+            if field.absolute || lists.is_empty() {
+                patterns.push(field.pointer.tokens().to_vec());
+            } else {
+                // Relative to each item of a list, or to the record `each` names.
+                for list in lists {
+                    let mut pattern = list.tokens().to_vec();
+                    patterns.push([&pattern[..], field.pointer.tokens()].concat());
+                    pattern.push("*".into());
+                    pattern.extend(field.pointer.tokens().iter().cloned());
+                    patterns.push(pattern);
+                }
+            }
+        }
+        patterns.sort();
+        patterns.dedup();
+        Reads::Fields {
+            fields: patterns,
+            lists: lists.iter().map(|l| l.tokens().to_vec()).collect(),
+        }
+    }
+
+    /// Whether a change at `changed` (an RFC 6901 pointer; `-` appends) can change
+    /// what the rule reads: it lies on, over or under one of the patterns.
+    pub fn touched_by(&self, changed: &[String]) -> bool {
+        match self {
+            Reads::Everything => true,
+            Reads::Fields { fields, lists } => {
+                fields.iter().any(|pattern| {
+                    pattern.iter().zip(changed).all(|(p, c)| {
+                        p == c
+                            || p == "*"
+                                && (c == "-"
+                                    || !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
+                    })
+                }) || lists.iter().any(|list| {
+                    // The list itself, or over it, or one of its items whole.
+                    changed.len() <= list.len() + 1 && list.iter().zip(changed).all(|(l, c)| l == c)
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Reads;
+    use crate::engine::kinds::Ref;
+    use crate::json::pointer::Pointer;
+
+    fn tokens(pointer: &str) -> Vec<String> {
+        Pointer::parse(pointer).tokens().to_vec()
+    }
+
+    #[test]
+    fn an_edit_touches_what_lies_on_over_or_under_a_field_read() {
+        let code = Ref {
+            pointer: Pointer::parse("code"),
+            absolute: false,
+        };
+        let date = Ref {
+            pointer: Pointer::parse("/dispatched_at"),
+            absolute: true,
+        };
+        let wastes = Pointer::parse("/wastes");
+        let reads = Reads::of(Some("catalogue-code"), false, &[code, date], &[&wastes]);
+        for touched in [
+            "/wastes/2/code",
+            "/wastes/2",
+            "/wastes/-",
+            "/wastes",
+            "",
+            "/dispatched_at",
+        ] {
+            assert!(reads.touched_by(&tokens(touched)), "{touched}");
+        }
+        for untouched in [
+            "/wastes/2/name",
+            "/wastes/x/code",
+            "/created_at",
+            "/consignor/region",
+        ] {
+            assert!(!reads.touched_by(&tokens(untouched)), "{untouched}");
+        }
+        assert_eq!(
+            Reads::of(None, false, &[], &[]),
+            Reads::Everything,
+            "a script"
+        );
+        assert_eq!(
+            Reads::of(Some("catalogue-code"), true, &[], &[]),
+            Reads::Everything,
+            "unless_exempt reads every line"
+        );
+        assert_eq!(
+            Reads::of(Some("plan-lists"), false, &[], &[]),
+            Reads::Everything
+        );
+    }
+}
