@@ -4,12 +4,14 @@
 mod as_of;
 mod facade;
 mod fixes;
+mod guide;
 mod session;
 mod structural;
 mod waste_lines;
 
 pub use as_of::legal_date;
 pub use facade::{CheckRequest, FacadeError, check_json, check_json_with};
+pub use guide::{Choices, Need, Needed, Next, Undecided};
 pub use session::{Change, EditError, Session};
 pub use waste_lines::{WasteRef, waste_refs};
 

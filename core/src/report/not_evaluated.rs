@@ -82,6 +82,8 @@ pub struct Unevaluable {
     pub code: ReasonCode,
     /// What is missing, for people.
     pub message: String,
+    /// The fact collection that was not passed (`facts.missing`).
+    pub collection: Option<String>,
 }
 
 impl Unevaluable {
@@ -90,15 +92,19 @@ impl Unevaluable {
         Unevaluable {
             code,
             message: message.into(),
+            collection: None,
         }
     }
 
     /// The fact collection `collection` was not passed.
     pub fn facts_missing(collection: &str) -> Self {
-        Self::new(
-            ReasonCode::FactsMissing,
-            format!("no `{collection}` facts were passed"),
-        )
+        Unevaluable {
+            collection: Some(collection.to_owned()),
+            ..Self::new(
+                ReasonCode::FactsMissing,
+                format!("no `{collection}` facts were passed"),
+            )
+        }
     }
 
     /// The catalogue edition in force on `date` is not carried (`in_force` holds no
@@ -145,6 +151,10 @@ pub struct NotEvaluated {
     pub code: ReasonCode,
     /// Why, for people.
     pub reason: String,
+    /// The fact collection it needs (`facts.missing`), for [`crate::check::Guide`].
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub needs_facts: Option<String>,
 }
 
 impl NotEvaluated {
@@ -155,6 +165,7 @@ impl NotEvaluated {
             pack: pack.to_owned(),
             code: why.code,
             reason: why.message,
+            needs_facts: why.collection,
         }
     }
 }

@@ -8,6 +8,7 @@ mod editions;
 mod engine;
 mod facade;
 mod fixes;
+mod guide;
 mod packs;
 mod properties;
 mod rule_catalogue;

@@ -204,7 +204,7 @@ impl Chain {
                 message,
             };
             // The fields the check's parameters name, and its kind (none: a script).
-            let mut check_reads: (Option<&'static str>, bool, Vec<kinds::Ref>) =
+            let mut check_reads: (Option<&'static Kind>, bool, Vec<(String, kinds::Ref)>) =
                 (None, false, Vec::new());
             let body = match (&spec.check, &rule.script, &scripts) {
                 (Some(table), _, _) => {
@@ -226,7 +226,7 @@ impl Chain {
                     let mut args = Args::new(table, &params, spec.each.is_some());
                     let (check, provides) = kinds::compile(kind, &mut args);
                     check_reads = (
-                        Some(kind.name),
+                        Some(kind),
                         table.contains_key("unless_exempt"),
                         std::mem::take(&mut args.refs),
                     );
@@ -307,11 +307,32 @@ impl Chain {
                     )
                 }))
             });
-            let (check_kind, exempt, mut fields) = check_reads;
+            let (check_kind, exempt, named) = check_reads;
+            // What the check cannot decide without: its required field parameters
+            // (a parameter naming several fields takes the first given).
+            let mut needs: Vec<(String, Vec<kinds::Ref>)> = Vec::new();
+            for (key, reference) in &named {
+                let required = check_kind.is_some_and(|kind| {
+                    kind.params
+                        .iter()
+                        .any(|p| p.name == key.as_str() && p.required)
+                });
+                if !required {
+                    continue;
+                }
+                match needs.iter_mut().find(|(k, _)| k == key) {
+                    Some((_, alternatives)) => alternatives.push(reference.clone()),
+                    None => needs.push((key.clone(), vec![reference.clone()])),
+                }
+            }
+            let needs: Vec<Vec<kinds::Ref>> = needs.into_iter().map(|(_, r)| r).collect();
+            let mut fields: Vec<kinds::Ref> = named.into_iter().map(|(_, r)| r).collect();
             fields.extend(guard.iter().flat_map(Guard::fields));
             let lists: Vec<&Pointer> = each.iter().flatten().flat_map(|(_, l)| l).collect();
-            let reads = Reads::of(check_kind, exempt, &fields, &lists);
+            let reads = Reads::of(check_kind.map(|k| k.name), exempt, &fields, &lists);
             rules.push(CompiledRule {
+                check_kind: check_kind.map(|k| k.name),
+                needs,
                 reads,
                 guard,
                 id: spec.id.clone(),

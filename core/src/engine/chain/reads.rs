@@ -82,6 +82,20 @@ impl Reads {
         }
     }
 
+    /// Whether one of the fields read is exactly `field` (a pattern's `*` matching
+    /// an index).
+    pub fn names(&self, field: &[String]) -> bool {
+        match self {
+            Reads::Everything => false,
+            Reads::Fields { fields, .. } => fields.iter().any(|pattern| {
+                pattern.len() == field.len()
+                    && pattern.iter().zip(field).all(|(p, f)| {
+                        p == f || p == "*" && !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit())
+                    })
+            }),
+        }
+    }
+
     /// Whether a change at `changed` (an RFC 6901 pointer; `-` appends) can change
     /// what the rule reads: it lies on, over or under one of the patterns.
     pub fn touched_by(&self, changed: &[String]) -> bool {

@@ -86,6 +86,11 @@ pub struct CompiledRule {
     pub fix: Option<FixSpec>,
     /// What it reads of a document (a session re-runs it when that changes).
     pub reads: super::reads::Reads,
+    /// Its check kind (none: a script).
+    pub check_kind: Option<&'static str>,
+    /// The fields it cannot decide without (its kind's required field parameters,
+    /// each with its alternatives): absent, the rule waits (`Checker::next` says so).
+    pub needs: Vec<Vec<super::super::kinds::Ref>>,
 }
 
 impl CompiledRule {

@@ -42,8 +42,9 @@ pub struct Args<'a> {
     reported: BTreeSet<&'a str>,
     /// Problems found so far.
     pub problems: Vec<String>,
-    /// Every field reference read so far: what the check can read of a document.
-    pub refs: Vec<Ref>,
+    /// Every field reference read so far, with its parameter: what the check can
+    /// read of a document.
+    pub refs: Vec<(String, Ref)>,
 }
 
 impl<'a> Args<'a> {
@@ -377,7 +378,7 @@ impl<'a> Args<'a> {
             pointer: Pointer::parse(text),
             absolute,
         };
-        self.refs.push(reference.clone());
+        self.refs.push((key.to_owned(), reference.clone()));
         Some(reference)
     }
 

@@ -176,7 +176,11 @@ impl InForce {
 }
 
 /// The vehicles the facts in force on `date` list, each a choice put at `path`.
-fn listed_vehicles(held: &[Node<'_>], date: crate::model::Date, path: &str) -> Vec<Choice> {
+pub(crate) fn listed_vehicles(
+    held: &[Node<'_>],
+    date: crate::model::Date,
+    path: &str,
+) -> Vec<Choice> {
     let mut out: Vec<Choice> = Vec::new();
     for fact in held.iter().filter(|fact| in_force_on(fact, date)) {
         let Node::List(list) = fact.member("vehicles") else {

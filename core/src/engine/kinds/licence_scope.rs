@@ -260,7 +260,7 @@ impl LicenceScope {
     /// The other licence holders that could take every line of the item's list
     /// lawfully on `date` (module docs), in the order of the `licences` facts.
     fn receivers(&self, cx: &RunCx<'_>, current: &str, date: Date) -> Vec<Choice> {
-        let (Some((_, item_path)), Node::List(all)) = (cx.item, cx.facts.member("licences")) else {
+        let Some((_, item_path)) = cx.item else {
             return Vec::new();
         };
         // The lines: the items of the list the finding's item is in.
@@ -282,41 +282,124 @@ impl LicenceScope {
                 Some((code.clone(), method.map(|m| m.into_owned()), tonnes))
             })
             .collect();
-        let Some(total) = super::checked_sum(lines.iter().map(|(_, _, t)| *t)) else {
-            return Vec::new();
-        };
         let record = self
             .holder
             .pointer
             .as_str()
             .rsplit_once('/')
             .map_or("", |(record, _)| record);
-        let mut seen: Vec<String> = vec![current.to_owned()];
-        let mut out = Vec::new();
-        for licence in (0..all.len()).map(|i| all.item(i)) {
-            let Some(holder) = licence.member("holder").text() else {
-                continue;
-            };
-            if seen.iter().any(|h| *h == holder) {
+        lawful_receivers(cx, &lines, current, record, date)
+    }
+}
+
+/// A line to receive: its code, its method when given, and its tonnes.
+pub(crate) type Line = (WasteCode, Option<String>, Decimal);
+
+/// The licence holders among the facts, other than `current`, whose licences in
+/// force on `date` cover every line (code or category, and method), with licensed
+/// scale left for the lines this year; each a choice put into `record`
+/// (`/receiver`), nearest the consignor's site first when `sites` give both.
+pub(crate) fn lawful_receivers(
+    cx: &RunCx<'_>,
+    lines: &[Line],
+    current: &str,
+    record: &str,
+    date: Date,
+) -> Vec<Choice> {
+    let Node::List(all) = cx.facts.member("licences") else {
+        return Vec::new();
+    };
+    let Some(total) = super::checked_sum(lines.iter().map(|(_, _, t)| *t)) else {
+        return Vec::new();
+    };
+    let mut seen: Vec<String> = vec![current.to_owned()];
+    let mut out = Vec::new();
+    for licence in (0..all.len()).map(|i| all.item(i)) {
+        let Some(holder) = licence.member("holder").text() else {
+            continue;
+        };
+        if seen.iter().any(|h| *h == holder) {
+            continue;
+        }
+        seen.push(holder.to_string());
+        let in_force: Vec<Node<'_>> = held_by(cx, "licences", &holder)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|l| in_force_on(l, date))
+            .collect();
+        let lawful = !in_force.is_empty()
+            && lines.iter().all(|(code, method, _)| {
+                covers(&in_force, code, method.as_deref()) == (true, true)
+            })
+            && super::licence_capacity::has_room(cx, &holder, date, total);
+        if lawful {
+            out.push((
+                distance_from_consignor(cx, &holder),
+                receiver_choice(cx, record, &holder, &in_force),
+            ));
+        }
+    }
+    // Nearest first; those without a known site keep the facts' order, after.
+    out.sort_by(|(a, _), (b, _)| match (a, b) {
+        (Some(a), Some(b)) => a.total_cmp(b),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    out.into_iter().map(|(_, choice)| choice).collect()
+}
+
+/// The methods `holder`'s licences in force on `date` allow for `code`.
+pub(crate) fn licensed_methods(
+    cx: &RunCx<'_>,
+    holder: &str,
+    code: &WasteCode,
+    date: Date,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for licence in held_by(cx, "licences", holder).unwrap_or_default() {
+        if !in_force_on(&licence, date) {
+            continue;
+        }
+        let Node::List(scopes) = licence.member("scope") else {
+            continue;
+        };
+        for scope in (0..scopes.len()).map(|i| scopes.item(i)) {
+            let in_scope = list_has(scope.member("codes"), code.as_str())
+                || list_has_category(scope.member("categories"), code.category());
+            if !in_scope {
                 continue;
             }
-            seen.push(holder.to_string());
-            let in_force: Vec<Node<'_>> = held_by(cx, "licences", &holder)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|l| in_force_on(l, date))
-                .collect();
-            let lawful = !in_force.is_empty()
-                && lines.iter().all(|(code, method, _)| {
-                    covers(&in_force, code, method.as_deref()) == (true, true)
-                })
-                && super::licence_capacity::has_room(cx, &holder, date, total);
-            if lawful {
-                out.push(receiver_choice(cx, record, &holder, &in_force));
+            if let Node::List(methods) = scope.member("methods") {
+                for method in (0..methods.len()).filter_map(|i| methods.item(i).text()) {
+                    if !out.iter().any(|m| *m == method) {
+                        out.push(method.into_owned());
+                    }
+                }
             }
         }
-        out
     }
+    out
+}
+
+/// Kilometres from the consignor's site (`/consignor/site_id` among `sites`) to the
+/// nearest site of `holder`, when both are known.
+fn distance_from_consignor(cx: &RunCx<'_>, holder: &str) -> Option<f64> {
+    let position = |site: Node<'_>| match (site.member("lat"), site.member("lon")) {
+        (Node::Number(lat), Node::Number(lon)) => Some((lat, lon)),
+        _ => None,
+    };
+    let from_id = cx.root.member("consignor").member("site_id").text()?;
+    let from = cx
+        .facts
+        .find("sites", "id", &from_id)?
+        .first()
+        .and_then(|(_, s)| position(s))?;
+    cx.facts
+        .find("sites", "holder", holder)?
+        .filter_map(position)
+        .map(|to| crate::engine::track::distance_km(from, to))
+        .min_by(f64::total_cmp)
 }
 
 /// A receiver as a choice: its credit code, licence number, and (from the
