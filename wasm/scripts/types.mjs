@@ -40,6 +40,7 @@ const SOURCES = [
 const API_TYPES = [
   "Severity", "ErrorValue", "Failure", "CheckOptions", "BundleOptions", "BundleHistory", "ServedPack", "RulesOptions",
   "RuleInfo", "PackInfo", "EditionInfo", "Text", "CatalogueEntry", "SearchHit",
+  "Next", "Needed", "Undecided", "Need", "Choices", "Change",
 ];
 
 const BANNER = (source) =>
@@ -66,7 +67,7 @@ async function generate() {
   for (const [stem, name] of DOCUMENTS) index += `import type { ${name} } from "./${stem}.js";\n`;
   index += `export type { ${DOCUMENTS.map(([, n]) => n).join(", ")} };\n`;
   index += `export type { Facts } from "./facts.js";\n`;
-  index += `export type { Report, Violation, PackRef, Counts, NotEvaluated, Basis, DocumentKind } from "./report.js";\n`;
+  index += `export type { Report, Violation, PackRef, Counts, NotEvaluated, Basis, DocumentKind, PatchOp, Choice } from "./report.js";\n`;
   index += `export type { ${API_TYPES.join(", ")} } from "./api.js";\n`;
   index += `/** Any document the checker reads; its \`kind\` member says which. */\n`;
   index += `export type Document = ${DOCUMENTS.map(([, n]) => n).join(" | ")};\n`;

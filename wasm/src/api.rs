@@ -185,6 +185,9 @@ pub struct Api {
     pub edition_info: EditionInfo,
     pub catalogue_entry: CatalogueEntry,
     pub search_hit: SearchHit,
+    pub next: wastecheck::check::Next,
+    pub choices: wastecheck::check::Choices,
+    pub change: wastecheck::check::Change,
 }
 
 /// The JSON Schema of the API's shapes (`wasm/schemas/api.json`).
@@ -230,10 +233,24 @@ pub fn check(
     facts: Option<&str>,
     options: &CheckOptions,
 ) -> String {
+    match request(document, facts, options, None) {
+        Ok(request) => check_json(checker, &request),
+        Err(failure) => failure.to_json(),
+    }
+}
+
+/// The facade's request for a document and facts given as JSON text, with the
+/// options and, for `choices`, the field.
+fn request(
+    document: &str,
+    facts: Option<&str>,
+    options: &CheckOptions,
+    pointer: Option<&str>,
+) -> Result<String, Failure> {
     if let Some(failure) = too_large("the document", document.len())
         .or_else(|| facts.and_then(|f| too_large("the facts", f.len())))
     {
-        return failure.to_json();
+        return Err(failure);
     }
     let mut request = String::with_capacity(document.len() + facts.map_or(0, str::len) + 96);
     request.push_str("{\"document\":");
@@ -242,10 +259,12 @@ pub fn check(
         request.push_str(",\"facts\":");
         request.push_str(facts);
     }
+    let pointer = pointer.map(str::to_owned);
     for (key, value) in [
         ("locale", &options.locale),
         ("as_of", &options.as_of),
         ("kind", &options.kind),
+        ("pointer", &pointer),
     ] {
         if let Some(value) = value {
             request.push_str(",\"");
@@ -255,7 +274,75 @@ pub fn check(
         }
     }
     request.push('}');
-    check_json(checker, &request)
+    Ok(request)
+}
+
+/// What the document still needs ([`wastecheck::Checker::next`]), as JSON text.
+pub fn next(
+    checker: &Checker,
+    document: &str,
+    facts: Option<&str>,
+    options: &CheckOptions,
+) -> String {
+    match request(document, facts, options, None) {
+        Ok(request) => wastecheck::check::next_json(checker, &request),
+        Err(failure) => failure.to_json(),
+    }
+}
+
+/// The lawful values for the field at `pointer` ([`wastecheck::Checker::choices`]),
+/// as JSON text.
+pub fn choices(
+    checker: &Checker,
+    document: &str,
+    pointer: &str,
+    facts: Option<&str>,
+    options: &CheckOptions,
+) -> String {
+    match request(document, facts, options, Some(pointer)) {
+        Ok(request) => wastecheck::check::choices_json(checker, &request),
+        Err(failure) => failure.to_json(),
+    }
+}
+
+/// A session on a document given as JSON text ([`wastecheck::check::Session`]).
+pub fn session(
+    checker: &Checker,
+    document: &str,
+    facts: Option<&str>,
+    options: &CheckOptions,
+) -> Result<wastecheck::check::Session, Failure> {
+    if let Some(failure) = too_large("the document", document.len())
+        .or_else(|| facts.and_then(|f| too_large("the facts", f.len())))
+    {
+        return Err(failure);
+    }
+    let parse = |text: &str, what: &str| {
+        serde_json::from_str::<Value>(text)
+            .map_err(|e| Failure::new("request.json", format!("{what}: {e}")))
+    };
+    let document = parse(document, "the document")?;
+    let facts = facts.map(|f| parse(f, "the facts")).transpose()?;
+    let options = wastecheck::check::CheckRequest {
+        document: Value::Null,
+        facts: None,
+        locale: options.locale.clone(),
+        as_of: options.as_of.clone(),
+        kind: options.kind.clone(),
+    }
+    .options()
+    .map_err(|e| Failure::new(e.code, e.message))?;
+    Ok(checker.session(document, facts, options))
+}
+
+/// A session's edit, answered as JSON text: the change, or a [`Failure`]
+/// (`edit.not_a_pointer`, `edit.no_parent`, `edit.no_such_place`, `request.json`).
+pub fn edited(result: Result<wastecheck::check::Change, wastecheck::check::EditError>) -> String {
+    match result {
+        Ok(change) => serde_json::to_string(&change)
+            .unwrap_or_else(|e| Failure::new("internal", e.to_string()).to_json()),
+        Err(e) => Failure::new(e.code(), e.to_string()).to_json(),
+    }
 }
 
 /// Whether a violation at `path` belongs to the field at `pointer`: the field

@@ -27,6 +27,7 @@ const TYPES: &'static str = r#"
 import type {
   Document, Facts, Report, Failure, ErrorValue, CheckOptions, BundleOptions, BundleHistory,
   RulesOptions, RuleInfo, PackInfo, EditionInfo, CatalogueEntry, SearchHit,
+  Next, Choices, Change, PatchOp,
 } from "../../types/index.js";
 export * from "../../types/index.js";
 "#;
@@ -292,12 +293,171 @@ impl Checker {
         self.digest.clone()
     }
 
+    /// What the document still needs: the fields its next lifecycle stage
+    /// requires (in form order, with their labels in both languages) and the rules
+    /// that cannot decide yet with the field or the facts each waits for.
+    #[wasm_bindgen(unchecked_return_type = "Next | Failure")]
+    pub fn next(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Document")] document: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Facts | null")] facts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let document = json_text(&document, "the document")?
+                .ok_or_else(|| Failure::new("request.document", "no document was given"))?;
+            let facts = json_text(&facts, "the facts")?;
+            let options = check_options(&options)?;
+            Ok(api::next(
+                &self.inner,
+                &document,
+                facts.as_deref(),
+                &options,
+            ))
+        })();
+        match result {
+            Ok(text) => js_of(&text),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// The lawful values for the field at `pointer` (a waste code, the receiver,
+    /// a line's method, the vehicle, a closed field), best first, each with its
+    /// label in both languages and the JSON Patch that applies it.
+    #[wasm_bindgen(unchecked_return_type = "Choices | Failure")]
+    pub fn choices(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Document")] document: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] pointer: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Facts | null")] facts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let pointer = pointer.as_string().ok_or_else(|| {
+                Failure::new(
+                    "request.pointer",
+                    "the pointer must be a string (a JSON Pointer)",
+                )
+            })?;
+            let document = json_text(&document, "the document")?
+                .ok_or_else(|| Failure::new("request.document", "no document was given"))?;
+            let facts = json_text(&facts, "the facts")?;
+            let options = check_options(&options)?;
+            Ok(api::choices(
+                &self.inner,
+                &document,
+                &pointer,
+                facts.as_deref(),
+                &options,
+            ))
+        })();
+        match result {
+            Ok(text) => js_of(&text),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// A session on a document for a form checking as its user types: each edit
+    /// re-runs only the rules reading what it changed, and the report is always
+    /// exactly what `check` gives for the document as it stands.
+    #[wasm_bindgen(unchecked_return_type = "Session | Failure")]
+    pub fn session(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Document")] document: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Facts | null")] facts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let document = json_text(&document, "the document")?
+                .ok_or_else(|| Failure::new("request.document", "no document was given"))?;
+            let facts = json_text(&facts, "the facts")?;
+            let options = check_options(&options)?;
+            api::session(&self.inner, &document, facts.as_deref(), &options)
+        })();
+        match result {
+            Ok(inner) => JsValue::from(Session { inner }),
+            Err(f) => failure(f),
+        }
+    }
+
     /// The waste catalogue, for autocomplete.
     #[wasm_bindgen(getter)]
     pub fn catalogue(&self) -> Catalogue {
         Catalogue {
             inner: self.inner.clone(),
         }
+    }
+}
+
+/// A document being filled in (`checker.session(document, facts, options)`).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct Session {
+    inner: wastecheck::check::Session,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Puts `value` at `pointer` (`-` appends to a list; `undefined` removes what
+    /// is there) and checks again: the violations added and removed.
+    #[wasm_bindgen(unchecked_return_type = "Change | Failure")]
+    pub fn set(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] pointer: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "unknown")] value: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let pointer = pointer.as_string().ok_or_else(|| {
+                Failure::new(
+                    "request.pointer",
+                    "the pointer must be a string (a JSON Pointer)",
+                )
+            })?;
+            let value = match json_text(&value, "the value")? {
+                None if value.is_null() => Some(serde_json::Value::Null),
+                None => None,
+                Some(text) => Some(
+                    serde_json::from_str(&text)
+                        .map_err(|e| Failure::new("request.json", e.to_string()))?,
+                ),
+            };
+            Ok(api::edited(self.inner.set(&pointer, value)))
+        })();
+        match result {
+            Ok(text) => js_of(&text),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// Applies a JSON Patch (a violation's `fix`, a choice's `patch`) as one edit.
+    #[wasm_bindgen(unchecked_return_type = "Change | Failure")]
+    pub fn apply(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "PatchOp[]")] patch: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let text = json_text(&patch, "the patch")?
+                .ok_or_else(|| Failure::new("request.json", "no patch was given"))?;
+            let patch: Vec<wastecheck::report::PatchOp> = serde_json::from_str(&text)
+                .map_err(|e| Failure::new("request.json", format!("the patch: {e}")))?;
+            Ok(api::edited(self.inner.apply(&patch)))
+        })();
+        match result {
+            Ok(text) => js_of(&text),
+            Err(f) => failure(f),
+        }
+    }
+
+    /// The report on the document as it stands.
+    #[wasm_bindgen(getter, unchecked_return_type = "Report")]
+    pub fn report(&self) -> JsValue {
+        js_of_serialize(self.inner.report())
+    }
+
+    /// The document as it stands.
+    #[wasm_bindgen(getter, unchecked_return_type = "Document")]
+    pub fn document(&self) -> JsValue {
+        js_of_serialize(self.inner.document())
     }
 }
 

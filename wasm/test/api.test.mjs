@@ -334,9 +334,85 @@ test("the same shapes everywhere: serve's /v1/rules and /v1/packs are the packag
       servedPacks.map(({ source, chain, ...pack }) => pack),
       checker.packs(),
     );
+    // Guidance answers the same over HTTP as in the package (issue 21).
+    const post = async (route, body) => {
+      const response = await fetch(`${base}${route}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      assert.equal(response.status, 200, `POST ${route}: ${text.slice(0, 200)}`);
+      return JSON.parse(text);
+    };
+    assert.deepEqual(await post("/v1/next", { document: draft, facts }), checker.next(draft, facts));
+    for (const pointer of ["/receiver", "/wastes/0/method", "/carrier/vehicle_plate", "/wastes/0/quantity/unit"]) {
+      assert.deepEqual(
+        await post("/v1/choices", { document: draft, facts, pointer }),
+        checker.choices(draft, pointer, facts),
+        pointer,
+      );
+    }
   } finally {
     server.kill();
   }
+});
+
+// A draft manifest: the consignor, the receiver's code and one line so far.
+const draft = {
+  kind: "manifest",
+  stage: "draft",
+  created_at: "2026-03-02T08:00:00+08:00",
+  dispatched_at: "2026-03-03T09:15:00+08:00",
+  consignor: { credit_code: "91330603MA2D7K4P5W", name: "绍兴某某化工有限公司", region: "330603" },
+  receiver: { credit_code: "91330604MA2JL6C3X2" },
+  carrier: { credit_code: "91330602MA2BQ81HXG" },
+  wastes: [{ code: "900-249-08", category: "HW08", hazards: ["T", "I"], quantity: { value: "2", unit: "t" }, method: "D10" }],
+};
+
+test("next: the fields the next stage requires, and what undecided rules wait for — as the command line says", () => {
+  const next = checker.next(draft, facts);
+  assert.equal(next.stage, "draft");
+  assert.equal(next.next_stage, "submitted");
+  assert.equal(next.required[0].path, "/number");
+  assert.equal(next.required[0].label["zh-CN"], "联单编号");
+  assert.ok(next.undecided.some((u) => u.needs.some((n) => n.type === "field" && n.path === "/number")));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wastecheck-next-"));
+  const file = path.join(dir, "draft.json");
+  fs.writeFileSync(file, JSON.stringify(draft));
+  const native = JSON.parse(cli("next", "--format", "json", "--facts", "spec/examples/facts.example.json", file));
+  assert.deepEqual(next, native);
+  assert.ok(isFailure(checker.next(draft, facts, { locale: "fr" })));
+});
+
+test("choices: lawful values for a field, each with its label and patch", () => {
+  const receivers = checker.choices(draft, "/receiver", facts);
+  assert.equal(receivers.path, "/receiver");
+  const methods = checker.choices(draft, "/wastes/0/method", facts);
+  assert.deepEqual(methods.choices.map((c) => c.value), ["D10"]);
+  const vehicles = checker.choices(draft, "/carrier/vehicle_plate", facts);
+  assert.ok(vehicles.choices.length >= 1);
+  assert.deepEqual(vehicles.choices[0].patch, [{ op: "add", path: "/carrier/vehicle_plate", value: vehicles.choices[0].value }]);
+  const codes = checker.choices({ ...draft, wastes: [{ ...draft.wastes[0], code: "废矿物油" }] }, "/wastes/0/code", facts);
+  assert.ok(codes.choices.length > 0 && codes.choices.every((c) => c.value.endsWith("-08")));
+  assert.ok(isFailure(checker.choices(draft, 7, facts)));
+});
+
+test("session: an edit answers what it added and removed, and the report is check()'s", () => {
+  const session = checker.session(mistakes, facts);
+  assert.ok(!isFailure(session));
+  assert.deepEqual(session.report, checker.check(mistakes, facts));
+  const digit = session.report.violations.find((v) => v.rule === "schema.check-digit");
+  const change = session.apply(digit.fix);
+  assert.deepEqual(change.removed.map((v) => v.rule), ["schema.check-digit"]);
+  assert.deepEqual(session.report, checker.check(session.document, facts));
+  const typed = session.set("/wastes/0/quantity/value", "1,5");
+  assert.ok(typed.added.some((v) => v.path === "/wastes/0/quantity/value"));
+  assert.deepEqual(session.report, checker.check(session.document, facts));
+  session.set("/wastes/0/quantity/value", undefined);
+  assert.equal(session.document.wastes[0].quantity.value, undefined);
+  assert.equal(session.set("/no/such/parent", 1).error.code, "edit.no_parent");
+  assert.ok(isFailure(checker.session(undefined)));
 });
 
 test("the package would publish as it is", () => {

@@ -8,7 +8,7 @@ import type { Storage } from "./storage.js";
 import type { DistrictReport } from "./district_report.js";
 export type { Manifest, Declaration, Plan, Ledger, Storage, DistrictReport };
 export type { Facts } from "./facts.js";
-export type { Report, Violation, PackRef, Counts, NotEvaluated, Basis, DocumentKind } from "./report.js";
-export type { Severity, ErrorValue, Failure, CheckOptions, BundleOptions, BundleHistory, ServedPack, RulesOptions, RuleInfo, PackInfo, EditionInfo, Text, CatalogueEntry, SearchHit } from "./api.js";
+export type { Report, Violation, PackRef, Counts, NotEvaluated, Basis, DocumentKind, PatchOp, Choice } from "./report.js";
+export type { Severity, ErrorValue, Failure, CheckOptions, BundleOptions, BundleHistory, ServedPack, RulesOptions, RuleInfo, PackInfo, EditionInfo, Text, CatalogueEntry, SearchHit, Next, Needed, Undecided, Need, Choices, Change } from "./api.js";
 /** Any document the checker reads; its `kind` member says which. */
 export type Document = Manifest | Declaration | Plan | Ledger | Storage | DistrictReport;

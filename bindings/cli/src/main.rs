@@ -20,6 +20,7 @@ macro_rules! out {
 
 mod catalogue_cmd;
 mod check_cmd;
+mod next_cmd;
 mod pack_cmd;
 mod serve_cmd;
 
@@ -46,6 +47,9 @@ enum Command {
     /// Check documents (JSON files, or `-` for standard input). Exits 0 when every
     /// document is valid, 1 when any has errors, 2 on usage errors.
     Check(check_cmd::Args),
+    /// What a document still needs: the fields its next stage requires, and the
+    /// rules that cannot decide yet with the field or the facts each waits for.
+    Next(next_cmd::Args),
     /// Look up the National Hazardous Waste List.
     Catalogue {
         #[command(subcommand)]
@@ -75,6 +79,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check_cmd::run(&args),
+        Command::Next(args) => next_cmd::run(&args),
         Command::Catalogue { command } => catalogue_cmd::run(&command),
         Command::Pack { command } => pack_cmd::run(&command),
         Command::Serve(args) => serve_cmd::run(&args),

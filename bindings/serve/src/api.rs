@@ -26,6 +26,32 @@ pub struct CheckRequest {
     pub kind: Option<String>,
 }
 
+/// A guidance request (`/v1/next`, `/v1/choices`): the JSON facade's
+/// (`wastecheck::check::GuideRequest`).
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct GuideRequest {
+    /// The document as it stands (its `kind` member says which kind, unless `kind`
+    /// is given).
+    pub document: Value,
+    /// The reference records the host holds (licences, permits, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facts: Option<Value>,
+    /// `zh-CN` (default) or `en`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// The legal date, `YYYY-MM-DD`; by default taken from the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// The kind to read the document as; by default its `kind` member.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// For `/v1/choices` (required there): the field, a JSON Pointer
+    /// (`/receiver`, `/wastes/0/code`, `/carrier/vehicle_plate`…).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+}
+
 /// An error: `{"error": {"code", "message"}}`.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ErrorBody {

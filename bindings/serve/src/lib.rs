@@ -338,6 +338,8 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/metrics", get(metrics_text))
         .route("/v1/check", post(check))
         .route("/v1/check/batch", post(check_batch))
+        .route("/v1/next", post(next))
+        .route("/v1/choices", post(choices))
         .route("/v1/schema/{kind}", get(schema))
         .route("/v1/rules", get(rules))
         .route("/v1/packs", get(packs_info))
@@ -354,6 +356,8 @@ fn route_of(path: &str) -> &'static str {
         "/metrics" => "/metrics",
         "/v1/check" => "/v1/check",
         "/v1/check/batch" => "/v1/check/batch",
+        "/v1/next" => "/v1/next",
+        "/v1/choices" => "/v1/choices",
         "/v1/rules" => "/v1/rules",
         "/v1/packs" => "/v1/packs",
         p if p.starts_with("/v1/schema/") => "/v1/schema/{kind}",
@@ -684,6 +688,34 @@ async fn check(AxumState(state): AxumState<Arc<State>>, request: Request) -> Res
         }
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
     }
+}
+
+/// `POST /v1/next` and `POST /v1/choices`: guidance for a form, through the JSON
+/// facade, within the same body limits and deadline as a check. They run natively
+/// (scripts within the rhai sandbox's limits) even with `--sandbox`.
+async fn guide(
+    state: Arc<State>,
+    request: Request,
+    answer: fn(&wastecheck::Checker, &str) -> String,
+) -> Response {
+    let (text, _in_flight) = match json_body(&state, request).await {
+        Ok(body) => body,
+        Err(response) => return response,
+    };
+    let loaded = state.current();
+    match checked(&state, move |_| answer(&loaded.checker, &text)).await {
+        Ok(Err(deadline)) => deadline,
+        Ok(Ok(answer)) => json_response(status_of(&answer), answer),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()),
+    }
+}
+
+async fn next(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response {
+    guide(state, request, wastecheck::check::next_json).await
+}
+
+async fn choices(AxumState(state): AxumState<Arc<State>>, request: Request) -> Response {
+    guide(state, request, wastecheck::check::choices_json).await
 }
 
 /// One check request's answer: natively (stopped when `interrupt` is raised), or

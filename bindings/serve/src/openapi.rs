@@ -2,7 +2,7 @@
 //! answer with (schemas by schemars). `spec/openapi.json` is this document; a test
 //! fails when they drift apart.
 
-use crate::api::{CheckRequest, ErrorBody, Health, PacksResponse, RulesResponse};
+use crate::api::{CheckRequest, ErrorBody, GuideRequest, Health, PacksResponse, RulesResponse};
 use schemars::JsonSchema;
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use serde_json::{Map, Value, json};
@@ -30,6 +30,9 @@ pub fn document() -> Value {
     let health = schema_of::<Health>(&mut generator);
     let packs = schema_of::<PacksResponse>(&mut generator);
     let rules = schema_of::<RulesResponse>(&mut generator);
+    let guide_request = schema_of::<GuideRequest>(&mut generator);
+    let next = schema_of::<wastecheck::check::Next>(&mut generator);
+    let choices = schema_of::<wastecheck::check::Choices>(&mut generator);
     let schemas: Map<String, Value> = generator.take_definitions(true).into_iter().collect();
 
     let bad_body = |with_422: &str| {
@@ -94,6 +97,20 @@ pub fn document() -> Value {
             "content": content(report.clone()),
         }),
     );
+    let guide_responses = |answer: &Value, description: &str| {
+        let mut responses = bad_body(
+            "A request option is wrong: `request.locale`, `request.as_of`, `request.kind`, `request.pointer`; or the answer ran past the check deadline (`check.deadline`).",
+        );
+        responses.insert(
+            "500".into(),
+            error_response(&error, "The service failed (`internal`)."),
+        );
+        responses.insert(
+            "200".into(),
+            json!({ "description": description, "content": content(answer.clone()) }),
+        );
+        Value::Object(responses)
+    };
     let mut batch_responses = bad_body(
         "The batch holds more requests than the limit (`request.batch_too_long`), or ran past the check deadline (`check.deadline`).",
     );
@@ -129,6 +146,18 @@ pub fn document() -> Value {
                     "type": "array", "items": request
                 })) },
                 "responses": batch_responses,
+            }},
+            "/v1/next": { "post": {
+                "operationId": "next",
+                "summary": "What a document still needs: the fields its next lifecycle stage requires, in form order, and the rules that cannot decide yet with the field or facts each waits for. Runs natively, also with `--sandbox`.",
+                "requestBody": { "required": true, "content": content(guide_request.clone()) },
+                "responses": guide_responses(&next, "The fields still required and the rules waiting."),
+            }},
+            "/v1/choices": { "post": {
+                "operationId": "choices",
+                "summary": "The lawful values for one field (`pointer`): waste codes, licensed receivers, a line's methods, the carrier's vehicles, a closed field's values — each checked by the rules that judge it. Runs natively, also with `--sandbox`.",
+                "requestBody": { "required": true, "content": content(guide_request) },
+                "responses": guide_responses(&choices, "The choices, best first (each with its label in both languages and the JSON Patch that applies it), or why there are none."),
             }},
             "/v1/schema/{kind}": { "get": {
                 "operationId": "schema",

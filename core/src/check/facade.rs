@@ -173,3 +173,82 @@ pub fn check_json_with(checker: &Checker, request: &str, interrupt: &Interrupt) 
         String::from("{\"error\":{\"code\":\"internal\",\"message\":\"unserialisable report\"}}")
     })
 }
+
+/// A guidance request: a check request and, for `choices`, the field (`pointer`).
+/// The answers of [`next_json`] and [`choices_json`], which every face serves.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuideRequest {
+    /// The document.
+    pub document: Value,
+    /// The facts the host holds.
+    #[serde(default)]
+    pub facts: Option<Value>,
+    /// `zh-CN` (default) or `en`.
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// `YYYY-MM-DD`; by default taken from the document.
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// The kind to read the document as; by default its `kind`.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// For `choices`: the field, a JSON Pointer.
+    #[serde(default)]
+    pub pointer: Option<String>,
+}
+
+impl GuideRequest {
+    fn parse(text: &str) -> Result<(GuideRequest, CheckOptions), FacadeError> {
+        let request: GuideRequest = serde_json::from_str(text).map_err(|e| FacadeError {
+            code: "request.json",
+            message: e.to_string(),
+        })?;
+        let options = CheckRequest {
+            document: Value::Null,
+            facts: None,
+            locale: request.locale.clone(),
+            as_of: request.as_of.clone(),
+            kind: request.kind.clone(),
+        }
+        .options()?;
+        Ok((request, options))
+    }
+}
+
+/// The answer as JSON, or `{"error": …}`.
+fn answer<T: Serialize>(result: Result<T, FacadeError>) -> String {
+    match result {
+        Ok(value) => serde_json::to_string(&value),
+        Err(error) => serde_json::to_string(&serde_json::json!({ "error": error })),
+    }
+    .unwrap_or_else(|_| {
+        String::from("{\"error\":{\"code\":\"internal\",\"message\":\"unserialisable answer\"}}")
+    })
+}
+
+/// [`Checker::next`] through JSON: a [`GuideRequest`] in, the [`super::Next`] (or
+/// `{"error"}`) out.
+pub fn next_json(checker: &Checker, request: &str) -> String {
+    answer(GuideRequest::parse(request).map(|(request, options)| {
+        checker.next(&request.document, request.facts.as_ref(), &options)
+    }))
+}
+
+/// [`Checker::choices`] through JSON: a [`GuideRequest`] with its `pointer` in, the
+/// [`super::Choices`] (or `{"error"}`) out.
+pub fn choices_json(checker: &Checker, request: &str) -> String {
+    answer(GuideRequest::parse(request).and_then(|(request, options)| {
+        let pointer = request.pointer.as_deref().ok_or_else(|| FacadeError {
+            code: "request.pointer",
+            message: "choices need `pointer`, the JSON Pointer of the field".into(),
+        })?;
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(FacadeError {
+                code: "request.pointer",
+                message: format!("{pointer:?} is not a JSON Pointer"),
+            });
+        }
+        Ok(checker.choices(&request.document, pointer, request.facts.as_ref(), &options))
+    }))
+}

@@ -10,7 +10,9 @@ mod structural;
 mod waste_lines;
 
 pub use as_of::legal_date;
-pub use facade::{CheckRequest, FacadeError, check_json, check_json_with};
+pub use facade::{
+    CheckRequest, FacadeError, GuideRequest, check_json, check_json_with, choices_json, next_json,
+};
 pub use guide::{Choices, Need, Needed, Next, Undecided};
 pub use session::{Change, EditError, Session};
 pub use waste_lines::{WasteRef, waste_refs};
