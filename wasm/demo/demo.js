@@ -90,6 +90,17 @@ const TEXT = {
   "path": ["位置", "At"],
   "checked_in": ["检查用时 {ms} 毫秒", "checked in {ms} ms"],
   "no_hits": ["没有找到匹配的废物代码", "No matching waste code"],
+  "fix": ["修正", "Fix"],
+  "choose_one": ["可选：", "Choose:"],
+  "section.next": ["下一步", "What is next"],
+  "next.stage": ["进入“{stage}”环节还需填写：", "To move to “{stage}”, still fill in:"],
+  "next.now": ["还需填写：", "Still to fill in:"],
+  "next.none": ["必填项已齐全", "Every required field is filled in"],
+  "next.waiting": ["尚待判断的规则（缺少以下信息）：", "Rules still waiting (for what follows):"],
+  "next.facts": ["参考数据“{c}”", "reference records “{c}”"],
+  "receiver.pick": ["从持证单位中选择（许可范围覆盖全部废物）", "Pick a licensed receiver (licence covering every waste)"],
+  "receiver.pick.none": ["—", "—"],
+  "receiver.pick.count": ["{n} 家可选", "{n} to choose from"],
 };
 
 let locale = "zh-CN";
@@ -131,6 +142,26 @@ function setAt(doc, ptr, value) {
   const last = ks[ks.length - 1];
   if (value === undefined) delete v[last];
   else v[last] = value;
+}
+
+// Applies a JSON Patch (RFC 6902: add, replace, remove) that the checker offered.
+function applyPatch(ops) {
+  for (const op of ops) {
+    const ks = tokens(op.path);
+    const last = ks[ks.length - 1];
+    const holder = ks.length > 1 ? getAt(doc, parent(op.path)) : doc;
+    if (Array.isArray(holder)) {
+      const i = last === "-" ? holder.length : Number(last);
+      if (op.op === "remove") holder.splice(i, 1);
+      else if (op.op === "add") holder.splice(i, 0, op.value);
+      else holder[i] = op.value;
+    } else {
+      setAt(doc, op.path, op.op === "remove" ? undefined : structuredClone(op.value));
+    }
+  }
+  bindAll();
+  renderLines();
+  schedule();
 }
 
 // ---------------------------------------------------------------------------
@@ -276,18 +307,24 @@ function setupCombo(line) {
   };
   const pick = (hit) => {
     const base = line.dataset.base;
+    // The choice's patch: the code with its category (and the list's hazards).
+    applyPatch(hit.patch);
     const waste = getAt(doc, base) ?? {};
-    waste.code = hit.code;
-    waste.category = hit.category;
-    if (!Array.isArray(waste.hazards) || waste.hazards.length === 0) waste.hazards = hit.hazard_list.slice(0, 1);
-    if (!waste.name) waste.name = hit.description;
-    setAt(doc, base, waste);
+    if (!waste.name) setAt(doc, `${base}/name`, hit.description);
     close();
-    bindAll(line);
+    bindAll();
     schedule();
   };
   const open = () => {
-    hits = checker.catalogue.search(input.value, 8);
+    // Lawful codes only: the checker's choices for this field (the consignor's
+    // planned codes first, then by what was typed), each shown as the list has it.
+    // This listener runs before the form's: the document takes the text first.
+    setAt(doc, `${line.dataset.base}/code`, input.value === "" ? undefined : input.value);
+    const offered = checker.choices(doc, `${line.dataset.base}/code`, $("#use-facts").checked ? facts : null, { locale });
+    hits = (offered.choices ?? []).slice(0, 8).flatMap((c) => {
+      const entry = checker.catalogue.get(c.value);
+      return entry ? [{ ...entry, patch: c.patch }] : [];
+    });
     list.textContent = "";
     if (!input.value.trim() || (hits.length === 1 && hits[0].code === input.value.trim())) {
       close();
@@ -370,7 +407,66 @@ function run() {
   report = out;
   $("#timing").textContent = t("checked_in", { ms: ms.toFixed(1) });
   render();
+  renderNext();
+  renderReceiverPick();
   document.body.dataset.state = report.valid ? "valid" : "invalid";
+}
+
+// What the document still needs: the next stage's required fields, the rules waiting.
+function renderNext() {
+  const next = checker.next(doc, $("#use-facts").checked ? facts : null, { locale });
+  if (next.error) return;
+  const stageName = next.next_stage ? t(`stage.${next.next_stage}`) : null;
+  $("#next-stage").textContent = next.required.length
+    ? stageName ? t("next.stage", { stage: stageName }) : t("next.now")
+    : t("next.none");
+  const label = (l) => l[locale] ?? l["zh-CN"];
+  const required = $("#next-required");
+  required.textContent = "";
+  for (const needed of next.required) {
+    const li = document.createElement("li");
+    // Not `data-path`: that attribute places violations under form fields.
+    li.dataset.field = needed.path;
+    const a = document.createElement("a");
+    a.href = "#";
+    a.textContent = label(needed.label);
+    a.addEventListener("click", (e) => {
+      e.preventDefault();
+      const input = $(`[data-bind="${needed.path}"]`) ?? $(`.field[data-path="${needed.path}"] input, .field[data-path="${needed.path}"] select`);
+      input?.focus();
+    });
+    li.append(a);
+    required.append(li);
+  }
+  const waiting = $("#next-waiting");
+  waiting.textContent = "";
+  for (const u of next.undecided) {
+    const li = document.createElement("li");
+    li.dataset.rule = u.rule;
+    const needs = u.needs.map((n) => (n.type === "field" ? label(n.label) : t("next.facts", { c: n.collection })));
+    li.textContent = `${label(u.title)}：${needs.join("、")}`;
+    waiting.append(li);
+  }
+  $("#next-waiting-title").hidden = next.undecided.length === 0;
+}
+
+// The receiver picker: only holders whose licences cover every line on the date.
+let receiverChoices = [];
+function renderReceiverPick() {
+  const select = $("#receiver-pick");
+  const offered = checker.choices(doc, "/receiver", $("#use-facts").checked ? facts : null, { locale });
+  receiverChoices = offered.choices ?? [];
+  select.textContent = "";
+  const none = document.createElement("option");
+  none.value = "";
+  none.textContent = receiverChoices.length ? t("receiver.pick.count", { n: receiverChoices.length }) : t("receiver.pick.none");
+  select.append(none);
+  receiverChoices.forEach((c, i) => {
+    const option = document.createElement("option");
+    option.value = String(i);
+    option.textContent = c.label[locale] ?? c.label["zh-CN"];
+    select.append(option);
+  });
 }
 
 // A message with `code` spans for the backquoted parts.
@@ -402,6 +498,37 @@ function violationNode(v, showPath) {
     li.append(at);
   }
   li.append(messageNode(v.message));
+  if (v.hint) {
+    const hint = document.createElement("span");
+    hint.className = "fix-hint";
+    hint.textContent = v.hint;
+    li.append(hint);
+  }
+  if (v.fix?.length) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "fix secondary";
+    button.dataset.testid = "fix";
+    button.textContent = t("fix");
+    button.title = v.fix.map((op) => `${op.op} ${op.path}${"value" in op ? " = " + JSON.stringify(op.value) : ""}`).join("; ");
+    button.addEventListener("click", () => applyPatch(v.fix));
+    li.append(button);
+  }
+  if (v.choices?.length) {
+    const box = document.createElement("span");
+    box.className = "choices";
+    box.append(t("choose_one"));
+    for (const c of v.choices.slice(0, 6)) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "choice link";
+      button.dataset.value = JSON.stringify(c.value);
+      button.textContent = c.label[locale] ?? c.label["zh-CN"];
+      button.addEventListener("click", () => applyPatch(c.patch));
+      box.append(button);
+    }
+    li.append(box);
+  }
   if (v.basis?.length) {
     const basis = document.createElement("span");
     basis.className = "basis";
@@ -567,6 +694,10 @@ async function start() {
   $("#form").addEventListener("change", onEdit);
   $("#form").addEventListener("submit", (e) => e.preventDefault());
   $("#use-facts").addEventListener("change", schedule);
+  $("#receiver-pick").addEventListener("change", (e) => {
+    const choice = receiverChoices[Number(e.target.value)];
+    if (e.target.value !== "" && choice) applyPatch(choice.patch);
+  });
   $("#example").addEventListener("change", async (e) => {
     doc = await loadExample(e.target.value);
     bindAll();

@@ -162,6 +162,55 @@ test("the demo form validates as the user types", async () => {
   assert.deepEqual(pageErrors, []);
 });
 
+// Issue 21: the form guides — a fix button beside a fixable finding, the next step,
+// a receiver picker offering only licensed receivers.
+test("the demo form offers fixes, the next step and lawful receivers", async () => {
+  await page.goto(`${url}/wasm/demo/`);
+  await page.waitForFunction(() => window.wastecheckDemo?.ready === true);
+  await page.selectOption("#example", "mistakes");
+  await page.waitForSelector("body[data-state=invalid]");
+
+  // A wrong check character: its fix button puts the right one in.
+  const digit = '.violation[data-rule="schema.check-digit"]';
+  await page.click(`${digit} button.fix`);
+  await page.waitForFunction((sel) => !document.querySelector(sel), digit);
+  assert.equal(await page.locator("#f-consignor-code").inputValue(), "91330603MA2D7K4P5W");
+  // A date-time without its offset: fixed, with the hint saying how it was read.
+  const offset = '.field[data-path="/dispatched_at"] .violation[data-rule="schema.format"]';
+  assert.match(await page.locator(offset).innerText(), /UTC\+8|北京时间/);
+  await page.click(`${offset} button.fix`);
+  await page.waitForFunction((sel) => !document.querySelector(sel), offset);
+
+  // The next step lists what the stage still needs, with the fields' names.
+  await page.selectOption("#example", "blank");
+  await page.waitForFunction(() => document.querySelectorAll("#next-required li").length > 3);
+  assert.match(await page.locator("#next").innerText(), /联单编号/);
+  assert.match(await page.locator("#next-stage").innerText(), /已提交/);
+
+  // A receiver whose licence does not cover the waste: the picker offers only the
+  // licensed receivers, and picking one resolves the finding.
+  await page.selectOption("#example", "valid");
+  await page.waitForSelector("body[data-state=valid]");
+  const firstCode = page.locator('.line[data-base="/wastes/0"] .code-field input');
+  await firstCode.fill("900-402-06");
+  const scope = '.violation[data-rule="cn.transfer.receiver-licence-scope"]';
+  await page.waitForSelector(scope);
+  // The category follows the code through its fix.
+  await page.click('.violation[data-rule="cn.catalogue.category-mismatch"] button.fix');
+  await page.waitForFunction(() => window.wastecheckDemo.document.wastes[0].category === "HW06");
+  await page.waitForFunction(() => document.querySelectorAll("#receiver-pick option").length === 2);
+  const offered = await page.locator("#receiver-pick option").nth(1).innerText();
+  assert.match(offered, /绍兴某某固废处置有限公司/);
+  await page.screenshot({ path: path.join(artefacts, "demo-guidance-zh.png"), fullPage: true });
+  await page.selectOption("#receiver-pick", "0");
+  await page.waitForFunction((sel) => !document.querySelector(sel), scope);
+  const doc = await page.evaluate(() => window.wastecheckDemo.document);
+  assert.equal(doc.receiver.credit_code, "91330602MA2C4T7R5A");
+  assert.equal(doc.receiver.licence_number, "浙危废经第3306020031号");
+  await page.screenshot({ path: path.join(artefacts, "demo-receiver-picked-zh.png"), fullPage: true });
+  assert.deepEqual(pageErrors, []);
+});
+
 test("in Chromium the wasm module gives the native reports for every fixture and scenario", async () => {
   const files = requests();
   const native = nativeReports(files);

@@ -273,9 +273,10 @@ impl Checker {
                 }
             },
         };
+        let before = self.check_value(document, facts, options).violations;
         out.choices = candidates
             .into_iter()
-            .filter(|c| self.judged_lawful(document, pointer, c, facts, options))
+            .filter(|c| self.judged_lawful(document, pointer, c, &before, facts, options))
             .take(MAX_CHOICES)
             .collect();
         if out.choices.is_empty() && out.reason.is_none() {
@@ -285,34 +286,32 @@ impl Checker {
         out
     }
 
-    /// Whether a choice, applied, leaves no error at or under the field, nor of a
-    /// rule that reads it.
+    /// Whether a choice, applied, leaves no error at or under the field or a field
+    /// it writes, nor brings a new error (one not among `before`, the document's
+    /// violations without it) of a rule that reads what it writes (scripts and
+    /// kinds that read everything aside).
     fn judged_lawful(
         &self,
         document: &Value,
         pointer: &str,
         choice: &Choice,
+        before: &[crate::report::Violation],
         facts: Option<&Value>,
         options: &CheckOptions,
     ) -> bool {
-        let mut session = self.session(document.clone(), facts.cloned(), options.clone());
-        if session.apply(&choice.patch).is_err() {
+        let Ok(applied) = super::session::patched(document, &choice.patch) else {
             return false;
-        }
-        let changed: Vec<Vec<String>> = choice
-            .patch
+        };
+        let report = self.check_value(&applied, facts, options);
+        let written: Vec<&str> = choice.patch.iter().map(PatchOp::path).collect();
+        let changed: Vec<Vec<String>> = written
             .iter()
-            .map(|op| Pointer::parse(op.path()).tokens().to_vec())
+            .map(|path| Pointer::parse(path).tokens().to_vec())
             .collect();
-        let kind = session.report().kind;
-        let as_of = session
-            .report()
-            .as_of
-            .as_deref()
-            .and_then(|d| d.parse().ok());
-        let (decoded, _) = kind.map_or((None, Vec::new()), |k| {
-            decode_document(k, session.document())
-        });
+        let as_of = report.as_of.as_deref().and_then(|d| d.parse().ok());
+        let (decoded, _) = report
+            .kind
+            .map_or((None, Vec::new()), |k| decode_document(k, &applied));
         let chain = decoded.as_ref().and_then(|d| self.chain_for(d, as_of));
         let reads = |rule: &str| {
             chain.is_some_and(|c| {
@@ -323,10 +322,17 @@ impl Checker {
                 })
             })
         };
-        let under = format!("{pointer}/");
-        !session.report().violations.iter().any(|v| {
+        let at_or_under = |path: &str, field: &str| {
+            path == field
+                || path
+                    .strip_prefix(field)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        !report.violations.iter().any(|v| {
             v.severity == Severity::Error
-                && (v.path == pointer || v.path.starts_with(&under) || reads(&v.rule))
+                && (at_or_under(&v.path, pointer)
+                    || written.iter().any(|w| at_or_under(&v.path, w))
+                    || reads(&v.rule) && !before.contains(v))
         })
     }
 
@@ -349,14 +355,19 @@ impl Checker {
         let mut codes: Vec<String> = planned_codes(typed, facts);
         codes.extend(
             catalogue
-                .search(typed_text, MAX_CHOICES * 2)
+                .search(typed_text, MAX_CHOICES)
                 .into_iter()
                 .map(|hit| hit.entry.code.as_str().to_owned()),
         );
-        let add = document.pointer(pointer).is_none();
+        let line = pointer.rsplit_once('/').map_or("", |(line, _)| line);
+        let declared: Vec<crate::model::Hazard> = document
+            .pointer(&format!("{line}/hazards"))
+            .and_then(Value::as_array)
+            .map(|h| h.iter().filter_map(|h| h.as_str()?.parse().ok()).collect())
+            .unwrap_or_default();
         let mut out: Vec<Choice> = Vec::new();
         for code in codes {
-            if out.iter().any(|c| c.value == code.as_str()) {
+            if out.iter().any(|c| c.value == code.as_str()) || out.len() >= MAX_CHOICES {
                 continue;
             }
             let Some(entry) = code.parse().ok().and_then(|c| catalogue.get(&c)) else {
@@ -367,7 +378,32 @@ impl Checker {
                 format!("{code} {description}"),
                 format!("{code} ({})", entry.category),
             );
-            out.push(Choice::at(pointer, code.as_str().into(), label, add));
+            // The code with its own category and, unless those declared satisfy the
+            // list, its characteristics: all of a "," entry's, the first of a "/"
+            // entry's (the list does not say which; the person may change it).
+            let mut patch = vec![
+                PatchOp::add(pointer, code.as_str()),
+                PatchOp::add(format!("{line}/category"), entry.category.to_string()),
+            ];
+            if !entry.hazards.is_satisfied_by(&declared) {
+                let take = match entry.hazards.rule {
+                    crate::catalogue::HazardRule::FirstListed => entry.hazards.listed.len(),
+                    crate::catalogue::HazardRule::AnyOf => 1,
+                };
+                let listed: Vec<&str> = entry
+                    .hazards
+                    .listed
+                    .iter()
+                    .take(take)
+                    .map(|h| h.symbol())
+                    .collect();
+                patch.push(PatchOp::add(format!("{line}/hazards"), listed));
+            }
+            out.push(Choice {
+                value: code.as_str().into(),
+                label,
+                patch,
+            });
         }
         out
     }

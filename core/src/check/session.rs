@@ -141,6 +141,25 @@ impl Session {
     }
 }
 
+/// `document` with `patch` applied (RFC 6902 `add`, `replace`, `remove`), or the
+/// first operation that cannot be.
+pub(crate) fn patched(document: &Value, patch: &[PatchOp]) -> Result<Value, EditError> {
+    let mut out = document.clone();
+    for op in patch {
+        match op {
+            PatchOp::Add { path, value } => edit(&mut out, path, Some(value.clone()), true)?,
+            PatchOp::Replace { path, value } => {
+                if out.pointer(path).is_none() {
+                    return Err(EditError::NoSuchPlace(path.clone()));
+                }
+                edit(&mut out, path, Some(value.clone()), false)?
+            }
+            PatchOp::Remove { path } => edit(&mut out, path, None, false)?,
+        };
+    }
+    Ok(out)
+}
+
 /// Sets (or, with `None`, removes) the value at `pointer` in `document`; with
 /// `insert`, an index inserts before the item there (JSON Patch `add`). Returns the
 /// pointer's tokens.

@@ -206,4 +206,3 @@ fn a_fix_applied_in_a_session_removes_its_finding() {
     assert!(session.set("/wastes/99", None).is_err());
     assert_eq!(session.report(), &before);
 }
-
