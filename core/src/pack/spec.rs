@@ -252,6 +252,11 @@ pub struct RuleSpec {
     /// How a finding is made right, offered with it to the person filling the form.
     #[serde(default)]
     pub fix: Option<FixSpec>,
+    /// For a script: the document fields it reads (JSON Pointers, `*` for any list
+    /// item; relative to the item with `each`), so that a session re-runs it only
+    /// when one of them changes. A script without `reads` reads everything.
+    #[serde(default)]
+    pub reads: Option<Vec<String>>,
 }
 
 /// A rule's `[fix]`: what resolves its findings — one value (`value`), the

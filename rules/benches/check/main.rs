@@ -49,8 +49,8 @@ use criterion::{Criterion, Throughput};
 use fixture::{Fixture, fixture, verify};
 use std::hint::black_box;
 use summary::summary;
-use wastecheck::Locale;
 use wastecheck::engine::chain::Chain;
+use wastecheck::{CheckOptions, Locale, PreparedFacts};
 
 /// Documents generated.
 const N: usize = 200;
@@ -92,6 +92,42 @@ fn engine(c: &mut Criterion) {
     });
     group.bench_function("check_str_baseline_rules", |b| {
         b.iter(cycling(|i| fx.check_str(&fx.like_checker, i)))
+    });
+    group.finish();
+}
+
+/// A session's keystroke (issue 21): one character more in the first line's name,
+/// which few rules read, against a full `check_value` of the same document.
+fn session(c: &mut Criterion) {
+    let fx = fixture();
+    let mut group = c.benchmark_group("session");
+    group.throughput(Throughput::Elements(1));
+    let document = fx.values[0].clone();
+    let facts = fx.facts(0).clone();
+    let mut session = fx.checker.session(
+        document.clone(),
+        Some(facts.clone()),
+        CheckOptions::default(),
+    );
+    let names = ["沾", "沾染", "沾染有", "沾染有机"];
+    let mut k = 0;
+    group.bench_function("set_line_name", |b| {
+        b.iter(|| {
+            k = (k + 1) % names.len();
+            let change = session.set("/wastes/0/name", Some(names[k].into()));
+            black_box(change.map(|c| c.added.len()).unwrap_or(0))
+        })
+    });
+    let prepared = PreparedFacts::new(facts);
+    group.bench_function("full_check_value", |b| {
+        b.iter(|| {
+            black_box(
+                fx.checker
+                    .check_value_with(&document, Some(&prepared), &CheckOptions::default())
+                    .violations
+                    .len(),
+            )
+        })
     });
     group.finish();
 }
@@ -165,6 +201,7 @@ pub fn run(allocator: &str) {
 
     let mut criterion = Criterion::default().configure_from_args();
     engine(&mut criterion);
+    session(&mut criterion);
     baseline(&mut criterion);
     rhai(&mut criterion);
     criterion.final_summary();

@@ -329,7 +329,40 @@ impl Chain {
             let mut fields: Vec<kinds::Ref> = named.into_iter().map(|(_, r)| r).collect();
             fields.extend(guard.iter().flat_map(Guard::fields));
             let lists: Vec<&Pointer> = each.iter().flatten().flat_map(|(_, l)| l).collect();
-            let reads = Reads::of(check_kind.map(|k| k.name), exempt, &fields, &lists);
+            let reads = match (&spec.reads, check_kind) {
+                (Some(declared), None) => {
+                    let mut bad = Vec::new();
+                    for text in declared {
+                        let absolute = text.starts_with('/');
+                        if !crate::json::pointer::is_valid(text)
+                            || text.is_empty()
+                            || (!absolute && spec.each.is_none())
+                        {
+                            bad.push(text.as_str());
+                            continue;
+                        }
+                        fields.push(kinds::Ref {
+                            pointer: Pointer::parse(text),
+                            absolute,
+                        });
+                    }
+                    if !bad.is_empty() {
+                        problems.push(at(format!(
+                            "`reads` lists {}, not JSON Pointers of the document (relative ones need `each`)",
+                            bad.join(", ")
+                        )));
+                        continue;
+                    }
+                    Reads::declared(&fields, &lists)
+                }
+                (Some(_), Some(_)) => {
+                    problems.push(at(
+                        "`reads` is for scripts: a check kind says what it reads".into(),
+                    ));
+                    continue;
+                }
+                (None, kind) => Reads::of(kind.map(|k| k.name), exempt, &fields, &lists),
+            };
             rules.push(CompiledRule {
                 check_kind: check_kind.map(|k| k.name),
                 needs,

@@ -59,6 +59,12 @@ impl Reads {
             Some(kind) if READS_ONLY_ITS_FIELDS.contains(&kind) && !exempt => {}
             _ => return Reads::Everything,
         }
+        Reads::declared(fields, lists)
+    }
+
+    /// What a rule reads when it says so itself (a script's `reads` in
+    /// `rule.toml`): these fields (`*`: any item), its `each` lists and `when`.
+    pub(crate) fn declared(fields: &[Ref], lists: &[&Pointer]) -> Reads {
         let mut patterns: Vec<Vec<String>> = Vec::new();
         for field in fields {
             if field.absolute || lists.is_empty() {
