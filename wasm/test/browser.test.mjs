@@ -18,6 +18,7 @@ import path from "node:path";
 import { chromium } from "playwright-core";
 import { serve } from "../scripts/serve.mjs";
 import { root, requests, nativeReports } from "./parity.mjs";
+import { cli } from "./cli.mjs";
 
 const artefacts = path.join(root, "wasm", "test", "artefacts");
 const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
@@ -208,6 +209,17 @@ test("the demo form offers fixes, the next step and lawful receivers", async () 
   assert.equal(doc.receiver.credit_code, "91330602MA2C4T7R5A");
   assert.equal(doc.receiver.licence_number, "浙危废经第3306020031号");
   await page.screenshot({ path: path.join(artefacts, "demo-receiver-picked-zh.png"), fullPage: true });
+
+  // In the browser, next and choices answer what the native core answers.
+  const facts = JSON.parse(fs.readFileSync(path.join(root, "spec/examples/facts.example.json"), "utf8"));
+  const draft = { kind: "manifest", stage: "draft", created_at: "2026-03-02T08:00:00+08:00",
+    consignor: { credit_code: "91330603MA2D7K4P5W", region: "330603" }, wastes: [{ code: "900-249-08" }] };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wastecheck-next-"));
+  fs.writeFileSync(path.join(dir, "draft.json"), JSON.stringify(draft));
+  const native = JSON.parse(cli("next", "--format", "json", "--facts", "spec/examples/facts.example.json", path.join(dir, "draft.json")));
+  const inPage = await page.evaluate(([d, f]) => window.wastecheckDemo.checker.next(d, f), [draft, facts]);
+  assert.deepEqual(inPage, native);
+  fs.rmSync(dir, { recursive: true, force: true });
   assert.deepEqual(pageErrors, []);
 });
 
