@@ -157,3 +157,49 @@ fn choices_offer_lawful_values_each_passing_its_rules() {
     let open = checker.choices(&document, "/consignor/name", None, &options);
     assert!(open.choices.is_empty() && open.reason.is_some());
 }
+
+/// The generated manifests, over the built-in catalogue.
+fn manifests() -> impl proptest::strategy::Strategy<Value = Value> {
+    let catalogue = wastecheck_rules::checker()
+        .catalogue()
+        .expect("the built-in packs carry a catalogue");
+    wastecheck::strategies::manifest(std::sync::Arc::new(catalogue.clone()))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+
+    /// Hostile documents and any pointer: `next` and `choices` answer (through the
+    /// facade, as every face calls them), never panic, and every choice offered
+    /// applies to the document.
+    #[test]
+    fn guidance_answers_any_document(
+        document in proptest::prop_oneof![
+            wastecheck::strategies::hostile(manifests()),
+            wastecheck::strategies::arbitrary_json(),
+        ],
+        pointer in proptest::prop_oneof![
+            proptest::strategy::Just("/receiver".to_owned()),
+            proptest::strategy::Just("/wastes/0/code".to_owned()),
+            proptest::strategy::Just("/wastes/0/method".to_owned()),
+            proptest::strategy::Just("/carrier/vehicle_plate".to_owned()),
+            proptest::strategy::Just("/stage".to_owned()),
+            "(/[a-z0-9_~-]{0,12}){0,4}",
+        ],
+        with_facts in proptest::prelude::any::<bool>(),
+    ) {
+        let checker = wastecheck_rules::checker();
+        let facts = with_facts.then(|| read("facts.example.json"));
+        let request = json!({"document": document, "facts": facts, "pointer": pointer});
+        let next: Value = serde_json::from_str(&wastecheck::check::next_json(checker, &request.to_string())).unwrap();
+        proptest::prop_assert!(next.get("required").is_some() || next.get("error").is_some(), "{next}");
+        let answer: Value = serde_json::from_str(&wastecheck::check::choices_json(checker, &request.to_string())).unwrap();
+        if let Some(choices) = answer.get("choices").and_then(Value::as_array) {
+            for choice in choices {
+                let patch: json_patch::Patch = serde_json::from_value(choice["patch"].clone()).unwrap();
+                let mut applied = document.clone();
+                proptest::prop_assert!(json_patch::patch(&mut applied, &patch).is_ok(), "{choice}");
+            }
+        }
+    }
+}
