@@ -99,6 +99,32 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     }))
 }
 
+/// The annual scale (t) of the licences in force on `date`: the sum of their scope
+/// lines' `capacity_t` (`None` when it overflows).
+fn licensed_scale(licences: &[Node<'_>], date: crate::model::Date) -> Option<Decimal> {
+    checked_sum(
+        licences
+            .iter()
+            .filter(|l| in_force_on(l, date))
+            .flat_map(|l| match l.member("scope") {
+                Node::List(list) => (0..list.len())
+                    .filter_map(|i| list.item(i).member("capacity_t").decimal())
+                    .collect(),
+                _ => Vec::new(),
+            }),
+    )
+}
+
+/// What the `receipts` facts say was accepted in `year` (t).
+fn received_in(receipts: &[Node<'_>], year: i32) -> Option<Decimal> {
+    checked_sum(
+        receipts
+            .iter()
+            .filter(|r| matches!(r.member("year"), Node::Year(y) if y.get() == year))
+            .filter_map(|r| r.member("quantity").decimal()),
+    )
+}
+
 /// Whether `holder`'s licensed annual scale on `date` leaves room for `this` more
 /// tonnes this year; `true` when its receipts are not known (then the capacity
 /// rule says it could not judge), `false` when no licence in force gives a scale.
@@ -111,29 +137,14 @@ pub(crate) fn has_room(
     let Some(licences) = held_by(cx, "licences", holder) else {
         return true;
     };
-    let capacity = checked_sum(
-        licences
-            .iter()
-            .filter(|l| in_force_on(l, date))
-            .flat_map(|l| match l.member("scope") {
-                Node::List(list) => (0..list.len())
-                    .filter_map(|i| list.item(i).member("capacity_t").decimal())
-                    .collect(),
-                _ => Vec::new(),
-            }),
-    );
+    let capacity = licensed_scale(&licences, date);
     let Some(capacity) = capacity.filter(|c| !c.is_zero()) else {
         return false;
     };
     let Some(receipts) = held_by(cx, "receipts", holder) else {
         return true;
     };
-    let received = checked_sum(
-        receipts
-            .iter()
-            .filter(|r| matches!(r.member("year"), Node::Year(y) if y.get() == date.year()))
-            .filter_map(|r| r.member("quantity").decimal()),
-    );
+    let received = received_in(&receipts, date.year());
     received
         .and_then(|r| r.checked_add(this))
         .is_some_and(|total| total <= capacity)
@@ -148,17 +159,7 @@ impl Check for LicenceCapacity {
         let licences = held_by(cx, "licences", &holder)
             .ok_or_else(|| Unevaluable::facts_missing("licences"))?;
         // Sums that overflow are figures no real document has: skipped.
-        let Some(capacity) = checked_sum(
-            licences
-                .iter()
-                .filter(|l| in_force_on(l, date))
-                .flat_map(|l| match l.member("scope") {
-                    Node::List(list) => (0..list.len())
-                        .filter_map(|i| list.item(i).member("capacity_t").decimal())
-                        .collect(),
-                    _ => Vec::new(),
-                }),
-        ) else {
+        let Some(capacity) = licensed_scale(&licences, date) else {
             return Ok(());
         };
         if capacity.is_zero() {
@@ -166,13 +167,7 @@ impl Check for LicenceCapacity {
         }
         let receipts = held_by(cx, "receipts", &holder)
             .ok_or_else(|| Unevaluable::facts_missing("receipts"))?;
-        let year = date.year();
-        let received = checked_sum(
-            receipts
-                .iter()
-                .filter(|r| matches!(r.member("year"), Node::Year(y) if y.get() == year))
-                .filter_map(|r| r.member("quantity").decimal()),
-        );
+        let received = received_in(&receipts, date.year());
         let this = match self.lines.resolve(cx.root) {
             Node::List(list) => checked_sum(
                 (0..list.len()).filter_map(|i| self.quantity.resolve(list.item(i)).decimal()),
