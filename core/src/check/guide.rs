@@ -288,8 +288,8 @@ impl Checker {
 
     /// Whether a choice, applied, leaves no error at or under the field or a field
     /// it writes, nor brings a new error (one not among `before`, the document's
-    /// violations without it) of a rule that reads what it writes (scripts and
-    /// kinds that read everything aside).
+    /// violations without it) of a rule that reads what it writes (scripts that
+    /// read everything aside).
     fn judged_lawful(
         &self,
         document: &Value,

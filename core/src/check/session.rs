@@ -3,11 +3,12 @@
 //! document as it now stands gives (a property test holds it to that).
 
 use super::{CheckOptions, Checker, PreparedFacts};
-use crate::engine::chain::run::RuleCache;
+use crate::engine::chain::run::{Delta, RuleCache};
 use crate::json::Json;
 use crate::json::pointer;
 use crate::report::{PatchOp, Report, Violation};
 use serde_json::Value;
+use std::cell::{OnceCell, RefCell};
 
 /// Why an edit could not be made; the document is then unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,14 +45,25 @@ pub struct Change {
 }
 
 /// A document checked again after each edit.
+///
+/// An edit runs only the rules reading what it changed, and answers the change
+/// from their findings and the structural ones; the report is put together when
+/// asked for. Only when findings may have been left out beyond the report's total
+/// limit is the report rebuilt to answer an edit.
 #[derive(Debug)]
 pub struct Session {
     checker: Checker,
     document: Value,
     facts: Option<PreparedFacts<'static>>,
     options: CheckOptions,
-    cache: RuleCache,
-    report: Report,
+    cache: RefCell<RuleCache>,
+    /// The structural findings on the document as it stands.
+    structural: Vec<Violation>,
+    /// The report's violations, in no order.
+    violations: Vec<Violation>,
+    /// Whether the report left findings out.
+    truncated: bool,
+    report: OnceCell<Report>,
 }
 
 impl Session {
@@ -67,16 +79,19 @@ impl Session {
             document,
             facts: facts.map(PreparedFacts::new),
             options,
-            cache: RuleCache::default(),
-            report: Report::new(None, None, Vec::new(), Vec::new(), true),
+            cache: RefCell::default(),
+            structural: Vec::new(),
+            violations: Vec::new(),
+            truncated: false,
+            report: OnceCell::new(),
         };
-        session.report = session.check();
+        session.recheck(Vec::new());
         session
     }
 
     /// The report on the document as it stands.
     pub fn report(&self) -> &Report {
-        &self.report
+        self.report.get_or_init(|| self.full_report())
     }
 
     /// The document as it stands.
@@ -116,18 +131,73 @@ impl Session {
         Ok(self.recheck(changed))
     }
 
+    /// Checks again after the pointers `changed` were edited: the structural
+    /// checks, and the rules reading what changed.
     fn recheck(&mut self, changed: Vec<Vec<String>>) -> Change {
-        self.cache.changed = self.cache.changed.take().map(|mut all| {
+        self.report = OnceCell::new();
+        let cache = self.cache.get_mut();
+        cache.changed = cache.changed.take().map(|mut all| {
             all.extend(changed);
             all
         });
-        let report = self.check();
-        let change = diff(&self.report, &report);
-        self.report = report;
+        cache.delta = Some(Delta::default());
+        // With a delta, the report holds only the structural findings.
+        let structural = self
+            .checker
+            .check_document_cached(
+                &Json::from(&self.document),
+                &[],
+                self.facts.as_ref(),
+                &[],
+                &self.options,
+                Some(cache),
+            )
+            .violations;
+        let delta = cache.delta.take().unwrap_or_default();
+        let (rules_added, rules_removed) = if delta.ran {
+            (delta.added, delta.removed)
+        } else {
+            // No rule ran (no kind, form or pack in force): their findings are gone.
+            (Vec::new(), cache.clear())
+        };
+        let interrupted = self.options.interrupt.is_raised();
+        if interrupted {
+            cache.clear();
+        }
+        let found = structural.len() + delta.kept;
+        let mut change = diff(&self.structural, &structural);
+        self.structural = structural;
+        if self.truncated || interrupted || found > self.options.limits.total {
+            // The report may leave findings out: only it can say which it shows.
+            let report = self.full_report();
+            let change = diff(&self.violations, &report.violations);
+            self.violations = report.violations.clone();
+            self.truncated = report.omitted.is_some() || interrupted;
+            self.report = OnceCell::from(report);
+            return change;
+        }
+        change.added.extend(rules_added);
+        change.removed.extend(rules_removed);
+        // A finding both gone and come (every rule ran again): no change.
+        let Change { added, removed } = &mut change;
+        added.retain(|v| match removed.iter().position(|r| r == v) {
+            Some(at) => {
+                removed.swap_remove(at);
+                false
+            }
+            None => true,
+        });
+        for gone in &change.removed {
+            if let Some(at) = self.violations.iter().position(|v| v == gone) {
+                self.violations.swap_remove(at);
+            }
+        }
+        self.violations.extend(change.added.iter().cloned());
         change
     }
 
-    fn check(&mut self) -> Report {
+    /// The report, every rule's findings taken from the cache.
+    fn full_report(&self) -> Report {
         self.checker
             .check_document_cached(
                 &Json::from(&self.document),
@@ -135,7 +205,7 @@ impl Session {
                 self.facts.as_ref(),
                 &[],
                 &self.options,
-                Some(&mut self.cache),
+                Some(&mut self.cache.borrow_mut()),
             )
             .capped(self.options.limits)
     }
@@ -214,10 +284,10 @@ fn edit(
 
 /// The violations `after` has that `before` has not, and the reverse, counted as
 /// multisets (the same finding twice is two).
-fn diff(before: &Report, after: &Report) -> Change {
-    let mut removed: Vec<&Violation> = before.violations.iter().collect();
+fn diff(before: &[Violation], after: &[Violation]) -> Change {
+    let mut removed: Vec<&Violation> = before.iter().collect();
     let mut added = Vec::new();
-    for violation in &after.violations {
+    for violation in after {
         match removed.iter().position(|v| *v == violation) {
             Some(at) => {
                 removed.swap_remove(at);

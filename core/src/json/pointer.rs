@@ -133,6 +133,18 @@ impl Pointer {
     pub fn tokens(&self) -> &[String] {
         &self.tokens
     }
+
+    /// `member` of any item of this list, as a pattern of what a rule reads
+    /// (`/wastes` and `code` → `/wastes/*/code`; `*` stands for any index).
+    pub fn any_item(&self, member: &Pointer) -> Pointer {
+        let mut text = self.text.clone();
+        text.push_str("/*");
+        text.push_str(&member.text);
+        let mut tokens = self.tokens.clone();
+        tokens.push("*".into());
+        tokens.extend(member.tokens.iter().cloned());
+        Pointer { text, tokens }
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +160,13 @@ mod tests {
         assert!(tokens("a/b").is_none());
         assert_eq!(escape("a/b~c"), "a~1b~0c");
         assert_eq!(unescape(&escape("x~/~1")), "x~/~1");
+    }
+
+    #[test]
+    fn any_item_is_a_pattern_of_every_item_s_member() {
+        let pattern = Pointer::parse("/wastes").any_item(&Pointer::parse("quantity/value"));
+        assert_eq!(pattern.as_str(), "/wastes/*/quantity/value");
+        assert_eq!(pattern.tokens(), ["wastes", "*", "quantity", "value"]);
     }
 
     #[test]

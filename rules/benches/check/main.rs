@@ -37,7 +37,8 @@
 //!
 //! `--count N` runs N whole-chain checks and exits, for an instruction count that
 //! the machine's other work cannot change:
-//! `valgrind --tool=callgrind target/release/deps/check-… --count 2000`.
+//! `valgrind --tool=callgrind target/release/deps/check-… --count 2000`;
+//! `--keystrokes N` runs N of a session's keystrokes (`session/set_line_name`).
 
 mod baseline;
 mod dates;
@@ -109,12 +110,11 @@ fn session(c: &mut Criterion) {
         Some(facts.clone()),
         CheckOptions::default(),
     );
-    let names = ["沾", "沾染", "沾染有", "沾染有机"];
     let mut k = 0;
     group.bench_function("set_line_name", |b| {
         b.iter(|| {
-            k = (k + 1) % names.len();
-            let change = session.set("/wastes/0/name", Some(names[k].into()));
+            k = (k + 1) % KEYSTROKES.len();
+            let change = session.set("/wastes/0/name", Some(KEYSTROKES[k].into()));
             black_box(change.map(|c| c.added.len()).unwrap_or(0))
         })
     });
@@ -171,11 +171,16 @@ fn rhai(c: &mut Criterion) {
 /// `--count N`: N whole-chain checks (`engine/check_str`) and nothing else, then
 /// exit — for `valgrind --tool=callgrind`, whose instruction counts do not depend on
 /// what else the shared machine is doing.
-fn count_mode(args: &[String]) -> Option<usize> {
-    let at = args.iter().position(|a| a == "--count")?;
+/// `--keystrokes N` likewise runs N of `session/set_line_name`'s keystrokes.
+fn count_mode(args: &[String], flag: &str) -> Option<usize> {
+    let at = args.iter().position(|a| a == flag)?;
     let n = args.get(at + 1).and_then(|n| n.parse().ok());
-    Some(n.unwrap_or_else(|| panic!("--count takes a number of checks")))
+    Some(n.unwrap_or_else(|| panic!("{flag} takes a number")))
 }
+
+/// The keystrokes of `session/set_line_name`: one character more or less in the
+/// first line's name.
+const KEYSTROKES: [&str; 4] = ["沾", "沾染", "沾染有", "沾染有机"];
 
 // The entry point when this file is the bench itself, not a module of another.
 #[allow(dead_code)]
@@ -186,7 +191,24 @@ fn main() {
 /// Runs the benchmark; `allocator` names the global allocator for the summary.
 pub fn run(allocator: &str) {
     let args: Vec<String> = std::env::args().collect();
-    if let Some(count) = count_mode(&args) {
+    if let Some(count) = count_mode(&args, "--keystrokes") {
+        let fx = fixture();
+        let mut session = fx.checker.session(
+            fx.values[0].clone(),
+            Some(fx.facts(0).clone()),
+            CheckOptions::default(),
+        );
+        let added: usize = (0..count)
+            .map(|k| {
+                let name = KEYSTROKES[black_box(k) % KEYSTROKES.len()];
+                let change = session.set("/wastes/0/name", Some(name.into()));
+                change.map(|c| c.added.len()).unwrap_or(0)
+            })
+            .sum();
+        println!("{count} keystrokes, {added} violations added");
+        return;
+    }
+    if let Some(count) = count_mode(&args, "--count") {
         let fx = fixture();
         let violations: usize = (0..count)
             .map(|i| fx.check_str(fx.checker, black_box(i % N)).violations.len())

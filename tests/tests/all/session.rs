@@ -4,6 +4,7 @@
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
+use wastecheck::report::{FindingLimits, Violation};
 use wastecheck::{CheckOptions, Locale};
 
 /// The generated manifests, over the built-in catalogue.
@@ -56,6 +57,10 @@ fn value() -> impl Strategy<Value = Option<Value>> {
 enum Edit {
     Leaf(prop::sample::Index, Option<Value>),
     Member(prop::sample::Index, &'static str, Option<Value>),
+    /// A member of a line (an index into the lines as they then are).
+    Line(prop::sample::Index, &'static str, Option<Value>),
+    /// A chosen place.
+    At(&'static str, Option<Value>),
     AppendLine,
     Stage(&'static str),
 }
@@ -113,6 +118,185 @@ fn objects(value: &Value, at: &str, out: &mut Vec<String>) {
     }
 }
 
+/// The example facts (spec/examples), and with `plan` the consignor's management
+/// plan for 2026 too, so that the plan rules decide.
+fn example_facts(plan: bool) -> Value {
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(format!("../spec/examples/{name}")).unwrap())
+            .unwrap()
+    };
+    let mut facts = read("facts.example.json");
+    if plan {
+        facts["plans"] = json!([read("plan.valid.json")]);
+    }
+    facts
+}
+
+/// Makes `edit` in `session`; `None` when there is nowhere to make it.
+fn make(
+    session: &mut wastecheck::check::Session,
+    edit: &Edit,
+) -> Option<Result<wastecheck::check::Change, wastecheck::check::EditError>> {
+    Some(match edit {
+        Edit::Leaf(at, value) => {
+            let mut all = Vec::new();
+            pointers(session.document(), "", &mut all);
+            if all.is_empty() {
+                return None;
+            }
+            session.set(&all[at.index(all.len())], value.clone())
+        }
+        Edit::Member(at, name, value) => {
+            let mut all = Vec::new();
+            objects(session.document(), "", &mut all);
+            if all.is_empty() {
+                return None;
+            }
+            let object = &all[at.index(all.len())];
+            session.set(&format!("{object}/{name}"), value.clone())
+        }
+        Edit::Line(at, field, value) => {
+            let lines = session
+                .document()
+                .pointer("/wastes")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            if lines == 0 {
+                return None;
+            }
+            session.set(
+                &format!("/wastes/{}/{field}", at.index(lines)),
+                value.clone(),
+            )
+        }
+        Edit::At(pointer, value) => session.set(pointer, value.clone()),
+        Edit::AppendLine => {
+            let line = session
+                .document()
+                .pointer("/wastes/0")
+                .cloned()
+                .unwrap_or(json!({"code": "900-041-49"}));
+            session.set("/wastes/-", Some(line))
+        }
+        Edit::Stage(stage) => session.set("/stage", Some(json!(stage))),
+    })
+}
+
+/// Checks after every edit that the session's report is the full check's, and that
+/// the change it answered is the difference.
+fn session_follows_full_check(
+    document: Value,
+    facts: Option<Value>,
+    options: CheckOptions,
+    edits: &[Edit],
+) -> Result<(), TestCaseError> {
+    let checker = wastecheck_rules::checker();
+    let mut session = checker.session(document.clone(), facts.clone(), options.clone());
+    let full = |doc: &Value| checker.check_value(doc, facts.as_ref(), &options);
+    prop_assert_eq!(session.report(), &full(&document));
+    for edit in edits {
+        let before = session.report().clone();
+        let Some(result) = make(&mut session, edit) else {
+            continue;
+        };
+        let Ok(change) = result else {
+            prop_assert_eq!(session.report(), &before, "a failed edit changes nothing");
+            continue;
+        };
+        let expected = full(session.document());
+        prop_assert_eq!(session.report(), &expected, "after {:?}", edit);
+        // The change is the difference between the two reports, as multisets.
+        let mut gone: Vec<&Violation> = before.violations.iter().collect();
+        let mut came = Vec::new();
+        for v in &expected.violations {
+            match gone.iter().position(|g| *g == v) {
+                Some(at) => {
+                    gone.swap_remove(at);
+                }
+                None => came.push(v),
+            }
+        }
+        prop_assert!(
+            same_multiset(&change.added, &came),
+            "added {:?}, expected {:?}, after {:?}",
+            change.added,
+            came,
+            edit
+        );
+        prop_assert!(
+            same_multiset(&change.removed, &gone),
+            "removed {:?}, expected {:?}, after {:?}",
+            change.removed,
+            gone,
+            edit
+        );
+    }
+    Ok(())
+}
+
+/// Whether two lists hold the same violations, as many times each.
+fn same_multiset(a: &[Violation], b: &[&Violation]) -> bool {
+    let mut rest: Vec<&Violation> = b.to_vec();
+    a.len() == b.len()
+        && a.iter().all(|v| match rest.iter().position(|r| *r == v) {
+            Some(at) => {
+                rest.swap_remove(at);
+                true
+            }
+            None => false,
+        })
+}
+
+/// Edits of what the rules reading beyond their parameters read: every line's
+/// code, quantity, method and exemption, the consignor's site, the parties.
+fn targeted_edit() -> impl Strategy<Value = Edit> {
+    let line_value = prop_oneof![
+        Just(None),
+        prop::sample::select(vec![
+            json!("900-041-49"),
+            json!("900-039-49"),
+            json!("900-249-08"),
+            json!("772-006-49"),
+            json!("2.350"),
+            json!("19000"),
+            json!({"value": "0.860", "unit": "t"}),
+            json!({"value": "25000", "unit": "t"}),
+            json!("D10"),
+            json!("R9"),
+            json!({"item": 1, "stage": "disposal"}),
+            json!("disposal"),
+            json!(3),
+        ])
+        .prop_map(Some),
+    ];
+    let party = prop_oneof![
+        Just(None),
+        prop::sample::select(vec![
+            json!("S-330603-0158"),
+            json!("S-330602-0009"),
+            json!("91330602MA2C4T7R5A"),
+            json!("91330604MA2JL6C3X2"),
+            json!("91330603MA2D7K4P5W"),
+        ])
+        .prop_map(Some),
+    ];
+    prop_oneof![
+        4 => (
+            any::<prop::sample::Index>(),
+            prop::sample::select(vec!["code", "quantity", "quantity/value", "method", "name", "exemption", "exemption/stage", "exemption/item"]),
+            line_value,
+        )
+            .prop_map(|(at, field, v)| Edit::Line(at, field, v)),
+        2 => (
+            prop::sample::select(vec!["/consignor/site_id", "/consignor/credit_code", "/receiver/credit_code", "/receiver/site_id", "/carrier/vehicle_plate"]),
+            party,
+        )
+            .prop_map(|(at, v)| Edit::At(at, v)),
+        1 => Just(Edit::AppendLine),
+        2 => edit(),
+    ]
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(192))]
 
@@ -123,57 +307,38 @@ proptest! {
         with_facts in any::<bool>(),
         english in any::<bool>(),
     ) {
-        let checker = wastecheck_rules::checker();
-        let facts: Option<Value> = with_facts.then(|| {
-            serde_json::from_str(&std::fs::read_to_string("../spec/examples/facts.example.json").unwrap()).unwrap()
-        });
         let options = CheckOptions {
             locale: if english { Locale::En } else { Locale::ZhCn },
             ..CheckOptions::default()
         };
-        let mut session = checker.session(document.clone(), facts.clone(), options.clone());
-        let full = |doc: &Value| checker.check_value(doc, facts.as_ref(), &options);
-        prop_assert_eq!(session.report(), &full(&document));
-        for edit in edits {
-            let before = session.report().clone();
-            let result = match &edit {
-                Edit::Leaf(at, value) => {
-                    let mut all = Vec::new();
-                    pointers(session.document(), "", &mut all);
-                    if all.is_empty() { continue; }
-                    session.set(&all[at.index(all.len())], value.clone())
-                }
-                Edit::Member(at, name, value) => {
-                    let mut all = Vec::new();
-                    objects(session.document(), "", &mut all);
-                    if all.is_empty() { continue; }
-                    let object = &all[at.index(all.len())];
-                    session.set(&format!("{object}/{name}"), value.clone())
-                }
-                Edit::AppendLine => {
-                    let line = session.document().pointer("/wastes/0").cloned().unwrap_or(json!({"code": "900-041-49"}));
-                    session.set("/wastes/-", Some(line))
-                }
-                Edit::Stage(stage) => session.set("/stage", Some(json!(stage))),
-            };
-            let Ok(change) = result else {
-                prop_assert_eq!(session.report(), &before, "a failed edit changes nothing");
-                continue;
-            };
-            let expected = full(session.document());
-            prop_assert_eq!(session.report(), &expected, "after {:?}", edit);
-            // The change is the difference between the two reports.
-            for v in &change.added {
-                prop_assert!(expected.violations.contains(v));
+        session_follows_full_check(document, with_facts.then(|| example_facts(false)), options, &edits)?;
+    }
+
+    /// On the example manifest, whose parties the facts know (licences, receipts,
+    /// sites, plans), so that the rules reading other lines and the facts decide.
+    #[test]
+    fn a_session_on_the_example_follows_every_edit_of_lines_and_parties(
+        mistakes in any::<bool>(),
+        lines in 1..6usize,
+        edits in prop::collection::vec(targeted_edit(), 1..16),
+        // Small limits: the report leaves findings out, and edits go past them.
+        limits in prop::option::of((1..4usize, 2..8usize)),
+    ) {
+        let name = if mistakes { "manifest.mistakes.json" } else { "manifest.valid.json" };
+        let mut document: Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("../spec/examples/{name}")).unwrap(),
+        ).unwrap();
+        if let Some(wastes) = document["wastes"].as_array_mut().filter(|w| !w.is_empty()) {
+            let first = wastes.clone();
+            while wastes.len() < lines {
+                wastes.push(first[wastes.len() % first.len()].clone());
             }
-            for v in &change.removed {
-                prop_assert!(before.violations.contains(v));
-            }
-            prop_assert_eq!(
-                before.violations.len() + change.added.len() - change.removed.len(),
-                expected.violations.len()
-            );
         }
+        let mut options = CheckOptions::default();
+        if let Some((per_rule, total)) = limits {
+            options.limits = FindingLimits { per_rule, total };
+        }
+        session_follows_full_check(document, Some(example_facts(true)), options, &edits)?;
     }
 }
 
@@ -205,4 +370,76 @@ fn a_fix_applied_in_a_session_removes_its_finding() {
     assert!(session.set("/no/such/parent", Some(json!(1))).is_err());
     assert!(session.set("/wastes/99", None).is_err());
     assert_eq!(session.report(), &before);
+}
+
+/// The kinds that read beyond their parameters' fields say so: an edit of what
+/// they read runs them again, an edit of anything else does not.
+#[test]
+fn rules_reading_every_line_run_again_for_what_they_read_and_nothing_else() {
+    let document: Value = serde_json::from_str(
+        &std::fs::read_to_string("../spec/examples/manifest.valid.json").unwrap(),
+    )
+    .unwrap();
+    let checker = wastecheck_rules::checker();
+    let (decoded, _) =
+        wastecheck::model::decode_document(wastecheck::DocumentKind::Manifest, &document);
+    let decoded = decoded.unwrap();
+    let chain = checker
+        .chain_for(&decoded, wastecheck::check::legal_date(&decoded))
+        .unwrap();
+    let touched = |rule: &str, pointer: &str| {
+        let tokens = wastecheck::json::pointer::Pointer::parse(pointer)
+            .tokens()
+            .to_vec();
+        let rule = chain.rules.iter().find(|r| r.id == rule).unwrap();
+        rule.reads.touched_by(&tokens)
+    };
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "cn.transfer.receiver-capacity",
+            &[
+                "/wastes/3/quantity/value",
+                "/wastes/-",
+                "/receiver/credit_code",
+            ],
+            &[
+                "/wastes/3/name",
+                "/consignor/site_id",
+                "/carrier/driver/name",
+            ],
+        ),
+        (
+            "cn.transfer.not-in-plan",
+            &[
+                "/wastes/1/code",
+                "/consignor/credit_code",
+                "/receiver/credit_code",
+            ],
+            &["/wastes/1/quantity", "/wastes/1/name"],
+        ),
+        (
+            // Its receivers offered read every line's quantity and the consignor's site.
+            "cn.transfer.receiver-licence-scope",
+            &[
+                "/wastes/1/code",
+                "/wastes/0/quantity/value",
+                "/consignor/site_id",
+                "/wastes/2/exemption/stage",
+            ],
+            &["/wastes/1/name", "/carrier/vehicle_plate"],
+        ),
+        (
+            "zj-shaoxing.transfer.waybill-mismatch",
+            &["/wastes/4/quantity/value"],
+            &["/wastes/4/name", "/consignor/name"],
+        ),
+    ];
+    for (rule, read, not_read) in cases {
+        for pointer in *read {
+            assert!(touched(rule, pointer), "{rule} reads {pointer}");
+        }
+        for pointer in *not_read {
+            assert!(!touched(rule, pointer), "{rule} does not read {pointer}");
+        }
+    }
 }

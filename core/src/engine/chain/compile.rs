@@ -204,8 +204,8 @@ impl Chain {
                 message,
             };
             // The fields the check's parameters name, and its kind (none: a script).
-            let mut check_reads: (Option<&'static Kind>, bool, Vec<(String, kinds::Ref)>) =
-                (None, false, Vec::new());
+            let mut check_reads: (Option<&'static Kind>, Vec<(String, kinds::Ref)>) =
+                (None, Vec::new());
             let body = match (&spec.check, &rule.script, &scripts) {
                 (Some(table), _, _) => {
                     let kind_name = table
@@ -225,11 +225,7 @@ impl Chain {
                     };
                     let mut args = Args::new(table, &params, spec.each.is_some());
                     let (check, provides) = kinds::compile(kind, &mut args);
-                    check_reads = (
-                        Some(kind),
-                        table.contains_key("unless_exempt"),
-                        std::mem::take(&mut args.refs),
-                    );
+                    check_reads = (Some(kind), std::mem::take(&mut args.refs));
                     let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
                         .into_iter()
                         .filter(|p| !provides.iter().any(|q| q == p))
@@ -307,7 +303,7 @@ impl Chain {
                     )
                 }))
             });
-            let (check_kind, exempt, named) = check_reads;
+            let (check_kind, named) = check_reads;
             // What the check cannot decide without: its required field parameters
             // (a parameter naming several fields takes the first given).
             let mut needs: Vec<(String, Vec<kinds::Ref>)> = Vec::new();
@@ -361,7 +357,8 @@ impl Chain {
                     ));
                     continue;
                 }
-                (None, kind) => Reads::of(kind.map(|k| k.name), exempt, &fields, &lists),
+                (None, Some(_)) => Reads::declared(&fields, &lists),
+                (None, None) => Reads::Everything,
             };
             rules.push(CompiledRule {
                 check_kind: check_kind.map(|k| k.name),

@@ -1,33 +1,14 @@
 //! What a rule reads of a document, so that an edit re-runs only the rules it can
 //! change (issue 21, [`crate::check::Session`]): the fields of its check's
-//! parameters, its `each` lists and its `when` fields, as pointer patterns (`*`:
-//! any item). A rule that cannot say — a script, or a kind that reads beyond its
-//! parameters (other lines, a list's whole) — reads everything.
+//! parameters and those its kind reads beyond them (other lines' quantities, say:
+//! [`Args::reads`]), its `each` lists and its `when` fields, as pointer patterns
+//! (`*`: any item). A script that does not list what it reads (`reads` in
+//! `rule.toml`) reads everything.
+//!
+//! [`Args::reads`]: crate::engine::kinds::Args::reads
 
 use super::super::kinds::Ref;
 use crate::json::pointer::Pointer;
-
-/// The kinds whose checks read the document only through their parameters' fields
-/// (`RunCx::get`), checked one by one; any other kind reads everything.
-const READS_ONLY_ITS_FIELDS: &[&str] = &[
-    "required",
-    "catalogue-code",
-    "catalogue-category",
-    "catalogue-hazards",
-    "catalogue-exemption",
-    "catalogue-edition",
-    "in-force",
-    "working-days",
-    "threshold",
-    "region-relation",
-    "balance",
-    "code-parts",
-    "deadline",
-    "limits",
-    "age",
-    "same-party",
-    "yearly-target",
-];
 
 /// What a rule reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,24 +27,8 @@ pub enum Reads {
 }
 
 impl Reads {
-    /// What a rule of check `kind` (none: a script) reads, given the fields its
-    /// parameters and `when` name, its `each` lists, and whether it declares
-    /// `unless_exempt` (which reads every line).
-    pub(crate) fn of(
-        kind: Option<&str>,
-        exempt: bool,
-        fields: &[Ref],
-        lists: &[&Pointer],
-    ) -> Reads {
-        match kind {
-            Some(kind) if READS_ONLY_ITS_FIELDS.contains(&kind) && !exempt => {}
-            _ => return Reads::Everything,
-        }
-        Reads::declared(fields, lists)
-    }
-
-    /// What a rule reads when it says so itself (a script's `reads` in
-    /// `rule.toml`): these fields (`*`: any item), its `each` lists and `when`.
+    /// What a rule reads: these fields (`*`: any item; a check's, or a script's
+    /// `reads` in `rule.toml`), its `each` lists and `when`.
     pub(crate) fn declared(fields: &[Ref], lists: &[&Pointer]) -> Reads {
         let mut patterns: Vec<Vec<String>> = Vec::new();
         for field in fields {
@@ -145,7 +110,7 @@ mod tests {
             absolute: true,
         };
         let wastes = Pointer::parse("/wastes");
-        let reads = Reads::of(Some("catalogue-code"), false, &[code, date], &[&wastes]);
+        let reads = Reads::declared(&[code, date], &[&wastes]);
         for touched in [
             "/wastes/2/code",
             "/wastes/2",
@@ -164,19 +129,5 @@ mod tests {
         ] {
             assert!(!reads.touched_by(&tokens(untouched)), "{untouched}");
         }
-        assert_eq!(
-            Reads::of(None, false, &[], &[]),
-            Reads::Everything,
-            "a script"
-        );
-        assert_eq!(
-            Reads::of(Some("catalogue-code"), true, &[], &[]),
-            Reads::Everything,
-            "unless_exempt reads every line"
-        );
-        assert_eq!(
-            Reads::of(Some("plan-lists"), false, &[], &[]),
-            Reads::Everything
-        );
     }
 }

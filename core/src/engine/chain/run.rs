@@ -104,10 +104,29 @@ impl Chain {
         if let Some(cache) = cache.as_deref_mut()
             && cache.key.as_ref() != Some(&key)
         {
+            // Another chain, kind, stage, date or locale: every rule runs again.
+            if let Some(delta) = &mut cache.delta {
+                let gone = cache.outcomes.drain(..).flatten().flat_map(|o| o.kept);
+                delta.removed.extend(gone);
+            }
             cache.key = Some(key);
             cache.outcomes = vec![None; self.rules.len()];
             cache.changed = None;
+            cache.touched = None;
         }
+        // Which rules the edits touch: as last time when the same fields were
+        // edited again (typing into one field).
+        let touched: Option<Vec<bool>> = cache.as_deref_mut().and_then(|c| {
+            let changed = c.changed.as_ref()?;
+            if c.touched.as_ref().is_none_or(|(at, _)| at != changed) {
+                let flags = self
+                    .rules
+                    .iter()
+                    .map(|rule| changed.iter().any(|tokens| rule.reads.touched_by(tokens)));
+                c.touched = Some((changed.clone(), flags.collect()));
+            }
+            c.touched.as_ref().map(|(_, flags)| flags.clone())
+        });
         for (index, rule) in self.rules.iter().enumerate() {
             if !rule.applies(kind, stage.as_deref(), as_of) {
                 continue;
@@ -115,43 +134,55 @@ impl Chain {
             if interrupt.is_raised() {
                 break;
             }
-            let cached = cache.as_deref().and_then(|c| {
-                let outcome = c.outcomes.get(index)?.as_ref()?;
-                let untouched = c.changed.as_ref().is_some_and(|changed| {
-                    changed.iter().all(|tokens| !rule.reads.touched_by(tokens))
-                });
-                untouched.then(|| outcome.clone())
-            });
-            let outcome = match cached {
-                Some(outcome) => outcome,
-                None => {
-                    let outcome = self.run_rule(
-                        rule,
-                        &cx,
-                        &script_inputs,
-                        &mut item_paths,
-                        as_of,
-                        locale,
-                        interrupt,
-                        out.room(&rule.id),
-                    );
-                    if let Some(cache) = cache.as_deref_mut()
-                        && !interrupt.is_raised()
-                        && let Some(slot) = cache.outcomes.get_mut(index)
-                    {
-                        *slot = Some(outcome.clone());
-                    }
-                    outcome
-                }
+            let mut run = |out: &Findings| {
+                self.run_rule(
+                    rule,
+                    &cx,
+                    &script_inputs,
+                    &mut item_paths,
+                    as_of,
+                    locale,
+                    interrupt,
+                    out.room(&rule.id),
+                )
             };
-            out.extend(outcome.kept);
-            for severity in outcome.omitted {
-                out.omit(&rule.id, severity);
+            let Some((slot, delta)) = cache
+                .as_deref_mut()
+                .and_then(|c| Some((c.outcomes.get_mut(index)?, &mut c.delta)))
+            else {
+                out.take(&rule.id, run(out), &mut not_evaluated);
+                continue;
+            };
+            let untouched = slot.is_some()
+                && touched
+                    .as_ref()
+                    .is_some_and(|flags| flags.get(index) == Some(&false));
+            if !untouched {
+                let outcome = run(out);
+                if interrupt.is_raised() {
+                    // Cut short: not kept, so that the next run runs it again.
+                    *slot = None;
+                    out.take(&rule.id, outcome, &mut not_evaluated);
+                    continue;
+                }
+                let before = slot.replace(outcome);
+                if let (Some(delta), Some(now)) = (delta.as_mut(), slot.as_ref()) {
+                    delta.record(before, now);
+                }
             }
-            not_evaluated.extend(outcome.not_evaluated);
+            let Some(outcome) = slot.as_ref() else {
+                continue;
+            };
+            match delta {
+                Some(delta) => delta.kept += outcome.kept.len(),
+                None => out.take(&rule.id, outcome.clone(), &mut not_evaluated),
+            }
         }
         if let Some(cache) = cache {
             cache.changed = Some(Vec::new());
+            if let Some(delta) = &mut cache.delta {
+                delta.ran = true;
+            }
         }
         not_evaluated
     }
@@ -330,6 +361,18 @@ pub struct RuleOutcome {
     pub not_evaluated: Option<NotEvaluated>,
 }
 
+impl Findings {
+    /// Takes a rule's outcome: its findings kept, the rest counted, and why it
+    /// could not decide.
+    fn take(&mut self, rule: &str, outcome: RuleOutcome, not_evaluated: &mut Vec<NotEvaluated>) {
+        self.extend(outcome.kept);
+        for severity in outcome.omitted {
+            self.omit(rule, severity);
+        }
+        not_evaluated.extend(outcome.not_evaluated);
+    }
+}
+
 /// What every rule found on a document, by rule, valid for one chain, kind, stage,
 /// legal date and locale; a session says what changed since (`changed`: the edited
 /// pointers, as tokens) and only the rules reading those run again.
@@ -339,6 +382,51 @@ pub struct RuleCache {
     outcomes: Vec<Option<RuleOutcome>>,
     /// The pointers edited since the last run (`None`: anything may have).
     pub changed: Option<Vec<Vec<String>>>,
+    /// The rules that edits of these pointers touch, by index.
+    touched: Option<(Vec<Vec<String>>, Vec<bool>)>,
+    /// Set by a session before a run: what the rules run again gain and lose is
+    /// recorded here, and the run gives no rule's findings to its `out`.
+    pub delta: Option<Delta>,
+}
+
+impl RuleCache {
+    /// Forgets every outcome, giving back the findings they kept.
+    pub fn clear(&mut self) -> Vec<Violation> {
+        let kept = self.outcomes.drain(..).flatten().flat_map(|o| o.kept);
+        let kept = kept.collect();
+        *self = RuleCache::default();
+        kept
+    }
+}
+
+/// What the rules run again gained and lost (multisets: the same finding twice is
+/// two).
+#[derive(Debug, Clone, Default)]
+pub struct Delta {
+    /// Findings they have now and had not.
+    pub added: Vec<Violation>,
+    /// Findings they had and have no more.
+    pub removed: Vec<Violation>,
+    /// The findings every rule keeps now, run again or not.
+    pub kept: usize,
+    /// Whether the rules ran: not when the document has no kind, form or pack in
+    /// force to run them on.
+    pub ran: bool,
+}
+
+impl Delta {
+    fn record(&mut self, before: Option<RuleOutcome>, now: &RuleOutcome) {
+        let mut gone = before.map(|b| b.kept).unwrap_or_default();
+        for violation in &now.kept {
+            match gone.iter().position(|v| v == violation) {
+                Some(at) => {
+                    gone.swap_remove(at);
+                }
+                None => self.added.push(violation.clone()),
+            }
+        }
+        self.removed.append(&mut gone);
+    }
 }
 
 /// What decides which rules apply and how they read.

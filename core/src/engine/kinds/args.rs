@@ -356,6 +356,27 @@ impl<'a> Args<'a> {
         self.has_each
     }
 
+    /// A field the check reads beyond its parameters' (issue 21's [`Reads`]):
+    /// absolute, or relative to the `each` item (a relative one is never read
+    /// without `each`). Recorded with no parameter: it tells what the rule reads,
+    /// never what it needs.
+    ///
+    /// [`Reads`]: crate::engine::chain::reads::Reads
+    pub fn reads(&mut self, reference: Ref) {
+        if reference.absolute || self.has_each {
+            self.refs.push((String::new(), reference));
+        }
+    }
+
+    /// `member` of every item of the list at `list` (read from the root), which
+    /// the check reads beyond its parameters' fields.
+    pub fn reads_in_items(&mut self, list: &Pointer, member: &Pointer) {
+        self.reads(Ref {
+            pointer: list.any_item(member),
+            absolute: true,
+        });
+    }
+
     /// A field reference written in a sub-table (`what.field`).
     pub fn reference_in(&mut self, key: &str, text: &str) -> Option<Ref> {
         self.reference(key, text)

@@ -182,6 +182,15 @@ pub(crate) fn compile(args: &mut Args<'_>) -> Option<Exempt> {
             None
         }
     };
+    for member in [&code, &item, &stage].into_iter().flatten() {
+        match &lines {
+            Some(lines) => args.reads_in_items(lines, member),
+            None => args.reads(Ref {
+                pointer: member.clone(),
+                absolute: false,
+            }),
+        }
+    }
     let failed = !problems.is_empty();
     args.problems.extend(problems);
     if failed {

@@ -99,6 +99,10 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         match segments.split_last() {
             Some((item_field, list)) if !list.is_empty() => {
                 let list_text = format!("/{}", list.join("/"));
+                args.reads(Ref {
+                    pointer: Pointer::parse(&list_text).any_item(&Pointer::parse(item_field)),
+                    absolute: total.absolute,
+                });
                 totals.push((
                     member,
                     Ref {

@@ -118,6 +118,12 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     }
     let id = args.optional_string("id").unwrap_or("id").to_owned();
     let id = member(args, "id", &id)?;
+    if let Some(lines) = &lines {
+        let read = by.iter().map(|(_, p)| p).chain(&class).chain([&id]);
+        for member in read.cloned().collect::<Vec<_>>() {
+            args.reads_in_items(lines, &member);
+        }
+    }
     Some(Box::new(KeptApart {
         lines: lines?,
         by,

@@ -80,6 +80,9 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let warn_above = args.optional_decimal("warn_above");
     let error_above = args.optional_decimal("error_above");
     let error_from = args.optional_decimal("error_from");
+    if let (Some(lines), Some(quantity)) = (&lines, &quantity) {
+        args.reads_in_items(lines, quantity);
+    }
     if lines.is_none() || quantity.is_none() {
         args.problems
             .push("`lines` and `quantity` are required".into());

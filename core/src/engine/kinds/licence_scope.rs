@@ -117,6 +117,13 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         }
     };
     let exempt = super::exempt::compile(args);
+    // The receivers offered read every line's quantity and the consignor's site.
+    for read in ["quantity", "/consignor/site_id"] {
+        args.reads(Ref {
+            pointer: Pointer::parse(read),
+            absolute: read.starts_with('/'),
+        });
+    }
     Some(Box::new(LicenceScope {
         holder: holder?,
         date: date?,

@@ -150,6 +150,11 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
     let latest = args.flag("latest", false);
     let quantity = args.optional_string("quantity").map(Pointer::parse);
     let exceeds = args.optional_decimal("exceeds");
+    if let Some(lines) = &lines {
+        for member in [&code, &quantity].into_iter().flatten() {
+            args.reads_in_items(lines, member);
+        }
+    }
     if exceeds.is_some() && (quantity.is_none() || receiver.is_some()) {
         args.problems.push(
             "`exceeds` compares the line's `quantity` (required) and takes no `receiver`".into(),
