@@ -142,17 +142,8 @@ impl Session {
         });
         cache.delta = Some(Delta::default());
         // With a delta, the report holds only the structural findings.
-        let structural = self
-            .checker
-            .check_document_cached(
-                &Json::from(&self.document),
-                &[],
-                self.facts.as_ref(),
-                &[],
-                &self.options,
-                Some(cache),
-            )
-            .violations;
+        let structural = self.check(&mut self.cache.borrow_mut()).violations;
+        let cache = self.cache.get_mut();
         let delta = cache.delta.take().unwrap_or_default();
         let (rules_added, rules_removed) = if delta.ran {
             (delta.added, delta.removed)
@@ -179,14 +170,7 @@ impl Session {
         change.added.extend(rules_added);
         change.removed.extend(rules_removed);
         // A finding both gone and come (every rule ran again): no change.
-        let Change { added, removed } = &mut change;
-        added.retain(|v| match removed.iter().position(|r| r == v) {
-            Some(at) => {
-                removed.swap_remove(at);
-                false
-            }
-            None => true,
-        });
+        let change = diff(&change.removed, &change.added);
         for gone in &change.removed {
             if let Some(at) = self.violations.iter().position(|v| v == gone) {
                 self.violations.swap_remove(at);
@@ -198,16 +182,20 @@ impl Session {
 
     /// The report, every rule's findings taken from the cache.
     fn full_report(&self) -> Report {
-        self.checker
-            .check_document_cached(
-                &Json::from(&self.document),
-                &[],
-                self.facts.as_ref(),
-                &[],
-                &self.options,
-                Some(&mut self.cache.borrow_mut()),
-            )
+        self.check(&mut self.cache.borrow_mut())
             .capped(self.options.limits)
+    }
+
+    /// The document checked, the rules' outcomes kept in `cache`.
+    fn check(&self, cache: &mut RuleCache) -> Report {
+        self.checker.check_document_cached(
+            &Json::from(&self.document),
+            &[],
+            self.facts.as_ref(),
+            &[],
+            &self.options,
+            Some(cache),
+        )
     }
 }
 
