@@ -345,15 +345,8 @@ pub fn edited(result: Result<wastecheck::check::Change, wastecheck::check::EditE
     }
 }
 
-/// Whether a violation at `path` belongs to the field at `pointer`: the field
-/// itself or anything inside it.
-pub fn is_at_or_under(path: &str, pointer: &str) -> bool {
-    pointer.is_empty()
-        || path == pointer
-        || path
-            .strip_prefix(pointer)
-            .is_some_and(|rest| rest.starts_with('/'))
-}
+// A violation at `path` belongs to the field at `pointer`: the field or inside it.
+use wastecheck::json::pointer::is_at_or_under;
 
 /// The cheap path for validating one field as the user types: the whole document
 /// is checked (cross-field rules need it; a manifest takes well under a

@@ -322,12 +322,7 @@ impl Checker {
                 })
             })
         };
-        let at_or_under = |path: &str, field: &str| {
-            path == field
-                || path
-                    .strip_prefix(field)
-                    .is_some_and(|rest| rest.starts_with('/'))
-        };
+        let at_or_under = crate::json::pointer::is_at_or_under;
         !report.violations.iter().any(|v| {
             v.severity == Severity::Error
                 && (at_or_under(&v.path, pointer)

@@ -31,6 +31,14 @@ use crate::model::{
 use crate::registry::Registry;
 use crate::report::{FindingLimits, Findings, NotEvaluated, PackRef, Report, Unevaluable};
 use serde_json::Value;
+
+/// What a [`Session`] keeps between checks.
+pub(crate) struct Kept<'a> {
+    /// The rules' findings, by rule.
+    pub rules: &'a mut RuleCache,
+    /// The decoded document, patched after each edit.
+    pub decoding: &'a mut crate::model::Decoding,
+}
 use std::sync::Arc;
 
 /// How to check a document.
@@ -156,8 +164,9 @@ impl Checker {
         )
     }
 
-    /// [`Checker::check_document`], reusing what `cache` holds of the rules that
-    /// read nothing changed since (a [`Session`]).
+    /// [`Checker::check_document`], reusing what `cache` holds: the decoded
+    /// document, patched, and the findings of the rules that read nothing changed
+    /// since (a [`Session`]).
     pub(crate) fn check_document_cached(
         &self,
         document: &Json<'_>,
@@ -165,9 +174,13 @@ impl Checker {
         facts: Option<&PreparedFacts<'_>>,
         duplicate_fact_keys: &[String],
         options: &CheckOptions,
-        cache: Option<&mut RuleCache>,
+        cache: Option<Kept<'_>>,
     ) -> Report {
         let locale = options.locale;
+        let (rules, decoding) = match cache {
+            Some(Kept { rules, decoding }) => (Some(rules), Some(decoding)),
+            None => (None, None),
+        };
         // Kept within the limits as they come: a flood is counted, not held.
         let mut violations = Findings::new(options.limits);
         violations.extend(
@@ -223,7 +236,14 @@ impl Checker {
             );
         };
 
-        let (decoded, problems) = decode_json_document_with(kind, document, &options.interrupt);
+        let whole;
+        let (decoded, problems) = match decoding {
+            Some(decoding) => decoding.decode(kind, document, &options.interrupt),
+            None => {
+                whole = decode_json_document_with(kind, document, &options.interrupt);
+                (&whole.0, &whole.1[..])
+            }
+        };
         violations.extend(problems.iter().map(|located| {
             structural::document_violation(
                 Some(kind),
@@ -266,7 +286,7 @@ impl Checker {
             locale,
             &options.interrupt,
             &mut violations,
-            cache,
+            rules,
         );
         if options.interrupt.is_raised() {
             not_evaluated.push(NotEvaluated::new(

@@ -2,10 +2,12 @@
 //! read what it changed, and the report is exactly the one a full check of the
 //! document as it now stands gives (a property test holds it to that).
 
-use super::{CheckOptions, Checker, PreparedFacts};
+use super::{CheckOptions, Checker, Kept, PreparedFacts};
 use crate::engine::chain::run::{Delta, RuleCache};
 use crate::json::Json;
 use crate::json::pointer;
+use crate::model::Decoding;
+pub use crate::report::Change;
 use crate::report::{PatchOp, Report, Violation};
 use serde_json::Value;
 use std::cell::{OnceCell, RefCell};
@@ -35,15 +37,6 @@ impl EditError {
     }
 }
 
-/// What an edit changed in the report.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, schemars::JsonSchema)]
-pub struct Change {
-    /// Violations the edit brought.
-    pub added: Vec<Violation>,
-    /// Violations it resolved.
-    pub removed: Vec<Violation>,
-}
-
 /// A document checked again after each edit.
 ///
 /// An edit runs only the rules reading what it changed, and answers the change
@@ -54,15 +47,20 @@ pub struct Change {
 pub struct Session {
     checker: Checker,
     document: Value,
+    /// The document as the checks read it, kept in step with `document` edit by
+    /// edit: only the object or list an edit changed is converted again.
+    json: Json<'static>,
     facts: Option<PreparedFacts<'static>>,
     options: CheckOptions,
     cache: RefCell<RuleCache>,
+    decoding: RefCell<Decoding>,
     /// The structural findings on the document as it stands.
     structural: Vec<Violation>,
-    /// The report's violations, in no order.
-    violations: Vec<Violation>,
     /// Whether the report left findings out.
     truncated: bool,
+    /// Then the report's violations, in no order (else they are the structural
+    /// ones and the rules' in the cache).
+    violations: Vec<Violation>,
     report: OnceCell<Report>,
 }
 
@@ -76,10 +74,12 @@ impl Session {
     ) -> Session {
         let mut session = Session {
             checker: checker.clone(),
+            json: Json::from(&document).into_owned(),
             document,
             facts: facts.map(PreparedFacts::new),
             options,
             cache: RefCell::default(),
+            decoding: RefCell::default(),
             structural: Vec::new(),
             violations: Vec::new(),
             truncated: false,
@@ -105,7 +105,9 @@ impl Session {
     /// checks again. Returns the violations added and removed.
     pub fn set(&mut self, pointer: &str, value: Option<Value>) -> Result<Change, EditError> {
         let tokens = edit(&mut self.document, pointer, value, false)?;
-        Ok(self.recheck(vec![tokens]))
+        let changed = vec![tokens];
+        self.edited(&changed);
+        Ok(self.recheck(changed))
     }
 
     /// Applies a JSON Patch (a fix, a choice's patch) as one edit: all of it or,
@@ -128,7 +130,40 @@ impl Session {
             });
         }
         self.document = document;
+        self.edited(&changed);
         Ok(self.recheck(changed))
+    }
+
+    /// Brings `json` in step with `document` after edits at `changed` (as tokens):
+    /// the object or list holding each edited place converted again, outermost
+    /// first, or the whole document when one is no longer there; and tells the
+    /// decoding what to decode again.
+    fn edited(&mut self, changed: &[Vec<String>]) {
+        match changed {
+            [one] => self.decoding.get_mut().edited(one),
+            _ => self.decoding.get_mut().edited_many(),
+        }
+        let mut parents: Vec<&[String]> = changed
+            .iter()
+            .map(|tokens| tokens.split_last().map_or(&[][..], |(_, parent)| parent))
+            .collect();
+        parents.sort_by_key(|parent| parent.len());
+        for parent in parents {
+            let value = parent
+                .iter()
+                .try_fold(&self.document, |at, token| match at {
+                    Value::Object(members) => members.get(token.as_str()),
+                    Value::Array(items) => items.get(pointer::index(token)?),
+                    _ => None,
+                });
+            match (value, self.json.at_mut(parent)) {
+                (Some(value), Some(json)) => *json = Json::from(value).into_owned(),
+                _ => {
+                    self.json = Json::from(&self.document).into_owned();
+                    return;
+                }
+            }
+        }
     }
 
     /// Checks again after the pointers `changed` were edited: the structural
@@ -142,7 +177,7 @@ impl Session {
         });
         cache.delta = Some(Delta::default());
         // With a delta, the report holds only the structural findings.
-        let structural = self.check(&mut self.cache.borrow_mut()).violations;
+        let structural = self.check().violations;
         let cache = self.cache.get_mut();
         let delta = cache.delta.take().unwrap_or_default();
         let (rules_added, rules_removed) = if delta.ran {
@@ -152,49 +187,63 @@ impl Session {
             (Vec::new(), cache.clear())
         };
         let interrupted = self.options.interrupt.is_raised();
-        if interrupted {
-            cache.clear();
-        }
         let found = structural.len() + delta.kept;
-        let mut change = diff(&self.structural, &structural);
-        self.structural = structural;
+        let before = std::mem::replace(&mut self.structural, structural);
         if self.truncated || interrupted || found > self.options.limits.total {
             // The report may leave findings out: only it can say which it shows.
+            let before = if self.truncated {
+                std::mem::take(&mut self.violations)
+            } else {
+                // The last report: its structural findings and the rules' then.
+                let mut then: Vec<Violation> = cache.kept().cloned().collect();
+                for added in &rules_added {
+                    if let Some(at) = then.iter().position(|v| v == added) {
+                        then.swap_remove(at);
+                    }
+                }
+                then.extend(rules_removed);
+                then.extend(before);
+                then
+            };
+            if interrupted {
+                cache.clear();
+            }
             let report = self.full_report();
-            let change = diff(&self.violations, &report.violations);
-            self.violations = report.violations.clone();
+            let change = Violation::changes(before, &report.violations);
             self.truncated = report.omitted.is_some() || interrupted;
+            if self.truncated {
+                self.violations = report.violations.clone();
+            }
             self.report = OnceCell::from(report);
             return change;
         }
-        change.added.extend(rules_added);
-        change.removed.extend(rules_removed);
-        // A finding both gone and come (every rule ran again): no change.
-        let change = diff(&change.removed, &change.added);
-        for gone in &change.removed {
-            if let Some(at) = self.violations.iter().position(|v| v == gone) {
-                self.violations.swap_remove(at);
-            }
-        }
-        self.violations.extend(change.added.iter().cloned());
+        let mut change = Violation::changes(before, &self.structural);
+        // A finding both gone and come (every rule ran again) is no change.
+        change.merge(Change {
+            added: rules_added,
+            removed: rules_removed,
+        });
         change
     }
 
     /// The report, every rule's findings taken from the cache.
     fn full_report(&self) -> Report {
-        self.check(&mut self.cache.borrow_mut())
-            .capped(self.options.limits)
+        self.check().capped(self.options.limits)
     }
 
-    /// The document checked, the rules' outcomes kept in `cache`.
-    fn check(&self, cache: &mut RuleCache) -> Report {
+    /// The document checked, what the checks keep kept.
+    fn check(&self) -> Report {
+        let (mut rules, mut decoding) = (self.cache.borrow_mut(), self.decoding.borrow_mut());
         self.checker.check_document_cached(
-            &Json::from(&self.document),
+            &self.json,
             &[],
             self.facts.as_ref(),
             &[],
             &self.options,
-            Some(cache),
+            Some(Kept {
+                rules: &mut rules,
+                decoding: &mut decoding,
+            }),
         )
     }
 }
@@ -268,25 +317,6 @@ fn edit(
         _ => return Err(EditError::NoParent(pointer.to_owned())),
     }
     Ok(tokens)
-}
-
-/// The violations `after` has that `before` has not, and the reverse, counted as
-/// multisets (the same finding twice is two).
-fn diff(before: &[Violation], after: &[Violation]) -> Change {
-    let mut removed: Vec<&Violation> = before.iter().collect();
-    let mut added = Vec::new();
-    for violation in after {
-        match removed.iter().position(|v| *v == violation) {
-            Some(at) => {
-                removed.swap_remove(at);
-            }
-            None => added.push(violation.clone()),
-        }
-    }
-    Change {
-        added,
-        removed: removed.into_iter().cloned().collect(),
-    }
 }
 
 impl Checker {

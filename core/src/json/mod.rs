@@ -110,6 +110,39 @@ impl<'a> Json<'a> {
         Some(at)
     }
 
+    /// The value with every string it borrows copied, so that it outlives its text.
+    pub fn into_owned(self) -> Json<'static> {
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Number(n) => Json::Number(n),
+            Json::String(s) => Json::String(Cow::Owned(s.into_owned())),
+            Json::Array(items) => Json::Array(items.into_iter().map(Json::into_owned).collect()),
+            Json::Object(members) => Json::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (Cow::Owned(k.into_owned()), v.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The value at the path `tokens` (a JSON Pointer's, unescaped), to change.
+    pub fn at_mut(&mut self, tokens: &[String]) -> Option<&mut Json<'a>> {
+        let mut at = self;
+        for token in tokens {
+            at = match at {
+                Json::Object(members) => members
+                    .iter_mut()
+                    .find(|(k, _)| k == token)
+                    .map(|(_, v)| v)?,
+                Json::Array(items) => items.get_mut(pointer::index(token)?)?,
+                _ => return None,
+            };
+        }
+        Some(at)
+    }
+
     /// The value as a [`serde_json::Value`] (copying it).
     pub fn to_value(&self) -> Value {
         match self {

@@ -48,6 +48,13 @@ pub fn index(token: &str) -> Option<usize> {
     }
 }
 
+/// Whether the pointer `path` is `at` or lies under it (`/wastes/1/code` under
+/// `/wastes/1`, not under `/wastes/10`).
+pub fn is_at_or_under(path: &str, at: &str) -> bool {
+    path.strip_prefix(at)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Appends `/index` to `path`, without the formatting machinery (every item of
 /// every check gets a path).
 pub fn push_index(path: &mut String, index: usize) {

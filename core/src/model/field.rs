@@ -126,6 +126,9 @@ pub struct Decoder<'v> {
     path: Vec<Segment<'v>>,
     problems: Vec<Located>,
     interrupt: Interrupt,
+    /// Patching: where the value decoded again is, and where its problems start
+    /// (after every other one).
+    redone: Option<(String, usize)>,
 }
 
 impl<'v> Decoder<'v> {
@@ -146,6 +149,59 @@ impl<'v> Decoder<'v> {
     /// The problems found, in document order.
     pub fn into_problems(self) -> Vec<Located> {
         self.problems
+    }
+
+    /// A decoder that patches a decoded document after an edit (see
+    /// [`Decode::patch`]), holding the problems found when it was decoded.
+    pub fn patching(problems: Vec<Located>, interrupt: &Interrupt) -> Self {
+        Decoder {
+            problems,
+            ..Self::with_interrupt(interrupt)
+        }
+    }
+
+    /// After an edit at `tokens` under the member `key` of a record (`value`: the
+    /// member's JSON now, if any), decodes again what changed: inside the member
+    /// when it is a valid record or list that can say, else the whole member, whose
+    /// problems found before are then forgotten.
+    pub fn patch_member<T: Decode>(
+        &mut self,
+        key: &'v str,
+        field: &mut Field<T>,
+        tokens: &[String],
+        value: Option<&'v Json<'_>>,
+    ) {
+        self.path.push(Segment::Key(key));
+        self.patch_field(field, tokens, value);
+        self.path.pop();
+    }
+
+    /// [`Decoder::patch_member`] for the field at the current path.
+    fn patch_field<T: Decode>(
+        &mut self,
+        field: &mut Field<T>,
+        tokens: &[String],
+        value: Option<&'v Json<'_>>,
+    ) {
+        if let (false, Some(json), Field::Valid(inner)) = (tokens.is_empty(), value, &mut *field)
+            && inner.patch(tokens, json, self)
+        {
+            return;
+        }
+        let at = self.pointer();
+        self.problems
+            .retain(|p| !pointer::is_at_or_under(&p.path, &at));
+        self.redone = Some((at, self.problems.len()));
+        *field = match value {
+            Some(value) => self.field(value),
+            None => Field::Absent,
+        };
+    }
+
+    /// The problems after patching, and where the value decoded again is with the
+    /// index its problems start at (they follow every other one).
+    pub(crate) fn into_patched(self) -> (Vec<Located>, Option<(String, usize)>) {
+        (self.problems, self.redone)
     }
 
     /// The JSON Pointer of the current value.
@@ -245,6 +301,20 @@ pub trait Decode: Sized {
     /// `decoder` at their own paths, and the composite returns [`Problem::Nested`]
     /// only when it cannot be used as a whole.
     fn decode<'v>(value: &'v Json<'_>, decoder: &mut Decoder<'v>) -> Result<Self, Problem>;
+
+    /// After an edit at `tokens` under this value (`value`: its JSON now), decodes
+    /// again only what the edit changed, and says whether it could; when it cannot
+    /// (the default, for values decoded whole) it changes nothing and the caller
+    /// decodes the whole value again. Records and lists look inside.
+    fn patch<'v>(
+        &mut self,
+        tokens: &[String],
+        value: &'v Json<'_>,
+        decoder: &mut Decoder<'v>,
+    ) -> bool {
+        let _ = (tokens, value, decoder);
+        false
+    }
 }
 
 /// Lists: every item is decoded on its own, so one bad line never hides the others.
@@ -265,6 +335,32 @@ impl<T: Decode> Decode for Vec<Field<T>> {
             decoder.path.pop();
         }
         Ok(out)
+    }
+
+    /// An edit inside an item decodes that item again; one that may have added or
+    /// removed items (the list's length differs, `-`) cannot be patched.
+    fn patch<'v>(
+        &mut self,
+        tokens: &[String],
+        value: &'v Json<'_>,
+        decoder: &mut Decoder<'v>,
+    ) -> bool {
+        let (Some((first, rest)), Some(items)) = (tokens.split_first(), value.as_array()) else {
+            return false;
+        };
+        let Some(index) = pointer::index(first).filter(|i| *i < items.len()) else {
+            return false;
+        };
+        if items.len() != self.len() {
+            return false;
+        }
+        let (Some(field), Some(item)) = (self.get_mut(index), items.get(index)) else {
+            return false;
+        };
+        decoder.path.push(Segment::Index(index));
+        decoder.patch_field(field, rest, Some(item));
+        decoder.path.pop();
+        true
     }
 }
 
@@ -316,7 +412,7 @@ macro_rules! record {
             fn member(&self, name: &str) -> crate::model::node::Node<'_> {
                 use crate::model::node::AsNode;
                 $(
-                    if name == crate::model::member_name(stringify!($field)) {
+                    if name == const { crate::model::member_name(stringify!($field)) } {
                         return self.$field.as_node();
                     }
                 )*
@@ -340,7 +436,7 @@ macro_rules! record {
                 for (key, item) in object {
                     let key: &'v str = key;
                     $(
-                        if key == crate::model::member_name(stringify!($field)) {
+                        if key == const { crate::model::member_name(stringify!($field)) } {
                             out.$field = decoder.member(key, item);
                             continue;
                         }
@@ -348,6 +444,32 @@ macro_rules! record {
                     decoder.report_at(key, crate::model::Problem::UnknownField);
                 }
                 Ok(out)
+            }
+
+            fn patch<'v>(
+                &mut self,
+                tokens: &[String],
+                value: &'v crate::json::Json<'_>,
+                decoder: &mut crate::model::Decoder<'v>,
+            ) -> bool {
+                let (Some((first, rest)), Some(members)) = (tokens.split_first(), value.as_object()) else {
+                    return false;
+                };
+                let member = members.iter().find(|(key, _)| key == first);
+                $(
+                    if first == const { crate::model::member_name(stringify!($field)) } {
+                        // The path borrows the JSON's key, or the model's name once
+                        // the member is gone.
+                        let key: &'v str = match member {
+                            Some((key, _)) => key,
+                            None => const { crate::model::member_name(stringify!($field)) },
+                        };
+                        decoder.patch_member(key, &mut self.$field, rest, member.map(|(_, v)| v));
+                        return true;
+                    }
+                )*
+                // Not a member of the record: decoded whole again, to report it.
+                false
             }
         }
     };

@@ -12,6 +12,7 @@ mod facts;
 pub(crate) mod field;
 pub mod labels;
 pub mod node;
+mod patch;
 mod problem;
 pub mod schema;
 mod values;
@@ -21,6 +22,7 @@ pub(crate) use enums::closed_enum;
 pub use facts::*;
 pub(crate) use field::record;
 pub use field::{Decode, Decoder, Field, Invalid, List, Located, member_name};
+pub use patch::Decoding;
 pub use problem::{JsonType, Problem, Reason, Subject};
 pub use values::*;
 

@@ -96,6 +96,50 @@ impl Violation {
         self.hint_text = guidance.hint;
         self
     }
+
+    /// What `after` has that `before` has not (copied), and what `before` has that
+    /// `after` has not, counted as multisets (the same finding twice is two).
+    pub fn changes(before: Vec<Violation>, after: &[Violation]) -> Change {
+        let mut removed = before;
+        let mut added = Vec::new();
+        for violation in after {
+            match removed.iter().position(|v| v == violation) {
+                Some(at) => {
+                    removed.swap_remove(at);
+                }
+                None => added.push(violation.clone()),
+            }
+        }
+        Change { added, removed }
+    }
+}
+
+/// What an edit changed in the report.
+// Made by `Violation::changes`, and `Change::merge`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, JsonSchema)]
+pub struct Change {
+    /// Violations the edit brought.
+    pub added: Vec<Violation>,
+    /// Violations it resolved.
+    pub removed: Vec<Violation>,
+}
+
+impl Change {
+    /// Adds `more`, then drops each finding both added and removed: a finding gone
+    /// and come again is no change.
+    pub fn merge(&mut self, more: Change) {
+        self.added.extend(more.added);
+        self.removed.extend(more.removed);
+        let removed = &mut self.removed;
+        self.added
+            .retain(|v| match removed.iter().position(|r| r == v) {
+                Some(at) => {
+                    removed.swap_remove(at);
+                    false
+                }
+                None => true,
+            });
+    }
 }
 
 /// Violations counted by severity.

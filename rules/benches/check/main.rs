@@ -38,13 +38,15 @@
 //! `--count N` runs N whole-chain checks and exits, for an instruction count that
 //! the machine's other work cannot change:
 //! `valgrind --tool=callgrind target/release/deps/check-… --count 2000`;
-//! `--keystrokes N` runs N of a session's keystrokes (`session/set_line_name`).
+//! `--keystrokes N [FIELD]` runs N of a session's keystrokes (`session/set_*`, as
+//! `wasm/bench.mjs` types them; FIELD: `name`, `quantity` or `driver`).
 
 mod baseline;
 mod dates;
 mod fixture;
 mod generate;
 mod summary;
+mod typing;
 
 use criterion::{Criterion, Throughput};
 use fixture::{Fixture, fixture, verify};
@@ -97,27 +99,26 @@ fn engine(c: &mut Criterion) {
     group.finish();
 }
 
-/// A session's keystroke (issue 21): one character more in the first line's name,
-/// which few rules read, against a full `check_value` of the same document.
+/// A session's keystrokes (issue 21), as Node's benchmark types them, field by
+/// field, against a full `check_value` of the same document.
 fn session(c: &mut Criterion) {
     let fx = fixture();
     let mut group = c.benchmark_group("session");
     group.throughput(Throughput::Elements(1));
-    let document = fx.values[0].clone();
-    let facts = fx.facts(0).clone();
-    let mut session = fx.checker.session(
-        document.clone(),
-        Some(facts.clone()),
-        CheckOptions::default(),
-    );
-    let mut k = 0;
-    group.bench_function("set_line_name", |b| {
-        b.iter(|| {
-            k = (k + 1) % KEYSTROKES.len();
-            let change = session.set("/wastes/0/name", Some(KEYSTROKES[k].into()));
-            black_box(change.map(|c| c.added.len()).unwrap_or(0))
-        })
-    });
+    for (field, _, _) in typing::FIELDS {
+        let mut session = typing::session(fx.checker);
+        let strokes = typing::strokes(Some(field));
+        let mut k = 0;
+        group.bench_function(format!("set_{field}"), |b| {
+            b.iter(|| {
+                k = (k + 1) % strokes.len();
+                let (pointer, value) = &strokes[k];
+                let change = session.set(pointer, Some(value.clone()));
+                black_box(change.map(|c| c.added.len()).unwrap_or(0))
+            })
+        });
+    }
+    let (document, facts) = typing::document_and_facts();
     let prepared = PreparedFacts::new(facts);
     group.bench_function("full_check_value", |b| {
         b.iter(|| {
@@ -171,16 +172,12 @@ fn rhai(c: &mut Criterion) {
 /// `--count N`: N whole-chain checks (`engine/check_str`) and nothing else, then
 /// exit — for `valgrind --tool=callgrind`, whose instruction counts do not depend on
 /// what else the shared machine is doing.
-/// `--keystrokes N` likewise runs N of `session/set_line_name`'s keystrokes.
+/// `--keystrokes N` likewise runs N of the `session` group's keystrokes.
 fn count_mode(args: &[String], flag: &str) -> Option<usize> {
     let at = args.iter().position(|a| a == flag)?;
     let n = args.get(at + 1).and_then(|n| n.parse().ok());
     Some(n.unwrap_or_else(|| panic!("{flag} takes a number")))
 }
-
-/// The keystrokes of `session/set_line_name`: one character more or less in the
-/// first line's name.
-const KEYSTROKES: [&str; 4] = ["沾", "沾染", "沾染有", "沾染有机"];
 
 // The entry point when this file is the bench itself, not a module of another.
 #[allow(dead_code)]
@@ -193,15 +190,15 @@ pub fn run(allocator: &str) {
     let args: Vec<String> = std::env::args().collect();
     if let Some(count) = count_mode(&args, "--keystrokes") {
         let fx = fixture();
-        let mut session = fx.checker.session(
-            fx.values[0].clone(),
-            Some(fx.facts(0).clone()),
-            CheckOptions::default(),
-        );
+        // `--keystrokes N FIELD`: only that field's (name, quantity, driver).
+        let at = args.iter().position(|a| a == "--keystrokes").unwrap_or(0);
+        let only = args.get(at + 2).map(String::as_str);
+        let strokes = typing::strokes(only);
+        let mut session = typing::session(fx.checker);
         let added: usize = (0..count)
             .map(|k| {
-                let name = KEYSTROKES[black_box(k) % KEYSTROKES.len()];
-                let change = session.set("/wastes/0/name", Some(name.into()));
+                let (pointer, value) = &strokes[black_box(k) % strokes.len()];
+                let change = session.set(pointer, Some(value.clone()));
                 change.map(|c| c.added.len()).unwrap_or(0)
             })
             .sum();

@@ -118,16 +118,18 @@ fn objects(value: &Value, at: &str, out: &mut Vec<String>) {
     }
 }
 
-/// The example facts (spec/examples), and with `plan` the consignor's management
-/// plan for 2026 too, so that the plan rules decide.
+/// An example of spec/examples.
+fn example(name: &str) -> Value {
+    let text = std::fs::read_to_string(format!("../spec/examples/{name}")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The example facts, and with `plan` the consignor's management plan for 2026
+/// too, so that the plan rules decide.
 fn example_facts(plan: bool) -> Value {
-    let read = |name: &str| -> Value {
-        serde_json::from_str(&std::fs::read_to_string(format!("../spec/examples/{name}")).unwrap())
-            .unwrap()
-    };
-    let mut facts = read("facts.example.json");
+    let mut facts = example("facts.example.json");
     if plan {
-        facts["plans"] = json!([read("plan.valid.json")]);
+        facts["plans"] = json!([example("plan.valid.json")]);
     }
     facts
 }
@@ -325,9 +327,7 @@ proptest! {
         limits in prop::option::of((1..4usize, 2..8usize)),
     ) {
         let name = if mistakes { "manifest.mistakes.json" } else { "manifest.valid.json" };
-        let mut document: Value = serde_json::from_str(
-            &std::fs::read_to_string(format!("../spec/examples/{name}")).unwrap(),
-        ).unwrap();
+        let mut document = example(name);
         if let Some(wastes) = document["wastes"].as_array_mut().filter(|w| !w.is_empty()) {
             let first = wastes.clone();
             while wastes.len() < lines {
@@ -345,10 +345,7 @@ proptest! {
 /// Applying a fix through the session resolves its finding, as a full check sees.
 #[test]
 fn a_fix_applied_in_a_session_removes_its_finding() {
-    let document: Value = serde_json::from_str(
-        &std::fs::read_to_string("../spec/examples/manifest.mistakes.json").unwrap(),
-    )
-    .unwrap();
+    let document = example("manifest.mistakes.json");
     let checker = wastecheck_rules::checker();
     let mut session = checker.session(document, None, CheckOptions::default());
     let fixable = session
@@ -376,10 +373,7 @@ fn a_fix_applied_in_a_session_removes_its_finding() {
 /// they read runs them again, an edit of anything else does not.
 #[test]
 fn rules_reading_every_line_run_again_for_what_they_read_and_nothing_else() {
-    let document: Value = serde_json::from_str(
-        &std::fs::read_to_string("../spec/examples/manifest.valid.json").unwrap(),
-    )
-    .unwrap();
+    let document = example("manifest.valid.json");
     let checker = wastecheck_rules::checker();
     let (decoded, _) =
         wastecheck::model::decode_document(wastecheck::DocumentKind::Manifest, &document);
@@ -387,14 +381,20 @@ fn rules_reading_every_line_run_again_for_what_they_read_and_nothing_else() {
     let chain = checker
         .chain_for(&decoded, wastecheck::check::legal_date(&decoded))
         .unwrap();
+    // Whether an edit at `pointer` touches what `rule` reads: (to decide, to offer).
     let touched = |rule: &str, pointer: &str| {
         let tokens = wastecheck::json::pointer::Pointer::parse(pointer)
             .tokens()
             .to_vec();
         let rule = chain.rules.iter().find(|r| r.id == rule).unwrap();
-        rule.reads.touched_by(&tokens)
+        (
+            rule.reads.touched_by(&tokens),
+            rule.offer_reads.touched_by(&tokens),
+        )
     };
-    let cases: &[(&str, &[&str], &[&str])] = &[
+    // (rule, read to decide, read only for the choices offered, not read)
+    type Case<'a> = (&'a str, &'a [&'a str], &'a [&'a str], &'a [&'a str]);
+    let cases: &[Case] = &[
         (
             "cn.transfer.receiver-capacity",
             &[
@@ -402,6 +402,7 @@ fn rules_reading_every_line_run_again_for_what_they_read_and_nothing_else() {
                 "/wastes/-",
                 "/receiver/credit_code",
             ],
+            &[],
             &[
                 "/wastes/3/name",
                 "/consignor/site_id",
@@ -415,31 +416,73 @@ fn rules_reading_every_line_run_again_for_what_they_read_and_nothing_else() {
                 "/consignor/credit_code",
                 "/receiver/credit_code",
             ],
+            &[],
             &["/wastes/1/quantity", "/wastes/1/name"],
         ),
         (
-            // Its receivers offered read every line's quantity and the consignor's site.
+            // The receivers it offers read every line's quantity and the
+            // consignor's site; whether it finds anything does not.
             "cn.transfer.receiver-licence-scope",
-            &[
-                "/wastes/1/code",
-                "/wastes/0/quantity/value",
-                "/consignor/site_id",
-                "/wastes/2/exemption/stage",
-            ],
+            &["/wastes/1/code", "/wastes/2/exemption/stage"],
+            &["/wastes/0/quantity/value", "/consignor/site_id"],
             &["/wastes/1/name", "/carrier/vehicle_plate"],
         ),
         (
             "zj-shaoxing.transfer.waybill-mismatch",
             &["/wastes/4/quantity/value"],
+            &[],
             &["/wastes/4/name", "/consignor/name"],
         ),
     ];
-    for (rule, read, not_read) in cases {
+    for (rule, read, offers, not_read) in cases {
         for pointer in *read {
-            assert!(touched(rule, pointer), "{rule} reads {pointer}");
+            assert!(touched(rule, pointer).0, "{rule} reads {pointer}");
+        }
+        for pointer in *offers {
+            let (decide, offer) = touched(rule, pointer);
+            assert!(offer && !decide, "{rule} reads {pointer} only to offer");
         }
         for pointer in *not_read {
-            assert!(!touched(rule, pointer), "{rule} does not read {pointer}");
+            assert_eq!(
+                touched(rule, pointer),
+                (false, false),
+                "{rule} does not read {pointer}"
+            );
         }
     }
+}
+
+/// A rule reading a field only for the choices it offers runs again on an edit of
+/// it while it has findings: the receivers offered follow the lines' quantity.
+#[test]
+fn the_receivers_offered_follow_an_edit_of_a_quantity() {
+    let checker = wastecheck_rules::checker();
+    let facts = example_facts(false);
+    let mut session = checker.session(
+        example("manifest.valid.json"),
+        Some(facts.clone()),
+        CheckOptions::default(),
+    );
+    const RULE: &str = "cn.transfer.receiver-licence-scope";
+    // The receivers a finding offers: its one fix, or its choices.
+    let receivers = |v: &Violation| serde_json::to_string(&(&v.fix, &v.choices)).unwrap();
+    // A code of HW49 that the receiver's licence does not list: another licensed
+    // receiver, with 30,000 t a year and nothing received yet, is offered.
+    let change = session
+        .set("/wastes/0/code", Some(json!("772-006-49")))
+        .unwrap();
+    let found = change.added.iter().find(|v| v.rule == RULE).unwrap();
+    assert!(
+        receivers(found).contains("91330602MA2C4T7R5A"),
+        "{found:#?}"
+    );
+    // More than its licensed scale on another line: it is offered no more.
+    let change = session
+        .set("/wastes/1/quantity/value", Some(json!("40000")))
+        .unwrap();
+    assert!(change.removed.iter().any(|v| v == found), "{change:#?}");
+    let now = change.added.iter().find(|v| v.rule == RULE).unwrap();
+    assert!(!receivers(now).contains("91330602MA2C4T7R5A"), "{now:#?}");
+    let full = checker.check_value(session.document(), Some(&facts), &CheckOptions::default());
+    assert_eq!(session.report(), &full);
 }

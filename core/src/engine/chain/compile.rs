@@ -206,6 +206,7 @@ impl Chain {
             // The fields the check's parameters name, and its kind (none: a script).
             let mut check_reads: (Option<&'static Kind>, Vec<(String, kinds::Ref)>) =
                 (None, Vec::new());
+            let mut offer_refs: Vec<kinds::Ref> = Vec::new();
             let body = match (&spec.check, &rule.script, &scripts) {
                 (Some(table), _, _) => {
                     let kind_name = table
@@ -226,6 +227,7 @@ impl Chain {
                     let mut args = Args::new(table, &params, spec.each.is_some());
                     let (check, provides) = kinds::compile(kind, &mut args);
                     check_reads = (Some(kind), std::mem::take(&mut args.refs));
+                    offer_refs = std::mem::take(&mut args.offer_refs);
                     let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
                         .into_iter()
                         .filter(|p| !provides.iter().any(|q| q == p))
@@ -364,6 +366,7 @@ impl Chain {
                 check_kind: check_kind.map(|k| k.name),
                 needs,
                 reads,
+                offer_reads: Reads::declared(&offer_refs, &lists).fields_only(),
                 guard,
                 id: spec.id.clone(),
                 pack: pack.label(),

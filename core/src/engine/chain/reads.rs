@@ -53,6 +53,17 @@ impl Reads {
         }
     }
 
+    /// The fields alone, without the `each` lists.
+    pub(crate) fn fields_only(self) -> Reads {
+        match self {
+            Reads::Fields { fields, .. } => Reads::Fields {
+                fields,
+                lists: Vec::new(),
+            },
+            everything => everything,
+        }
+    }
+
     /// Whether one of the fields read is exactly `field` (a pattern's `*` matching
     /// an index).
     pub fn names(&self, field: &[String]) -> bool {

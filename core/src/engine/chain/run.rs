@@ -111,24 +111,41 @@ impl Chain {
             }
             cache.key = Some(key);
             cache.outcomes = vec![None; self.rules.len()];
+            cache.applies = self
+                .rules
+                .iter()
+                .map(|rule| rule.applies(kind, stage.as_deref(), as_of))
+                .collect();
             cache.changed = None;
             cache.touched = None;
         }
         // Which rules the edits touch: as last time when the same fields were
         // edited again (typing into one field).
-        let touched: Option<Vec<bool>> = cache.as_deref_mut().and_then(|c| {
+        let touched: Option<Vec<Touch>> = cache.as_deref_mut().and_then(|c| {
             let changed = c.changed.as_ref()?;
             if c.touched.as_ref().is_none_or(|(at, _)| at != changed) {
-                let flags = self
-                    .rules
-                    .iter()
-                    .map(|rule| changed.iter().any(|tokens| rule.reads.touched_by(tokens)));
+                let by = |reads: &super::reads::Reads| {
+                    changed.iter().any(|tokens| reads.touched_by(tokens))
+                };
+                let flags = self.rules.iter().map(|rule| {
+                    if by(&rule.reads) {
+                        Touch::Findings
+                    } else if by(&rule.offer_reads) {
+                        Touch::Offers
+                    } else {
+                        Touch::Nothing
+                    }
+                });
                 c.touched = Some((changed.clone(), flags.collect()));
             }
             c.touched.as_ref().map(|(_, flags)| flags.clone())
         });
         for (index, rule) in self.rules.iter().enumerate() {
-            if !rule.applies(kind, stage.as_deref(), as_of) {
+            let applies = match cache.as_deref().and_then(|c| c.applies.get(index)) {
+                Some(applies) => *applies,
+                None => rule.applies(kind, stage.as_deref(), as_of),
+            };
+            if !applies {
                 continue;
             }
             if interrupt.is_raised() {
@@ -153,10 +170,14 @@ impl Chain {
                 out.take(&rule.id, run(out), &mut not_evaluated);
                 continue;
             };
-            let untouched = slot.is_some()
-                && touched
-                    .as_ref()
-                    .is_some_and(|flags| flags.get(index) == Some(&false));
+            let untouched = slot.as_ref().is_some_and(|outcome| {
+                match touched.as_ref().and_then(|flags| flags.get(index)) {
+                    Some(Touch::Nothing) => true,
+                    // Without findings, there were no choices to make again.
+                    Some(Touch::Offers) => outcome.kept.is_empty() && outcome.omitted.is_empty(),
+                    Some(Touch::Findings) | None => false,
+                }
+            });
             if !untouched {
                 let outcome = run(out);
                 if interrupt.is_raised() {
@@ -380,16 +401,23 @@ impl Findings {
 pub struct RuleCache {
     key: Option<CacheKey>,
     outcomes: Vec<Option<RuleOutcome>>,
+    /// Which rules apply, by index (the key decides it).
+    applies: Vec<bool>,
     /// The pointers edited since the last run (`None`: anything may have).
     pub changed: Option<Vec<Vec<String>>>,
-    /// The rules that edits of these pointers touch, by index.
-    touched: Option<(Vec<Vec<String>>, Vec<bool>)>,
+    /// How edits of these pointers touch each rule, by index.
+    touched: Option<(Vec<Vec<String>>, Vec<Touch>)>,
     /// Set by a session before a run: what the rules run again gain and lose is
     /// recorded here, and the run gives no rule's findings to its `out`.
     pub delta: Option<Delta>,
 }
 
 impl RuleCache {
+    /// The findings every rule keeps.
+    pub fn kept(&self) -> impl Iterator<Item = &Violation> {
+        self.outcomes.iter().flatten().flat_map(|o| o.kept.iter())
+    }
+
     /// Forgets every outcome, giving back the findings they kept.
     pub fn clear(&mut self) -> Vec<Violation> {
         let kept = self.outcomes.drain(..).flatten().flat_map(|o| o.kept);
@@ -397,6 +425,17 @@ impl RuleCache {
         *self = RuleCache::default();
         kept
     }
+}
+
+/// How an edit touches a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Touch {
+    /// It reads nothing edited.
+    Nothing,
+    /// It reads what was edited only to make the choices its findings offer.
+    Offers,
+    /// It reads what was edited.
+    Findings,
 }
 
 /// What the rules run again gained and lost (multisets: the same finding twice is
@@ -416,16 +455,10 @@ pub struct Delta {
 
 impl Delta {
     fn record(&mut self, before: Option<RuleOutcome>, now: &RuleOutcome) {
-        let mut gone = before.map(|b| b.kept).unwrap_or_default();
-        for violation in &now.kept {
-            match gone.iter().position(|v| v == violation) {
-                Some(at) => {
-                    gone.swap_remove(at);
-                }
-                None => self.added.push(violation.clone()),
-            }
-        }
-        self.removed.append(&mut gone);
+        let before = before.map(|b| b.kept).unwrap_or_default();
+        let change = Violation::changes(before, &now.kept);
+        self.added.extend(change.added);
+        self.removed.extend(change.removed);
     }
 }
 

@@ -45,6 +45,9 @@ pub struct Args<'a> {
     /// Every field reference read so far, with its parameter: what the check can
     /// read of a document.
     pub refs: Vec<(String, Ref)>,
+    /// Fields read only to make the choices a finding offers (see
+    /// [`Args::reads_for_offers`]).
+    pub offer_refs: Vec<Ref>,
 }
 
 impl<'a> Args<'a> {
@@ -64,6 +67,7 @@ impl<'a> Args<'a> {
             reported: BTreeSet::new(),
             problems: Vec::new(),
             refs: Vec::new(),
+            offer_refs: Vec::new(),
         }
     }
 
@@ -365,6 +369,15 @@ impl<'a> Args<'a> {
     pub fn reads(&mut self, reference: Ref) {
         if reference.absolute || self.has_each {
             self.refs.push((String::new(), reference));
+        }
+    }
+
+    /// A field read only to make the choices a finding offers, never to decide
+    /// whether there is a finding: an edit of it re-runs the rule only while the
+    /// rule has findings. Absolute, or relative to the `each` item.
+    pub fn reads_for_offers(&mut self, reference: Ref) {
+        if reference.absolute || self.has_each {
+            self.offer_refs.push(reference);
         }
     }
 

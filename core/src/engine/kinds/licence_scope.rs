@@ -117,9 +117,10 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         }
     };
     let exempt = super::exempt::compile(args);
-    // The receivers offered read every line's quantity and the consignor's site.
+    // The receivers offered read every line's quantity and the consignor's site;
+    // whether there is a finding does not.
     for read in ["quantity", "/consignor/site_id"] {
-        args.reads(Ref {
+        args.reads_for_offers(Ref {
             pointer: Pointer::parse(read),
             absolute: read.starts_with('/'),
         });
