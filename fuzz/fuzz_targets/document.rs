@@ -6,7 +6,6 @@
 
 use libfuzzer_sys::fuzz_target;
 use wastecheck::check::check_json;
-use wastecheck::{CheckOptions, Locale};
 use wastecheck_fuzz::Plausible;
 
 fuzz_target!(|input: Plausible| {
@@ -17,15 +16,7 @@ fuzz_target!(|input: Plausible| {
         input.facts = None;
     }
     let checker = wastecheck_rules::checker();
-    let options = CheckOptions {
-        locale: if input.english {
-            Locale::En
-        } else {
-            Locale::ZhCn
-        },
-        as_of: input.as_of.as_deref().and_then(|d| d.parse().ok()),
-        ..CheckOptions::default()
-    };
+    let options = input.options();
     let report = checker.check_value(&input.document, input.facts.as_ref(), &options);
     let native = serde_json::to_string(&report).expect("a report serialises");
 

@@ -591,6 +591,21 @@ pub struct Plausible {
     pub english: bool,
 }
 
+impl Plausible {
+    /// The options it is checked with: its locale and as-of date.
+    pub fn options(&self) -> wastecheck::CheckOptions {
+        wastecheck::CheckOptions {
+            locale: if self.english {
+                wastecheck::Locale::En
+            } else {
+                wastecheck::Locale::ZhCn
+            },
+            as_of: self.as_of.as_deref().and_then(|d| d.parse().ok()),
+            ..wastecheck::CheckOptions::default()
+        }
+    }
+}
+
 impl<'a> Arbitrary<'a> for Plausible {
     fn arbitrary(u: &mut Unstructured<'a>) -> Result<Self> {
         let (documents, example_facts) = parsed();
