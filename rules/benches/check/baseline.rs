@@ -704,10 +704,11 @@ impl Baseline<'_> {
             }
         }
 
-        // cn.transfer.number-format, on the number as written.
+        // cn.transfer.number-format, on a number of the right form (a malformed one
+        // is the structural check's finding).
         if transfer_rules
+            && number_ok
             && let Some(number) = m.number.as_deref()
-            && number.chars().count() == 14
         {
             let prefix = |s: &str, n: usize| -> String { s.chars().take(n).collect() };
             // Digits 1–4: the year the manifest was created (issue 19).

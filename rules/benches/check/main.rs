@@ -29,11 +29,19 @@
 //!   until the baseline learns them, only the like-for-like ratio means anything.
 //! * `rhai/per_rule`: the chain's script rules for manifests alone against no rules
 //!   at all, over pre-decoded documents.
+//! * `peers/…` (issue 22, `peers/mod.rs`): the baseline's five rules in Rego,
+//!   evaluated by `regorus`; JSON Schema validation with the `jsonschema` crate
+//!   against `spec/schemas/manifest.json`; `serde_json::from_str` as the floor.
+//!   Before anything is timed, the Rego policy, the baseline and the engine must
+//!   agree on every generated document and on edge cases the generator never makes.
 //!
 //! After criterion's groups a summary is printed: checks per second per core for
 //! the engine and the baseline, their ratio, the rhai tier's µs per script rule, and
 //! a breakdown of the engine's time (parse, decode, facts, each rule), each the
 //! median of 5 timed runs of 20,000 checks (5,000 per rule) on one thread.
+//!
+//! After the summary, the peers table: per-check medians of interleaved runs and
+//! each ratio to the engine (`--peers` prints it alone, after the agreement).
 //!
 //! `--count N` runs N whole-chain checks and exits, for an instruction count that
 //! the machine's other work cannot change:
@@ -45,6 +53,7 @@ mod baseline;
 mod dates;
 mod fixture;
 mod generate;
+mod peers;
 mod summary;
 mod typing;
 
@@ -133,6 +142,28 @@ fn session(c: &mut Criterion) {
     group.finish();
 }
 
+/// The peers (issue 22), each over the same documents as `engine/check_str`.
+fn peers_group(c: &mut Criterion, peers: &peers::Peers) {
+    let fx = fixture();
+    let mut group = c.benchmark_group("peers");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("rego_regorus", |b| {
+        b.iter(cycling(|i| {
+            peers.rego(&fx.texts[i], fx.facts_of[i]).findings.len()
+        }))
+    });
+    group.bench_function("jsonschema_parse_validate", |b| {
+        b.iter(cycling(|i| peers.schema_errors(&fx.texts[i])))
+    });
+    group.bench_function("serde_json_parse", |b| {
+        b.iter(cycling(|i| {
+            serde_json::from_str::<serde_json::Value>(&fx.texts[i])
+                .map_or(0, |v| v.is_object() as usize)
+        }))
+    });
+    group.finish();
+}
+
 fn baseline(c: &mut Criterion) {
     let fx = fixture();
     let mut group = c.benchmark_group("baseline");
@@ -217,9 +248,16 @@ pub fn run(allocator: &str) {
     let mean_bytes = fx.texts.iter().map(String::len).sum::<usize>() as f64 / N as f64;
     println!("generated {N} manifests, mean document size {mean_bytes:.0} bytes");
     verify(fx);
+    let peers = peers::Peers::new(fx);
+    peers::verify(fx, &peers);
+    if args.iter().any(|a| a == "--peers") {
+        peers::table(fx, &peers);
+        return;
+    }
 
     let mut criterion = Criterion::default().configure_from_args();
     engine(&mut criterion);
+    peers_group(&mut criterion, &peers);
     session(&mut criterion);
     baseline(&mut criterion);
     rhai(&mut criterion);
@@ -231,5 +269,6 @@ pub fn run(allocator: &str) {
     // `--profile-time N` (for a profiler) runs the benchmarks alone.
     if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
         summary(allocator);
+        peers::table(fx, &peers);
     }
 }

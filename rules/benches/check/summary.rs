@@ -19,14 +19,23 @@ pub(super) fn time_runs<const K: usize>(
     iters: usize,
     fs: [&dyn Fn(usize) -> usize; K],
 ) -> [Vec<f64>; K] {
+    time_runs_each([iters; K], fs)
+}
+
+/// Nanoseconds per call of each of `fs`: RUNS interleaved runs of `iters[k]` calls
+/// of `fs[k]` (fewer for a slow one).
+pub(super) fn time_runs_each<const K: usize>(
+    iters: [usize; K],
+    fs: [&dyn Fn(usize) -> usize; K],
+) -> [Vec<f64>; K] {
     let mut runs: [Vec<f64>; K] = std::array::from_fn(|_| Vec::with_capacity(RUNS));
-    for f in &fs {
-        for i in 0..iters / 10 {
+    for (f, iters) in fs.iter().zip(iters) {
+        for i in 0..iters.div_ceil(10) {
             black_box(f(i % N));
         }
     }
     for _ in 0..RUNS {
-        for (k, f) in fs.iter().enumerate() {
+        for (k, (f, iters)) in fs.iter().zip(iters).enumerate() {
             let start = Instant::now();
             for i in 0..iters {
                 black_box(f(black_box(i % N)));
