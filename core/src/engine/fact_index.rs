@@ -60,10 +60,31 @@ impl IndexedFacts {
     /// of names such as `enterprise/credit_code`) has the text `value`, in the
     /// order given; `None` when the host passed no such collection.
     pub fn find<'s>(&'s self, collection: &str, key: &str, value: &str) -> Option<Found<'s>> {
+        self.lookup(collection, key, value, false)
+    }
+
+    /// As [`find`](Self::find), with a member that is a list matching when one of
+    /// its items has the text.
+    pub fn find_having<'s>(
+        &'s self,
+        collection: &str,
+        key: &str,
+        value: &str,
+    ) -> Option<Found<'s>> {
+        self.lookup(collection, key, value, true)
+    }
+
+    fn lookup<'s>(
+        &'s self,
+        collection: &str,
+        key: &str,
+        value: &str,
+        items: bool,
+    ) -> Option<Found<'s>> {
         let Node::List(list) = self.facts.member(collection) else {
             return None;
         };
-        let index = self.index(list, collection, key);
+        let index = self.index(list, collection, key, items);
         Some(Found {
             list,
             positions: index.get(value).cloned().unwrap_or_else(|| Arc::new([])),
@@ -80,13 +101,25 @@ impl IndexedFacts {
         Some(slot.get_or_init(|| PreparedTrack::new(list.item(position).member("points"))))
     }
 
-    fn index(&self, list: &dyn ListNode, collection: &str, key: &str) -> Arc<MemberIndex> {
+    fn index(
+        &self,
+        list: &dyn ListNode,
+        collection: &str,
+        key: &str,
+        items: bool,
+    ) -> Arc<MemberIndex> {
+        // A list member's items are indexed under a name no member path has.
+        let name = if items {
+            format!("{key}[]")
+        } else {
+            key.to_owned()
+        };
         if let Some(index) = self
             .by_member
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(collection)
-            .and_then(|members| members.get(key))
+            .and_then(|members| members.get(&name))
         {
             return index.clone();
         }
@@ -95,11 +128,19 @@ impl IndexedFacts {
             let node = key
                 .split('/')
                 .fold(list.item(position), |node, member| node.member(member));
-            if let Some(text) = node.text() {
-                positions
-                    .entry(text.into_owned())
-                    .or_default()
-                    .push(position);
+            let put = |text: std::borrow::Cow<'_, str>| {
+                let at = positions.entry(text.into_owned()).or_default();
+                if at.last() != Some(&position) {
+                    at.push(position);
+                }
+            };
+            match node {
+                Node::List(values) if items => {
+                    (0..values.len())
+                        .filter_map(|i| values.item(i).text())
+                        .for_each(put);
+                }
+                other => other.text().into_iter().for_each(put),
             }
         }
         let index: Arc<MemberIndex> = Arc::new(crate::sorting::map_from(
@@ -112,7 +153,7 @@ impl IndexedFacts {
             .unwrap_or_else(PoisonError::into_inner)
             .entry(collection.to_owned())
             .or_default()
-            .entry(key.to_owned())
+            .entry(name)
             .or_insert(index)
             .clone()
     }
@@ -194,6 +235,26 @@ mod tests {
         let facts = facts();
         let plans = facts.find("plans", "enterprise/credit_code", "91330603MA2D7K4P5W");
         assert_eq!(plans.map(Iterator::count), Some(1));
+    }
+
+    #[test]
+    fn a_list_member_is_found_by_its_items_only_when_asked() {
+        let raw = json!({
+            "approvals": [
+                {"number": "A1", "codes": ["900-041-49", "251-001-08", "900-041-49"]},
+                {"number": "A2", "codes": ["251-001-08"]}
+            ]
+        });
+        let facts = IndexedFacts::new(decode_facts(&raw).0);
+        let having = |code| numbers(facts.find_having("approvals", "codes", code));
+        // Once each, in the order given.
+        assert_eq!(having("900-041-49"), Some(vec!["A1".into()]));
+        assert_eq!(having("251-001-08"), Some(vec!["A1".into(), "A2".into()]));
+        assert_eq!(
+            numbers(facts.find("approvals", "codes", "251-001-08")),
+            Some(vec![]),
+            "find matches a member's own text, never a list's items"
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, first_given};
 use super::{Param as P, ParamType as T};
-use crate::model::node::{Node, Record};
+use crate::model::node::Node;
 use crate::model::{Date, Decimal};
 use serde_json::Value;
 
@@ -520,12 +520,10 @@ impl Check for FactRef {
                 None => return Ok(()),
             },
         };
-        let Node::List(list) = cx.facts.member(self.fact) else {
-            return Err(Unevaluable::facts_missing(self.fact));
-        };
-        let candidates: Vec<Node<'_>> = (0..list.len())
-            .map(|i| list.item(i))
-            .filter(|f| has(f.member(&self.key), &value))
+        let candidates: Vec<Node<'_>> = cx
+            .facts
+            .find_having(self.fact, &self.key, &value)
+            .ok_or_else(|| Unevaluable::facts_missing(self.fact))?
             .filter(|f| wanted.iter().all(|(m, v)| has(f.member(m), v)))
             .collect();
         if candidates.is_empty() && !self.unknown_evaluates {

@@ -168,13 +168,15 @@ impl Check for FactTotal {
         }
         let mut total = Decimal::ZERO;
         if !refs.is_empty() {
-            let Node::List(facts) = cx.facts.member(self.fact) else {
+            if !matches!(cx.facts.member(self.fact), Node::List(_)) {
                 return Err(Unevaluable::facts_missing(self.fact));
-            };
+            }
             for reference in &refs {
-                let fact = (0..facts.len())
-                    .map(|i| facts.item(i))
-                    .find(|f| f.member(&self.key).text().as_deref() == Some(reference.as_str()))
+                let fact = cx
+                    .facts
+                    .find(self.fact, &self.key, reference)
+                    .and_then(|found| found.first())
+                    .map(|(_, fact)| fact)
                     .ok_or_else(|| {
                         Unevaluable::fact_not_found(format!(
                             "no `{}` fact has {} {reference}",

@@ -35,7 +35,8 @@
 //! finding's item is in (its code or category, and its method), with licensed
 //! annual scale left for the lines' `quantity` this year (when `receipts` are
 //! known). Each puts the holder's credit code, its licence number and, from the
-//! `enterprises` facts, its name and region into the holder's record.
+//! `enterprises` facts, its name and region into the holder's record. The 20
+//! nearest the consignor's site are offered (by `sites`; the facts' order else).
 
 use super::in_force::{held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
@@ -45,6 +46,8 @@ use crate::locale::Bilingual;
 use crate::model::node::{Node, Record};
 use crate::model::{Category, Date, Decimal, WasteCode};
 use crate::report::{Choice, PatchOp};
+use std::borrow::Cow;
+use std::collections::HashSet;
 
 pub const KIND: Kind = Kind {
     name: "licence-scope",
@@ -303,10 +306,15 @@ impl LicenceScope {
 /// A line to receive: its code, its method when given, and its tonnes.
 pub(crate) type Line = (WasteCode, Option<String>, Decimal);
 
+/// At most this many receivers are offered: a city's facts may hold thousands of
+/// licence holders, and a form shows a short list.
+pub(crate) const MAX_RECEIVERS: usize = 20;
+
 /// The licence holders among the facts, other than `current`, whose licences in
 /// force on `date` cover every line (code or category, and method), with licensed
 /// scale left for the lines this year; each a choice put into `record`
-/// (`/receiver`), nearest the consignor's site first when `sites` give both.
+/// (`/receiver`), nearest the consignor's site first when `sites` give both, at
+/// most [`MAX_RECEIVERS`]. Linear in the licences held in the facts.
 pub(crate) fn lawful_receivers(
     cx: &RunCx<'_>,
     lines: &[Line],
@@ -320,41 +328,41 @@ pub(crate) fn lawful_receivers(
     let Some(total) = super::checked_sum(lines.iter().map(|(_, _, t)| *t)) else {
         return Vec::new();
     };
-    let mut seen: Vec<String> = vec![current.to_owned()];
-    let mut out = Vec::new();
+    let mut seen: HashSet<Cow<'_, str>> = HashSet::from([Cow::Borrowed(current)]);
+    let mut lawful = Vec::new();
     for licence in (0..all.len()).map(|i| all.item(i)) {
         let Some(holder) = licence.member("holder").text() else {
             continue;
         };
-        if seen.iter().any(|h| *h == holder) {
+        if !seen.insert(holder.clone()) {
             continue;
         }
-        seen.push(holder.to_string());
         let in_force: Vec<Node<'_>> = held_by(cx, "licences", &holder)
             .unwrap_or_default()
             .into_iter()
             .filter(|l| in_force_on(l, date))
             .collect();
-        let lawful = !in_force.is_empty()
+        let covered = !in_force.is_empty()
             && lines.iter().all(|(code, method, _)| {
                 covers(&in_force, code, method.as_deref()) == (true, true)
             })
             && super::licence_capacity::has_room(cx, &holder, date, total);
-        if lawful {
-            out.push((
-                distance_from_consignor(cx, &holder),
-                receiver_choice(cx, record, &holder, &in_force),
-            ));
+        if covered {
+            lawful.push((distance_from_consignor(cx, &holder), holder, in_force));
         }
     }
     // Nearest first; those without a known site keep the facts' order, after.
-    out.sort_by(|(a, _), (b, _)| match (a, b) {
+    lawful.sort_by(|(a, ..), (b, ..)| match (a, b) {
         (Some(a), Some(b)) => a.total_cmp(b),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => std::cmp::Ordering::Equal,
     });
-    out.into_iter().map(|(_, choice)| choice).collect()
+    lawful
+        .into_iter()
+        .take(MAX_RECEIVERS)
+        .map(|(_, holder, in_force)| receiver_choice(cx, record, &holder, &in_force))
+        .collect()
 }
 
 /// The methods `holder`'s licences in force on `date` allow for `code`.
