@@ -54,6 +54,7 @@ mod dates;
 mod fixture;
 mod generate;
 mod peers;
+mod scaling;
 mod summary;
 mod typing;
 
@@ -254,6 +255,10 @@ pub fn run(allocator: &str) {
         peers::table(fx, &peers);
         return;
     }
+    if args.iter().any(|a| a == "--scaling") {
+        scaling::table(fx);
+        return;
+    }
 
     let mut criterion = Criterion::default().configure_from_args();
     engine(&mut criterion);
@@ -270,5 +275,6 @@ pub fn run(allocator: &str) {
     if args.iter().any(|a| a == "--bench") && !args.iter().any(|a| a == "--profile-time") {
         summary(allocator);
         peers::table(fx, &peers);
+        scaling::table(fx);
     }
 }
