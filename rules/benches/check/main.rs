@@ -41,7 +41,9 @@
 //! median of 5 timed runs of 20,000 checks (5,000 per rule) on one thread.
 //!
 //! After the summary, the peers table: per-check medians of interleaved runs and
-//! each ratio to the engine (`--peers` prints it alone, after the agreement).
+//! each ratio to the engine (`--peers` prints it alone, after the agreement); then
+//! the scaling table (`scaling.rs`; `--scaling` prints it alone): threads, waste
+//! lines, fact records, pack load.
 //!
 //! `--count N` runs N whole-chain checks and exits, for an instruction count that
 //! the machine's other work cannot change:
