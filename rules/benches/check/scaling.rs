@@ -4,7 +4,7 @@
 
 use super::fixture::Fixture;
 use super::generate::{Rng, consignors, waste_line};
-use super::summary::{median, us};
+use super::summary::{median, time_runs, us};
 use super::{ITERS, N, RUNS, SEED};
 use serde_json::{Value, json};
 use std::hint::black_box;
@@ -34,23 +34,10 @@ fn throughput(fx: &Fixture, threads: usize, per_thread: usize) -> f64 {
     median(runs)
 }
 
-/// Nanoseconds per call of `f`: the median of RUNS runs of `iters` calls, after a
-/// tenth as many to warm up.
+/// Nanoseconds per call of `f`: the median of RUNS runs of `iters` calls.
 fn time(iters: usize, f: impl Fn() -> usize) -> f64 {
-    for _ in 0..iters.div_ceil(10) {
-        black_box(f());
-    }
-    median(
-        (0..RUNS)
-            .map(|_| {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    black_box(f());
-                }
-                start.elapsed().as_secs_f64() * 1e9 / iters as f64
-            })
-            .collect(),
-    )
+    let [runs] = time_runs(iters, [&|_| f()]);
+    median(runs)
 }
 
 /// The first generated document with `lines` waste lines drawn as the generator
