@@ -56,6 +56,11 @@ impl IndexedFacts {
         &self.facts
     }
 
+    /// Whether the host passed `collection` (as a list).
+    pub fn has(&self, collection: &str) -> bool {
+        matches!(self.facts.member(collection), Node::List(_))
+    }
+
     /// The records of `collection` whose member at `key` (a member name, or a path
     /// of names such as `enterprise/credit_code`) has the text `value`, in the
     /// order given; `None` when the host passed no such collection.

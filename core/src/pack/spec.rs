@@ -257,6 +257,12 @@ pub struct RuleSpec {
     /// when one of them changes. A script without `reads` reads everything.
     #[serde(default)]
     pub reads: Option<Vec<String>>,
+    /// For a script: the fact collections it cannot decide without
+    /// (`["manifests"]`). Without one of them the rule is not evaluated
+    /// (`facts.missing`) and its script does not start. A check kind says which
+    /// facts it needs.
+    #[serde(default)]
+    pub needs_facts: Vec<String>,
 }
 
 /// A rule's `[fix]`: what resolves its findings — one value (`value`), the

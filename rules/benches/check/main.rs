@@ -45,6 +45,8 @@
 //! the scaling table (`scaling.rs`; `--scaling` prints it alone): threads, waste
 //! lines, fact records, pack load.
 //!
+//! `--summary` prints the summary alone, without criterion's groups.
+//!
 //! `--count N` runs N whole-chain checks and exits, for an instruction count that
 //! the machine's other work cannot change:
 //! `valgrind --tool=callgrind target/release/deps/check-… --count 2000`;
@@ -259,6 +261,10 @@ pub fn run(allocator: &str) {
     }
     if args.iter().any(|a| a == "--scaling") {
         scaling::table(fx);
+        return;
+    }
+    if args.iter().any(|a| a == "--summary") {
+        summary(allocator);
         return;
     }
 

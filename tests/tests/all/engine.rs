@@ -704,3 +704,108 @@ fn a_script_without_its_facts_is_not_evaluated_as_facts_missing() {
         entry.reason
     );
 }
+
+/// A `needs_facts` script rule: the pack `zj`, its one script reading `licences`
+/// and throwing when it starts.
+fn zj_needing(needs: &str, check: &str) -> PackFiles {
+    let rule = format!(
+        r#"id = "zj.transfer.needs"
+title = {{ zh-CN = "需要事实", en = "Needs facts" }}
+applies_to = ["manifest"]
+severity = "warning"
+status = "stable"
+needs_facts = {needs}
+{check}
+[[legal_basis]]
+instrument = "测试"
+article = "第一条"
+effective_from = "2020-01-01"
+[messages]
+zh-CN = "x"
+en = "x"
+"#
+    );
+    pack(
+        "zj",
+        &[
+            (
+                "pack.toml",
+                "id = \"zj\"\nversion = \"1.0.0\"\njurisdiction = \"330000\"\nextends = { id = \"cn\", version = \"^1\" }\neffective_from = \"2020-01-01\"\ntitle = { zh-CN = \"浙江\", en = \"Zhejiang\" }\n",
+            ),
+            ("zj.transfer.needs/rule.toml", &rule),
+            (
+                "zj.transfer.needs/check.rhai",
+                "let l = facts?.licences;\nthrow \"started\";",
+            ),
+        ],
+    )
+}
+
+#[test]
+fn a_script_needing_facts_does_not_start_without_them() {
+    let registry = registry(vec![zj_needing(
+        r#"["licences"]"#,
+        r#"script = "check.rhai""#,
+    )])
+    .unwrap();
+    let checker = Checker::new(registry);
+    let document = manifest("330603", "330100", "2026-03-02T08:00:00+08:00");
+    let reason = |facts: Option<Value>| {
+        let report = checker.check_value(&document, facts.as_ref(), &CheckOptions::default());
+        report
+            .not_evaluated
+            .iter()
+            .find(|n| n.rule == "zj.transfer.needs")
+            .map(|n| (n.code, n.reason.clone()))
+    };
+    // No facts at all, or others than it needs: not started.
+    for facts in [
+        None,
+        Some(json!({"plans": []})),
+        Some(json!({"licences": {}})),
+    ] {
+        let (code, why) = reason(facts.clone()).expect("not evaluated");
+        assert_eq!(
+            code,
+            wastecheck::report::ReasonCode::FactsMissing,
+            "{facts:?}"
+        );
+        assert!(
+            why.contains("`licences`") && !why.contains("started"),
+            "{why}"
+        );
+    }
+    // With them (even none), it starts.
+    let (code, why) = reason(Some(json!({"licences": []}))).expect("the script throws");
+    assert_eq!(code, wastecheck::report::ReasonCode::ScriptFailed);
+    assert!(why.contains("started"), "{why}");
+}
+
+#[test]
+fn needs_facts_names_collections_a_script_reads() {
+    for (needs, check, expected) in [
+        (
+            r#"["licenses"]"#,
+            r#"script = "check.rhai""#,
+            "`needs_facts` lists licenses, which are no fact collections",
+        ),
+        (
+            r#"["plans"]"#,
+            r#"script = "check.rhai""#,
+            "`needs_facts` lists plans, which the script never reads",
+        ),
+        (
+            r#"["licences"]"#,
+            "[check]\nkind = \"required\"\nfields = [\"/number\"]",
+            "`needs_facts` is for scripts",
+        ),
+    ] {
+        let text = registry(vec![zj_needing(needs, check)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("zj/zj.transfer.needs/rule.toml") && text.contains(expected),
+            "{text}"
+        );
+    }
+}

@@ -224,6 +224,13 @@ impl Chain {
                         )));
                         continue;
                     };
+                    if !spec.needs_facts.is_empty() {
+                        problems.push(at(
+                            "`needs_facts` is for scripts: a check kind says which facts it needs"
+                                .into(),
+                        ));
+                        continue;
+                    }
                     let mut args = Args::new(table, &params, spec.each.is_some());
                     let (check, provides) = kinds::compile(kind, &mut args);
                     check_reads = (Some(kind), std::mem::take(&mut args.refs));
@@ -265,6 +272,10 @@ impl Chain {
                         let fix_problems = spec.fix.as_ref().map(|f| fix_problems(f, None));
                         if let Some(found) = fix_problems.filter(|p| !p.is_empty()) {
                             problems.extend(found.into_iter().map(|p| at(format!("[fix] {p}"))));
+                            continue;
+                        }
+                        if let Some(problem) = needs_facts_problem(&spec.needs_facts, source) {
+                            problems.push(at(problem));
                             continue;
                         }
                         Body::Script(script)
@@ -365,6 +376,7 @@ impl Chain {
             rules.push(CompiledRule {
                 check_kind: check_kind.map(|k| k.name),
                 needs,
+                needs_facts: spec.needs_facts.clone(),
                 reads,
                 offer_reads: Reads::declared(&offer_refs, &lists).fields_only(),
                 guard,
@@ -432,6 +444,36 @@ impl Chain {
             script_facts,
         })
     }
+}
+
+/// What is wrong with a script rule's `needs_facts`: a name that is no fact
+/// collection, or one the script never reads.
+fn needs_facts_problem(needs: &[String], source: &str) -> Option<String> {
+    let unknown: Vec<&str> = needs
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !crate::model::Facts::FIELDS.contains(name))
+        .collect();
+    if !unknown.is_empty() {
+        return Some(format!(
+            "`needs_facts` lists {}, which are no fact collections (they are {})",
+            unknown.join(", "),
+            crate::model::Facts::FIELDS.join(", ")
+        ));
+    }
+    // A script whose reads of `facts` cannot be told reads any collection.
+    let read = fact_collections(source)?;
+    let unread: Vec<&str> = needs
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !read.iter().any(|r| r == name))
+        .collect();
+    (!unread.is_empty()).then(|| {
+        format!(
+            "`needs_facts` lists {}, which the script never reads",
+            unread.join(", ")
+        )
+    })
 }
 
 /// What is wrong with a rule's `[fix]`: for a declarative check, `kind` and the

@@ -94,6 +94,9 @@ pub struct CompiledRule {
     /// The fields it cannot decide without (its kind's required field parameters,
     /// each with its alternatives): absent, the rule waits (`Checker::next` says so).
     pub needs: Vec<Vec<super::super::kinds::Ref>>,
+    /// The fact collections a script cannot decide without (`needs_facts`):
+    /// without one of them it is not started.
+    pub needs_facts: Vec<String>,
 }
 
 impl CompiledRule {

@@ -249,6 +249,10 @@ impl Chain {
         let mut run_on = |cx: &RunCx<'_>, index: Option<usize>| match &rule.body {
             Body::Native(check) => check.run(cx, &mut findings),
             Body::Script(script) => {
+                // Not started without the facts it cannot decide without.
+                if let Some(name) = rule.needs_facts.iter().find(|name| !cx.facts.has(name)) {
+                    return Err(Unevaluable::facts_missing(name));
+                }
                 self.run_script(script, cx, index, script_inputs, as_of, &mut findings)
             }
         };
