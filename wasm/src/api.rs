@@ -239,6 +239,49 @@ pub fn check(
     }
 }
 
+/// Checks many documents (each JSON text) with the same facts and options in one
+/// call: the facts are decoded and indexed once for them all. A JSON array of
+/// answers, one per document in order, each what [`check`] answers for it alone —
+/// or one failure (more than [`wastecheck::check::MAX_BATCH`] documents, input
+/// too large).
+pub fn check_batch(
+    checker: &Checker,
+    documents: &[String],
+    facts: Option<&str>,
+    options: &CheckOptions,
+) -> String {
+    let total: usize = documents.iter().map(String::len).sum();
+    if let Some(failure) = too_large("the documents", total)
+        .or_else(|| facts.and_then(|f| too_large("the facts", f.len())))
+    {
+        return failure.to_json();
+    }
+    let mut batch = String::with_capacity(total + facts.map_or(0, str::len) + 64);
+    batch.push('{');
+    if let Some(facts) = facts {
+        batch.push_str("\"facts\":");
+        batch.push_str(facts);
+        batch.push(',');
+    }
+    batch.push_str("\"requests\":[");
+    for (i, document) in documents.iter().enumerate() {
+        if i > 0 {
+            batch.push(',');
+        }
+        match request(document, None, options, None) {
+            Ok(request) => batch.push_str(&request),
+            Err(failure) => return failure.to_json(),
+        }
+    }
+    batch.push_str("]}");
+    wastecheck::check::check_batch_json(
+        checker,
+        &batch,
+        wastecheck::check::MAX_BATCH,
+        &wastecheck::Interrupt::default(),
+    )
+}
+
 /// The facade's request for a document and facts given as JSON text, with the
 /// options and, for `choices`, the field.
 fn request(
@@ -595,6 +638,33 @@ mod tests {
 
     use super::*;
     use wastecheck::model::DocumentKind;
+
+    #[test]
+    fn a_batch_answers_each_document_as_alone() {
+        let checker = builtin();
+        let options = CheckOptions {
+            locale: Some("en".into()),
+            ..CheckOptions::default()
+        };
+        let documents = [
+            include_str!("../../spec/examples/manifest.valid.json").to_owned(),
+            include_str!("../../spec/examples/manifest.mistakes.json").to_owned(),
+            "[1]".to_owned(),
+        ];
+        let facts = include_str!("../../spec/examples/facts.example.json");
+        let answers: Vec<serde_json::Value> =
+            serde_json::from_str(&check_batch(checker, &documents, Some(facts), &options)).unwrap();
+        assert_eq!(answers.len(), documents.len());
+        for (document, answer) in documents.iter().zip(&answers) {
+            let alone: serde_json::Value =
+                serde_json::from_str(&check(checker, document, Some(facts), &options)).unwrap();
+            assert_eq!(*answer, alone);
+        }
+        let many = vec!["{}".to_owned(); wastecheck::check::MAX_BATCH + 1];
+        let refused = check_batch(checker, &many, None, &options);
+        assert!(refused.contains("request.batch_too_long"), "{refused}");
+        assert_eq!(check_batch(checker, &[], None, &options), "[]");
+    }
 
     fn builtin() -> &'static Checker {
         wastecheck_rules::checker()

@@ -186,6 +186,48 @@ impl Checker {
         }
     }
 
+    /// Checks many documents with the same facts and options in one call (one
+    /// crossing into WebAssembly; the facts decoded and indexed once for them all):
+    /// an array of answers, one per document in order, each what `check` answers
+    /// for it alone — or one failure (not an array, more than 1,000 documents).
+    #[wasm_bindgen(
+        js_name = checkBatch,
+        unchecked_return_type = "Array<Report | Failure> | Failure"
+    )]
+    pub fn check_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Document[]")] documents: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "Facts | null")] facts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CheckOptions")] options: JsValue,
+    ) -> JsValue {
+        let result = (|| {
+            let documents = documents.dyn_ref::<js_sys::Array>().ok_or_else(|| {
+                Failure::new("request.document", "the documents must be an array")
+            })?;
+            let documents = documents
+                .iter()
+                .enumerate()
+                .map(|(i, document)| {
+                    json_text(&document, &format!("document {i}"))?.ok_or_else(|| {
+                        Failure::new("request.document", format!("document {i} is missing"))
+                    })
+                })
+                .collect::<Result<Vec<String>, Failure>>()?;
+            let facts = json_text(&facts, "the facts")?;
+            let options = check_options(&options)?;
+            Ok(api::check_batch(
+                &self.inner,
+                &documents,
+                facts.as_deref(),
+                &options,
+            ))
+        })();
+        match result {
+            Ok(text) => js_of(&text),
+            Err(f) => failure(f),
+        }
+    }
+
     /// Validating one field as the user types: the report of the whole document
     /// (cross-field rules need it all; a manifest takes well under a millisecond)
     /// keeping only the violations at or under `pointer` (a JSON Pointer, e.g.
@@ -240,6 +282,30 @@ impl Checker {
             return Failure::new("request.too_large", "the request is too large").to_json();
         }
         wastecheck::check::check_json(&self.inner, &request)
+    }
+
+    /// The core's batch facade as it is: JSON text in — an array of check
+    /// requests, or `{"facts", "requests"}` whose facts serve the requests without
+    /// their own — and a JSON array of answers out, byte for byte what the native
+    /// `check_batch_json` returns.
+    #[wasm_bindgen(js_name = checkBatchJson)]
+    pub fn check_batch_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] batch: JsValue,
+    ) -> String {
+        let Some(batch) = batch.as_string() else {
+            return Failure::new("request.json", "the batch must be JSON text (a string)")
+                .to_json();
+        };
+        if batch.len() > api::MAX_INPUT_BYTES {
+            return Failure::new("request.too_large", "the batch is too large").to_json();
+        }
+        wastecheck::check::check_batch_json(
+            &self.inner,
+            &batch,
+            wastecheck::check::MAX_BATCH,
+            &wastecheck::Interrupt::default(),
+        )
     }
 
     /// The JSON Schema of a document kind (`manifest`, `declaration`, `plan`,

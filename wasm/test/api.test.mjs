@@ -154,6 +154,26 @@ test("checkJson is the core's facade, text in and text out", () => {
   assert.equal(JSON.parse(checker.checkJson("not json")).error.code, "request.json");
 });
 
+test("checkBatch: many documents in one call, each answered as check() answers it alone", () => {
+  const documents = [valid, mistakes, 7, { kind: "ledger" }];
+  const answers = checker.checkBatch(documents, facts, { locale: "en", asOf: "2026-03-02" });
+  assert.ok(Array.isArray(answers), JSON.stringify(answers).slice(0, 200));
+  assert.equal(answers.length, documents.length);
+  documents.forEach((document, i) => {
+    assert.deepEqual(answers[i], checker.check(document, facts, { locale: "en", asOf: "2026-03-02" }), `document ${i}`);
+  });
+  assert.deepEqual(checker.checkBatch([]), []);
+  assert.equal(checker.checkBatch(valid).error.code, "request.document");
+  // Options that cannot serve fail each request, as check() fails.
+  assert.equal(checker.checkBatch([valid], null, { locale: "fr" })[0].error.code, "request.locale");
+  assert.equal(checker.checkBatch(new Array(1001).fill({})).error.code, "request.batch_too_long");
+  // The raw facade: text in, text out, facts shared by requests without their own.
+  const text = checker.checkBatchJson(JSON.stringify({ facts, requests: [{ document: valid, locale: "en" }] }));
+  assert.deepEqual(JSON.parse(text), [checker.check(valid, facts, { locale: "en" })]);
+  assert.equal(JSON.parse(checker.checkBatchJson("{")).error.code, "request.json");
+  assert.equal(JSON.parse(checker.checkBatchJson(5)).error.code, "request.json");
+});
+
 test("catalogue: search for autocomplete and get by code", () => {
   const hits = checker.catalogue.search("90004", 5);
   assert.ok(hits.length > 0 && hits.length <= 5);

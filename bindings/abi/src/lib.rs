@@ -7,6 +7,9 @@
 //! - `alloc(len) -> ptr` and `free(ptr, len)`: buffers in the module's memory;
 //! - `check(ptr, len) -> (out_ptr << 32) | out_len`: a JSON check request in (the
 //!   JSON facade's), the report out, byte for byte as `wastecheck serve` answers;
+//! - `check_batch(ptr, len) -> (out_ptr << 32) | out_len`: many requests in one
+//!   call (a JSON array, or `{"facts", "requests"}` with shared facts), an array of
+//!   answers out;
 //! - `load_bundle(bundle_ptr, bundle_len, sig_ptr, sig_len, keys_ptr, keys_len)
 //!   -> (out_ptr << 32) | out_len`: serve a signed bundle's packs over the built-in
 //!   ones;
@@ -63,6 +66,28 @@ pub fn check(request: &[u8]) -> String {
             "request.json",
             &format!(
                 "the request is not UTF-8 (bad byte at offset {})",
+                e.valid_up_to()
+            ),
+        ),
+    }
+}
+
+/// `check_batch`: a JSON batch (an array of check requests, or `{"facts",
+/// "requests"}` with facts shared by the requests without their own) → a JSON
+/// array of answers, one per request in order (or one `{"error"}` for a batch that
+/// cannot be read or holds more than [`wastecheck::check::MAX_BATCH`] requests).
+pub fn check_batch(batch: &[u8]) -> String {
+    match std::str::from_utf8(batch) {
+        Ok(text) => wastecheck::check::check_batch_json(
+            &current(),
+            text,
+            wastecheck::check::MAX_BATCH,
+            &wastecheck::Interrupt::default(),
+        ),
+        Err(e) => error(
+            "request.json",
+            &format!(
+                "the batch is not UTF-8 (bad byte at offset {})",
                 e.valid_up_to()
             ),
         ),
@@ -250,6 +275,17 @@ mod exports {
         give(super::check(request).into_bytes())
     }
 
+    /// Checks a JSON batch of requests; returns `(out_ptr << 32) | out_len`.
+    ///
+    /// # Safety
+    /// `ptr, len` must be a buffer from `alloc`.
+    #[unsafe(no_mangle)]
+    pub unsafe extern "C" fn check_batch(ptr: u32, len: u32) -> u64 {
+        // SAFETY: per the contract.
+        let batch = unsafe { view(ptr, len) };
+        give(super::check_batch(batch).into_bytes())
+    }
+
     /// Loads a signed bundle; returns `(out_ptr << 32) | out_len`.
     ///
     /// # Safety
@@ -317,6 +353,21 @@ mod tests {
             wastecheck::check::check_json(wastecheck_rules::checker(), request)
         );
         assert!(check(b"{\xff}").contains("request.json"));
+    }
+
+    #[test]
+    fn check_batch_is_the_facade() {
+        let batch = r#"{"facts": {"licences": []}, "requests": [{"document": {"kind": "manifest"}}, {"document": {}, "locale": "fr"}]}"#;
+        assert_eq!(
+            check_batch(batch.as_bytes()),
+            wastecheck::check::check_batch_json(
+                wastecheck_rules::checker(),
+                batch,
+                wastecheck::check::MAX_BATCH,
+                &wastecheck::Interrupt::default()
+            )
+        );
+        assert!(check_batch(b"[\xff]").contains("request.json"));
     }
 
     #[test]

@@ -141,6 +141,31 @@ impl Host {
             .map_err(|_| HostError::Abi("the answer of `check` is not UTF-8".into()))
     }
 
+    /// Checks a JSON batch — an array of check requests (the body of `POST
+    /// /v1/check/batch`), or `{"facts", "requests"}` whose facts serve the requests
+    /// without their own, prepared once — in one call of the module, and answers a
+    /// JSON array of answers, one per request, exactly as
+    /// `wastecheck::check::check_batch_json` does. The call has the time and fuel
+    /// of one check for each request. Errors only when the sandbox stopped the
+    /// call (a module built before `check_batch` is an ABI error).
+    pub fn check_batch_json(&mut self, batch: &str) -> Result<String, HostError> {
+        let requests = requests_in(batch).max(1);
+        let one = self.limits.check_budget();
+        let budget = Budget {
+            time: one.time.saturating_mul(requests),
+            fuel: one.fuel.map(|f| f.saturating_mul(u64::from(requests))),
+        };
+        let max = self.limits.max_memory_bytes;
+        let answer = self.call(budget, |live| {
+            if batch.len() >= max {
+                return Err(Failure::Kept(HostError::MemoryLimit { limit: max }));
+            }
+            live.check_batch(batch.as_bytes())
+        })?;
+        String::from_utf8(answer)
+            .map_err(|_| HostError::Abi("the answer of `check_batch` is not UTF-8".into()))
+    }
+
     /// Verifies a signed bundle (from `wastecheck pack build`) against its
     /// `signature` (the line of `FILE.sig`) and the `trusted` public keys (lines of
     /// `KEYFILE.pub`), and on success serves its packs over the built-in ones
@@ -257,6 +282,14 @@ impl Host {
             alloc: instance.get_typed_func(&mut store, "alloc").map_err(abi)?,
             free: instance.get_typed_func(&mut store, "free").map_err(abi)?,
             check: instance.get_typed_func(&mut store, "check").map_err(abi)?,
+            check_batch: match instance.get_export(&mut store, "check_batch") {
+                Some(_) => Some(
+                    instance
+                        .get_typed_func(&mut store, "check_batch")
+                        .map_err(abi)?,
+                ),
+                None => None,
+            },
             load_bundle: instance
                 .get_typed_func(&mut store, "load_bundle")
                 .map_err(abi)?,
@@ -283,6 +316,21 @@ impl Host {
         }
         Ok(live)
     }
+}
+
+/// How many requests a batch holds (0 when it is not one: the module then answers
+/// an error within one check's budget).
+fn requests_in(batch: &str) -> u32 {
+    use serde::de::IgnoredAny;
+    #[derive(serde::Deserialize)]
+    struct Shared {
+        requests: Vec<IgnoredAny>,
+    }
+    let count = serde_json::from_str::<Vec<IgnoredAny>>(batch)
+        .map(|all| all.len())
+        .or_else(|_| serde_json::from_str::<Shared>(batch).map(|s| s.requests.len()))
+        .unwrap_or(0);
+    u32::try_from(count).unwrap_or(u32::MAX)
 }
 
 /// Refuses a fuel budget for a module that does not meter fuel: it would be ignored.

@@ -58,6 +58,8 @@ pub(crate) struct Live {
     pub(crate) alloc: TypedFunc<u32, u32>,
     pub(crate) free: TypedFunc<(u32, u32), ()>,
     pub(crate) check: TypedFunc<(u32, u32), u64>,
+    /// Absent from modules built before it.
+    pub(crate) check_batch: Option<TypedFunc<(u32, u32), u64>>,
     pub(crate) load_bundle: TypedFunc<(u32, u32, u32, u32, u32, u32), u64>,
     /// Absent from modules built before it.
     pub(crate) load_bundle_with: Option<LoadBundleWith>,
@@ -175,13 +177,32 @@ impl Live {
 
     /// One `check` call over `request`: its answer's bytes.
     pub(crate) fn check(&mut self, request: &[u8]) -> Result<Vec<u8>, Failure> {
-        let input = self.give(request)?;
-        let packed = self
-            .check
-            .call(&mut self.store, (input, len32(request.len())?))
+        let check = self.check.clone();
+        self.call_on(&check, request)
+    }
+
+    /// One `check_batch` call over `batch`: its answer's bytes.
+    pub(crate) fn check_batch(&mut self, batch: &[u8]) -> Result<Vec<u8>, Failure> {
+        let Some(check_batch) = self.check_batch.clone() else {
+            return Err(Failure::Kept(HostError::Abi(
+                "no export `check_batch` (the module predates it): batches need a newer wastecheck.wasm".into(),
+            )));
+        };
+        self.call_on(&check_batch, batch)
+    }
+
+    /// Calls an export taking one buffer and answering one.
+    fn call_on(
+        &mut self,
+        function: &TypedFunc<(u32, u32), u64>,
+        bytes: &[u8],
+    ) -> Result<Vec<u8>, Failure> {
+        let input = self.give(bytes)?;
+        let packed = function
+            .call(&mut self.store, (input, len32(bytes.len())?))
             .map_err(|e| self.failure(e))?;
         let out = self.take(packed)?;
-        self.release(input, request.len())?;
+        self.release(input, bytes.len())?;
         Ok(out)
     }
 

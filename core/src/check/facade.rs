@@ -43,9 +43,9 @@ pub struct FacadeError {
 
 /// The keys a request's JSON text gave twice, by where they are.
 #[derive(Debug, Default)]
-struct Duplicates {
-    document: Vec<String>,
-    facts: Vec<String>,
+pub(super) struct Duplicates {
+    pub(super) document: Vec<String>,
+    pub(super) facts: Vec<String>,
 }
 
 /// Parses a request: its document as [`Json`] (read once, never copied into a
@@ -55,13 +55,25 @@ fn parse_request<'a>(
     text: &'a str,
     interrupt: &Interrupt,
 ) -> Result<(CheckRequest, Json<'a>, Duplicates), FacadeError> {
-    let invalid = |message: String| FacadeError {
+    let parsed = json::parse_with(text, interrupt).map_err(|e| invalid(e.to_string()))?;
+    split_request(parsed.value, parsed.duplicate_keys)
+}
+
+fn invalid(message: String) -> FacadeError {
+    FacadeError {
         code: "request.json",
         message,
-    };
-    let parsed = json::parse_with(text, interrupt).map_err(|e| invalid(e.to_string()))?;
+    }
+}
+
+/// A parsed request taken apart as [`parse_request`] does; `duplicate_keys` are
+/// the pointers of keys given twice in it, relative to the request.
+pub(super) fn split_request(
+    value: Json<'_>,
+    duplicate_keys: Vec<String>,
+) -> Result<(CheckRequest, Json<'_>, Duplicates), FacadeError> {
     let mut duplicates = Duplicates::default();
-    for pointer in parsed.duplicate_keys {
+    for pointer in duplicate_keys {
         if let Some(inner) = pointer.strip_prefix("/document")
             && inner.starts_with('/')
         {
@@ -74,7 +86,7 @@ fn parse_request<'a>(
             return Err(invalid(format!("the key at {pointer} is given twice")));
         }
     }
-    let Json::Object(members) = parsed.value else {
+    let Json::Object(members) = value else {
         return Err(invalid("a check request is a JSON object".into()));
     };
     let mut document = None;
@@ -141,22 +153,49 @@ pub fn check_json(checker: &Checker, request: &str) -> String {
 /// never a report of the rules that happened to run.
 pub fn check_json_with(checker: &Checker, request: &str, interrupt: &Interrupt) -> String {
     let result = parse_request(request, interrupt).and_then(|(request, document, duplicates)| {
-        let mut options = request.options()?;
-        options.interrupt = interrupt.clone();
         let facts = request.facts.as_ref().map(PreparedFacts::borrowed);
-        Ok(checker
-            .check_document(
-                &document,
-                &duplicates.document,
-                facts.as_ref(),
-                &duplicates.facts,
-                &options,
-            )
-            .capped(options.limits))
+        check_parsed(
+            checker,
+            &request,
+            &document,
+            &duplicates.document,
+            facts.as_ref().map(|f| (f, duplicates.facts.as_slice())),
+            interrupt,
+        )
     });
-    // Raised at any step — reading, checking — the answer is the interruption, not
-    // what that step made of it.
-    let result = if interrupt.is_raised() {
+    answer(interrupted(result, interrupt))
+}
+
+/// Checks a parsed request's document with `facts` (and the keys their text gave
+/// twice): the capped report, or why the request cannot be served.
+pub(super) fn check_parsed(
+    checker: &Checker,
+    request: &CheckRequest,
+    document: &Json<'_>,
+    document_duplicates: &[String],
+    facts: Option<(&PreparedFacts<'_>, &[String])>,
+    interrupt: &Interrupt,
+) -> Result<crate::report::Report, FacadeError> {
+    let mut options = request.options()?;
+    options.interrupt = interrupt.clone();
+    Ok(checker
+        .check_document(
+            document,
+            document_duplicates,
+            facts.map(|(f, _)| f),
+            facts.map_or(&[][..], |(_, d)| d),
+            &options,
+        )
+        .capped(options.limits))
+}
+
+/// Raised at any step — reading, checking — the answer is the interruption, not
+/// what that step made of it.
+pub(super) fn interrupted<T>(
+    result: Result<T, FacadeError>,
+    interrupt: &Interrupt,
+) -> Result<T, FacadeError> {
+    if interrupt.is_raised() {
         Err(FacadeError {
             code: "check.interrupted",
             message: "the check was interrupted (the client went away, or its deadline passed)"
@@ -164,14 +203,7 @@ pub fn check_json_with(checker: &Checker, request: &str, interrupt: &Interrupt) 
         })
     } else {
         result
-    };
-    match result {
-        Ok(report) => serde_json::to_string(&report),
-        Err(error) => serde_json::to_string(&serde_json::json!({ "error": error })),
     }
-    .unwrap_or_else(|_| {
-        String::from("{\"error\":{\"code\":\"internal\",\"message\":\"unserialisable report\"}}")
-    })
 }
 
 /// A guidance request: a check request and, for `choices`, the field (`pointer`).
@@ -217,7 +249,7 @@ impl GuideRequest {
 }
 
 /// The answer as JSON, or `{"error": …}`.
-fn answer<T: Serialize>(result: Result<T, FacadeError>) -> String {
+pub(super) fn answer<T: Serialize>(result: Result<T, FacadeError>) -> String {
     match result {
         Ok(value) => serde_json::to_string(&value),
         Err(error) => serde_json::to_string(&serde_json::json!({ "error": error })),

@@ -2,6 +2,7 @@
 //! JSON facade every binding sits on.
 
 mod as_of;
+mod batch;
 mod facade;
 mod fixes;
 mod guide;
@@ -10,6 +11,7 @@ mod structural;
 mod waste_lines;
 
 pub use as_of::legal_date;
+pub use batch::{MAX_BATCH, check_batch_json};
 pub use facade::{
     CheckRequest, FacadeError, GuideRequest, check_json, check_json_with, choices_json, next_json,
 };

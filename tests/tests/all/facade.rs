@@ -258,3 +258,104 @@ fn an_interrupt_stops_reading_a_large_body() {
     let lines = manifest.wastes.valid().map_or(0, |w| w.len());
     assert!(lines < 20_000, "{lines} lines decoded");
 }
+
+/// Issue 22: a batch answers each request exactly as `check_json` answers it alone,
+/// in order; shared facts serve the requests without their own.
+#[test]
+fn a_batch_answers_each_request_as_alone() {
+    use wastecheck::check::{MAX_BATCH, check_batch_json};
+    let checker = wastecheck_rules::checker();
+    let alone = |request: &str| check_json(checker, request);
+    let batch = |text: &str| check_batch_json(checker, text, MAX_BATCH, &Default::default());
+    let valid = include_str!("../../../spec/examples/manifest.valid.json");
+    let mistakes = include_str!("../../../spec/examples/manifest.mistakes.json");
+    let facts = include_str!("../../../spec/examples/facts.example.json");
+    let requests = [
+        format!(r#"{{"document": {valid}, "facts": {facts}}}"#),
+        format!(r#"{{"document": {mistakes}, "locale": "en"}}"#),
+        r#"{"document": {}, "locale": "fr"}"#.to_owned(),
+        r#"{"document": {"kind": "manifest", "stage": "draft", "stage": "x"}}"#.to_owned(),
+        r#"{"document": {}, "as_of": "2026-01-01", "as_of": "2026-01-02"}"#.to_owned(),
+        "7".to_owned(),
+    ];
+    let expected = format!(
+        "[{}]",
+        requests
+            .iter()
+            .map(|r| alone(r))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    assert_eq!(batch(&format!("[{}]", requests.join(","))), expected);
+    assert_eq!(batch("[]"), "[]");
+
+    // Shared facts: the same as each request with the facts inside, and a
+    // request's own facts win.
+    let shared = batch(&format!(
+        r#"{{"facts": {facts}, "requests": [{{"document": {valid}}}, {{"document": {mistakes}, "facts": {{}}}}, {{"document": {valid}, "facts": {{"licences": [], "licences": []}}}}]}}"#
+    ));
+    let expected = format!(
+        "[{},{},{}]",
+        alone(&format!(r#"{{"document": {valid}, "facts": {facts}}}"#)),
+        alone(&format!(r#"{{"document": {mistakes}, "facts": {{}}}}"#)),
+        alone(&format!(
+            r#"{{"document": {valid}, "facts": {{"licences": [], "licences": []}}}}"#
+        )),
+    );
+    assert_eq!(shared, expected);
+    // Keys given twice in the shared facts are reported in every report using them.
+    let twice: Value = serde_json::from_str(&batch(&format!(
+        r#"{{"facts": {{"licences": [], "licences": []}}, "requests": [{{"document": {valid}}}]}}"#
+    )))
+    .unwrap();
+    assert!(
+        twice[0]["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["rule"] == "facts.duplicate-key" && v["path"] == "/licences"),
+        "{twice}"
+    );
+}
+
+#[test]
+fn a_batch_that_cannot_be_read_is_one_error() {
+    use wastecheck::check::check_batch_json;
+    let checker = wastecheck_rules::checker();
+    let answer = |text: &str, max: usize| -> Value {
+        serde_json::from_str(&check_batch_json(checker, text, max, &Default::default())).unwrap()
+    };
+    for (text, code) in [
+        ("not json", "request.json"),
+        ("{\"document\": {}}", "request.json"),
+        ("{\"requests\": {}}", "request.json"),
+        ("{\"facts\": {}}", "request.json"),
+        ("{\"requests\": [], \"requests\": []}", "request.json"),
+        ("{\"requests\": [], \"extra\": 1}", "request.json"),
+        ("\"x\"", "request.json"),
+        (
+            "[{\"document\": {}}, {\"document\": {}}, {\"document\": {}}]",
+            "request.batch_too_long",
+        ),
+    ] {
+        let answer = answer(text, 2);
+        assert_eq!(answer["error"]["code"], code, "{text}: {answer}");
+        assert!(
+            answer["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
+    }
+    // Raised, every request not yet answered is answered as interrupted.
+    let interrupt = wastecheck::Interrupt::new();
+    interrupt.raise();
+    let stopped: Value = serde_json::from_str(&check_batch_json(
+        checker,
+        "[{\"document\": {}}, {\"document\": {}}]",
+        10,
+        &interrupt,
+    ))
+    .unwrap();
+    let codes = [stopped["error"]["code"].clone()];
+    assert!(codes.iter().all(|c| c == "check.interrupted"), "{codes:?}");
+}

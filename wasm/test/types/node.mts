@@ -7,4 +7,6 @@ const checker = Checker.builtin();
 const declaration: Declaration = { kind: "declaration" };
 const out: Report | Failure = checker.check(declaration, null, { locale: "zh-CN" });
 const text: string = checker.checkJson(JSON.stringify({ document: declaration }));
-export { out, text };
+const many: Array<Report | Failure> | Failure = checker.checkBatch([declaration], null, { locale: "en" });
+const manyText: string = checker.checkBatchJson(JSON.stringify([{ document: declaration }]));
+export { out, text, many, manyText };

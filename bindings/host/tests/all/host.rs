@@ -45,6 +45,68 @@ fn every_example_is_checked_as_natively_byte_for_byte() {
 }
 
 #[test]
+fn a_batch_is_checked_as_natively_in_one_call_with_a_budget_per_request() {
+    let mut host = Host::new(fuel_module(), Limits::default()).unwrap();
+    let facts = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../spec/examples/facts.example.json"),
+    )
+    .unwrap();
+    let requests = [example("manifest.valid"), example("manifest.mistakes")];
+    let batch = format!(
+        r#"{{"facts": {facts}, "requests": [{}]}}"#,
+        requests.join(",")
+    );
+    let native_batch = |batch: &str| {
+        wastecheck::check::check_batch_json(
+            wastecheck_rules::checker(),
+            batch,
+            wastecheck::check::MAX_BATCH,
+            &Default::default(),
+        )
+    };
+    let answer = host.check_batch_json(&batch).unwrap();
+    assert_eq!(answer, native_batch(&batch));
+    assert!(
+        answer.starts_with("[{\"") && answer.contains("\"violations\""),
+        "{answer}"
+    );
+    for bad in ["{", "[1]", r#"{"requests": 1}"#, ""] {
+        assert_eq!(
+            host.check_batch_json(bad).unwrap(),
+            native_batch(bad),
+            "{bad}"
+        );
+    }
+
+    // The budget is one check's for each request: enough for two checks of the
+    // larger request runs a batch of both.
+    host.check_json(&example("manifest.mistakes")).unwrap();
+    let one = host.fuel_used().unwrap();
+    host.check_json(&example("manifest.valid")).unwrap();
+    let one = one.max(host.fuel_used().unwrap());
+    let plain = format!("[{}]", requests.join(","));
+    host.set_limits(Limits {
+        check_fuel: Some(one * 3 / 2),
+        ..Limits::default()
+    })
+    .unwrap();
+    assert_eq!(host.check_batch_json(&plain).unwrap(), native_batch(&plain));
+    // Fifty copies do not fit in the fuel of one check each when shrunk to a tenth.
+    host.set_limits(Limits {
+        check_fuel: Some(one / 10),
+        ..Limits::default()
+    })
+    .unwrap();
+    let fifty = format!("[{}]", vec![requests[1].as_str(); 50].join(","));
+    assert!(matches!(
+        host.check_batch_json(&fifty),
+        Err(HostError::OutOfFuel { .. })
+    ));
+    assert_eq!(host.restarts(), 1);
+}
+
+#[test]
 fn a_check_past_its_time_fails_clearly_and_the_next_one_works() {
     let mut host = host();
     let request = long_manifest(20_000);
