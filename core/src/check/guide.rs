@@ -434,6 +434,7 @@ fn undecided_for_fields(
         as_of,
         edition: chain.catalogue_on(as_of),
         calendar: chain.calendar.as_deref(),
+        memo: None,
     };
     let asked: Vec<&crate::engine::chain::reads::Reads> = chain
         .rules
@@ -572,6 +573,7 @@ fn party<'a>(
             as_of,
             edition: crate::catalogue::InForce::NoneDeclared,
             calendar: None,
+            memo: None,
         },
         date,
     }

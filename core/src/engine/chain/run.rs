@@ -6,7 +6,7 @@ use super::super::fact_index::IndexedFacts;
 use super::super::facts::PreparedFacts;
 #[cfg(test)]
 use super::super::kinds::Check;
-use super::super::kinds::{Finding, RunCx};
+use super::super::kinds::{Finding, Memo, RunCx};
 use super::super::script::{CompiledScript, ScriptEngine, ScriptError, ScriptInput};
 use super::Chain;
 use super::guard::Guard;
@@ -75,6 +75,7 @@ impl Chain {
         let root = document_node(document);
         let stage = root.member("stage").text();
         let no_facts = IndexedFacts::default();
+        let memo = Memo::default();
         let cx = RunCx {
             kind,
             root,
@@ -83,6 +84,7 @@ impl Chain {
             as_of,
             edition: self.catalogue_on(as_of),
             calendar: self.calendar.as_deref(),
+            memo: Some(&memo),
         };
         let script_inputs = ScriptInputs {
             converted: OnceCell::new(),

@@ -276,6 +276,29 @@ impl LicenceScope {
         };
         // The lines: the items of the list the finding's item is in.
         let list_path = item_path.rsplit_once('/').map_or("", |(list, _)| list);
+        let Some(memo) = cx.memo else {
+            return self.receivers_for(cx, list_path, current, date);
+        };
+        // The same for every item of the list: worked out once per document.
+        let key = [
+            list_path,
+            self.code.pointer.as_str(),
+            self.method.as_ref().map_or("", |m| m.pointer.as_str()),
+            self.holder.pointer.as_str(),
+            current,
+            &date.to_string(),
+        ]
+        .join("\u{0}");
+        memo.offers(key, || self.receivers_for(cx, list_path, current, date))
+    }
+
+    fn receivers_for(
+        &self,
+        cx: &RunCx<'_>,
+        list_path: &str,
+        current: &str,
+        date: Date,
+    ) -> Vec<Choice> {
         let Node::List(items) = Pointer::parse(list_path).resolve(cx.root) else {
             return Vec::new();
         };
@@ -482,6 +505,35 @@ mod tests {
             .unwrap();
         assert_eq!(paths(&found), ["/wastes/2/method", "/wastes/3/code"]);
         assert_eq!(found[1].params["licences"], "3306000123");
+    }
+
+    #[test]
+    fn every_failing_line_of_a_list_is_offered_the_same_receivers() {
+        let doc = json!({"kind": "manifest", "receiver": {"credit_code": "91330100716105852F"}, "dispatched_at": "2026-03-02T08:00:00+08:00", "wastes": [
+            {"code": "900-041-49", "method": "D10", "quantity": 1},
+            {"code": "900-249-08", "method": "R9", "quantity": 2}
+        ]});
+        let licence = |number: &str, holder: &str, codes: serde_json::Value| {
+            json!({"number": number, "holder": holder, "valid_from": "2024-01-01", "valid_until": "2028-12-31", "scope": [
+                {"codes": codes, "methods": ["D10", "R9"], "capacity_t": 100}
+            ]})
+        };
+        let facts = json!({"licences": [
+            licence("L1", "91330100716105852F", json!(["336-064-17"])),
+            licence("L2", "91330603MA2KE4L815", json!(["900-041-49", "900-249-08"])),
+            licence("L3", "91330000MA27U0XXXX", json!(["900-041-49"]))
+        ]});
+        let found = run(CHECK, Some("/wastes"), doc, Some(facts))
+            .unwrap()
+            .unwrap();
+        assert_eq!(paths(&found), ["/wastes/0/code", "/wastes/1/code"]);
+        let offered: Vec<Vec<serde_json::Value>> = found
+            .iter()
+            .map(|f| f.offered.choices.iter().map(|c| c.value.clone()).collect())
+            .collect();
+        // Only L2's holder takes both lines.
+        assert_eq!(offered[0], [json!("91330603MA2KE4L815")]);
+        assert_eq!(offered[0], offered[1]);
     }
 
     const COLLECTION: &str = "kind = \"licence-scope\"\nholder = \"/receiver/credit_code\"\ndate = \"/dispatched_at\"\ncode = \"code\"\nlicence_kind = \"collection\"\nallowed = \"$codes\"";

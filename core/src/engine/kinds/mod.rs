@@ -62,6 +62,29 @@ pub struct RunCx<'a> {
     pub edition: InForce<'a>,
     /// The working-day calendar, if the chain has one.
     pub calendar: Option<&'a Calendar>,
+    /// What checks of this document worked out once for all its items (none: work
+    /// everything out each time).
+    pub memo: Option<&'a Memo>,
+}
+
+/// What a check of one document works out once and reuses on the document's other
+/// items: the receivers offered to every failing line of a list are the same for
+/// each line, and finding them reads every licence holder among the facts.
+#[derive(Debug, Default)]
+pub struct Memo {
+    offers: std::cell::RefCell<Vec<(String, Vec<Choice>)>>,
+}
+
+impl Memo {
+    /// The choices worked out under `key`, worked out by `make` the first time.
+    pub(crate) fn offers(&self, key: String, make: impl FnOnce() -> Vec<Choice>) -> Vec<Choice> {
+        if let Some((_, found)) = self.offers.borrow().iter().find(|(k, _)| *k == key) {
+            return found.clone();
+        }
+        let made = make();
+        self.offers.borrow_mut().push((key, made.clone()));
+        made
+    }
 }
 
 impl<'a> RunCx<'a> {
@@ -472,6 +495,7 @@ pub(crate) mod testing {
                 .map(|f| decode_facts(f).0)
                 .unwrap_or_default(),
         );
+        let memo = Memo::default();
         let cx = RunCx {
             kind: doc_kind,
             root: document_node(&decoded),
@@ -480,6 +504,7 @@ pub(crate) mod testing {
             as_of: None,
             edition: InForce::Carried(catalogue()),
             calendar: Some(calendar()),
+            memo: Some(&memo),
         };
         let mut out = Vec::new();
         let each = each.map(Pointer::parse);
@@ -500,6 +525,28 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::run;
     use serde_json::json;
+
+    #[test]
+    fn a_memo_works_out_each_key_once() {
+        let memo = super::Memo::default();
+        let made = std::cell::Cell::new(0);
+        let make = |label: &str| {
+            made.set(made.get() + 1);
+            vec![super::Choice::at(
+                "/receiver/credit_code",
+                json!(label),
+                crate::locale::Bilingual {
+                    zh: label.into(),
+                    en: label.into(),
+                },
+                false,
+            )]
+        };
+        let first = memo.offers("a".into(), || make("a"));
+        assert_eq!(memo.offers("a".into(), || make("x")), first);
+        assert_ne!(memo.offers("b".into(), || make("b")), first);
+        assert_eq!(made.get(), 2);
+    }
 
     #[test]
     fn show_and_rename_name_the_parameters_for_the_messages() {
