@@ -156,14 +156,7 @@ impl Drop for NodeRounds {
 fn summary(requests: &[String], epoch: &mut Host, fuel: &mut Host) {
     let checker = wastecheck_rules::checker();
     let batch = format!("[{}]", requests.join(","));
-    let native_batch = || {
-        wastecheck::check::check_batch_json(
-            checker,
-            &batch,
-            wastecheck::check::MAX_BATCH,
-            &Default::default(),
-        )
-    };
+    let native_batch = || native_batch(&batch);
     assert_eq!(
         epoch.check_batch_json(&batch).expect("checked"),
         native_batch()
@@ -263,14 +256,7 @@ fn shared_facts(requests: &[String], host: &mut Host) {
         .map(|r| format!(r#"{},"facts":{facts}}}"#, &r[..r.len() - 1]))
         .collect();
     let batch = format!(r#"{{"facts":{facts},"requests":[{}]}}"#, requests.join(","));
-    let native_batch = || {
-        wastecheck::check::check_batch_json(
-            checker,
-            &batch,
-            wastecheck::check::MAX_BATCH,
-            &Default::default(),
-        )
-    };
+    let native_batch = || native_batch(&batch);
     let one_by_one = format!(
         "[{}]",
         with_facts
@@ -315,6 +301,16 @@ fn shared_facts(requests: &[String], host: &mut Host) {
         at(2),
         at(3)
     );
+}
+
+/// The native answer to a batch.
+fn native_batch(batch: &str) -> String {
+    wastecheck::check::check_batch_json(
+        wastecheck_rules::checker(),
+        batch,
+        wastecheck::check::MAX_BATCH,
+        &Default::default(),
+    )
 }
 
 /// Seconds for `n` calls of `f`.

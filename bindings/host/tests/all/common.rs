@@ -44,3 +44,13 @@ pub fn example(name: &str) -> String {
 pub fn native(request: &str) -> String {
     wastecheck::check::check_json(wastecheck_rules::checker(), request)
 }
+
+/// The native facade's answer to a batch.
+pub fn native_batch(batch: &str) -> String {
+    wastecheck::check::check_batch_json(
+        wastecheck_rules::checker(),
+        batch,
+        wastecheck::check::MAX_BATCH,
+        &Default::default(),
+    )
+}

@@ -1,7 +1,7 @@
 //! The host runs `wastecheck.wasm` with limits: its answers are the native facade's
 //! byte for byte, a call over a limit is a clear error, and the host recovers.
 
-use crate::common::{example, fuel_module, host, module, native};
+use crate::common::{example, fuel_module, host, module, native, native_batch};
 use std::time::{Duration, Instant};
 use wastecheck::pack::bundle::{self, PackFiles, SecretKey};
 use wastecheck_host::{BundleOptions, Host, HostError, Limits, Module};
@@ -57,14 +57,6 @@ fn a_batch_is_checked_as_natively_in_one_call_with_a_budget_per_request() {
         r#"{{"facts": {facts}, "requests": [{}]}}"#,
         requests.join(",")
     );
-    let native_batch = |batch: &str| {
-        wastecheck::check::check_batch_json(
-            wastecheck_rules::checker(),
-            batch,
-            wastecheck::check::MAX_BATCH,
-            &Default::default(),
-        )
-    };
     let answer = host.check_batch_json(&batch).unwrap();
     assert_eq!(answer, native_batch(&batch));
     assert!(
