@@ -89,6 +89,8 @@ fn round(requests: &[String], mut check: impl FnMut(&str)) -> f64 {
 struct NodeRounds {
     child: Child,
     answers: BufReader<ChildStdout>,
+    /// The requests and native answers written for the script, removed at the end.
+    dir: PathBuf,
 }
 
 impl NodeRounds {
@@ -122,7 +124,11 @@ impl NodeRounds {
             .map_err(|e| println!("  (Node.js not measured: {e})"))
             .ok()?;
         let answers = BufReader::new(child.stdout.take()?);
-        let mut node = NodeRounds { child, answers };
+        let mut node = NodeRounds {
+            child,
+            answers,
+            dir,
+        };
         // The first answer comes after the script compared its answers with ours.
         node.rounds("check", 1)?;
         Some(node)
@@ -143,6 +149,7 @@ impl Drop for NodeRounds {
     fn drop(&mut self) {
         drop(self.child.stdin.take());
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
