@@ -208,6 +208,7 @@ fn rhai(c: &mut Criterion) {
 /// `--count N`: N whole-chain checks (`engine/check_str`) and nothing else, then
 /// exit — for `valgrind --tool=callgrind`, whose instruction counts do not depend on
 /// what else the shared machine is doing.
+/// `--count N like` runs the engine with the baseline's rules only.
 /// `--keystrokes N` likewise runs N of the `session` group's keystrokes.
 fn count_mode(args: &[String], flag: &str) -> Option<usize> {
     let at = args.iter().position(|a| a == flag)?;
@@ -243,8 +244,14 @@ pub fn run(allocator: &str) {
     }
     if let Some(count) = count_mode(&args, "--count") {
         let fx = fixture();
+        // `--count N like`: the engine with the baseline's rules only.
+        let at = args.iter().position(|a| a == "--count").unwrap_or(0);
+        let checker = match args.get(at + 2).map(String::as_str) {
+            Some("like") => &fx.like_checker,
+            _ => fx.checker,
+        };
         let violations: usize = (0..count)
-            .map(|i| fx.check_str(fx.checker, black_box(i % N)).violations.len())
+            .map(|i| fx.check_str(checker, black_box(i % N)).violations.len())
             .sum();
         println!("{count} checks, {violations} violations");
         return;
