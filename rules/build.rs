@@ -1,7 +1,8 @@
 //! Embeds the packs: encodes every pack folder under `packs/` into the built-in
 //! bundle with the core's own encoder (so its bytes are exactly what `wastecheck
 //! pack build rules/packs/*` writes, `pack.toml` and `rule.toml` carried as JSON),
-//! and writes a table of the source files for `sources()` (feature `toml-sources`).
+//! with each pack's digest (`digests.rs`), and writes a table of the source files
+//! for `sources()` (feature `toml-sources`).
 //! The bundle is part of the binary: checking works with no files and no network.
 
 use std::collections::BTreeMap;
@@ -63,8 +64,19 @@ fn main() {
         .collect();
     let bytes = bundle::encode(&sources)
         .unwrap_or_else(|e| panic!("the packs under {} cannot be bundled: {e}", root.display()));
+    // Each pack's digest, so that loading need not hash the packs again.
+    let mut digests = String::from(
+        "/// (pack, `bundle::pack_digest`) of every embedded pack, sorted by pack.\npub const DIGESTS: &[(&str, &str)] = &[\n",
+    );
+    for pack in &sources {
+        let digest = bundle::pack_digest(pack)
+            .unwrap_or_else(|e| panic!("the pack {} cannot be bundled: {e}", pack.name));
+        let _ = writeln!(digests, "    ({:?}, {digest:?}),", pack.name);
+    }
+    digests.push_str("];\n");
     for (name, contents) in [
         ("embedded.rs", table.as_bytes()),
+        ("digests.rs", digests.as_bytes()),
         ("builtin.bundle", bytes.as_slice()),
     ] {
         let out = out_dir.join(name);

@@ -273,10 +273,7 @@ impl PackSet {
     /// The built-in packs: what a bundle layers over by default.
     pub fn builtin() -> PackSet {
         let packs = crate::packs();
-        let digests = packs
-            .iter()
-            .map(|p| bundle::pack_digest(p).unwrap_or_default())
-            .collect();
+        let digests = crate::digests();
         PackSet {
             packs,
             digests,
@@ -328,9 +325,11 @@ impl PackSet {
     /// Loads and compiles the set. The built-in packs alone come from the checker
     /// compiled once ([`crate::checker`]) rather than compiled again.
     pub fn compile(&self, options: &CompileOptions) -> Result<Registry, LoadBundleError> {
-        Registry::from_sources(&self.packs, options).map_err(|error| LoadBundleError::Packs {
-            alone: self.alone,
-            error,
+        Registry::from_digested_sources(&self.packs, &self.digests, options).map_err(|error| {
+            LoadBundleError::Packs {
+                alone: self.alone,
+                error,
+            }
         })
     }
 

@@ -77,9 +77,29 @@ pub fn rereleased(name: &str, version: &str) -> Option<PackFiles> {
     Some(pack)
 }
 
+mod digests {
+    include!(concat!(env!("OUT_DIR"), "/digests.rs"));
+}
+
+/// The digest ([`bundle::pack_digest`]) of each built-in pack, parallel to
+/// [`packs`]: computed when the packs were embedded, so that loading them does not
+/// hash them again.
+pub fn digests() -> Vec<String> {
+    packs()
+        .iter()
+        .map(|pack| {
+            digests::DIGESTS
+                .iter()
+                .find(|(name, _)| *name == pack.name)
+                .map(|(_, digest)| (*digest).to_owned())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 /// Loads and compiles the built-in packs afresh (a benchmark of start-up cost).
 pub fn load() -> Result<Registry, wastecheck::pack::spec::PackError> {
-    Registry::from_sources(&packs(), &CompileOptions::default())
+    Registry::from_digested_sources(&packs(), &digests(), &CompileOptions::default())
 }
 
 /// A checker over the built-in packs, loaded and compiled once. The embedded packs
@@ -119,6 +139,18 @@ mod tests {
             catalogue().edition().effective_from.to_string(),
             "2021-01-01"
         );
+    }
+
+    #[test]
+    fn the_embedded_digests_are_the_packs_digests() {
+        let computed: Vec<String> = packs()
+            .iter()
+            .map(|pack| bundle::pack_digest(pack).unwrap())
+            .collect();
+        assert_eq!(digests(), computed);
+        let registry = builtin();
+        let loaded: Vec<&str> = registry.packs().iter().map(|p| p.digest.as_str()).collect();
+        assert_eq!(loaded, computed);
     }
 
     #[test]

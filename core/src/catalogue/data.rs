@@ -2,6 +2,7 @@
 
 use crate::model::{Category, Date, ExemptionStage, Hazard, WasteCode};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Something wrong with catalogue data (a pack's CSV), with its line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -184,7 +185,9 @@ pub struct Catalogue {
     pub(super) general: Vec<CategoryInfo>,
     pub(super) exemptions: Vec<Exemption>,
     /// Lower-cased search keys, parallel to `entries`: code digits, description.
-    pub(super) search_keys: Vec<super::search_keys::Keys>,
+    /// Made on the first search: a checker that never searches does not pay for
+    /// them (they were a tenth of loading the built-in packs).
+    search_keys: OnceLock<Vec<super::search_keys::Keys>>,
 }
 
 /// The CSV texts of one edition.
@@ -385,12 +388,6 @@ impl Catalogue {
             });
         }
 
-        let search_keys = entries
-            .iter()
-            .map(|e| {
-                super::search_keys::Keys::of(&e.code, &e.category, &e.description, &e.industry)
-            })
-            .collect();
         Ok(Catalogue {
             edition,
             entries,
@@ -398,7 +395,19 @@ impl Catalogue {
             categories,
             general,
             exemptions,
-            search_keys,
+            search_keys: OnceLock::new(),
+        })
+    }
+
+    /// The search keys, parallel to `entries`.
+    pub(super) fn search_keys(&self) -> &[super::search_keys::Keys] {
+        self.search_keys.get_or_init(|| {
+            self.entries
+                .iter()
+                .map(|e| {
+                    super::search_keys::Keys::of(&e.code, &e.category, &e.description, &e.industry)
+                })
+                .collect()
         })
     }
 

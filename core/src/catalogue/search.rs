@@ -48,7 +48,7 @@ impl Catalogue {
         // (kind, position of first term, then code order for code matches or
         // description length for text matches, list order)
         let mut ranked: Vec<(MatchKind, usize, usize, usize)> = Vec::new();
-        for (index, keys) in self.search_keys.iter().enumerate() {
+        for (index, keys) in self.search_keys().iter().enumerate() {
             let kind = if code_like && !digits.is_empty() {
                 if keys.digits == digits {
                     Some((MatchKind::ExactCode, 0, 0))

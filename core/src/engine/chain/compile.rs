@@ -449,6 +449,9 @@ impl Chain {
 /// What is wrong with a script rule's `needs_facts`: a name that is no fact
 /// collection, or one the script never reads.
 fn needs_facts_problem(needs: &[String], source: &str) -> Option<String> {
+    if needs.is_empty() {
+        return None;
+    }
     let unknown: Vec<&str> = needs
         .iter()
         .map(String::as_str)
