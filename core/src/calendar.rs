@@ -195,8 +195,9 @@ impl Calendar {
         let mut first_row: Option<Date> = None;
         let mut seen: HashMap<NaiveDate, u64> = HashMap::new();
         let mut exceptions = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
+        // One record read into again and again: a row costs no allocation.
+        let mut record = csv::StringRecord::new();
+        while reader.read_record(&mut record).map_err(csv_error)? {
             let line = record.position().map_or(0, csv::Position::line);
             let cell = |index: Option<usize>| {
                 index

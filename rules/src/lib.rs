@@ -47,21 +47,33 @@ pub fn sources() -> Vec<PackFiles> {
         .collect()
 }
 
-/// The built-in bundle: the canonical bytes of every embedded pack.
+mod embedded_packs {
+    include!(concat!(env!("OUT_DIR"), "/packs.rs"));
+}
+
+/// The built-in bundle: the canonical bytes of every embedded pack (encoded on
+/// first use: the packs are embedded as their files, [`packs`]).
 pub fn bundle() -> &'static [u8] {
-    include_bytes!(concat!(env!("OUT_DIR"), "/builtin.bundle"))
+    static BUNDLE: OnceLock<Vec<u8>> = OnceLock::new();
+    BUNDLE.get_or_init(|| match bundle::encode(&packs()) {
+        Ok(bytes) => bytes,
+        Err(error) => panic!("the built-in packs cannot be bundled: {error}"),
+    })
 }
 
 /// The built-in packs as the bundle carries them (`pack.json`, `*/rule.json`), one
 /// entry per pack, sorted by name.
 pub fn packs() -> Vec<PackFiles> {
-    static PACKS: OnceLock<Vec<PackFiles>> = OnceLock::new();
-    PACKS
-        .get_or_init(|| match bundle::decode(bundle()) {
-            Ok(packs) => packs,
-            Err(error) => panic!("the built-in bundle cannot be read: {error}"),
+    embedded_packs::PACKS
+        .iter()
+        .map(|(name, files)| PackFiles {
+            name: (*name).to_owned(),
+            files: files
+                .iter()
+                .map(|(path, text)| ((*path).to_owned(), (*text).to_owned()))
+                .collect(),
         })
-        .clone()
+        .collect()
 }
 
 /// The built-in pack `name` as a bundle carries it, released again as `version`:
@@ -85,12 +97,12 @@ mod digests {
 /// [`packs`]: computed when the packs were embedded, so that loading them does not
 /// hash them again.
 pub fn digests() -> Vec<String> {
-    packs()
+    embedded_packs::PACKS
         .iter()
-        .map(|pack| {
+        .map(|(pack, _)| {
             digests::DIGESTS
                 .iter()
-                .find(|(name, _)| *name == pack.name)
+                .find(|(name, _)| name == pack)
                 .map(|(_, digest)| (*digest).to_owned())
                 .unwrap_or_default()
         })
@@ -164,6 +176,10 @@ mod tests {
                 .all(|path| !path.ends_with(".toml"))
         );
         assert_eq!(bundle::encode(&packs).unwrap(), bundle());
+        // Read back by the decoder, which refuses anything not canonical.
+        assert_eq!(bundle::decode(bundle()).unwrap(), packs);
+        let built = include_bytes!(concat!(env!("OUT_DIR"), "/builtin.bundle"));
+        assert_eq!(bundle(), built.as_slice());
     }
 
     #[cfg(feature = "toml-sources")]

@@ -1,6 +1,6 @@
 // What each part of the browser module costs, gzipped (issue 22): code grouped
 // by crate (and by module of `wastecheck`), the data the module embeds (the
-// built-in bundle: catalogue, calendar, rules, scripts; the JSON Schemas), and
+// built-in packs: catalogue, calendar, rules, scripts; the JSON Schemas), and
 // the rest of the read-only data.
 //
 //   ./x budget            builds the module with names kept and prints the table
@@ -197,12 +197,31 @@ otherBodies.forEach((body) =>
 );
 
 // Embedded files are found by their bytes in the data segments, and the rest of
-// each segment counted as read-only data (strings, tables, vtables).
+// each segment counted as read-only data (strings, tables, vtables). The built-in
+// packs are embedded file by file (rules/build.rs), as the bundle carries them.
 const embedded = [];
-if (bundlePath)
+const packFile = (path) =>
+  path.includes("catalogue/")
+    ? "catalogue (CSV)"
+    : path.includes("calendar/")
+      ? "calendar (CSV)"
+      : path.endsWith(".rhai")
+        ? "scripts (rhai)"
+        : "rules and pack metadata";
+const bundled = bundlePath
+  ? JSON.parse(readFileSync(bundlePath, "utf8")).packs.flatMap((pack) =>
+      Object.entries(pack.files).map(([path, content]) => [
+        path,
+        Buffer.from(
+          typeof content === "string" ? content : JSON.stringify(content),
+        ),
+      ]),
+    )
+  : [];
+for (const [, bytes] of bundled)
   embedded.push([
-    "data: the built-in bundle (packs, catalogue, calendar, scripts)",
-    readFileSync(bundlePath),
+    "data: the built-in packs (catalogue, calendar, rules, scripts)",
+    bytes,
   ]);
 const schemas = join(import.meta.dirname, "..", "..", "spec", "schemas");
 for (const file of readdirSync(schemas).sort()) {
@@ -240,25 +259,11 @@ console.log("|---|---:|---:|---:|");
 for (const { label, bytes, gzip, items } of rows)
   console.log(`| ${label} | ${bytes} | ${gzip} | ${items} |`);
 if (bundlePath) {
-  // The bundle's own parts, gzipped alone.
-  const bundle = JSON.parse(readFileSync(bundlePath, "utf8"));
+  // The packs' own parts, gzipped alone.
   const kinds = new Map();
-  for (const pack of bundle.packs) {
-    for (const [path, content] of Object.entries(pack.files)) {
-      const body = Buffer.from(
-        typeof content === "string" ? content : JSON.stringify(content),
-      );
-      const kind = path.includes("catalogue/")
-        ? "catalogue (CSV)"
-        : path.includes("calendar/")
-          ? "calendar (CSV)"
-          : path.endsWith(".rhai")
-            ? "scripts (rhai)"
-            : "rules and pack metadata";
-      kinds.set(kind, [...(kinds.get(kind) ?? []), body]);
-    }
-  }
-  console.log("\nthe built-in bundle's parts:");
+  for (const [path, bytes] of bundled)
+    kinds.set(packFile(path), [...(kinds.get(packFile(path)) ?? []), bytes]);
+  console.log("\nthe built-in packs' parts:");
   console.log("| part | bytes | gzip -9 alone |");
   console.log("|---|---:|---:|");
   for (const [kind, chunks] of [...kinds.entries()].sort()) {

@@ -321,6 +321,49 @@ loosen_reason = "pilot: paper confirmations in remote counties"
     assert!(registry(vec![zj("1.0.0", "2020-01-01", "()", with_reason)]).is_ok());
 }
 
+/// The chains of a registry share a rule's compiled check only where the
+/// parameters it names have the same values.
+#[test]
+fn chains_share_a_compiled_check_only_with_the_same_parameters() {
+    let tighter = "[params.confirmation_working_days]\nvalue = 3\n";
+    let layered = registry(vec![zj("1.0.0", "2020-01-01", "()", tighter)]).unwrap();
+    let native = |region: &str, id: &str| {
+        let chain = layered.select(Some(region.parse().unwrap()), None).unwrap();
+        match &chain.rules.iter().find(|r| r.id == id).unwrap().body {
+            wastecheck::engine::chain::Body::Native(check) => check.clone(),
+            wastecheck::engine::chain::Body::Script(_) => panic!("{id} is a check kind"),
+        }
+    };
+    let shared = "cn.catalogue.unknown-code";
+    assert!(std::sync::Arc::ptr_eq(
+        &native("110000", shared),
+        &native("330603", shared)
+    ));
+    let late = "cn.transfer.confirmation-late";
+    assert!(!std::sync::Arc::ptr_eq(
+        &native("110000", late),
+        &native("330603", late)
+    ));
+    // Confirmed on the 4th working day: late in Zhejiang (3), in time elsewhere (5).
+    let confirmed = |consignor: &str| {
+        let mut document = manifest(consignor, consignor, "2025-06-09T08:00:00+08:00");
+        document["stage"] = json!("confirmed");
+        document["received_at"] = json!("2025-06-09T15:00:00+08:00");
+        document["confirmed_at"] = json!("2025-06-13T09:00:00+08:00");
+        document
+    };
+    let checker = Checker::new(layered);
+    let flagged = |consignor: &str| {
+        checker
+            .check_value(&confirmed(consignor), None, &CheckOptions::default())
+            .violations
+            .iter()
+            .any(|v| v.rule == late)
+    };
+    assert!(flagged("330603"));
+    assert!(!flagged("110000"));
+}
+
 #[test]
 fn an_override_may_start_on_a_date_and_raise_some_findings_only() {
     use wastecheck::Severity;

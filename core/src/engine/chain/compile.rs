@@ -2,7 +2,8 @@
 //! overrides, disabled rules), then each rule's check or script compiled once.
 
 use super::super::kinds::{self, Args, Kind};
-use super::super::script::{ScriptEngine, fact_collections};
+use super::super::script::ScriptEngine;
+use super::checks;
 use super::guard::Guard;
 use super::reads::Reads;
 use super::rule::{Body, CompiledRule};
@@ -207,6 +208,7 @@ impl Chain {
             let mut check_reads: (Option<&'static Kind>, Vec<(String, kinds::Ref)>) =
                 (None, Vec::new());
             let mut offer_refs: Vec<kinds::Ref> = Vec::new();
+            let mut native: Option<std::rc::Rc<checks::CompiledCheck>> = None;
             let body = match (&spec.check, &rule.script, &scripts) {
                 (Some(table), _, _) => {
                     let kind_name = table
@@ -231,41 +233,68 @@ impl Chain {
                         ));
                         continue;
                     }
-                    let mut args = Args::new(table, &params, spec.each.is_some());
-                    let (check, provides) = kinds::compile(kind, &mut args);
-                    check_reads = (Some(kind), std::mem::take(&mut args.refs));
-                    offer_refs = std::mem::take(&mut args.offer_refs);
-                    let unknown: Vec<&str> = crate::pack::spec::placeholders(&spec.messages.zh)
-                        .into_iter()
-                        .filter(|p| !provides.iter().any(|q| q == p))
-                        .collect();
-                    if !unknown.is_empty() {
-                        args.problems.push(format!(
-                            "messages use {{{}}}, which `{}` does not provide (it provides {{{}}})",
-                            unknown.join("}, {"),
-                            kind.name,
-                            provides.join("}, {")
-                        ));
-                    }
+                    let pack_at = std::ptr::from_ref::<SourcePack>(pack) as usize;
+                    let read = checks::params_read(table, &params);
+                    let compiled = match cache.checks.get(pack_at, &spec.id, &read) {
+                        Some(compiled) => compiled,
+                        None => {
+                            let mut args = Args::new(table, &params, spec.each.is_some());
+                            let (check, provides) = kinds::compile(kind, &mut args);
+                            let unknown: Vec<&str> =
+                                crate::pack::spec::placeholders(&spec.messages.zh)
+                                    .into_iter()
+                                    .filter(|p| !provides.iter().any(|q| q == p))
+                                    .collect();
+                            if !unknown.is_empty() {
+                                args.problems.push(format!(
+                                    "messages use {{{}}}, which `{}` does not provide (it provides {{{}}})",
+                                    unknown.join("}, {"),
+                                    kind.name,
+                                    provides.join("}, {")
+                                ));
+                            }
+                            let check = match check {
+                                Some(check) if args.problems.is_empty() => check,
+                                _ => {
+                                    if let Some(fix) = &spec.fix {
+                                        problems.extend(
+                                            fix_problems(fix, Some((kind, &provides)))
+                                                .into_iter()
+                                                .map(|p| at(format!("[fix] {p}"))),
+                                        );
+                                    }
+                                    problems.extend(
+                                        args.problems
+                                            .into_iter()
+                                            .map(|p| at(format!("[check] {p}"))),
+                                    );
+                                    continue;
+                                }
+                            };
+                            let compiled = std::rc::Rc::new(checks::CompiledCheck {
+                                check: Arc::from(check),
+                                refs: std::mem::take(&mut args.refs),
+                                offer_refs: std::mem::take(&mut args.offer_refs),
+                                provides,
+                                reads: std::cell::OnceCell::new(),
+                            });
+                            cache
+                                .checks
+                                .insert(pack_at, &spec.id, read, compiled.clone());
+                            compiled
+                        }
+                    };
                     if let Some(fix) = &spec.fix {
                         problems.extend(
-                            fix_problems(fix, Some((kind, &provides)))
+                            fix_problems(fix, Some((kind, &compiled.provides)))
                                 .into_iter()
                                 .map(|p| at(format!("[fix] {p}"))),
                         );
                     }
-                    if !args.problems.is_empty() || check.is_none() {
-                        problems.extend(
-                            args.problems
-                                .into_iter()
-                                .map(|p| at(format!("[check] {p}"))),
-                        );
-                        continue;
-                    }
-                    match check {
-                        Some(check) => Body::Native(check),
-                        None => continue,
-                    }
+                    check_reads = (Some(kind), compiled.refs.clone());
+                    offer_refs = compiled.offer_refs.clone();
+                    native = Some(compiled.clone());
+                    Body::Native(compiled.check.clone())
                 }
                 (None, Some(source), Some(engine)) => match cache.compile(*engine, source) {
                     Ok(script) => {
@@ -274,7 +303,9 @@ impl Chain {
                             problems.extend(found.into_iter().map(|p| at(format!("[fix] {p}"))));
                             continue;
                         }
-                        if let Some(problem) = needs_facts_problem(&spec.needs_facts, source) {
+                        if let Some(problem) =
+                            needs_facts_problem(&spec.needs_facts, cache.fact_collections(source))
+                        {
                             problems.push(at(problem));
                             continue;
                         }
@@ -338,6 +369,7 @@ impl Chain {
             let mut fields: Vec<kinds::Ref> = named.into_iter().map(|(_, r)| r).collect();
             fields.extend(guard.iter().flat_map(Guard::fields));
             let lists: Vec<&Pointer> = each.iter().flatten().flat_map(|(_, l)| l).collect();
+            let mut offer_reads_known = None;
             let reads = match (&spec.reads, check_kind) {
                 (Some(declared), None) => {
                     let mut bad = Vec::new();
@@ -370,7 +402,28 @@ impl Chain {
                     ));
                     continue;
                 }
-                (None, Some(_)) => Reads::declared(&fields, &lists),
+                (None, Some(_)) => {
+                    // The same rule reads the same in every chain.
+                    let (reads, offer_reads) = native
+                        .as_ref()
+                        .map(|c| {
+                            c.reads.get_or_init(|| {
+                                (
+                                    Reads::declared(&fields, &lists),
+                                    Reads::declared(&offer_refs, &lists).fields_only(),
+                                )
+                            })
+                        })
+                        .cloned()
+                        .unwrap_or_else(|| {
+                            (
+                                Reads::declared(&fields, &lists),
+                                Reads::declared(&offer_refs, &lists).fields_only(),
+                            )
+                        });
+                    offer_reads_known = Some(offer_reads);
+                    reads
+                }
                 (None, None) => Reads::Everything,
             };
             rules.push(CompiledRule {
@@ -378,7 +431,8 @@ impl Chain {
                 needs,
                 needs_facts: spec.needs_facts.clone(),
                 reads,
-                offer_reads: Reads::declared(&offer_refs, &lists).fields_only(),
+                offer_reads: offer_reads_known
+                    .unwrap_or_else(|| Reads::declared(&offer_refs, &lists).fields_only()),
                 guard,
                 id: spec.id.clone(),
                 pack: pack.label(),
@@ -413,7 +467,7 @@ impl Chain {
                 .filter(|r| matches!(r.body, Body::Script(_)) && r.applies_to.contains(kind))
                 .try_fold(Vec::new(), |mut all: Vec<String>, rule| {
                     let source = declared_sources.get(&rule.id)?;
-                    all.extend(fact_collections(source)?);
+                    all.extend(cache.fact_collections(source)?);
                     Some(all)
                 })
                 .map(|mut all| {
@@ -448,7 +502,8 @@ impl Chain {
 
 /// What is wrong with a script rule's `needs_facts`: a name that is no fact
 /// collection, or one the script never reads.
-fn needs_facts_problem(needs: &[String], source: &str) -> Option<String> {
+/// `read`: the fact collections the script reads (`None`: cannot be told).
+fn needs_facts_problem(needs: &[String], read: Option<Vec<String>>) -> Option<String> {
     if needs.is_empty() {
         return None;
     }
@@ -465,7 +520,7 @@ fn needs_facts_problem(needs: &[String], source: &str) -> Option<String> {
         ));
     }
     // A script whose reads of `facts` cannot be told reads any collection.
-    let read = fact_collections(source)?;
+    let read = read?;
     let unread: Vec<&str> = needs
         .iter()
         .map(String::as_str)

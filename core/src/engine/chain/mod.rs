@@ -4,11 +4,12 @@
 //!
 //! - [`rule`]: a rule ready to run; [`guard`]: its `when`, compiled;
 //! - `compile`: layering a chain's packs (parameters, overrides, disabled rules) and
-//!   compiling each rule's check or script; [`scripts`]: engines and compiled
-//!   scripts shared by the chains of one registry;
+//!   compiling each rule's check or script; [`scripts`]: engines, compiled
+//!   scripts and (`checks`) native checks shared by the chains of one registry;
 //! - `run`: every applicable rule over a document, each `each` list iterated in
 //!   one place; `render`: findings to violations in both languages.
 
+mod checks;
 mod compile;
 pub mod guard;
 pub mod reads;

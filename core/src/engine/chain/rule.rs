@@ -14,7 +14,7 @@ use crate::report::Severity;
 #[derive(Debug)]
 pub enum Body {
     /// A declarative check compiled to native code.
-    Native(Box<dyn Check>),
+    Native(std::sync::Arc<dyn Check>),
     /// A sandboxed script.
     Script(CompiledScript),
 }

@@ -5,6 +5,7 @@
 use super::super::facts::PreparedFacts;
 use super::super::script::sandbox::Limits;
 use super::super::script::{CompileError, CompiledScript, ScriptEngine};
+use super::checks::CheckCache;
 use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
 use crate::json::Json;
@@ -12,9 +13,10 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Script engines and compiled scripts shared by chains compiled together (the
-/// chains of one registry): chains over the same catalogue, calendar and limits
-/// share one engine, and each script source is compiled once per engine. Without
+/// Script engines, compiled scripts and native checks shared by chains compiled
+/// together (the chains of one registry): chains over the same catalogue, calendar
+/// and limits share one engine, each script source is compiled once per engine,
+/// and each rule's check once per set of parameter values ([`CheckCache`]). Without
 /// it `zj-shaoxing`'s chain would build its engine and compile `cn`'s and `zj`'s
 /// scripts again — a sixth of a checker's start-up in the browser. The outcome is
 /// the same as compiling each chain on its own: the same engine set-up and source
@@ -22,6 +24,9 @@ use std::sync::Arc;
 #[derive(Debug, Default)]
 pub struct ScriptCache {
     pub(crate) engines: Vec<SharedEngine>,
+    pub(crate) checks: CheckCache,
+    /// Each source's [`fact_collections`](super::super::script::fact_collections).
+    facts_read: BTreeMap<String, Option<Vec<String>>>,
 }
 
 #[derive(Debug)]
@@ -65,6 +70,18 @@ impl ScriptCache {
             compiled: BTreeMap::new(),
         });
         self.engines.len() - 1
+    }
+
+    /// The fact collections `source` reads (see
+    /// [`fact_collections`](super::super::script::fact_collections)), found once
+    /// per source rather than once per chain and document kind.
+    pub(crate) fn fact_collections(&mut self, source: &str) -> Option<Vec<String>> {
+        if let Some(read) = self.facts_read.get(source) {
+            return read.clone();
+        }
+        let read = super::super::script::fact_collections(source);
+        self.facts_read.insert(source.to_owned(), read.clone());
+        read
     }
 
     /// `source` compiled by engine `at`, compiled on first use.

@@ -126,7 +126,8 @@ impl fmt::Debug for ScriptEngine {
 /// A compiled rule script.
 #[derive(Debug, Clone)]
 pub struct CompiledScript {
-    ast: AST,
+    /// Shared: the chains of a registry hold the same compiled script.
+    ast: std::sync::Arc<AST>,
     /// Whether the source calls a catalogue function: the engine answers them from
     /// the newest carried edition, so the script runs only when that is the table
     /// in force.
@@ -194,7 +195,7 @@ impl ScriptEngine {
         }));
         match compiled {
             Ok(Ok(ast)) => Ok(CompiledScript {
-                ast,
+                ast: std::sync::Arc::new(ast),
                 reads_catalogue: library::CATALOGUE_FUNCTIONS
                     .iter()
                     .any(|f| source.contains(f)),
