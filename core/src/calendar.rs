@@ -178,6 +178,7 @@ impl Calendar {
     /// 2026 covers through 2026-12-31); the first covered date is 1 January of the
     /// first row's year. Rows may come in any order; a date may appear once; a
     /// make-up workday must be a Saturday or Sunday (a holiday may be any day).
+    #[inline(never)] // see `pack::load::read_digested_pack`
     pub fn from_csv(text: &str, covers_until: Date) -> Result<Calendar, CalendarError> {
         let mut reader = csv::ReaderBuilder::new()
             .trim(csv::Trim::All)

@@ -308,6 +308,7 @@ impl Catalogue {
     /// Reads an edition from its CSV texts, checking every row: codes well formed
     /// and unique, each code's category digits equal to its category, hazard
     /// characteristics only T, C, I, R, In, exemption codes all in the list.
+    #[inline(never)] // see `pack::load::read_digested_pack`
     pub fn from_csv(edition: Edition, sources: Sources<'_>) -> Result<Self, CatalogueError> {
         let categories = read_categories(&Table::read("categories", sources.categories)?)?;
         let general = read_categories(&Table::read("general", sources.general)?)?;

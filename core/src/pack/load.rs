@@ -79,6 +79,9 @@ pub fn read_pack(files: &PackFiles) -> (Option<SourcePack>, Vec<PackProblem>) {
 /// [`read_pack`] of a pack whose digest ([`pack_digest`]) is already known, as the
 /// built-in packs' are from build time: `digest` is taken as given rather than
 /// computed again (hashing a pack's canonical encoding is a quarter of loading it).
+// Not inlined into the registry's loading: one huge function is what the
+// browser's optimising compiler spends longest on (`x`, WASM_OPT).
+#[inline(never)]
 pub fn read_digested_pack(
     files: &PackFiles,
     digest: Option<&str>,

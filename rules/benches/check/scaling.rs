@@ -213,15 +213,16 @@ pub(super) fn table(fx: &Fixture) {
         }
     }
 
+    // The built-in packs are embedded as their files with their digests: loading
+    // is copying them and compiling. A bundle from a regulator is read first.
+    let t_load = time(20, || wastecheck_rules::load().map_or(0, |_| 1));
     let t_decode = time(20, || {
         wastecheck::pack::bundle::decode(wastecheck_rules::bundle()).map_or(0, |p| p.len())
     });
-    let t_compile = time(20, || wastecheck_rules::load().map_or(0, |_| 1));
     println!(
-        "  pack load, natively: the built-in bundle ({} bytes) read in {:.2} ms, its packs compiled in {:.2} ms: {:.2} ms in all (goal ≤ 10 ms)",
+        "  pack load, natively: the built-in packs in {:.2} ms (goal ≤ 10 ms); the same as a bundle ({} bytes) read in {:.2} ms more",
+        t_load / 1e6,
         wastecheck_rules::bundle().len(),
         t_decode / 1e6,
-        t_compile / 1e6,
-        (t_decode + t_compile) / 1e6
     );
 }

@@ -47,6 +47,8 @@ impl Chain {
 
     /// [`Chain::compile`], taking script engines and compiled scripts from `cache`
     /// (and adding to it), so the chains of one registry build them once.
+    // Not inlined: see `read_digested_pack`.
+    #[inline(never)]
     pub fn compile_shared(
         packs: &[Arc<SourcePack>],
         options: &CompileOptions,
