@@ -4,7 +4,8 @@
 //! compiling it once per chain was a quarter of loading the built-in packs.
 
 use super::reads::Reads;
-use crate::engine::kinds::{Check, Ref};
+use crate::engine::kinds::{self, Args, Check, Kind, Ref};
+use crate::pack::spec::{RuleSpec, placeholders};
 use serde_json::{Map, Value};
 use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
@@ -64,6 +65,40 @@ impl CheckCache {
             .entry((pack, id.to_owned()))
             .or_default()
             .push((read, compiled));
+    }
+}
+
+/// Compiles a rule's `[check]` table of `kind` with the chain's `params`: the check,
+/// or the problems found and the parameters its findings would carry.
+pub(crate) fn compile(
+    kind: &Kind,
+    table: &Map<String, Value>,
+    params: &BTreeMap<String, Value>,
+    spec: &RuleSpec,
+) -> Result<CompiledCheck, (Vec<String>, Vec<String>)> {
+    let mut args = Args::new(table, params, spec.each.is_some());
+    let (check, provides) = kinds::compile(kind, &mut args);
+    let unknown: Vec<&str> = placeholders(&spec.messages.zh)
+        .into_iter()
+        .filter(|p| !provides.iter().any(|q| q == p))
+        .collect();
+    if !unknown.is_empty() {
+        args.problems.push(format!(
+            "messages use {{{}}}, which `{}` does not provide (it provides {{{}}})",
+            unknown.join("}, {"),
+            kind.name,
+            provides.join("}, {")
+        ));
+    }
+    match check {
+        Some(check) if args.problems.is_empty() => Ok(CompiledCheck {
+            check: Arc::from(check),
+            refs: std::mem::take(&mut args.refs),
+            offer_refs: std::mem::take(&mut args.offer_refs),
+            provides,
+            reads: OnceCell::new(),
+        }),
+        _ => Err((args.problems, provides)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Compiling a chain: the packs layered root first (parameters, severity
 //! overrides, disabled rules), then each rule's check or script compiled once.
 
-use super::super::kinds::{self, Args, Kind};
+use super::super::kinds::{self, Kind};
 use super::super::script::ScriptEngine;
 use super::checks;
 use super::guard::Guard;
@@ -239,52 +239,27 @@ impl Chain {
                     let read = checks::params_read(table, &params);
                     let compiled = match cache.checks.get(pack_at, &spec.id, &read) {
                         Some(compiled) => compiled,
-                        None => {
-                            let mut args = Args::new(table, &params, spec.each.is_some());
-                            let (check, provides) = kinds::compile(kind, &mut args);
-                            let unknown: Vec<&str> =
-                                crate::pack::spec::placeholders(&spec.messages.zh)
-                                    .into_iter()
-                                    .filter(|p| !provides.iter().any(|q| q == p))
-                                    .collect();
-                            if !unknown.is_empty() {
-                                args.problems.push(format!(
-                                    "messages use {{{}}}, which `{}` does not provide (it provides {{{}}})",
-                                    unknown.join("}, {"),
-                                    kind.name,
-                                    provides.join("}, {")
-                                ));
+                        None => match checks::compile(kind, table, &params, spec) {
+                            Ok(compiled) => {
+                                let compiled = std::rc::Rc::new(compiled);
+                                cache
+                                    .checks
+                                    .insert(pack_at, &spec.id, read, compiled.clone());
+                                compiled
                             }
-                            let check = match check {
-                                Some(check) if args.problems.is_empty() => check,
-                                _ => {
-                                    if let Some(fix) = &spec.fix {
-                                        problems.extend(
-                                            fix_problems(fix, Some((kind, &provides)))
-                                                .into_iter()
-                                                .map(|p| at(format!("[fix] {p}"))),
-                                        );
-                                    }
+                            Err((found, provides)) => {
+                                if let Some(fix) = &spec.fix {
                                     problems.extend(
-                                        args.problems
+                                        fix_problems(fix, Some((kind, &provides)))
                                             .into_iter()
-                                            .map(|p| at(format!("[check] {p}"))),
+                                            .map(|p| at(format!("[fix] {p}"))),
                                     );
-                                    continue;
                                 }
-                            };
-                            let compiled = std::rc::Rc::new(checks::CompiledCheck {
-                                check: Arc::from(check),
-                                refs: std::mem::take(&mut args.refs),
-                                offer_refs: std::mem::take(&mut args.offer_refs),
-                                provides,
-                                reads: std::cell::OnceCell::new(),
-                            });
-                            cache
-                                .checks
-                                .insert(pack_at, &spec.id, read, compiled.clone());
-                            compiled
-                        }
+                                problems
+                                    .extend(found.into_iter().map(|p| at(format!("[check] {p}"))));
+                                continue;
+                            }
+                        },
                     };
                     if let Some(fix) = &spec.fix {
                         problems.extend(
@@ -406,23 +381,14 @@ impl Chain {
                 }
                 (None, Some(_)) => {
                     // The same rule reads the same in every chain.
-                    let (reads, offer_reads) = native
-                        .as_ref()
-                        .map(|c| {
-                            c.reads.get_or_init(|| {
-                                (
-                                    Reads::declared(&fields, &lists),
-                                    Reads::declared(&offer_refs, &lists).fields_only(),
-                                )
-                            })
-                        })
-                        .cloned()
-                        .unwrap_or_else(|| {
-                            (
-                                Reads::declared(&fields, &lists),
-                                Reads::declared(&offer_refs, &lists).fields_only(),
-                            )
-                        });
+                    let declare = || {
+                        (
+                            Reads::declared(&fields, &lists),
+                            Reads::declared(&offer_refs, &lists).fields_only(),
+                        )
+                    };
+                    let (reads, offer_reads) =
+                        native.map_or_else(declare, |c| c.reads.get_or_init(declare).clone());
                     offer_reads_known = Some(offer_reads);
                     reads
                 }
