@@ -202,62 +202,6 @@ pub fn decode_sequenced(bytes: &[u8]) -> Result<Decoded, BundleError> {
             offset: e.valid_up_to(),
         },
     })?;
-    let wire = read_wire(text)?;
-    let sequence = wire.sequence;
-    let packs: Vec<PackFiles> = wire
-        .packs
-        .into_iter()
-        .map(|pack| PackFiles {
-            name: pack.name,
-            files: pack.files,
-        })
-        .collect();
-    for pack in sorted_and_valid(&packs)? {
-        if let Some(path) = pack.files.keys().find(|path| !is_bundled(path)) {
-            return Err(PathError::UnbundledFile {
-                pack: pack.name.clone(),
-                path: path.clone(),
-            }
-            .into());
-        }
-        if let Some(path) = pack
-            .files
-            .keys()
-            .find(|path| toml_json::bundled_name(path).is_some())
-        {
-            return Err(FormatError::TomlInBundle {
-                pack: pack.name.clone(),
-                path: path.clone(),
-            }
-            .into());
-        }
-    }
-    // Catches everything else: unsorted packs, duplicate JSON keys, whitespace,
-    // alternative escapes (`\u0041` for `A`), field order.
-    if encode_sequenced(&packs, sequence)? != bytes {
-        return Err(FormatError::NotCanonical.into());
-    }
-    Ok(Decoded { sequence, packs })
-}
-
-/// The bundle's structure. A well-formed bundle is read straight into it; anything
-/// else is read again as a JSON value, to say exactly what is wrong (a header
-/// before the body, so that a future format says "upgrade" rather than "unknown
-/// field").
-fn read_wire(text: &str) -> Result<WireIn, BundleError> {
-    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<WireIn>();
-    if let Some(Ok(wire)) = stream.next()
-        && stream.byte_offset() == text.len()
-        && wire.format == FORMAT
-        && wire.version == VERSION
-    {
-        return Ok(wire);
-    }
-    read_wire_checked(text)
-}
-
-/// [`read_wire`] through a JSON value, each problem named.
-fn read_wire_checked(text: &str) -> Result<WireIn, BundleError> {
     // Read one JSON value and note where it ends, to tell truncation and trailing
     // bytes apart from other damage.
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<Value>();
@@ -302,12 +246,44 @@ fn read_wire_checked(text: &str) -> Result<WireIn, BundleError> {
             .into());
         }
     }
-    serde_json::from_value(value).map_err(|e| {
-        FormatError::Malformed {
-            message: e.to_string(),
+    let wire: WireIn = serde_json::from_value(value).map_err(|e| FormatError::Malformed {
+        message: e.to_string(),
+    })?;
+    let sequence = wire.sequence;
+    let packs: Vec<PackFiles> = wire
+        .packs
+        .into_iter()
+        .map(|pack| PackFiles {
+            name: pack.name,
+            files: pack.files,
+        })
+        .collect();
+    for pack in sorted_and_valid(&packs)? {
+        if let Some(path) = pack.files.keys().find(|path| !is_bundled(path)) {
+            return Err(PathError::UnbundledFile {
+                pack: pack.name.clone(),
+                path: path.clone(),
+            }
+            .into());
         }
-        .into()
-    })
+        if let Some(path) = pack
+            .files
+            .keys()
+            .find(|path| toml_json::bundled_name(path).is_some())
+        {
+            return Err(FormatError::TomlInBundle {
+                pack: pack.name.clone(),
+                path: path.clone(),
+            }
+            .into());
+        }
+    }
+    // Catches everything else: unsorted packs, duplicate JSON keys, whitespace,
+    // alternative escapes (`\u0041` for `A`), field order.
+    if encode_sequenced(&packs, sequence)? != bytes {
+        return Err(FormatError::NotCanonical.into());
+    }
+    Ok(Decoded { sequence, packs })
 }
 
 /// `sha256:<64 lowercase hex>` of `bytes`.
@@ -345,8 +321,11 @@ struct WirePackOut<'a> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct WireIn {
-    format: String,
-    version: u64,
+    // Already checked on the raw value; listed so `deny_unknown_fields` allows them.
+    #[serde(rename = "format")]
+    _format: serde::de::IgnoredAny,
+    #[serde(rename = "version")]
+    _version: serde::de::IgnoredAny,
     sequence: u64,
     packs: Vec<WirePackIn>,
 }
