@@ -1,8 +1,8 @@
 //! Embeds the packs: encodes every pack folder under `packs/` into the built-in
 //! bundle with the core's own encoder (so its bytes are exactly what `wastecheck
 //! pack build rules/packs/*` writes, `pack.toml` and `rule.toml` carried as JSON),
-//! with each pack's digest (`digests.rs`) and the bundled files as literals
-//! (`packs.rs`), and writes a table of the source files for `sources()` (feature
+//! with the bundled files and each pack's digest as literals (`packs.rs`), and
+//! writes a table of the source files for `sources()` (feature
 //! `toml-sources`).
 //! The bundle is part of the binary: checking works with no files and no network.
 
@@ -65,27 +65,20 @@ fn main() {
         .collect();
     let bytes = bundle::encode(&sources)
         .unwrap_or_else(|e| panic!("the packs under {} cannot be bundled: {e}", root.display()));
-    // Each pack's digest, so that loading need not hash the packs again.
-    let mut digests = String::from(
-        "/// (pack, `bundle::pack_digest`) of every embedded pack, sorted by pack.\npub const DIGESTS: &[(&str, &str)] = &[\n",
-    );
-    for pack in &sources {
-        let digest = bundle::pack_digest(pack)
-            .unwrap_or_else(|e| panic!("the pack {} cannot be bundled: {e}", pack.name));
-        let _ = writeln!(digests, "    ({:?}, {digest:?}),", pack.name);
-    }
-    digests.push_str("];\n");
     // The packs as the bundle carries them (manifests as JSON), as string literals:
     // loading them is copying them, not reading the bundle and checking it is
     // canonical again (a fifth of loading). The tests decode the bundle and
     // compare.
     let bundled = bundle::decode(&bytes)
         .unwrap_or_else(|e| panic!("the built-in bundle cannot be read back: {e}"));
+    // Each with its digest, so that loading need not hash the packs again.
     let mut packs_rs = String::from(
-        "/// (pack, [(path, contents)]) of every embedded pack as the bundle carries it.\npub const PACKS: &[(&str, &[(&str, &str)])] = &[\n",
+        "/// (pack, `bundle::pack_digest`, [(path, contents)]) of every embedded pack as\n/// the bundle carries it.\npub const PACKS: &[(&str, &str, Files)] = &[\n",
     );
     for pack in &bundled {
-        let _ = writeln!(packs_rs, "    ({:?}, &[", pack.name);
+        let digest = bundle::pack_digest(pack)
+            .unwrap_or_else(|e| panic!("the pack {} cannot be bundled: {e}", pack.name));
+        let _ = writeln!(packs_rs, "    ({:?}, {digest:?}, &[", pack.name);
         for (path, text) in &pack.files {
             let _ = writeln!(packs_rs, "        ({path:?}, {text:?}),");
         }
@@ -94,7 +87,6 @@ fn main() {
     packs_rs.push_str("];\n");
     for (name, contents) in [
         ("embedded.rs", table.as_bytes()),
-        ("digests.rs", digests.as_bytes()),
         ("packs.rs", packs_rs.as_bytes()),
         ("builtin.bundle", bytes.as_slice()),
     ] {

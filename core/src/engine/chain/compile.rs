@@ -346,8 +346,8 @@ impl Chain {
             let mut fields: Vec<kinds::Ref> = named.into_iter().map(|(_, r)| r).collect();
             fields.extend(guard.iter().flat_map(Guard::fields));
             let lists: Vec<&Pointer> = each.iter().flatten().flat_map(|(_, l)| l).collect();
-            let mut offer_reads_known = None;
-            let reads = match (&spec.reads, check_kind) {
+            let offers = || Reads::declared(&offer_refs, &lists).fields_only();
+            let (reads, offer_reads) = match (&spec.reads, check_kind) {
                 (Some(declared), None) => {
                     let mut bad = Vec::new();
                     for text in declared {
@@ -371,7 +371,7 @@ impl Chain {
                         )));
                         continue;
                     }
-                    Reads::declared(&fields, &lists)
+                    (Reads::declared(&fields, &lists), offers())
                 }
                 (Some(_), Some(_)) => {
                     problems.push(at(
@@ -381,26 +381,17 @@ impl Chain {
                 }
                 (None, Some(_)) => {
                     // The same rule reads the same in every chain.
-                    let declare = || {
-                        (
-                            Reads::declared(&fields, &lists),
-                            Reads::declared(&offer_refs, &lists).fields_only(),
-                        )
-                    };
-                    let (reads, offer_reads) =
-                        native.map_or_else(declare, |c| c.reads.get_or_init(declare).clone());
-                    offer_reads_known = Some(offer_reads);
-                    reads
+                    let declare = || (Reads::declared(&fields, &lists), offers());
+                    native.map_or_else(declare, |c| c.reads.get_or_init(declare).clone())
                 }
-                (None, None) => Reads::Everything,
+                (None, None) => (Reads::Everything, offers()),
             };
             rules.push(CompiledRule {
                 check_kind: check_kind.map(|k| k.name),
                 needs,
                 needs_facts: spec.needs_facts.clone(),
                 reads,
-                offer_reads: offer_reads_known
-                    .unwrap_or_else(|| Reads::declared(&offer_refs, &lists).fields_only()),
+                offer_reads,
                 guard,
                 id: spec.id.clone(),
                 pack: pack.label(),
