@@ -1,7 +1,6 @@
 //! Loading and looking up one catalogue edition.
 
 use crate::model::{Category, Date, ExemptionStage, Hazard, WasteCode};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Something wrong with catalogue data (a pack's CSV), with its line.
@@ -180,7 +179,7 @@ impl Exemption {
 pub struct Catalogue {
     pub(super) edition: Edition,
     pub(super) entries: Vec<Entry>,
-    pub(super) by_code: HashMap<WasteCode, usize>,
+    pub(super) by_code: foldhash::HashMap<WasteCode, usize>,
     pub(super) categories: Vec<CategoryInfo>,
     pub(super) general: Vec<CategoryInfo>,
     pub(super) exemptions: Vec<Exemption>,
@@ -322,7 +321,8 @@ impl Catalogue {
             list.column("hazard_characteristics_raw")?,
         );
         let mut entries = Vec::with_capacity(list.rows.len());
-        let mut by_code = HashMap::with_capacity(list.rows.len());
+        let mut by_code =
+            foldhash::HashMap::with_capacity_and_hasher(list.rows.len(), Default::default());
         for (line, row) in &list.rows {
             let (category, industry, code, description, hazards) = columns;
             let code: WasteCode = cell(row, code)

@@ -222,7 +222,7 @@ impl Default for FindingLimits {
 pub struct Findings {
     per_rule: usize,
     kept: Vec<Violation>,
-    kept_by_rule: std::collections::HashMap<String, usize>,
+    kept_by_rule: foldhash::HashMap<String, usize>,
     omitted: Omitted,
     omitted_counts: Counts,
 }
@@ -371,7 +371,7 @@ impl Report {
         if self.violations.len() <= limits.per_rule.min(limits.total) {
             return self;
         }
-        let mut kept_by_rule: std::collections::HashMap<String, usize> = Default::default();
+        let mut kept_by_rule: foldhash::HashMap<String, usize> = Default::default();
         let mut omitted = self.omitted.take().unwrap_or_default();
         let mut kept = 0;
         self.violations.retain(|v| {

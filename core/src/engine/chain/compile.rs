@@ -8,6 +8,7 @@ use super::guard::Guard;
 use super::reads::Reads;
 use super::rule::{Body, CompiledRule};
 use super::scripts::ScriptCache;
+use super::template::Templates;
 use super::{Chain, CompileOptions};
 use crate::catalogue::Editions;
 use crate::json::pointer::Pointer;
@@ -403,7 +404,12 @@ impl Chain {
                 effective_from: spec.effective_from,
                 effective_until: spec.effective_until,
                 basis: spec.legal_basis.clone(),
-                messages: spec.messages.clone(),
+                messages: Templates::parse(&spec.messages),
+                hint: spec
+                    .fix
+                    .as_ref()
+                    .and_then(|fix| fix.hint.as_ref())
+                    .map(Templates::parse),
                 each,
                 body,
                 status: spec.status,

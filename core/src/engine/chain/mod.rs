@@ -7,7 +7,8 @@
 //!   compiling each rule's check or script; [`scripts`]: engines, compiled
 //!   scripts and (`checks`) native checks shared by the chains of one registry;
 //! - `run`: every applicable rule over a document, each `each` list iterated in
-//!   one place; `render`: findings to violations in both languages.
+//!   one place; `render`: findings to violations in both languages, their
+//!   messages from [`template`]s split once.
 
 mod checks;
 mod compile;
@@ -17,8 +18,8 @@ mod render;
 pub mod rule;
 pub mod run;
 pub mod scripts;
+pub mod template;
 
-pub use render::fill;
 pub use rule::{Body, CompiledRule};
 #[cfg(test)]
 pub(crate) use run::run_native;

@@ -3,44 +3,11 @@
 
 use super::super::kinds::Finding;
 use super::rule::{Body, CompiledRule};
-use crate::locale::{Bilingual, Locale};
+use crate::locale::Locale;
 use crate::model::Date;
 use crate::pack::spec::FixOp;
 use crate::report::{Basis, Violation};
 use crate::report::{Guidance, PatchOp};
-use serde_json::{Map, Value};
-
-/// Fills a message template's `{placeholders}` from a finding's parameters. A
-/// parameter may be localised, `{"zh-CN": …, "en": …}`.
-pub fn fill(template: &str, params: &Map<String, Value>, locale: Locale) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        out.push_str(rest.get(..start).unwrap_or_default());
-        let after = rest.get(start + 1..).unwrap_or_default();
-        match after.find('}') {
-            Some(end) if after.get(..end).is_some_and(|n| params.contains_key(n)) => {
-                let name = after.get(..end).unwrap_or_default();
-                let value = match params.get(name) {
-                    Some(Value::Object(localised)) => localised.get(locale.tag()),
-                    other => other,
-                };
-                match value {
-                    Some(Value::String(s)) => out.push_str(s),
-                    Some(Value::Null) | None => out.push('—'),
-                    Some(other) => out.push_str(&other.to_string()),
-                }
-                rest = after.get(end + 1..).unwrap_or_default();
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 pub(crate) fn render(
     rule: &CompiledRule,
@@ -49,10 +16,7 @@ pub(crate) fn render(
     locale: Locale,
 ) -> Violation {
     let guidance = guidance(rule, &mut finding);
-    let text = Bilingual::new(
-        fill(&rule.messages.zh, &finding.params, Locale::ZhCn),
-        fill(&rule.messages.en, &finding.params, Locale::En),
-    );
+    let text = rule.messages.fill(&finding.params);
     Violation {
         rule: rule.id.clone(),
         severity: finding
@@ -108,13 +72,10 @@ fn guidance(rule: &CompiledRule, finding: &mut Finding) -> Guidance {
         (None, None) if scripted => offered,
         (None, None) => Guidance::default(),
     };
-    if let Some(hint) = &spec.hint
+    if let Some(hint) = &rule.hint
         && guidance.hint.is_none()
     {
-        guidance.hint = Some(Bilingual::new(
-            fill(&hint.zh, &finding.params, Locale::ZhCn),
-            fill(&hint.en, &finding.params, Locale::En),
-        ));
+        guidance.hint = Some(hint.fill(&finding.params));
     }
     guidance
 }

@@ -4,6 +4,7 @@
 use super::super::kinds::Check;
 use super::super::script::CompiledScript;
 use super::guard::Guard;
+use super::template::Templates;
 use crate::json::pointer::Pointer;
 use crate::locale::Bilingual;
 use crate::model::{Date, DocumentKind};
@@ -71,8 +72,10 @@ pub struct CompiledRule {
     pub effective_until: Option<Date>,
     /// Legal basis.
     pub basis: Vec<LegalBasis>,
-    /// Messages.
-    pub messages: Bilingual,
+    /// Messages, split once into text and placeholders.
+    pub messages: Templates,
+    /// The `[fix]` hint, split likewise.
+    pub hint: Option<Templates>,
     /// The lists iterated, by kind, parsed once (none: the rule runs once per
     /// document).
     pub each: Option<Vec<(DocumentKind, Vec<Pointer>)>>,
