@@ -13,6 +13,7 @@
 use crate::engine::track::PreparedTrack;
 use crate::model::Facts;
 use crate::model::node::{ListNode, Node, Record};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
@@ -20,12 +21,18 @@ use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 /// Positions of a collection's records by the text of one member.
 type MemberIndex = BTreeMap<String, Arc<[usize]>>;
 
+/// A collection's indexes: member path → one for each [`Reading`] of it.
+type Indexes = BTreeMap<String, [Option<Arc<MemberIndex>>; 3]>;
+
 /// Typed facts with their lookups. Dereferences to [`Facts`].
 #[derive(Debug, Default)]
 pub struct IndexedFacts {
     facts: Facts,
-    /// Collection → member path → index, made on first use.
-    by_member: RwLock<BTreeMap<String, BTreeMap<String, Arc<MemberIndex>>>>,
+    /// Collection → member path → index, made on first use, one for each way of
+    /// reading the path ([`Reading`]).
+    by_member: RwLock<BTreeMap<String, Indexes>>,
+    /// The positions a lookup finds nothing at, shared (an empty `Arc` allocates).
+    none: Arc<[usize]>,
     /// One slot per `tracks` record, prepared on first use.
     tracks: Vec<OnceLock<PreparedTrack>>,
 }
@@ -47,6 +54,7 @@ impl IndexedFacts {
         IndexedFacts {
             facts,
             by_member: RwLock::default(),
+            none: Arc::new([]),
             tracks,
         }
     }
@@ -65,7 +73,7 @@ impl IndexedFacts {
     /// of names such as `enterprise/credit_code`) has the text `value`, in the
     /// order given; `None` when the host passed no such collection.
     pub fn find<'s>(&'s self, collection: &str, key: &str, value: &str) -> Option<Found<'s>> {
-        self.lookup(collection, key, value, false)
+        self.lookup(collection, key, value, Reading::Member)
     }
 
     /// As [`find`](Self::find), with a member that is a list matching when one of
@@ -76,7 +84,18 @@ impl IndexedFacts {
         key: &str,
         value: &str,
     ) -> Option<Found<'s>> {
-        self.lookup(collection, key, value, true)
+        self.lookup(collection, key, value, Reading::Items)
+    }
+
+    /// As [`find_having`](Self::find_having), looking into every list along the
+    /// path: `scope/codes` finds a licence by any code of any of its scopes.
+    pub fn find_within<'s>(
+        &'s self,
+        collection: &str,
+        key: &str,
+        value: &str,
+    ) -> Option<Found<'s>> {
+        self.lookup(collection, key, value, Reading::Within)
     }
 
     fn lookup<'s>(
@@ -84,15 +103,15 @@ impl IndexedFacts {
         collection: &str,
         key: &str,
         value: &str,
-        items: bool,
+        reading: Reading,
     ) -> Option<Found<'s>> {
         let Node::List(list) = self.facts.member(collection) else {
             return None;
         };
-        let index = self.index(list, collection, key, items);
+        let index = self.index(list, collection, key, reading);
         Some(Found {
             list,
-            positions: index.get(value).cloned().unwrap_or_else(|| Arc::new([])),
+            positions: index.get(value).unwrap_or(&self.none).clone(),
             next: 0,
         })
     }
@@ -111,41 +130,40 @@ impl IndexedFacts {
         list: &dyn ListNode,
         collection: &str,
         key: &str,
-        items: bool,
+        reading: Reading,
     ) -> Arc<MemberIndex> {
-        // A list member's items are indexed under a name no member path has.
-        let name = if items {
-            format!("{key}[]")
-        } else {
-            key.to_owned()
-        };
+        let slot = reading as usize;
         if let Some(index) = self
             .by_member
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .get(collection)
-            .and_then(|members| members.get(&name))
+            .and_then(|members| members.get(key)?.get(slot)?.as_ref())
         {
             return index.clone();
         }
         let mut positions = BTreeMap::<String, Vec<usize>>::new();
+        let path: Vec<&str> = key.split('/').collect();
         for position in 0..list.len() {
-            let node = key
-                .split('/')
-                .fold(list.item(position), |node, member| node.member(member));
-            let put = |text: std::borrow::Cow<'_, str>| {
+            let mut put = |text: Cow<'_, str>| {
                 let at = positions.entry(text.into_owned()).or_default();
                 if at.last() != Some(&position) {
                     at.push(position);
                 }
             };
-            match node {
-                Node::List(values) if items => {
-                    (0..values.len())
-                        .filter_map(|i| values.item(i).text())
-                        .for_each(put);
+            let record = list.item(position);
+            match reading {
+                Reading::Within => texts_within(record, &path, &mut put),
+                Reading::Member | Reading::Items => {
+                    match path.iter().fold(record, |node, member| node.member(member)) {
+                        Node::List(values) if reading == Reading::Items => {
+                            (0..values.len())
+                                .filter_map(|i| values.item(i).text())
+                                .for_each(put);
+                        }
+                        other => other.text().into_iter().for_each(put),
+                    }
                 }
-                other => other.text().into_iter().for_each(put),
             }
         }
         let index: Arc<MemberIndex> = Arc::new(crate::sorting::map_from(
@@ -158,9 +176,35 @@ impl IndexedFacts {
             .unwrap_or_else(PoisonError::into_inner)
             .entry(collection.to_owned())
             .or_default()
-            .entry(name)
-            .or_insert(index)
-            .clone()
+            .entry(key.to_owned())
+            .or_default()
+            .get_mut(slot)
+            .map_or(index.clone(), |at| at.get_or_insert(index).clone())
+    }
+}
+
+/// How a lookup reads its key's path of member names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// The text of the member at the path.
+    Member = 0,
+    /// The texts of its items, when that member is a list.
+    Items = 1,
+    /// The texts found by looking into every list along the path, the last
+    /// member's included.
+    Within = 2,
+}
+
+/// Every text at `path` from `node`, looking into each item of every list met.
+fn texts_within<'a>(node: Node<'a>, path: &[&str], put: &mut impl FnMut(Cow<'a, str>)) {
+    match (node, path.split_first()) {
+        (Node::List(list), _) => {
+            for i in 0..list.len() {
+                texts_within(list.item(i), path, put);
+            }
+        }
+        (node, Some((member, rest))) => texts_within(node.member(member), rest, put),
+        (node, None) => node.text().into_iter().for_each(put),
     }
 }
 
@@ -177,6 +221,14 @@ impl<'a> Found<'a> {
     pub fn first(self) -> Option<(usize, Node<'a>)> {
         let position = *self.positions.first()?;
         Some((position, self.list.item(position)))
+    }
+}
+
+impl Found<'_> {
+    /// The records' positions in their collection, in the order given.
+    pub fn into_positions(self) -> impl Iterator<Item = usize> {
+        let positions = self.positions;
+        (0..positions.len()).filter_map(move |i| positions.get(i).copied())
     }
 }
 
@@ -259,6 +311,33 @@ mod tests {
             numbers(facts.find("approvals", "codes", "251-001-08")),
             Some(vec![]),
             "find matches a member's own text, never a list's items"
+        );
+    }
+
+    #[test]
+    fn within_looks_into_every_list_along_the_path() {
+        let raw = json!({
+            "licences": [
+                {"number": "L1", "holder": "91330604MA2JL6C3X2", "scope": [
+                    {"categories": ["HW08"]}, {"codes": ["900-041-49"]}
+                ]},
+                {"number": "L2", "holder": "91330603MA2D7K4P5W", "scope": [
+                    {"codes": ["251-001-08", "900-041-49"]}
+                ]}
+            ]
+        });
+        let facts = IndexedFacts::new(decode_facts(&raw).0);
+        let within = |key, value| numbers(facts.find_within("licences", key, value));
+        assert_eq!(
+            within("scope/codes", "900-041-49"),
+            Some(vec!["L1".into(), "L2".into()])
+        );
+        assert_eq!(within("scope/categories", "HW08"), Some(vec!["L1".into()]));
+        assert_eq!(within("scope/codes", "HW08"), Some(vec![]));
+        assert_eq!(
+            numbers(facts.find_having("licences", "scope/codes", "900-041-49")),
+            Some(vec![]),
+            "find_having looks into the last member's list only"
         );
     }
 

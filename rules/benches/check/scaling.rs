@@ -196,8 +196,10 @@ pub(super) fn table(fx: &Fixture) {
     }
     println!("  waste lines: {}", per_line.join(", "));
 
-    // Offers of lawful receivers (with a `receiver-licence-scope` finding) read
-    // every licence holder; a document without one should not depend on the facts.
+    // Offers of lawful receivers (with a `receiver-licence-scope` finding) read the
+    // holders of a licence for the first line's code or category, which the
+    // padding's licences (HW08, HW49) may be; a document without one should not
+    // depend on the facts.
     let offers = |i: usize| {
         fx.check_str(fx.checker, i)
             .violations

@@ -173,3 +173,80 @@ fn the_receivers_offered_cover_every_line() {
     assert!(scope.hint.is_some());
     every_fix_resolves(&document, Some(&facts)).unwrap();
 }
+
+/// The receivers offered are found through an index of the licences by code and
+/// category, and come in the order a scan of every licence would give: each holder
+/// where its first licence stands, whichever of its licences covers the lines.
+#[test]
+fn the_receivers_offered_keep_the_facts_order() {
+    let document = json!({
+        "kind": "manifest", "stage": "submitted", "number": "20263306000123",
+        "created_at": "2026-03-02T08:00:00+08:00", "dispatched_at": "2026-03-02T09:00:00+08:00",
+        "consignor": {"credit_code": "91330603MA2D7K4P5W", "name": "甲", "region": "330603", "address": "绍兴"},
+        "receiver": {"credit_code": "91330604MA2JL6C3X2", "name": "乙", "region": "330604", "licence_number": "L-1"},
+        "wastes": [
+            {"code": "900-249-08", "category": "HW08", "hazards": ["T", "I"], "quantity": {"value": "2", "unit": "t"}, "method": "D10"}
+        ]
+    });
+    let licence = |number: &str, holder: &str, scope: Value| {
+        json!({
+            "number": number, "holder": holder, "kind": "comprehensive", "scope": scope,
+            "valid_from": "2024-01-01", "valid_until": "2028-12-31"
+        })
+    };
+    let d10 = |field: &str, values: &[&str]| json!([{field: values, "methods": ["D10"], "capacity_t": "100"}]);
+    let mut licences = vec![
+        licence("L-1", "91330604MA2JL6C3X2", d10("categories", &["HW49"])),
+        // First seen here, with a licence that covers nothing of the manifest…
+        licence("L-2", "91330602MA2BQ81HXG", d10("categories", &["HW17"])),
+        // … offered by the code in its second scope.
+        licence(
+            "L-3",
+            "91330621MA2BQ8JQ25",
+            json!([
+                {"categories": ["HW17"], "methods": ["D10"], "capacity_t": "100"},
+                {"codes": ["900-249-08"], "methods": ["D10"], "capacity_t": "100"}
+            ]),
+        ),
+        licence("L-4", "91330100716105852F", d10("categories", &["HW08"])),
+    ];
+    // Many other holders' licences that cover other wastes.
+    for k in 0..300 {
+        let holder = wastecheck::model::CreditCode::with_check_char(&format!("913306990000{k:05}"))
+            .expect("a credit code");
+        licences.push(licence(
+            &format!("X-{k}"),
+            holder.as_str(),
+            d10("categories", &["HW49"]),
+        ));
+    }
+    // … and L-2's holder's licence that does cover it, last.
+    licences.push(licence(
+        "L-5",
+        "91330602MA2BQ81HXG",
+        d10("codes", &["900-249-08"]),
+    ));
+    let facts = json!({ "licences": licences });
+    let report = check(&document, Some(&facts));
+    assert!(
+        !report
+            .violations
+            .iter()
+            .any(|v| v.rule.starts_with("facts.")),
+        "the facts are well formed"
+    );
+    let scope = report
+        .violations
+        .iter()
+        .find(|v| v.rule == "cn.transfer.receiver-licence-scope")
+        .expect("L-1 does not cover 900-249-08");
+    let offered: Vec<&Value> = scope.choices.iter().map(|c| &c.value).collect();
+    assert_eq!(
+        offered,
+        [
+            &json!("91330602MA2BQ81HXG"),
+            &json!("91330621MA2BQ8JQ25"),
+            &json!("91330100716105852F")
+        ]
+    );
+}

@@ -41,9 +41,10 @@
 use super::in_force::{held_by, in_force_on};
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
+use crate::engine::fact_index::Found;
 use crate::json::pointer::Pointer;
 use crate::locale::Bilingual;
-use crate::model::node::{Node, Record};
+use crate::model::node::{ListNode, Node, Record};
 use crate::model::{Category, Date, Decimal, WasteCode};
 use crate::report::{Choice, PatchOp};
 use std::borrow::Cow;
@@ -337,7 +338,9 @@ pub(crate) const MAX_RECEIVERS: usize = 20;
 /// force on `date` cover every line (code or category, and method), with licensed
 /// scale left for the lines this year; each a choice put into `record`
 /// (`/receiver`), nearest the consignor's site first when `sites` give both, at
-/// most [`MAX_RECEIVERS`]. Linear in the licences held in the facts.
+/// most [`MAX_RECEIVERS`]. Only the holders of a licence whose scope names the
+/// first line's code or category are looked at (found by an index of the facts),
+/// so a city's other licences cost nothing.
 pub(crate) fn lawful_receivers(
     cx: &RunCx<'_>,
     lines: &[Line],
@@ -351,15 +354,8 @@ pub(crate) fn lawful_receivers(
     let Some(total) = super::checked_sum(lines.iter().map(|(_, _, t)| *t)) else {
         return Vec::new();
     };
-    let mut seen: HashSet<Cow<'_, str>> = HashSet::from([Cow::Borrowed(current)]);
     let mut lawful = Vec::new();
-    for licence in (0..all.len()).map(|i| all.item(i)) {
-        let Some(holder) = licence.member("holder").text() else {
-            continue;
-        };
-        if !seen.insert(holder.clone()) {
-            continue;
-        }
+    for holder in candidate_holders(cx, all, lines.first(), current) {
         let in_force: Vec<Node<'_>> = held_by(cx, "licences", &holder)
             .unwrap_or_default()
             .into_iter()
@@ -386,6 +382,53 @@ pub(crate) fn lawful_receivers(
         .take(MAX_RECEIVERS)
         .map(|(_, holder, in_force)| receiver_choice(cx, record, &holder, &in_force))
         .collect()
+}
+
+/// The holders who might cover every line, other than `current`, each once, in the
+/// order of their first licence among the facts: those of a licence whose scope
+/// names the first line's code or category (every holder when there are no lines).
+fn candidate_holders<'a>(
+    cx: &RunCx<'a>,
+    all: &'a dyn ListNode,
+    first_line: Option<&Line>,
+    current: &str,
+) -> Vec<Cow<'a, str>> {
+    let licences: Vec<Node<'a>> = match first_line {
+        None => (0..all.len()).map(|i| all.item(i)).collect(),
+        Some((code, ..)) => {
+            let category = code.category().to_string();
+            let mut positions: Vec<usize> = [
+                ("scope/codes", code.as_str()),
+                ("scope/categories", category.as_str()),
+            ]
+            .into_iter()
+            .filter_map(|(key, value)| cx.facts.find_within("licences", key, value))
+            .flat_map(Found::into_positions)
+            .collect();
+            positions.sort_unstable();
+            positions.dedup();
+            positions.into_iter().map(|i| all.item(i)).collect()
+        }
+    };
+    let mut holders: Vec<(usize, Cow<'a, str>)> = Vec::new();
+    let mut seen: HashSet<Cow<'a, str>> = HashSet::from([Cow::Owned(current.to_owned())]);
+    for licence in licences {
+        let Some(holder) = licence.member("holder").text() else {
+            continue;
+        };
+        if !seen.insert(holder.clone()) {
+            continue;
+        }
+        // Where the full list would have met this holder first.
+        let first = cx
+            .facts
+            .find("licences", "holder", &holder)
+            .and_then(Found::first)
+            .map_or(usize::MAX, |(position, _)| position);
+        holders.push((first, holder));
+    }
+    holders.sort_by_key(|(first, _)| *first);
+    holders.into_iter().map(|(_, holder)| holder).collect()
 }
 
 /// The methods `holder`'s licences in force on `date` allow for `code`.

@@ -69,7 +69,7 @@ pub struct RunCx<'a> {
 
 /// What a check of one document works out once and reuses on the document's other
 /// items: the receivers offered to every failing line of a list are the same for
-/// each line, and finding them reads every licence holder among the facts.
+/// each line, and finding them reads every licence holder of that waste.
 #[derive(Debug, Default)]
 pub struct Memo {
     offers: std::cell::RefCell<Vec<(String, Vec<Choice>)>>,
