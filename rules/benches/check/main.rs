@@ -208,7 +208,9 @@ fn rhai(c: &mut Criterion) {
 /// `--count N`: N whole-chain checks (`engine/check_str`) and nothing else, then
 /// exit — for `valgrind --tool=callgrind`, whose instruction counts do not depend on
 /// what else the shared machine is doing.
-/// `--count N like` runs the engine with the baseline's rules only.
+/// `--count N like` runs the engine with the baseline's rules only, and
+/// `--count N baseline` the hand-written baseline (the like-for-like ratio in
+/// instructions).
 /// `--keystrokes N` likewise runs N of the `session` group's keystrokes.
 fn count_mode(args: &[String], flag: &str) -> Option<usize> {
     let at = args.iter().position(|a| a == flag)?;
@@ -248,6 +250,13 @@ pub fn run(allocator: &str) {
         let at = args.iter().position(|a| a == "--count").unwrap_or(0);
         let checker = match args.get(at + 2).map(String::as_str) {
             Some("like") => &fx.like_checker,
+            Some("baseline") => {
+                let findings: usize = (0..count)
+                    .filter_map(|i| fx.hand(black_box(i % N)).ok().map(|o| o.findings.len()))
+                    .sum();
+                println!("{count} hand-written checks, {findings} findings");
+                return;
+            }
             _ => fx.checker,
         };
         let violations: usize = (0..count)
