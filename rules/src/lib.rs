@@ -102,8 +102,14 @@ pub fn digests() -> Vec<String> {
 }
 
 /// Loads and compiles the built-in packs afresh (a benchmark of start-up cost).
+/// Their scripts compile when a check first runs them: this crate's tests compile
+/// every one of them when the packs load (`every_built_in_script_compiles`).
 pub fn load() -> Result<Registry, wastecheck::pack::spec::PackError> {
-    Registry::from_digested_sources(&packs(), &digests(), &CompileOptions::default())
+    let options = CompileOptions {
+        scripts_on_first_use: true,
+        ..CompileOptions::default()
+    };
+    Registry::from_digested_sources(&packs(), &digests(), &options)
 }
 
 /// A checker over the built-in packs, loaded and compiled once. The embedded packs
@@ -143,6 +149,27 @@ mod tests {
             catalogue().edition().effective_from.to_string(),
             "2021-01-01"
         );
+    }
+
+    /// What lets [`load`] put off compiling the built-in scripts: each of them
+    /// compiles, which a load that compiles them at once reports.
+    #[test]
+    fn every_built_in_script_compiles() {
+        let eager =
+            Registry::from_digested_sources(&packs(), &digests(), &CompileOptions::default());
+        let scripts: usize = eager
+            .expect("the built-in packs compile with their scripts")
+            .chains()
+            .iter()
+            .map(|chain| {
+                chain
+                    .rules
+                    .iter()
+                    .filter(|r| matches!(r.body, wastecheck::engine::chain::Body::Script(_)))
+                    .count()
+            })
+            .sum();
+        assert!(scripts >= 11, "{scripts} script rules");
     }
 
     #[test]

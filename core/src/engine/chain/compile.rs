@@ -274,35 +274,39 @@ impl Chain {
                     native = Some(compiled.clone());
                     Body::Native(compiled.check.clone())
                 }
-                (None, Some(source), Some(engine)) => match cache.compile(*engine, source) {
-                    Ok(script) => {
-                        let fix_problems = spec.fix.as_ref().map(|f| fix_problems(f, None));
-                        if let Some(found) = fix_problems.filter(|p| !p.is_empty()) {
-                            problems.extend(found.into_iter().map(|p| at(format!("[fix] {p}"))));
+                (None, Some(source), Some(engine)) => {
+                    match cache.compile(*engine, source, options.scripts_on_first_use) {
+                        Ok(script) => {
+                            let fix_problems = spec.fix.as_ref().map(|f| fix_problems(f, None));
+                            if let Some(found) = fix_problems.filter(|p| !p.is_empty()) {
+                                problems
+                                    .extend(found.into_iter().map(|p| at(format!("[fix] {p}"))));
+                                continue;
+                            }
+                            if let Some(problem) = needs_facts_problem(
+                                &spec.needs_facts,
+                                cache.fact_collections(source),
+                            ) {
+                                problems.push(at(problem));
+                                continue;
+                            }
+                            Body::Script(script)
+                        }
+                        Err(e) => {
+                            problems.push(PackProblem {
+                                pack: pack.manifest.id.clone(),
+                                file: format!(
+                                    "{}/{}",
+                                    rule.dir,
+                                    spec.script.as_deref().unwrap_or("check.rhai")
+                                ),
+                                line: e.line,
+                                message: e.message,
+                            });
                             continue;
                         }
-                        if let Some(problem) =
-                            needs_facts_problem(&spec.needs_facts, cache.fact_collections(source))
-                        {
-                            problems.push(at(problem));
-                            continue;
-                        }
-                        Body::Script(script)
                     }
-                    Err(e) => {
-                        problems.push(PackProblem {
-                            pack: pack.manifest.id.clone(),
-                            file: format!(
-                                "{}/{}",
-                                rule.dir,
-                                spec.script.as_deref().unwrap_or("check.rhai")
-                            ),
-                            line: e.line,
-                            message: e.message,
-                        });
-                        continue;
-                    }
-                },
+                }
                 _ => continue,
             };
             let guard = match spec

@@ -84,11 +84,14 @@ impl ScriptCache {
         read
     }
 
-    /// `source` compiled by engine `at`, compiled on first use.
+    /// `source` compiled by engine `at`, once per engine; with `on_first_use`, a
+    /// script to compile when it first runs
+    /// ([`ScriptEngine::compile_on_first_use`]).
     pub(crate) fn compile(
         &mut self,
         at: usize,
         source: &str,
+        on_first_use: bool,
     ) -> Result<CompiledScript, CompileError> {
         let Some(shared) = self.engines.get_mut(at) else {
             return Err(CompileError {
@@ -100,7 +103,11 @@ impl ScriptCache {
         if let Some(done) = shared.compiled.get(source) {
             return done.clone();
         }
-        let done = shared.engine.compile(source);
+        let done = if on_first_use {
+            Ok(shared.engine.compile_on_first_use(source))
+        } else {
+            shared.engine.compile(source)
+        };
         shared.compiled.insert(source.to_owned(), done.clone());
         done
     }

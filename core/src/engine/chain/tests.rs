@@ -31,15 +31,15 @@ fn chains_share_script_engines_and_compiled_scripts() {
     assert_eq!(all.len(), 5);
 
     let source = "catalogue_has(\"900-041-49\")";
-    let first = cache.compile(a, source).unwrap();
+    let first = cache.compile(a, source, false).unwrap();
     assert_eq!(cache.engines.get(a).map(|e| e.compiled.len()), Some(1));
-    let again = cache.compile(a, source).unwrap();
+    let again = cache.compile(a, source, false).unwrap();
     assert_eq!(format!("{first:?}"), format!("{again:?}"));
     assert_eq!(cache.engines.get(a).map(|e| e.compiled.len()), Some(1));
     // An error is kept too, and given again.
-    let broken = cache.compile(a, "let x = ;").unwrap_err();
-    assert_eq!(cache.compile(a, "let x = ;").unwrap_err(), broken);
-    assert!(cache.compile(99, source).is_err());
+    let broken = cache.compile(a, "let x = ;", false).unwrap_err();
+    assert_eq!(cache.compile(a, "let x = ;", false).unwrap_err(), broken);
+    assert!(cache.compile(99, source, false).is_err());
 }
 
 #[test]

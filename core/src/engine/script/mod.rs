@@ -123,15 +123,25 @@ impl fmt::Debug for ScriptEngine {
     }
 }
 
-/// A compiled rule script.
+/// A compiled rule script, or one compiled when it first runs
+/// ([`ScriptEngine::compile_on_first_use`]).
 #[derive(Debug, Clone)]
 pub struct CompiledScript {
     /// Shared: the chains of a registry hold the same compiled script.
-    ast: std::sync::Arc<AST>,
+    ast: Arc<std::sync::OnceLock<Result<AST, CompileError>>>,
+    /// The source, kept while it is not compiled yet.
+    source: Option<Arc<str>>,
     /// Whether the source calls a catalogue function: the engine answers them from
     /// the newest carried edition, so the script runs only when that is the table
     /// in force.
     pub(crate) reads_catalogue: bool,
+}
+
+/// Whether `source` calls a catalogue function.
+fn reads_catalogue(source: &str) -> bool {
+    library::CATALOGUE_FUNCTIONS
+        .iter()
+        .any(|f| source.contains(f))
 }
 
 /// What one run of a script sees.
@@ -184,6 +194,27 @@ impl ScriptEngine {
     /// Compiles a script. Unknown variables are compile errors (the inputs are
     /// known names).
     pub fn compile(&self, source: &str) -> Result<CompiledScript, CompileError> {
+        let ast = self.compile_ast(source)?;
+        Ok(CompiledScript {
+            ast: Arc::new(std::sync::OnceLock::from(Ok(ast))),
+            source: None,
+            reads_catalogue: reads_catalogue(source),
+        })
+    }
+
+    /// A script compiled when it first runs rather than now: for packs whose
+    /// scripts are known to compile (the built-in packs, which their tests compile),
+    /// so that loading them does not parse scripts a form may never run. Should it
+    /// not compile after all, each run reports the error (rule not evaluated).
+    pub fn compile_on_first_use(&self, source: &str) -> CompiledScript {
+        CompiledScript {
+            ast: Arc::new(std::sync::OnceLock::new()),
+            source: Some(Arc::from(source)),
+            reads_catalogue: reads_catalogue(source),
+        }
+    }
+
+    fn compile_ast(&self, source: &str) -> Result<AST, CompileError> {
         // The inputs are declared as variables, not constants: the optimiser must
         // not fold one run's values into the script.
         let mut scope = Scope::new();
@@ -194,12 +225,7 @@ impl ScriptEngine {
             self.engine.compile_with_scope(&scope, source)
         }));
         match compiled {
-            Ok(Ok(ast)) => Ok(CompiledScript {
-                ast: std::sync::Arc::new(ast),
-                reads_catalogue: library::CATALOGUE_FUNCTIONS
-                    .iter()
-                    .any(|f| source.contains(f)),
-            }),
+            Ok(Ok(ast)) => Ok(ast),
             Ok(Err(error)) => Err(CompileError {
                 line: error.1.line(),
                 column: error.1.position(),
@@ -281,9 +307,20 @@ impl ScriptEngine {
                 Dynamic::from_int(INT::try_from(index).unwrap_or(INT::MAX)),
             );
         }
+        let ast = script.ast.get_or_init(|| match &script.source {
+            Some(source) => self.compile_ast(source),
+            None => Err(CompileError {
+                line: None,
+                column: None,
+                message: "internal error: a script without its source".into(),
+            }),
+        });
+        let ast = ast.as_ref().map_err(|error| ScriptError::Runtime {
+            message: error.to_string(),
+            line: error.line,
+        })?;
         let result = catch_unwind(AssertUnwindSafe(|| {
-            self.engine
-                .eval_ast_with_scope::<Dynamic>(&mut scope, &script.ast)
+            self.engine.eval_ast_with_scope::<Dynamic>(&mut scope, ast)
         }));
         match result {
             Ok(Ok(value)) => Ok(value),
