@@ -21,7 +21,6 @@
 
 use crate::model::Date;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
-use std::collections::HashMap;
 use std::fmt;
 
 /// Something wrong with calendar data (a pack's CSV), naming its 1-based line.
@@ -180,38 +179,34 @@ impl Calendar {
     /// make-up workday must be a Saturday or Sunday (a holiday may be any day).
     #[inline(never)] // see `pack::load::read_digested_pack`
     pub fn from_csv(text: &str, covers_until: Date) -> Result<Calendar, CalendarError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
+        // Cells are trimmed as they are read: the reader's own `Trim::All` copied
+        // every record again and was most of reading the calendar.
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
         let csv_error = |e: csv::Error| CalendarError::Csv {
             line: e.position().map_or(0, csv::Position::line),
             message: e.to_string(),
         };
         let headers = reader.headers().map_err(csv_error)?.clone();
-        let column = |name: &'static str| headers.iter().position(|h| h == name);
+        let column = |name: &'static str| headers.iter().position(|h| h.trim() == name);
         let date_column = column("date").ok_or(CalendarError::MissingColumn { column: "date" })?;
         let kind_column = column("kind").ok_or(CalendarError::MissingColumn { column: "kind" })?;
         let (en_column, zh_column) = (column("festival_en"), column("festival_zh"));
 
         let mut first_row: Option<Date> = None;
-        let mut seen: HashMap<NaiveDate, u64> = HashMap::new();
+        let mut seen: foldhash::HashMap<NaiveDate, u64> = foldhash::HashMap::default();
         let mut exceptions = Vec::new();
         // One record read into again and again: a row costs no allocation.
         let mut record = csv::StringRecord::new();
         while reader.read_record(&mut record).map_err(csv_error)? {
             let line = record.position().map_or(0, csv::Position::line);
-            let cell = |index: Option<usize>| {
-                index
-                    .and_then(|i| record.get(i))
-                    .unwrap_or_default()
-                    .to_owned()
-            };
+            let cell =
+                |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or_default().trim();
             let date_text = cell(Some(date_column));
             let date: Date = date_text.parse().map_err(|_| CalendarError::BadDate {
                 line,
-                value: date_text.clone(),
+                value: date_text.to_owned(),
             })?;
-            let kind = match cell(Some(kind_column)).as_str() {
+            let kind = match cell(Some(kind_column)) {
                 "holiday" => DayKind::Holiday,
                 "workday" => DayKind::Workday,
                 other => {
@@ -246,8 +241,8 @@ impl Calendar {
             exceptions.push(Exception {
                 date,
                 kind,
-                festival_en: cell(en_column),
-                festival_zh: cell(zh_column),
+                festival_en: cell(en_column).to_owned(),
+                festival_zh: cell(zh_column).to_owned(),
             });
         }
 
@@ -648,6 +643,17 @@ mod tests {
             load("2026-01-01,holiday,,\n2026-01-02,holiday\n"),
             Err(CalendarError::Csv { line: 3, .. })
         ));
+        // Cells and headers are read without the spaces around them.
+        let spaced = Calendar::from_csv(
+            " date , kind ,festival_en\n 2026-01-03 , holiday , New Year \n",
+            until,
+        )
+        .unwrap();
+        assert_eq!(spaced.is_working_day(d("2026-01-03")), Some(false));
+        assert_eq!(
+            spaced.exceptions().first().map(|e| e.festival_en.as_str()),
+            Some("New Year")
+        );
         // A holiday may fall on a weekend; festival columns are optional.
         let calendar = Calendar::from_csv("date,kind\n2026-01-03,holiday\n", until).unwrap();
         assert_eq!(calendar.is_working_day(d("2026-01-03")), Some(false));

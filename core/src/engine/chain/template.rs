@@ -27,10 +27,12 @@ impl Template {
         let mut pieces = Vec::new();
         let mut literal = String::new();
         let mut rest = text;
-        while let Some(start) = rest.find('{') {
+        // Braces are ASCII, so bytes are searched (a `char` pattern set decodes
+        // every character of a Chinese message).
+        while let Some(start) = rest.bytes().position(|b| b == b'{') {
             literal.push_str(rest.get(..start).unwrap_or_default());
             let after = rest.get(start + 1..).unwrap_or_default();
-            match after.find(['{', '}']) {
+            match after.bytes().position(|b| b == b'{' || b == b'}') {
                 Some(end) if after.get(end..).is_some_and(|t| t.starts_with('}')) => {
                     if !literal.is_empty() {
                         pieces.push(Piece::Text(std::mem::take(&mut literal).into()));
