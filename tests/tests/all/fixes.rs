@@ -122,26 +122,33 @@ fn the_mistakes_example_s_fixes_resolve_their_findings() {
     assert!(every_fix_resolves(&manifest, Some(&facts)).unwrap() >= 5);
 }
 
-/// A receiver whose licence does not cover the waste: the choices are the
-/// receivers among the facts whose licences cover every line, and each resolves it.
-#[test]
-fn the_receivers_offered_cover_every_line() {
-    let document = json!({
+/// A submitted manifest of `wastes` to receiver 91330604MA2JL6C3X2 under licence L-1.
+fn to_receiver_l1(wastes: Value) -> Value {
+    json!({
         "kind": "manifest", "stage": "submitted", "number": "20263306000123",
         "created_at": "2026-03-02T08:00:00+08:00", "dispatched_at": "2026-03-02T09:00:00+08:00",
         "consignor": {"credit_code": "91330603MA2D7K4P5W", "name": "甲", "region": "330603", "address": "绍兴"},
         "receiver": {"credit_code": "91330604MA2JL6C3X2", "name": "乙", "region": "330604", "licence_number": "L-1"},
-        "wastes": [
-            {"code": "900-249-08", "category": "HW08", "hazards": ["T", "I"], "quantity": {"value": "2", "unit": "t"}, "method": "D10"},
-            {"code": "900-041-49", "category": "HW49", "hazards": ["T", "In"], "quantity": {"value": "1", "unit": "t"}, "method": "D10"}
-        ]
-    });
-    let licence = |number: &str, holder: &str, scope: Value| {
-        json!({
-            "number": number, "holder": holder, "kind": "comprehensive", "scope": scope,
-            "valid_from": "2024-01-01", "valid_until": "2028-12-31"
-        })
-    };
+        "wastes": wastes
+    })
+}
+
+/// A comprehensive licence valid 2024–2028.
+fn licence(number: &str, holder: &str, scope: Value) -> Value {
+    json!({
+        "number": number, "holder": holder, "kind": "comprehensive", "scope": scope,
+        "valid_from": "2024-01-01", "valid_until": "2028-12-31"
+    })
+}
+
+/// A receiver whose licence does not cover the waste: the choices are the
+/// receivers among the facts whose licences cover every line, and each resolves it.
+#[test]
+fn the_receivers_offered_cover_every_line() {
+    let document = to_receiver_l1(json!([
+        {"code": "900-249-08", "category": "HW08", "hazards": ["T", "I"], "quantity": {"value": "2", "unit": "t"}, "method": "D10"},
+        {"code": "900-041-49", "category": "HW49", "hazards": ["T", "In"], "quantity": {"value": "1", "unit": "t"}, "method": "D10"}
+    ]));
     let facts = json!({
         "enterprises": [{"credit_code": "91330100716105852F", "name": "杭州某某处置有限公司", "region": "330100"}],
         "licences": [
@@ -179,21 +186,9 @@ fn the_receivers_offered_cover_every_line() {
 /// where its first licence stands, whichever of its licences covers the lines.
 #[test]
 fn the_receivers_offered_keep_the_facts_order() {
-    let document = json!({
-        "kind": "manifest", "stage": "submitted", "number": "20263306000123",
-        "created_at": "2026-03-02T08:00:00+08:00", "dispatched_at": "2026-03-02T09:00:00+08:00",
-        "consignor": {"credit_code": "91330603MA2D7K4P5W", "name": "甲", "region": "330603", "address": "绍兴"},
-        "receiver": {"credit_code": "91330604MA2JL6C3X2", "name": "乙", "region": "330604", "licence_number": "L-1"},
-        "wastes": [
-            {"code": "900-249-08", "category": "HW08", "hazards": ["T", "I"], "quantity": {"value": "2", "unit": "t"}, "method": "D10"}
-        ]
-    });
-    let licence = |number: &str, holder: &str, scope: Value| {
-        json!({
-            "number": number, "holder": holder, "kind": "comprehensive", "scope": scope,
-            "valid_from": "2024-01-01", "valid_until": "2028-12-31"
-        })
-    };
+    let document = to_receiver_l1(json!([
+        {"code": "900-249-08", "category": "HW08", "hazards": ["T", "I"], "quantity": {"value": "2", "unit": "t"}, "method": "D10"}
+    ]));
     let d10 = |field: &str, values: &[&str]| json!([{field: values, "methods": ["D10"], "capacity_t": "100"}]);
     let mut licences = vec![
         licence("L-1", "91330604MA2JL6C3X2", d10("categories", &["HW49"])),

@@ -841,11 +841,12 @@ fn a_finding_may_carry_its_fix_choices_and_hint() {
 }
 
 /// A script compiled on first use gives what it gives compiled at once, and the
-/// compiled script is shared by its clones (the chains of a registry).
+/// compiled script is shared by its clones (the chains of a registry). One that
+/// does not compile says so at each run (the rule is not evaluated) rather than
+/// panic or find nothing.
 #[test]
 fn a_script_compiled_on_first_use_runs_as_one_compiled_at_once() {
     let engine = engine();
-    let source = r#"let out = []; for w in doc.wastes { out.push(#{path: "/wastes", params: #{code: w.code}}); } out"#;
     let raw = manifest();
     let doc = ScriptEngine::to_dynamic(&raw);
     let params = Dynamic::from_map(Map::new());
@@ -856,41 +857,28 @@ fn a_script_compiled_on_first_use_runs_as_one_compiled_at_once() {
         params: &params,
         as_of: Date::from_ymd(2026, 3, 2),
     };
+    let run = |script: &CompiledScript| engine.run(script, &input);
+
+    let source = r#"let out = []; for w in doc.wastes { out.push(#{path: "/wastes", params: #{code: w.code}}); } out"#;
     let at_once = engine.compile(source).unwrap();
     let deferred = engine.compile_on_first_use(source);
     let shared = deferred.clone();
     assert!(deferred.ast.get().is_none(), "not compiled before it runs");
-    let expected = engine.run(&at_once, &input).unwrap();
+    let expected = run(&at_once).unwrap();
     assert_eq!(expected.len(), 3);
-    assert_eq!(engine.run(&deferred, &input).unwrap(), expected);
+    assert_eq!(run(&deferred).unwrap(), expected);
     assert!(
         shared.ast.get().is_some_and(Result::is_ok),
         "compiled once, for both"
     );
-    assert_eq!(engine.run(&shared, &input).unwrap(), expected);
-}
+    assert_eq!(run(&shared).unwrap(), expected);
 
-/// Should a script put off until its first run not compile, every run says so
-/// (the rule is not evaluated) rather than panic or find nothing.
-#[test]
-fn a_deferred_script_that_does_not_compile_says_so_at_each_run() {
-    let engine = engine();
-    let source = "let x = ;";
-    assert!(engine.compile(source).is_err());
-    let deferred = engine.compile_on_first_use(source);
-    let raw = manifest();
-    let doc = ScriptEngine::to_dynamic(&raw);
-    let params = Dynamic::from_map(Map::new());
-    let input = ScriptInput {
-        document: &doc,
-        facts: &Dynamic::UNIT,
-        item: None,
-        params: &params,
-        as_of: None,
-    };
+    let broken = "let x = ;";
+    assert!(engine.compile(broken).is_err());
+    let deferred = engine.compile_on_first_use(broken);
     for _ in 0..2 {
         assert!(matches!(
-            engine.run(&deferred, &input),
+            run(&deferred),
             Err(ScriptError::Runtime { message, line: Some(1) }) if message.contains("does not compile")
         ));
     }
