@@ -33,7 +33,7 @@ impl Template {
             literal.push_str(rest.get(..start).unwrap_or_default());
             let after = rest.get(start + 1..).unwrap_or_default();
             match after.bytes().position(|b| b == b'{' || b == b'}') {
-                Some(end) if after.get(end..).is_some_and(|t| t.starts_with('}')) => {
+                Some(end) if after.as_bytes().get(end) == Some(&b'}') => {
                     if !literal.is_empty() {
                         pieces.push(Piece::Text(std::mem::take(&mut literal).into()));
                     }

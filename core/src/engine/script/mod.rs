@@ -129,8 +129,8 @@ impl fmt::Debug for ScriptEngine {
 pub struct CompiledScript {
     /// Shared: the chains of a registry hold the same compiled script.
     ast: Arc<std::sync::OnceLock<Result<AST, CompileError>>>,
-    /// The source, kept while it is not compiled yet.
-    source: Option<Arc<str>>,
+    /// The source, compiled by the first run when it is not yet.
+    source: Arc<str>,
     /// Whether the source calls a catalogue function: the engine answers them from
     /// the newest carried edition, so the script runs only when that is the table
     /// in force.
@@ -197,7 +197,7 @@ impl ScriptEngine {
         let ast = self.compile_ast(source)?;
         Ok(CompiledScript {
             ast: Arc::new(std::sync::OnceLock::from(Ok(ast))),
-            source: None,
+            source: Arc::from(source),
             reads_catalogue: reads_catalogue(source),
         })
     }
@@ -209,7 +209,7 @@ impl ScriptEngine {
     pub fn compile_on_first_use(&self, source: &str) -> CompiledScript {
         CompiledScript {
             ast: Arc::new(std::sync::OnceLock::new()),
-            source: Some(Arc::from(source)),
+            source: Arc::from(source),
             reads_catalogue: reads_catalogue(source),
         }
     }
@@ -307,14 +307,7 @@ impl ScriptEngine {
                 Dynamic::from_int(INT::try_from(index).unwrap_or(INT::MAX)),
             );
         }
-        let ast = script.ast.get_or_init(|| match &script.source {
-            Some(source) => self.compile_ast(source),
-            None => Err(CompileError {
-                line: None,
-                column: None,
-                message: "internal error: a script without its source".into(),
-            }),
-        });
+        let ast = script.ast.get_or_init(|| self.compile_ast(&script.source));
         let ast = ast.as_ref().map_err(|error| ScriptError::Runtime {
             message: error.to_string(),
             line: error.line,
