@@ -408,12 +408,12 @@ impl Chain {
                 effective_from: spec.effective_from,
                 effective_until: spec.effective_until,
                 basis: spec.legal_basis.clone(),
-                messages: Templates::parse(&spec.messages),
+                messages: Templates::new(&spec.messages),
                 hint: spec
                     .fix
                     .as_ref()
                     .and_then(|fix| fix.hint.as_ref())
-                    .map(Templates::parse),
+                    .map(Templates::new),
                 each,
                 body,
                 status: spec.status,
