@@ -197,6 +197,33 @@ pub fn parse(text: &str) -> Result<Parsed<'_>, SyntaxError> {
 /// large body is most of what a check abandoned by its client would cost. The
 /// caller tells this error from a syntax error by the raised flag.
 pub fn parse_with<'a>(text: &'a str, interrupt: &Interrupt) -> Result<Parsed<'a>, SyntaxError> {
+    // The path to each value is tracked only to name a repeated key: a text without
+    // one is read once without it, one with one is read again to find them.
+    let first = read::<false>(text, interrupt);
+    match first {
+        Ok(parsed) if parsed.repeated => read::<true>(text, interrupt),
+        other => other,
+    }
+    .map(|parsed| Parsed {
+        value: parsed.value,
+        duplicate_keys: parsed.duplicates,
+    })
+}
+
+/// What one reading of a text gave.
+struct Read<'a> {
+    value: Json<'a>,
+    /// Whether a key was repeated.
+    repeated: bool,
+    /// The pointers of repeated keys, when the path was tracked.
+    duplicates: Vec<String>,
+}
+
+/// Reads `text`, tracking the path to each value when `PATHS`.
+fn read<'a, const PATHS: bool>(
+    text: &'a str,
+    interrupt: &Interrupt,
+) -> Result<Read<'a>, SyntaxError> {
     let (items, members) = STACKS.take();
     let mut state = State {
         items: relabel(items),
@@ -205,7 +232,7 @@ pub fn parse_with<'a>(text: &'a str, interrupt: &Interrupt) -> Result<Parsed<'a>
         ..State::default()
     };
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let result = Tracked { state: &mut state }
+    let result = Tracked::<PATHS> { state: &mut state }
         .deserialize(&mut deserializer)
         .and_then(|value| deserializer.end().map(|()| value));
     // A huge document's stacks are let go rather than held by the thread.
@@ -213,9 +240,10 @@ pub fn parse_with<'a>(text: &'a str, interrupt: &Interrupt) -> Result<Parsed<'a>
         STACKS.set((relabel(state.items), relabel(state.members)));
     }
     match result {
-        Ok(value) => Ok(Parsed {
+        Ok(value) => Ok(Read {
             value,
-            duplicate_keys: state.duplicates,
+            repeated: state.repeated,
+            duplicates: state.duplicates,
         }),
         Err(error) => {
             // serde_json ends its message with the position, which is given apart.
@@ -248,6 +276,8 @@ struct State<'de> {
     items: Vec<Json<'de>>,
     members: Vec<(Cow<'de, str>, Json<'de>)>,
     interrupt: Interrupt,
+    /// Whether a key was repeated in an object.
+    repeated: bool,
     /// Items and members read, to look at the interrupt every `LOOK_EVERY` of them.
     read: u32,
 }
@@ -296,6 +326,19 @@ impl State<'_> {
     }
 }
 
+/// One of 64 bits for a key, from its length and its first and last bytes: equal
+/// keys have the same bit.
+fn key_bit(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let first = usize::from(bytes.first().copied().unwrap_or(0));
+    let last = usize::from(bytes.last().copied().unwrap_or(0));
+    let mixed = bytes
+        .len()
+        .wrapping_add(first.wrapping_mul(7))
+        .wrapping_add(last.wrapping_mul(13));
+    1 << (mixed % 64)
+}
+
 /// A map key, borrowed from the text when it has no escapes.
 struct Key<'de>(Cow<'de, str>);
 
@@ -321,18 +364,19 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-struct Tracked<'s, 'de> {
+/// Reads one value; `PATHS`: tracking the path to it, to name repeated keys.
+struct Tracked<'s, 'de, const PATHS: bool> {
     state: &'s mut State<'de>,
 }
 
-impl<'de> DeserializeSeed<'de> for Tracked<'_, 'de> {
+impl<'de, const PATHS: bool> DeserializeSeed<'de> for Tracked<'_, 'de, PATHS> {
     type Value = Json<'de>;
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Json<'de>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Tracked<'_, 'de> {
+impl<'de, const PATHS: bool> Visitor<'de> for Tracked<'_, 'de, PATHS> {
     type Value = Json<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -381,15 +425,19 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
             if self.state.interrupted() {
                 return Err(serde::de::Error::custom(INTERRUPTED));
             }
-            let index = self.state.items.len() - base;
-            self.state.path.push(Step::Index(index));
-            let item = seq.next_element_seed(Tracked {
+            if PATHS {
+                let index = self.state.items.len() - base;
+                self.state.path.push(Step::Index(index));
+            }
+            let item = seq.next_element_seed(Tracked::<PATHS> {
                 state: &mut *self.state,
             });
-            self.state.path.pop();
+            if PATHS {
+                self.state.path.pop();
+            }
             match item? {
                 Some(item) => self.state.items.push(item),
-                None => return Ok(Json::Array(self.state.items.drain(base..).collect())),
+                None => return Ok(Json::Array(self.state.items.split_off(base))),
             }
         }
     }
@@ -400,15 +448,22 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
         // `INDEXED_FROM` members, an index keeps finding duplicates linear in the
         // object's size — a 100,000-key object would otherwise cost minutes.
         let mut index: Option<HashMap<Cow<'de, str>, usize>> = None;
+        // A bit per key's `key_bit`: a small object is searched only for a key whose
+        // bit is already set, which almost every key of a document without
+        // repeated keys is not.
+        let mut bits = 0u64;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             if self.state.interrupted() {
                 return Err(serde::de::Error::custom(INTERRUPTED));
             }
             let members = self.state.members.get(base..).unwrap_or_default();
+            let bit = key_bit(&key);
             let earlier = match &index {
                 Some(index) => index.get(&key).copied(),
+                None if bits & bit == 0 => None,
                 None => members.iter().position(|(k, _)| *k == key),
             };
+            bits |= bit;
             if index.is_none() && members.len() >= INDEXED_FROM {
                 index = Some(
                     members
@@ -418,17 +473,26 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
                         .collect(),
                 );
             }
-            self.state.path.push(Step::Key(key));
-            if earlier.is_some() {
-                let pointer = self.state.pointer();
-                self.state.duplicates.push(pointer);
-            }
-            let value = map.next_value_seed(Tracked {
-                state: &mut *self.state,
-            });
-            let key = match self.state.path.pop() {
-                Some(Step::Key(key)) => key,
-                _ => Cow::Borrowed(""),
+            self.state.repeated |= earlier.is_some();
+            let (key, value) = if PATHS {
+                self.state.path.push(Step::Key(key));
+                if earlier.is_some() {
+                    let pointer = self.state.pointer();
+                    self.state.duplicates.push(pointer);
+                }
+                let value = map.next_value_seed(Tracked::<PATHS> {
+                    state: &mut *self.state,
+                });
+                let key = match self.state.path.pop() {
+                    Some(Step::Key(key)) => key,
+                    _ => Cow::Borrowed(""),
+                };
+                (key, value)
+            } else {
+                let value = map.next_value_seed(Tracked::<PATHS> {
+                    state: &mut *self.state,
+                });
+                (key, value)
             };
             match (
                 earlier.and_then(|i| self.state.members.get_mut(base + i)),
@@ -443,7 +507,7 @@ impl<'de> Visitor<'de> for Tracked<'_, 'de> {
                 }
             }
         }
-        Ok(Json::Object(self.state.members.drain(base..).collect()))
+        Ok(Json::Object(self.state.members.split_off(base)))
     }
 }
 
@@ -469,6 +533,41 @@ mod tests {
         assert_eq!(members.len(), 1000);
         assert_eq!(parsed.value.get("k99"), Some(&Json::Number(99.into())));
         assert_eq!(parsed.value.get("k999"), Some(&Json::Number(999.into())));
+    }
+
+    /// Every repeated key of objects small and large is found, whatever bits the
+    /// keys share, against a plain search of the keys read so far.
+    #[test]
+    fn repeated_keys_are_found_as_a_plain_search_finds_them() {
+        let pool: Vec<String> = (0..60)
+            .map(|i| ["a", "ab", "ba", "名称", "a~b", ""][i % 6].repeat(1 + i / 6))
+            .collect();
+        let mut seed = 7u64;
+        for round in 0..300 {
+            let len = round % 45;
+            let keys: Vec<&str> = (0..len)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    pool[(seed >> 33) as usize % pool.len()].as_str()
+                })
+                .collect();
+            let members: Vec<String> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{k:?}: {i}"))
+                .collect();
+            let text = format!("{{{}}}", members.join(","));
+            let parsed = parse(&text).unwrap();
+            let expected: Vec<String> = keys
+                .iter()
+                .enumerate()
+                .filter(|(i, k)| keys[..*i].contains(k))
+                .map(|(_, k)| format!("/{}", k.replace('~', "~0")))
+                .collect();
+            assert_eq!(parsed.duplicate_keys, expected, "{keys:?}");
+        }
     }
 
     #[test]
