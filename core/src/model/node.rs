@@ -136,6 +136,12 @@ as_node! {
     crate::model::Longitude => |v| Node::Number(v.0),
 }
 
+impl<T: AsNode> AsNode for Box<T> {
+    fn as_node(&self) -> Node<'_> {
+        T::as_node(self)
+    }
+}
+
 impl AsNode for Invalid {
     fn as_node(&self) -> Node<'_> {
         Node::Invalid

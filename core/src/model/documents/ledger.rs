@@ -83,7 +83,8 @@ crate::model::record! {
         /// The kind of site it went to.
         site_type: SiteType,
         /// Test results deciding where it may go.
-        analysis: WasteAnalysis,
+        // Boxed: the largest member, and seldom given.
+        analysis: Box<WasteAnalysis>,
         /// The receiving site's admission record, where a standard admits the waste
         /// only on conditions (GB 16889-2008 §6.5, §6.7).
         admission: SiteAdmission,

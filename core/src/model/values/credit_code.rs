@@ -1,8 +1,9 @@
 //! 统一社会信用代码 (GB 32100-2015): 18 characters from a 31-character set, the
 //! last a weighted check character over the first 17.
 
-use super::string_value;
+use super::{inline, string_value};
 use crate::model::problem::{Problem, Reason, Subject, malformed};
+use arrayvec::ArrayString;
 use std::fmt;
 use std::str::FromStr;
 
@@ -16,7 +17,7 @@ const WEIGHTS: [u32; 17] = [
 
 /// A unified social credit code with a valid check character.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CreditCode(String);
+pub struct CreditCode(ArrayString<18>);
 
 fn value_of(ch: u8) -> Option<u32> {
     CHARSET.iter().position(|c| *c == ch).map(|p| p as u32)
@@ -103,7 +104,7 @@ impl FromStr for CreditCode {
                 found,
             });
         }
-        Ok(CreditCode(text.to_owned()))
+        Ok(CreditCode(inline(Subject::CreditCode, text)?))
     }
 }
 

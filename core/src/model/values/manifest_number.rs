@@ -2,14 +2,15 @@
 //! sending prefecture city (2), serial number within that city (6).
 
 use super::region::RegionCode;
-use super::string_value;
+use super::{inline, string_value};
 use crate::model::problem::{Problem, Reason, Subject, malformed};
+use arrayvec::ArrayString;
 use std::fmt;
 use std::str::FromStr;
 
 /// A manifest number of the national form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ManifestNumber(String);
+pub struct ManifestNumber(ArrayString<14>);
 
 impl ManifestNumber {
     /// The number as written.
@@ -24,7 +25,7 @@ impl ManifestNumber {
 
     /// The sending prefecture city the number was issued for (digits 5–8 + `00`).
     pub fn city(&self) -> Option<RegionCode> {
-        format!("{}00", self.0.get(4..8)?).parse().ok()
+        padded(self.0.get(4..8)?)
     }
 
     /// The sending province's two digits (digits 5–6).
@@ -41,6 +42,14 @@ impl ManifestNumber {
     pub fn serial(&self) -> &str {
         self.0.get(8..).unwrap_or_default()
     }
+}
+
+/// The region whose code begins with `digits`, padded with zeros to six.
+fn padded(digits: &str) -> Option<RegionCode> {
+    let mut code = ArrayString::<6>::new();
+    code.try_push_str(digits).ok()?;
+    while code.try_push('0').is_ok() {}
+    code.parse().ok()
 }
 
 impl FromStr for ManifestNumber {
@@ -66,9 +75,9 @@ impl FromStr for ManifestNumber {
                 },
             ));
         }
-        let number = ManifestNumber(text.to_owned());
-        let province = format!("{}0000", number.province_digits()).parse::<RegionCode>();
-        if !province.is_ok_and(|p| !p.is_national()) {
+        let number = ManifestNumber(inline(Subject::ManifestNumber, text)?);
+        let province = padded(number.province_digits());
+        if province.is_none_or(|p| p.is_national()) {
             return Err(malformed(
                 Subject::ManifestNumber,
                 text,

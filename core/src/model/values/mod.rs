@@ -20,6 +20,17 @@ pub use time::{Date, DateTime, Year};
 pub use vehicle_plate::VehiclePlate;
 pub use waste_code::{Category, CategoryKind, Hazard, WasteCode};
 
+/// A validated code of fixed form, kept inline so that decoding it allocates
+/// nothing. Its form bounds its length: a text too long for `N` bytes could only
+/// come from a form check that let it through, and is reported malformed, never cut.
+fn inline<const N: usize>(
+    subject: super::problem::Subject,
+    text: &str,
+) -> Result<arrayvec::ArrayString<N>, super::Problem> {
+    arrayvec::ArrayString::from(text)
+        .map_err(|_| super::problem::malformed(subject, text, super::problem::Reason::Form))
+}
+
 /// Implements serde, [`Decode`](crate::model::Decode) and JSON Schema for a value type
 /// that is written as a JSON string and parsed with `FromStr<Err = Problem>`.
 macro_rules! string_value {

@@ -83,6 +83,14 @@ impl RegionCode {
         self.as_str().get(range).unwrap_or("00")
     }
 
+    /// Whether the digits in `range` are all zeros (compared as bytes: the checks
+    /// ask this of every region they meet).
+    fn zeros(&self, range: std::ops::Range<usize>) -> bool {
+        self.0
+            .get(range)
+            .is_none_or(|digits| digits.iter().all(|d| *d == b'0'))
+    }
+
     /// Whether this is the national code `000000`.
     pub fn is_national(&self) -> bool {
         *self == Self::NATIONAL
@@ -90,17 +98,17 @@ impl RegionCode {
 
     /// Whether this code names a province as a whole (`330000`).
     pub fn is_province(&self) -> bool {
-        !self.is_national() && self.part(2..6) == "0000"
+        !self.is_national() && self.zeros(2..6)
     }
 
     /// Whether this code names a prefecture-level city as a whole (`330600`).
     pub fn is_city(&self) -> bool {
-        self.part(2..4) != "00" && self.part(4..6) == "00"
+        !self.zeros(2..4) && self.zeros(4..6)
     }
 
     /// Whether this code names a county-level unit (`330602`).
     pub fn is_county(&self) -> bool {
-        self.part(4..6) != "00"
+        !self.zeros(4..6)
     }
 
     /// The province containing this region (`330000`).
@@ -111,7 +119,7 @@ impl RegionCode {
     /// The prefecture-level city containing this region (`330600`), if the code is
     /// below province level.
     pub fn city(&self) -> Option<RegionCode> {
-        (self.part(2..4) != "00")
+        (!self.zeros(2..4))
             .then(|| RegionCode([self.0[0], self.0[1], self.0[2], self.0[3], b'0', b'0']))
     }
 

@@ -1,8 +1,9 @@
 //! Vehicle plates (GA 36): province abbreviation, issuing-authority letter, then five
 //! characters (six for new-energy vehicles, or four and `挂` for trailers).
 
-use super::string_value;
+use super::{inline, string_value};
 use crate::model::problem::{Problem, Reason, Subject, malformed};
+use arrayvec::ArrayString;
 use std::fmt;
 use std::str::FromStr;
 
@@ -16,7 +17,7 @@ fn is_serial_char(c: char) -> bool {
 
 /// A civil vehicle plate, e.g. `浙D12345`, `浙DD12345` (new energy), `浙D1234挂`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct VehiclePlate(String);
+pub struct VehiclePlate(ArrayString<16>);
 
 impl VehiclePlate {
     /// The plate as written.
@@ -71,7 +72,7 @@ impl FromStr for VehiclePlate {
         if !length_ok {
             return Err(malformed(Subject::VehiclePlate, text, Reason::Form));
         }
-        Ok(VehiclePlate(text.to_owned()))
+        Ok(VehiclePlate(inline(Subject::VehiclePlate, text)?))
     }
 }
 

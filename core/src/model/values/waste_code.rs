@@ -1,7 +1,8 @@
 //! Waste codes, categories and hazard characteristics (国家危险废物名录 Art.5).
 
-use super::string_value;
+use super::{inline, string_value};
 use crate::model::problem::{Problem, Reason, Subject, malformed};
+use arrayvec::ArrayString;
 use std::fmt;
 use std::str::FromStr;
 
@@ -15,7 +16,7 @@ fn is_hazardous_category(number: u8) -> bool {
 /// (GB/T 4754-2017), sequence, category. Whether the code is in the list in force is a
 /// catalogue question, not a question of form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct WasteCode(String);
+pub struct WasteCode(ArrayString<10>);
 
 impl WasteCode {
     /// The code as written, `NNN-NNN-NN`.
@@ -57,7 +58,7 @@ impl FromStr for WasteCode {
         }
         let category = text.get(8..).unwrap_or_default();
         match category.parse::<u8>() {
-            Ok(n) if is_hazardous_category(n) => Ok(WasteCode(text.to_owned())),
+            Ok(n) if is_hazardous_category(n) => Ok(WasteCode(inline(Subject::WasteCode, text)?)),
             _ => Err(malformed(
                 Subject::WasteCode,
                 text,
