@@ -162,8 +162,14 @@ mod tests {
             ],
             "dispatched_at": "yesterday"
         });
-        let edits: [(&str, Value); 6] = [
+        let edits: [(&str, Value); 8] = [
             ("/wastes/0/quantity/value", json!("1,5")),
+            // Inside a boxed record (a line's analysis).
+            (
+                "/wastes/0/analysis",
+                json!({"moisture_pct": "x", "liquid": false}),
+            ),
+            ("/wastes/0/analysis/moisture_pct", json!("55")),
             ("/wastes/1/code", json!("900-249-08")),
             ("/wastes/2/quantity", json!({"value": "2", "unit": "kg?"})),
             ("/consignor/name", json!(7)),
