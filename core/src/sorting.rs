@@ -53,6 +53,7 @@ pub(crate) fn map_from<M: Default + Extend<P>, P>(items: impl IntoIterator<Item 
 }
 
 /// `items.collect::<Result<M, E>>()` into a map, by inserting each pair.
+#[cfg_attr(not(feature = "scripts"), allow(dead_code))]
 pub(crate) fn try_map_from<M: Default + Extend<P>, P, E>(
     items: impl IntoIterator<Item = Result<P, E>>,
 ) -> Result<M, E> {

@@ -117,6 +117,7 @@ export interface NotEvaluated {
     | "calendar.not_covered"
     | "script.limit"
     | "script.failed"
+    | "script.unavailable"
     | "check.interrupted";
   /**
    * `pack@version`.

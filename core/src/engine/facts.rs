@@ -6,7 +6,7 @@
 //! them once into [`PreparedFacts`] and checks many documents against them.
 
 use crate::engine::fact_index::IndexedFacts;
-use crate::engine::script::ScriptEngine;
+use crate::engine::script::{Dynamic, ScriptEngine};
 use crate::model::{Facts, Located, decode_facts};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -22,9 +22,9 @@ pub struct PreparedFacts<'a> {
     typed: IndexedFacts,
     problems: Vec<Located>,
     /// Each top-level collection as scripts see it.
-    collections: BTreeMap<String, OnceLock<rhai::Dynamic>>,
+    collections: BTreeMap<String, OnceLock<Dynamic>>,
     /// The whole facts as scripts see them, for a script that reads `facts` as a whole.
-    whole: OnceLock<rhai::Dynamic>,
+    whole: OnceLock<Dynamic>,
 }
 
 impl PreparedFacts<'static> {
@@ -77,7 +77,7 @@ impl<'a> PreparedFacts<'a> {
 
     /// The facts as scripts see them: the named top-level collections only
     /// (converting the others would be wasted), or everything for `None`.
-    pub(crate) fn script_view(&self, collections: Option<&[String]>) -> rhai::Dynamic {
+    pub(crate) fn script_view(&self, collections: Option<&[String]>) -> Dynamic {
         let (Some(names), Value::Object(all)) = (collections, self.raw.as_ref()) else {
             return self
                 .whole
@@ -107,6 +107,7 @@ mod tests {
         assert_eq!(paths, ["/licences/0/number", "/nonsense"]);
     }
 
+    #[cfg(feature = "scripts")]
     #[test]
     fn scripts_see_only_the_collections_they_read() {
         let raw = json!({"licences": [{"number": "L1"}], "plans": []});

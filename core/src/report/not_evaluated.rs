@@ -38,6 +38,10 @@ pub enum ReasonCode {
     /// not a finding.
     #[serde(rename = "script.failed")]
     ScriptFailed,
+    /// The module checking has no script support (the browser's first module):
+    /// the rule is a script and was not run; a module with scripts checks it.
+    #[serde(rename = "script.unavailable")]
+    ScriptUnavailable,
     /// The host interrupted the check (its client went away, or its deadline
     /// passed) before this rule ran: reported once, for rule `*`.
     #[serde(rename = "check.interrupted")]
@@ -56,12 +60,13 @@ impl ReasonCode {
             ReasonCode::CalendarNotCovered => "calendar.not_covered",
             ReasonCode::ScriptLimit => "script.limit",
             ReasonCode::ScriptFailed => "script.failed",
+            ReasonCode::ScriptUnavailable => "script.unavailable",
             ReasonCode::Interrupted => "check.interrupted",
         }
     }
 
     /// Every code, for documentation and tests.
-    pub const ALL: [ReasonCode; 9] = [
+    pub const ALL: [ReasonCode; 10] = [
         ReasonCode::NoPack,
         ReasonCode::FactsMissing,
         ReasonCode::FactNotFound,
@@ -70,6 +75,7 @@ impl ReasonCode {
         ReasonCode::CalendarNotCovered,
         ReasonCode::ScriptLimit,
         ReasonCode::ScriptFailed,
+        ReasonCode::ScriptUnavailable,
         ReasonCode::Interrupted,
     ];
 }

@@ -25,8 +25,8 @@ pub use rule::{Body, CompiledRule};
 pub(crate) use run::run_native;
 pub use scripts::ScriptCache;
 
-use super::script::ScriptEngine;
 use super::script::sandbox::Limits;
+use super::script::{Dynamic, ScriptEngine};
 use crate::calendar::Calendar;
 use crate::catalogue::{Editions, InForce};
 use crate::model::{Date, DocumentKind};
@@ -49,7 +49,7 @@ pub struct Chain {
     pub params: BTreeMap<String, serde_json::Value>,
     scripts: Option<Arc<ScriptEngine>>,
     /// The parameters as scripts see them: converted once, shared by every run.
-    script_params: rhai::Dynamic,
+    script_params: Dynamic,
     /// By document kind, the fact collections its scripts read (`facts.licences`…),
     /// so only those are converted; `None` when a script uses `facts` otherwise.
     script_facts: BTreeMap<DocumentKind, Option<Vec<String>>>,
@@ -85,5 +85,5 @@ impl Chain {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "scripts"))]
 mod tests;

@@ -342,6 +342,7 @@ impl Chain {
             let code = match e {
                 ScriptError::Limit { .. } => ReasonCode::ScriptLimit,
                 ScriptError::FactsMissing { .. } => ReasonCode::FactsMissing,
+                ScriptError::Unavailable => ReasonCode::ScriptUnavailable,
                 _ => ReasonCode::ScriptFailed,
             };
             Unevaluable::new(code, e.to_string())

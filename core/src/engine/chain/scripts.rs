@@ -4,7 +4,7 @@
 
 use super::super::facts::PreparedFacts;
 use super::super::script::sandbox::Limits;
-use super::super::script::{CompileError, CompiledScript, ScriptEngine};
+use super::super::script::{CompileError, CompiledScript, Dynamic, ScriptEngine};
 use super::checks::CheckCache;
 use crate::calendar::Calendar;
 use crate::catalogue::Catalogue;
@@ -117,19 +117,19 @@ impl ScriptCache {
 /// of a check actually runs (a rule whose guard does not hold converts nothing), then
 /// shared by every script rule of the check.
 pub(crate) struct ScriptInputs<'r, 'j> {
-    pub(crate) converted: OnceCell<(rhai::Dynamic, rhai::Dynamic)>,
+    pub(crate) converted: OnceCell<(Dynamic, Dynamic)>,
     pub(crate) raw: &'r Json<'j>,
     pub(crate) facts: Option<&'r PreparedFacts<'r>>,
     pub(crate) collections: Option<&'r [String]>,
 }
 
 impl ScriptInputs<'_, '_> {
-    pub(crate) fn get(&self) -> &(rhai::Dynamic, rhai::Dynamic) {
+    pub(crate) fn get(&self) -> &(Dynamic, Dynamic) {
         self.converted.get_or_init(|| {
             (
                 ScriptEngine::json_to_dynamic(self.raw),
                 self.facts
-                    .map_or(rhai::Dynamic::UNIT, |f| f.script_view(self.collections)),
+                    .map_or(Dynamic::UNIT, |f| f.script_view(self.collections)),
             )
         })
     }

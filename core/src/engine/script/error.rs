@@ -1,6 +1,8 @@
 //! Why a script does not compile or gives no answer.
 
+#[cfg(feature = "scripts")]
 use super::values::MissingFacts;
+#[cfg(feature = "scripts")]
 use rhai::EvalAltResult;
 
 /// Why a script run gave no answer. Any of these means the rule was not evaluated.
@@ -35,6 +37,10 @@ pub enum ScriptError {
         /// What was returned and why it is not a finding.
         message: String,
     },
+    /// This build has no script support (built without the `scripts` feature, as
+    /// the browser's first module is): the rule was not run.
+    #[error("not run: this build of wastecheck has no script support")]
+    Unavailable,
 }
 
 /// Why a script does not compile.
@@ -57,6 +63,7 @@ pub(crate) fn at_line(line: Option<usize>, column: Option<usize>) -> String {
     }
 }
 
+#[cfg(feature = "scripts")]
 pub(crate) fn script_error(mut error: EvalAltResult) -> ScriptError {
     // An error inside a script function is reported as the inner error.
     while let EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = error {

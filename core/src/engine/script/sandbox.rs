@@ -25,7 +25,9 @@
 //! * No strings interner: it is one lock for the whole engine, shared by every
 //!   thread running scripts.
 
+#[cfg(feature = "scripts")]
 use rhai::Engine;
+#[cfg(feature = "scripts")]
 use rhai::packages::{ArithmeticPackage, LogicPackage, Package};
 
 /// The limits a rule script runs under. A script that exceeds one fails with a
@@ -103,6 +105,7 @@ impl Default for Limits {
 /// rhai is built without its optimiser (`no_optimize`): scripts run as written. The
 /// optimiser is 17 KB of the browser module gzipped, and its constant folding buys
 /// little for scripts of a few dozen lines that run behind `when` guards.
+#[cfg(feature = "scripts")]
 pub fn sandboxed_engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     ArithmeticPackage::new().register_into_engine(&mut engine);
@@ -129,7 +132,7 @@ pub fn sandboxed_engine(limits: &Limits) -> Engine {
     engine
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "scripts"))]
 // The tests time the limits with `Instant::now`, with budgets far above what they
 // take (milliseconds), so that a loaded CI machine never fails them: a limit that
 // did not work would run forever.

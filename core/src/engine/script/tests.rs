@@ -2,10 +2,10 @@
 
 #![allow(clippy::disallowed_methods)] // the tests time the limits with `Instant::now`
 
-use super::values::elements;
+use super::super::values::elements;
 use super::*;
 use crate::catalogue::{Edition, Sources};
-use crate::model::Decimal;
+use crate::model::{Date, Decimal};
 use rhai::Map;
 use serde_json::json;
 use std::time::{Duration, Instant};

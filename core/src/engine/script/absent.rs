@@ -1,0 +1,109 @@
+//! The script tier in a build without the `scripts` feature (the browser's first
+//! module): no rhai. Packs load as they do with scripts, and a script rule is
+//! reported as not evaluated (`script.unavailable`) whenever it would run, never
+//! passed: a host that needs it loads a build with scripts. Loading a pack that
+//! asks for its scripts to be compiled at load fails, naming the script.
+
+use super::sandbox::Limits;
+use super::{CompileError, ScriptError, ScriptFinding, ScriptInput};
+use crate::Catalogue;
+use crate::calendar::Calendar;
+use crate::json::Json;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// What scripts would see: nothing, as none runs.
+#[derive(Debug, Clone, Default)]
+pub struct Dynamic;
+
+impl Dynamic {
+    /// The empty value.
+    pub const UNIT: Dynamic = Dynamic;
+}
+
+/// A script engine that runs nothing.
+#[derive(Debug)]
+pub struct ScriptEngine;
+
+/// A script's source, kept so the rule is known to be a script rule.
+#[derive(Debug, Clone)]
+pub struct CompiledScript {
+    /// Never true: no script runs, so none reads the catalogue.
+    pub(crate) reads_catalogue: bool,
+}
+
+const UNAVAILABLE: &str = "this build of wastecheck has no script support (feature `scripts`)";
+
+impl ScriptEngine {
+    /// The engine; what it is given is not needed.
+    pub fn new(_: &Limits, _: Arc<Catalogue>, _: Option<Arc<Calendar>>) -> Self {
+        ScriptEngine
+    }
+
+    /// Refuses: a script cannot be compiled without script support.
+    pub fn compile(&self, _: &str) -> Result<CompiledScript, CompileError> {
+        Err(CompileError {
+            line: None,
+            column: None,
+            message: UNAVAILABLE.into(),
+        })
+    }
+
+    /// A script rule that reports itself unavailable when it runs.
+    pub fn compile_on_first_use(&self, _: &str) -> CompiledScript {
+        CompiledScript {
+            reads_catalogue: false,
+        }
+    }
+
+    /// Refuses: [`ScriptError::Unavailable`].
+    pub fn run(
+        &self,
+        _: &CompiledScript,
+        _: &ScriptInput,
+    ) -> Result<Vec<ScriptFinding>, ScriptError> {
+        Err(ScriptError::Unavailable)
+    }
+
+    /// Nothing to convert.
+    pub fn to_dynamic(_: &Value) -> Dynamic {
+        Dynamic
+    }
+
+    /// Nothing to convert.
+    pub fn json_to_dynamic(_: &Json<'_>) -> Dynamic {
+        Dynamic
+    }
+
+    /// Nothing to convert.
+    pub fn map_of<'a>(_: impl IntoIterator<Item = (&'a str, Dynamic)>) -> Dynamic {
+        Dynamic
+    }
+
+    /// Nothing to point into.
+    pub fn pointer(_: &Dynamic, _: &str) -> Option<Dynamic> {
+        Some(Dynamic)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::kinds::testing::catalogue;
+
+    #[test]
+    fn no_script_compiles_or_runs() {
+        let engine = ScriptEngine::new(&Limits::default(), Arc::new(catalogue().clone()), None);
+        let refused = engine.compile("()").unwrap_err();
+        assert!(refused.message.contains("no script support"), "{refused}");
+        let script = engine.compile_on_first_use("()");
+        let input = ScriptInput {
+            document: &Dynamic,
+            facts: &Dynamic,
+            item: None,
+            params: &Dynamic,
+            as_of: None,
+        };
+        assert_eq!(engine.run(&script, &input), Err(ScriptError::Unavailable));
+    }
+}
