@@ -2,8 +2,12 @@
 // document; after every change the whole document is checked in the browser by the
 // wastecheck package (the same rules the regulator's server runs) and each violation
 // is shown under the field its JSON Pointer names.
+//
+// Two modules: the first check runs in the smaller one built without rule scripts
+// (`web-lite`), which lists the script rules as not evaluated; the full module loads
+// meanwhile and checks again, with every rule.
 
-import init, { Checker } from "../dist/web/wastecheck.js";
+import init, { Checker } from "../dist/web-lite/wastecheck.js";
 
 // ---------------------------------------------------------------------------
 // Texts of the page (the checker's messages come from the rule packs)
@@ -80,6 +84,7 @@ const TEXT = {
   "status.invalid": ["{n} 个问题需要修改", "{n} problem(s) to fix"],
   "status.warnings": ["另有 {n} 条提醒", "and {n} warning(s)"],
   "status.incomplete": ["{n} 条规则未能评估", "{n} rule(s) could not be evaluated"],
+  "status.scripts_loading": ["脚本规则加载中", "loading the scripted rules"],
   "basis": ["依据", "Basis"],
   "packs.rules": ["{n} 条规则", "{n} rules"],
   "packs.since": ["自 {d} 起施行", "in force from {d}"],
@@ -172,6 +177,8 @@ const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
 let checker;
+// Whether `checker` runs rule scripts (the full module has loaded).
+let scripted = false;
 let doc = {};
 let facts = null;
 let report = null;
@@ -572,7 +579,10 @@ function render() {
   const notEvaluated = report.not_evaluated?.length ?? 0;
   let text = report.valid ? t("status.valid") : t("status.invalid", { n: error });
   if (warning) text += `，${t("status.warnings", { n: warning })}`.replace("，", locale === "en" ? ", " : "，");
-  showStatus(report.valid ? "valid" : "invalid", text, notEvaluated ? t("status.incomplete", { n: notEvaluated }) : "");
+  const notes = [];
+  if (notEvaluated) notes.push(t("status.incomplete", { n: notEvaluated }));
+  if (!scripted) notes.push(t("status.scripts_loading"));
+  showStatus(report.valid ? "valid" : "invalid", text, notes.join(locale === "en" ? "; " : "；"));
   renderPacks();
 }
 
@@ -709,8 +719,16 @@ async function start() {
   renderLines();
   run();
   window.wastecheckDemo = {
-    ready: true,
-    checker,
+    // The full module has loaded and checked: every rule runs from here on.
+    ready: false,
+    // The first report, from the module without rule scripts.
+    first: report,
+    get scripted() {
+      return scripted;
+    },
+    get checker() {
+      return checker;
+    },
     get report() {
       return report;
     },
@@ -718,6 +736,15 @@ async function start() {
       return doc;
     },
   };
+
+  const full = await import("../dist/web/wastecheck.js");
+  await full.default();
+  checker = full.Checker.builtin();
+  scripted = true;
+  packInfo = checker.packs();
+  ruleTitles = new Map(checker.rules().map((r) => [r.id, r.title]));
+  run();
+  window.wastecheckDemo.ready = true;
 }
 
 start().catch((error) => {

@@ -444,6 +444,7 @@ test("the package would publish as it is", () => {
   for (const f of [
     "package.json", "README.md",
     "dist/web/wastecheck.js", "dist/web/wastecheck.d.ts", "dist/web/wastecheck_bg.wasm",
+    "dist/web-lite/wastecheck.js", "dist/web-lite/wastecheck.d.ts", "dist/web-lite/wastecheck_bg.wasm",
     "dist/node/wastecheck.js", "dist/node/wastecheck.d.ts", "dist/node/wastecheck_bg.wasm",
     "dist/node/package.json", "types/index.d.ts", "types/manifest.d.ts", "types/report.d.ts", "types/api.d.ts",
   ]) assert.ok(files.includes(f), `${f} missing from the package: ${files.join(", ")}`);

@@ -1,0 +1,76 @@
+// The browser's first module (`wastecheck/web-lite`: built without rule scripts)
+// against the full one, for every rule fixture and scenario: it finds exactly what
+// the full module finds outside script rules, and every script rule that would run
+// is listed as not evaluated (`script.unavailable`) — never passed in silence.
+//
+//     node --test wasm/test/lite.test.mjs      (after ./x build-wasm)
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { requests, optionsOf, root } from "./parity.mjs";
+import { Checker } from "wastecheck";
+import init, { Checker as LiteChecker } from "wastecheck/web-lite";
+
+const liteWasm = path.join(root, "wasm", "dist", "web-lite", "wastecheck_bg.wasm");
+await init({ module_or_path: fs.readFileSync(liteWasm) });
+const full = Checker.builtin();
+const lite = LiteChecker.builtin();
+
+// The built-in rules that are scripts: a folder with a `.rhai` file.
+const scriptRules = new Set();
+for (const pack of fs.readdirSync(path.join(root, "rules", "packs"))) {
+  const dir = path.join(root, "rules", "packs", pack);
+  if (!fs.statSync(dir).isDirectory()) continue;
+  for (const rule of fs.readdirSync(dir)) {
+    const files = fs.statSync(path.join(dir, rule)).isDirectory() ? fs.readdirSync(path.join(dir, rule)) : [];
+    if (files.some((f) => f.endsWith(".rhai"))) scriptRules.add(rule);
+  }
+}
+
+test("the built-in packs have script rules (else this test proves nothing)", () => {
+  assert.ok(scriptRules.size >= 10, [...scriptRules].join(", "));
+});
+
+test("the first module is the smaller download", () => {
+  const fullBytes = fs.statSync(path.join(root, "wasm", "dist", "web", "wastecheck_bg.wasm")).size;
+  assert.ok(fs.statSync(liteWasm).size < fullBytes * 0.9, "the module without scripts is not smaller");
+});
+
+test("the same findings outside script rules, and every script rule that would run said not evaluated", () => {
+  let unavailableSeen = 0;
+  let scriptFindings = 0;
+  for (const file of requests()) {
+    const request = JSON.parse(requests.read(file));
+    const options = optionsOf(request);
+    const a = full.check(request.document, request.facts, options);
+    const b = lite.check(request.document, request.facts, options);
+    assert.ok(!a.error && !b.error, `${file}: ${JSON.stringify(a.error ?? b.error)}`);
+    const unavailable = new Set(
+      (b.not_evaluated ?? []).filter((n) => n.code === "script.unavailable").map((n) => n.rule),
+    );
+    unavailableSeen += unavailable.size;
+    for (const rule of unavailable) assert.ok(scriptRules.has(rule), `${file}: ${rule} is not a script rule`);
+    // Outside the rules the first module could not run, the reports agree.
+    assert.deepEqual(
+      b.violations,
+      a.violations.filter((v) => !unavailable.has(v.rule)),
+      file,
+    );
+    assert.deepEqual(
+      (b.not_evaluated ?? []).filter((n) => n.code !== "script.unavailable"),
+      (a.not_evaluated ?? []).filter((n) => !unavailable.has(n.rule)),
+      file,
+    );
+    // A script rule's finding is never lost: its rule is listed as not evaluated.
+    for (const v of a.violations.filter((v) => scriptRules.has(v.rule))) {
+      scriptFindings += 1;
+      assert.ok(unavailable.has(v.rule), `${file}: ${v.rule}'s finding lost without a word`);
+    }
+    if (unavailable.size > 0) assert.equal(b.complete, false, file);
+  }
+  // The fixtures exercise script rules: findings the first module had to leave out.
+  assert.ok(scriptFindings >= 10, `only ${scriptFindings} script findings`);
+  assert.ok(unavailableSeen >= scriptFindings);
+});
