@@ -2,7 +2,9 @@
 //! module): no rhai. Packs load as they do with scripts, and a script rule is
 //! reported as not evaluated (`script.unavailable`) whenever it would run, never
 //! passed: a host that needs it loads a build with scripts. Loading a pack that
-//! asks for its scripts to be compiled at load fails, naming the script.
+//! asks for its scripts to be compiled at load fails, naming the script. Tested
+//! where it is used: `wasm/test/lite.test.mjs` holds the browser's first module
+//! to the full one.
 
 use super::sandbox::Limits;
 use super::{CompileError, ScriptError, ScriptFinding, ScriptInput};
@@ -83,27 +85,5 @@ impl ScriptEngine {
     /// Nothing to point into.
     pub fn pointer(_: &Dynamic, _: &str) -> Option<Dynamic> {
         Some(Dynamic)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::kinds::testing::catalogue;
-
-    #[test]
-    fn no_script_compiles_or_runs() {
-        let engine = ScriptEngine::new(&Limits::default(), Arc::new(catalogue().clone()), None);
-        let refused = engine.compile("()").unwrap_err();
-        assert!(refused.message.contains("no script support"), "{refused}");
-        let script = engine.compile_on_first_use("()");
-        let input = ScriptInput {
-            document: &Dynamic,
-            facts: &Dynamic,
-            item: None,
-            params: &Dynamic,
-            as_of: None,
-        };
-        assert_eq!(engine.run(&script, &input), Err(ScriptError::Unavailable));
     }
 }
