@@ -8,8 +8,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { requests, optionsOf, root } from "./parity.mjs";
+import { cli } from "./cli.mjs";
 import { Checker } from "wastecheck";
 import init, { Checker as LiteChecker } from "wastecheck/web-lite";
 
@@ -73,4 +75,26 @@ test("the same findings outside script rules, and every script rule that would r
   // The fixtures exercise script rules: findings the first module had to leave out.
   assert.ok(scriptFindings >= 10, `only ${scriptFindings} script findings`);
   assert.ok(unavailableSeen >= scriptFindings);
+});
+
+test("a bundle with scripts loads in the first module: its script rules are listed, the rest checked", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wastecheck-lite-"));
+  try {
+    const bundle = path.join(dir, "cn.bundle");
+    cli("pack", "build", "rules/packs/cn", "-o", bundle, "--sequence", "1");
+    const bytes = fs.readFileSync(bundle);
+    const options = { allowUnsigned: true, replace: true };
+    const a = Checker.fromBundle(bytes, [], options);
+    const b = LiteChecker.fromBundle(bytes, [], options);
+    assert.ok(b instanceof LiteChecker, JSON.stringify(b.error));
+    assert.equal(b.digest, a.digest);
+    const request = JSON.parse(requests.read("rules/packs/cn/cn.transfer.one-manifest-per-trip/fixtures/fail-same-category-same-trip.json"));
+    const full = a.check(request.document, request.facts, optionsOf(request));
+    const first = b.check(request.document, request.facts, optionsOf(request));
+    assert.ok(full.violations.some((v) => v.rule === "cn.transfer.one-manifest-per-trip"));
+    assert.ok(first.not_evaluated.some((n) => n.rule === "cn.transfer.one-manifest-per-trip" && n.code === "script.unavailable"));
+    assert.deepEqual(first.violations, full.violations.filter((v) => v.rule !== "cn.transfer.one-manifest-per-trip"));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
