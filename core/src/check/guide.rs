@@ -317,7 +317,7 @@ impl Checker {
             chain.is_some_and(|c| {
                 c.rules.iter().any(|r| {
                     r.id == rule
-                        && !matches!(r.reads, crate::engine::chain::reads::Reads::Everything)
+                        && !matches!(*r.reads, crate::engine::chain::reads::Reads::Everything)
                         && changed.iter().any(|t| r.reads.touched_by(t))
                 })
             })
@@ -440,7 +440,7 @@ fn undecided_for_fields(
         .rules
         .iter()
         .filter(|r| r.check_kind == Some("required") && r.applies_to.contains(&kind))
-        .map(|r| &r.reads)
+        .map(|r| &*r.reads)
         .collect();
     let asked_for = |path: &str| {
         let tokens = Pointer::parse(path).tokens().to_vec();

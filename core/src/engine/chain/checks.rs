@@ -22,8 +22,9 @@ pub(crate) struct CompiledCheck {
     pub(crate) offer_refs: Vec<Ref>,
     /// The parameters its findings carry.
     pub(crate) provides: Vec<String>,
-    /// What the rule reads, and reads for offers: the same for the same rule.
-    pub(crate) reads: OnceCell<(Reads, Reads)>,
+    /// What the rule reads, and reads for offers: the same for the same rule, so
+    /// every chain that has it shares them.
+    pub(crate) reads: OnceCell<(Arc<Reads>, Arc<Reads>)>,
 }
 
 /// The parameter values a check table names: each `"$name"` string anywhere in

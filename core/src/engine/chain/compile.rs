@@ -18,7 +18,7 @@ use crate::pack::spec::{FixOp, FixSpec, PackProblem, Stricter, placeholders};
 use crate::report::{PackRef, Severity};
 use crate::sorting;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 const fn severity_rank(severity: Severity) -> u8 {
@@ -207,10 +207,9 @@ impl Chain {
                 line: None,
                 message,
             };
-            // The fields the check's parameters name, and its kind (none: a script).
-            let mut check_reads: (Option<&'static Kind>, Vec<(String, kinds::Ref)>) =
-                (None, Vec::new());
-            let mut offer_refs: Vec<kinds::Ref> = Vec::new();
+            // The check's kind (none: a script), and the compiled check: the fields
+            // its parameters name, and those it reads for offers.
+            let mut check_kind: Option<&'static Kind> = None;
             let mut native: Option<std::rc::Rc<checks::CompiledCheck>> = None;
             let body = match (&spec.check, &rule.script, &scripts) {
                 (Some(table), _, _) => {
@@ -269,8 +268,7 @@ impl Chain {
                                 .map(|p| at(format!("[fix] {p}"))),
                         );
                     }
-                    check_reads = (Some(kind), compiled.refs.clone());
-                    offer_refs = compiled.offer_refs.clone();
+                    check_kind = Some(kind);
                     native = Some(compiled.clone());
                     Body::Native(compiled.check.clone())
                 }
@@ -329,11 +327,13 @@ impl Chain {
                     )
                 }))
             });
-            let (check_kind, named) = check_reads;
+            let (named, offer_refs): (&[(String, kinds::Ref)], &[kinds::Ref]) = native
+                .as_deref()
+                .map_or((&[], &[]), |c| (&c.refs, &c.offer_refs));
             // What the check cannot decide without: its required field parameters
             // (a parameter naming several fields takes the first given).
             let mut needs: Vec<(String, Vec<kinds::Ref>)> = Vec::new();
-            for (key, reference) in &named {
+            for (key, reference) in named {
                 let required = check_kind.is_some_and(|kind| {
                     kind.params
                         .iter()
@@ -348,10 +348,17 @@ impl Chain {
                 }
             }
             let needs: Vec<Vec<kinds::Ref>> = needs.into_iter().map(|(_, r)| r).collect();
-            let mut fields: Vec<kinds::Ref> = named.into_iter().map(|(_, r)| r).collect();
-            fields.extend(guard.iter().flat_map(Guard::fields));
             let lists: Vec<&Pointer> = each.iter().flatten().flat_map(|(_, l)| l).collect();
-            let offers = || Reads::declared(&offer_refs, &lists).fields_only();
+            let mut declared_refs: Vec<kinds::Ref> = Vec::new();
+            let fields = |declared_refs: &[kinds::Ref]| {
+                let named = named.iter().map(|(_, r)| r);
+                let when = guard.iter().flat_map(Guard::fields);
+                Arc::new(Reads::declared(
+                    named.chain(when).chain(declared_refs),
+                    &lists,
+                ))
+            };
+            let offers = || Arc::new(Reads::declared(offer_refs, &lists).fields_only());
             let (reads, offer_reads) = match (&spec.reads, check_kind) {
                 (Some(declared), None) => {
                     let mut bad = Vec::new();
@@ -364,7 +371,7 @@ impl Chain {
                             bad.push(text.as_str());
                             continue;
                         }
-                        fields.push(kinds::Ref {
+                        declared_refs.push(kinds::Ref {
                             pointer: Pointer::parse(text),
                             absolute,
                         });
@@ -376,7 +383,7 @@ impl Chain {
                         )));
                         continue;
                     }
-                    (Reads::declared(&fields, &lists), offers())
+                    (fields(&declared_refs), offers())
                 }
                 (Some(_), Some(_)) => {
                     problems.push(at(
@@ -386,10 +393,12 @@ impl Chain {
                 }
                 (None, Some(_)) => {
                     // The same rule reads the same in every chain.
-                    let declare = || (Reads::declared(&fields, &lists), offers());
-                    native.map_or_else(declare, |c| c.reads.get_or_init(declare).clone())
+                    let declare = || (fields(&[]), offers());
+                    native
+                        .as_deref()
+                        .map_or_else(declare, |c| c.reads.get_or_init(declare).clone())
                 }
-                (None, None) => (Reads::Everything, offers()),
+                (None, None) => (Arc::new(Reads::Everything), offers()),
             };
             rules.push(CompiledRule {
                 check_kind: check_kind.map(|k| k.name),
@@ -515,7 +524,8 @@ fn fix_problems(fix: &FixSpec, check: Option<(&Kind, &[String])>) -> Vec<String>
     }
     if let Some(hint) = &fix.hint {
         let (zh, en) = (placeholders(&hint.zh), placeholders(&hint.en));
-        if zh.iter().collect::<BTreeSet<_>>() != en.iter().collect::<BTreeSet<_>>() {
+        // Both sorted and without repeats.
+        if zh != en {
             problems.push("the hint's two languages use different {placeholders}".to_owned());
         }
     }

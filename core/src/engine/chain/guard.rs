@@ -29,13 +29,10 @@ impl Guard {
     }
 
     /// The fields its conditions read.
-    pub fn fields(&self) -> Vec<kinds::Ref> {
+    pub fn fields(&self) -> impl Iterator<Item = &kinds::Ref> {
         self.all
             .iter()
-            .flat_map(|c| {
-                std::iter::once(c.field.clone()).chain(c.outside.iter().map(|(_, of)| of.clone()))
-            })
-            .collect()
+            .flat_map(|c| std::iter::once(&c.field).chain(c.outside.iter().map(|(_, of)| of)))
     }
 
     /// Whether the rule runs here.

@@ -29,26 +29,30 @@ pub enum Reads {
 impl Reads {
     /// What a rule reads: these fields (`*`: any item; a check's, or a script's
     /// `reads` in `rule.toml`), its `each` lists and `when`.
-    pub(crate) fn declared(fields: &[Ref], lists: &[&Pointer]) -> Reads {
-        let mut patterns: Vec<Vec<String>> = Vec::new();
+    pub(crate) fn declared<'a>(
+        fields: impl IntoIterator<Item = &'a Ref>,
+        lists: &[&Pointer],
+    ) -> Reads {
+        // Borrowed tokens until sorted and deduplicated: a load compiles every rule.
+        let mut patterns: Vec<Vec<&str>> = Vec::new();
         for field in fields {
+            let tokens = field.pointer.tokens().iter().map(String::as_str);
             if field.absolute || lists.is_empty() {
-                patterns.push(field.pointer.tokens().to_vec());
+                patterns.push(tokens.collect());
             } else {
                 // Relative to each item of a list, or to the record `each` names.
                 for list in lists {
-                    let mut pattern = list.tokens().to_vec();
-                    patterns.push([&pattern[..], field.pointer.tokens()].concat());
-                    pattern.push("*".into());
-                    pattern.extend(field.pointer.tokens().iter().cloned());
-                    patterns.push(pattern);
+                    let list = list.tokens().iter().map(String::as_str);
+                    patterns.push(list.clone().chain(tokens.clone()).collect());
+                    patterns.push(list.chain(["*"]).chain(tokens.clone()).collect());
                 }
             }
         }
-        patterns.sort();
+        crate::sorting::sort_by(&mut patterns, |a, b| a.cmp(b));
         patterns.dedup();
+        let owned = |tokens: &[&str]| tokens.iter().map(|t| (*t).to_owned()).collect();
         Reads::Fields {
-            fields: patterns,
+            fields: patterns.iter().map(|p| owned(p)).collect(),
             lists: lists.iter().map(|l| l.tokens().to_vec()).collect(),
         }
     }

@@ -88,10 +88,10 @@ pub struct CompiledRule {
     /// How its findings are made right (`[fix]`).
     pub fix: Option<FixSpec>,
     /// What it reads of a document (a session re-runs it when that changes).
-    pub reads: super::reads::Reads,
+    pub reads: std::sync::Arc<super::reads::Reads>,
     /// What it reads only to make the choices its findings offer: an edit of that
     /// re-runs it only while it has findings.
-    pub offer_reads: super::reads::Reads,
+    pub offer_reads: std::sync::Arc<super::reads::Reads>,
     /// Its check kind (none: a script).
     pub check_kind: Option<&'static str>,
     /// The fields it cannot decide without (its kind's required field parameters,
