@@ -225,10 +225,9 @@ for (const [, bytes] of bundled)
   ]);
 const schemas = join(import.meta.dirname, "..", "..", "spec", "schemas");
 for (const file of readdirSync(schemas).sort()) {
-  embedded.push([
-    `data: JSON Schemas (spec/schemas)`,
-    readFileSync(join(schemas, file)),
-  ]);
+  // Embedded without indentation (wasm/build.rs).
+  const compact = JSON.stringify(JSON.parse(readFileSync(join(schemas, file), "utf8")));
+  embedded.push([`data: JSON Schemas (spec/schemas)`, Buffer.from(compact)]);
 }
 for (const segment of segments) {
   let rest = Buffer.from(segment);

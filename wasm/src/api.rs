@@ -576,23 +576,39 @@ pub fn get(checker: &Checker, code: &str) -> Option<CatalogueEntry> {
 
 /// The JSON Schemas as committed in `spec/schemas/` (generated from the Rust
 /// types, and checked against them by `wastecheck-tests`' drift test and by
-/// [`tests::schemas_are_the_generated_ones`]). Embedding the text rather than
-/// generating it keeps schemars' code out of the module.
+/// [`tests::schemas_are_the_generated_ones`]), without their indentation
+/// (`build.rs`). Embedding the text rather than generating it keeps schemars' code
+/// out of the module.
 const SCHEMAS: [(&str, &str); 8] = [
-    ("manifest", include_str!("../../spec/schemas/manifest.json")),
+    (
+        "manifest",
+        include_str!(concat!(env!("OUT_DIR"), "/manifest.json")),
+    ),
     (
         "declaration",
-        include_str!("../../spec/schemas/declaration.json"),
+        include_str!(concat!(env!("OUT_DIR"), "/declaration.json")),
     ),
-    ("plan", include_str!("../../spec/schemas/plan.json")),
-    ("ledger", include_str!("../../spec/schemas/ledger.json")),
-    ("storage", include_str!("../../spec/schemas/storage.json")),
+    ("plan", include_str!(concat!(env!("OUT_DIR"), "/plan.json"))),
+    (
+        "ledger",
+        include_str!(concat!(env!("OUT_DIR"), "/ledger.json")),
+    ),
+    (
+        "storage",
+        include_str!(concat!(env!("OUT_DIR"), "/storage.json")),
+    ),
     (
         "district_report",
-        include_str!("../../spec/schemas/district_report.json"),
+        include_str!(concat!(env!("OUT_DIR"), "/district_report.json")),
     ),
-    ("facts", include_str!("../../spec/schemas/facts.json")),
-    ("report", include_str!("../../spec/schemas/report.json")),
+    (
+        "facts",
+        include_str!(concat!(env!("OUT_DIR"), "/facts.json")),
+    ),
+    (
+        "report",
+        include_str!(concat!(env!("OUT_DIR"), "/report.json")),
+    ),
 ];
 
 /// The JSON Schema (as JSON text) of a document kind, or of `facts` or `report`.

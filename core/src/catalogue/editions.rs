@@ -95,7 +95,7 @@ impl Editions {
     /// is not a carried edition that took effect earlier.
     pub fn new(declared: &[DeclaredEdition]) -> Result<Self, String> {
         let mut declared: Vec<&DeclaredEdition> = declared.iter().collect();
-        declared.sort_by_key(|d| d.edition.effective_from);
+        crate::sorting::sort_by_key(&mut declared, |d| d.edition.effective_from);
         let mut slots: Vec<Slot> = Vec::with_capacity(declared.len());
         for (i, d) in declared.iter().enumerate() {
             if let Some(prev) = i.checked_sub(1).and_then(|p| declared.get(p))

@@ -78,7 +78,7 @@ impl Catalogue {
             ranked.select_nth_unstable(limit - 1);
             ranked.truncate(limit);
         }
-        ranked.sort_unstable();
+        crate::sorting::sort_by(&mut ranked, Ord::cmp);
         ranked
             .into_iter()
             .filter_map(|(matched, _, _, index)| {

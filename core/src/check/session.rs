@@ -147,7 +147,7 @@ impl Session {
             .iter()
             .map(|tokens| tokens.split_last().map_or(&[][..], |(_, parent)| parent))
             .collect();
-        parents.sort_by_key(|parent| parent.len());
+        crate::sorting::sort_by_key(&mut parents, |parent| parent.len());
         for parent in parents {
             let value = parent
                 .iter()

@@ -446,7 +446,7 @@ pub(crate) fn parse_source<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// The `{placeholders}` of a message template, sorted.
+/// The `{placeholders}` of a message template, sorted and without repeats.
 pub fn placeholders(template: &str) -> Vec<&str> {
     let mut out: Vec<&str> = template
         .split('{')
@@ -456,7 +456,7 @@ pub fn placeholders(template: &str) -> Vec<&str> {
             !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         })
         .collect();
-    out.sort_unstable();
+    crate::sorting::sort_by(&mut out, Ord::cmp);
     out.dedup();
     out
 }

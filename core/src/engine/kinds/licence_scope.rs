@@ -371,7 +371,7 @@ pub(crate) fn lawful_receivers(
         }
     }
     // Nearest first; those without a known site keep the facts' order, after.
-    lawful.sort_by(|(a, ..), (b, ..)| match (a, b) {
+    crate::sorting::sort_by(&mut lawful, |(a, ..), (b, ..)| match (a, b) {
         (Some(a), Some(b)) => a.total_cmp(b),
         (Some(_), None) => std::cmp::Ordering::Less,
         (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -405,7 +405,7 @@ fn candidate_holders<'a>(
             .filter_map(|(key, value)| cx.facts.find_within("licences", key, value))
             .flat_map(Found::into_positions)
             .collect();
-            positions.sort_unstable();
+            crate::sorting::sort_by(&mut positions, Ord::cmp);
             positions.dedup();
             positions.into_iter().map(|i| all.item(i)).collect()
         }
@@ -427,7 +427,7 @@ fn candidate_holders<'a>(
             .map_or(usize::MAX, |(position, _)| position);
         holders.push((first, holder));
     }
-    holders.sort_by_key(|(first, _)| *first);
+    crate::sorting::sort_by_key(&mut holders, |(first, _)| *first);
     holders.into_iter().map(|(_, holder)| holder).collect()
 }
 

@@ -85,7 +85,7 @@ pub fn is_bundled(path: &str) -> bool {
 /// order packs were given in.
 pub(crate) fn sorted_and_valid(packs: &[PackFiles]) -> Result<Vec<&PackFiles>, PathError> {
     let mut sorted: Vec<&PackFiles> = packs.iter().collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sorting::sort_by(&mut sorted, |a, b| a.name.cmp(&b.name));
     for pack in &sorted {
         check_pack_name(&pack.name)?;
     }
