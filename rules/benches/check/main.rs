@@ -50,6 +50,8 @@
 //! `--count N` runs N whole-chain checks and exits, for an instruction count that
 //! the machine's other work cannot change:
 //! `valgrind --tool=callgrind target/release/deps/check-… --count 2000`;
+//! `--loads N` runs N loads of the built-in packs (`wastecheck_rules::load` and
+//! `Checker::new`, as a form's start-up does), for the same count;
 //! `--keystrokes N [FIELD]` runs N of a session's keystrokes (`session/set_*`, as
 //! `wasm/bench.mjs` types them; FIELD: `name`, `quantity` or `driver`).
 
@@ -211,7 +213,9 @@ fn rhai(c: &mut Criterion) {
 /// `--count N like` runs the engine with the baseline's rules only, and
 /// `--count N baseline` the hand-written baseline (the like-for-like ratio in
 /// instructions).
-/// `--keystrokes N` likewise runs N of the `session` group's keystrokes.
+/// `--keystrokes N` likewise runs N of the `session` group's keystrokes, and
+/// `--loads N` N loads of the built-in packs (what `Checker.builtin()` does at a
+/// form's start-up), each checker kept, so that dropping it is not counted.
 fn count_mode(args: &[String], flag: &str) -> Option<usize> {
     let at = args.iter().position(|a| a == flag)?;
     let n = args.get(at + 1).and_then(|n| n.parse().ok());
@@ -227,6 +231,15 @@ fn main() {
 /// Runs the benchmark; `allocator` names the global allocator for the summary.
 pub fn run(allocator: &str) {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(count) = count_mode(&args, "--loads") {
+        let chains: usize = (0..count)
+            .filter_map(|_| wastecheck_rules::load().ok())
+            .map(|registry| std::mem::ManuallyDrop::new(wastecheck::Checker::new(registry)))
+            .map(|checker| checker.registry().chains().len())
+            .sum();
+        println!("{count} loads, {chains} chains");
+        return;
+    }
     if let Some(count) = count_mode(&args, "--keystrokes") {
         let fx = fixture();
         // `--keystrokes N FIELD`: only that field's (name, quantity, driver).
