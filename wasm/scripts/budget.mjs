@@ -223,11 +223,32 @@ for (const [, bytes] of bundled)
     "data: the built-in packs (catalogue, calendar, rules, scripts)",
     bytes,
   ]);
+// The schemas are embedded without indentation (wasm/build.rs): serde_json's
+// compact text, which is the pretty text less the whitespace outside strings
+// (JSON.stringify would differ: it writes 90.0 as 90).
+const withoutWhitespace = (text) => {
+  let out = "";
+  let inString = false;
+  let escaped = false;
+  for (const c of text) {
+    if (inString) {
+      out += c;
+      if (escaped) escaped = false;
+      else if (c === "\\") escaped = true;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (!/\s/.test(c)) out += c;
+  }
+  return out;
+};
 const schemas = join(import.meta.dirname, "..", "..", "spec", "schemas");
 for (const file of readdirSync(schemas).sort()) {
-  // Embedded without indentation (wasm/build.rs).
-  const compact = JSON.stringify(JSON.parse(readFileSync(join(schemas, file), "utf8")));
-  embedded.push([`data: JSON Schemas (spec/schemas)`, Buffer.from(compact)]);
+  embedded.push([
+    `data: JSON Schemas (spec/schemas)`,
+    Buffer.from(withoutWhitespace(readFileSync(join(schemas, file), "utf8"))),
+  ]);
 }
 for (const segment of segments) {
   let rest = Buffer.from(segment);
