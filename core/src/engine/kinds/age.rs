@@ -244,7 +244,7 @@ impl Check for Age {
                     ("until", until.to_string().into()),
                     ("days", days.into()),
                     ("max", self.period.into()),
-                    ("last_day", last_day.format("%Y-%m-%d").to_string().into()),
+                    ("last_day", crate::model::Date(last_day).to_string().into()),
                     ("held", held.map_or(Value::Null, Value::from)),
                 ],
             ));

@@ -83,7 +83,13 @@ impl fmt::Display for Date {
             ];
             f.write_str(std::str::from_utf8(&text).unwrap_or_default())
         } else {
-            write!(f, "{}", self.0.format("%Y-%m-%d"))
+            // As chrono's `%Y` writes a year outside 0–9999: with its sign.
+            let (m, d) = (self.0.month(), self.0.day());
+            if year > 9999 {
+                write!(f, "+{year}-{m:02}-{d:02}")
+            } else {
+                write!(f, "{year:05}-{m:02}-{d:02}")
+            }
         }
     }
 }
@@ -106,6 +112,29 @@ impl DateTime {
     }
 }
 
+/// Whether `rest` (what follows a date) is a time of day without an offset:
+/// `THH:MM`, `THH:MM:SS` or ` HH:MM:SS` (`60` seconds for a leap second). Read
+/// by hand: chrono's pattern parser was the only user of its format machinery in
+/// the browser module.
+fn is_local_time(rest: &str) -> bool {
+    let two_digits = |part: &str, max: u32| {
+        part.len() == 2
+            && part.bytes().all(|b| b.is_ascii_digit())
+            && part.parse::<u32>().is_ok_and(|n| n <= max)
+    };
+    let mut parts = rest.get(1..).unwrap_or_default().split(':');
+    let (hour, minute, second) = (parts.next(), parts.next(), parts.next());
+    let time = parts.next().is_none()
+        && hour.is_some_and(|h| two_digits(h, 23))
+        && minute.is_some_and(|m| two_digits(m, 59))
+        && second.is_none_or(|s| two_digits(s, 60));
+    match rest.as_bytes().first() {
+        Some(b'T' | b't') => time,
+        Some(b' ') => time && second.is_some(),
+        _ => false,
+    }
+}
+
 impl FromStr for DateTime {
     type Err = Problem;
     fn from_str(text: &str) -> Result<Self, Problem> {
@@ -118,12 +147,9 @@ impl FromStr for DateTime {
                 let date_part = text.get(..10).unwrap_or(text);
                 let reason = if !is_date_shaped(date_part) {
                     Reason::Form
-                } else if NaiveDate::parse_from_str(date_part, "%Y-%m-%d").is_err() {
+                } else if date_part.parse::<Date>().is_err() {
                     Reason::NoSuchDate
-                } else if chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S").is_ok()
-                    || chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").is_ok()
-                    || chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").is_ok()
-                {
+                } else if is_local_time(text.get(10..).unwrap_or_default()) {
                     Reason::NoOffset
                 } else {
                     Reason::Form
@@ -218,6 +244,7 @@ mod tests {
         assert_eq!(date(2026, 12, 31), "2026-12-31");
         assert_eq!(date(987, 1, 5), "0987-01-05");
         assert_eq!(date(12345, 6, 7), "+12345-06-07", "ISO 8601 expanded");
+        assert_eq!(date(-1, 6, 7), "-0001-06-07");
     }
 
     #[test]
@@ -258,6 +285,41 @@ mod tests {
                 ..
             })
         ));
+        for local in [
+            "2026-03-01T23:30",
+            "2026-03-01t23:30:60",
+            "2026-03-01 23:30:00",
+        ] {
+            assert!(
+                matches!(
+                    local.parse::<DateTime>(),
+                    Err(Problem::Malformed {
+                        reason: Reason::NoOffset,
+                        ..
+                    })
+                ),
+                "{local}"
+            );
+        }
+        for other in [
+            "2026-03-01 23:30",
+            "2026-03-01T24:00:00",
+            "2026-03-01T23:3",
+            "2026-03-01T23:30:00:00",
+            "2026-03-01X23:30:00",
+            "2026-03-01T",
+        ] {
+            assert!(
+                matches!(
+                    other.parse::<DateTime>(),
+                    Err(Problem::Malformed {
+                        reason: Reason::Form,
+                        ..
+                    })
+                ),
+                "{other}"
+            );
+        }
         assert!(matches!(
             "2026-02-30T23:30:00+08:00".parse::<DateTime>(),
             Err(Problem::Malformed {
