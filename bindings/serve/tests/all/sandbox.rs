@@ -342,20 +342,28 @@ async fn queued_checks_whose_clients_left_are_never_run() {
     let (status, _) = request(addr, "POST", "/v1/check", &long).await;
     assert_eq!(status, 200);
     let slow = started.elapsed();
-    // One check holds the only instance, six more wait for it ...
+    // One check holds the only instance, six more wait for it. They are small
+    // and sent once the long one runs: six long bodies took longer to send than
+    // one long check took to run, and then none waited.
     let holder = {
         let long = long.clone();
         tokio::spawn(async move { request(addr, "POST", "/v1/check", &long).await })
     };
+    let started = Instant::now();
+    while metric(addr, "wastecheck_checks_running").await < 1.0 {
+        assert!(started.elapsed() < Duration::from_secs(60), "never ran");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let short = long_manifest(1);
     let head = format!(
         "POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        long.len()
+        short.len()
     );
     let mut waiting = Vec::new();
     for _ in 0..6 {
         let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
         stream.write_all(head.as_bytes()).await.unwrap();
-        stream.write_all(long.as_bytes()).await.unwrap();
+        stream.write_all(short.as_bytes()).await.unwrap();
         waiting.push(stream);
     }
     let started = Instant::now();
