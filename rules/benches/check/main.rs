@@ -55,6 +55,7 @@
 //! `--keystrokes N [FIELD]` runs N of a session's keystrokes (`session/set_*`, as
 //! `wasm/bench.mjs` types them; FIELD: `name`, `quantity` or `driver`).
 
+pub mod allocations;
 mod baseline;
 mod dates;
 mod fixture;
@@ -222,12 +223,6 @@ fn count_mode(args: &[String], flag: &str) -> Option<usize> {
     Some(n.unwrap_or_else(|| panic!("{flag} takes a number")))
 }
 
-// The entry point when this file is the bench itself, not a module of another.
-#[allow(dead_code)]
-fn main() {
-    run("the system allocator");
-}
-
 /// Runs the benchmark; `allocator` names the global allocator for the summary.
 pub fn run(allocator: &str) {
     let args: Vec<String> = std::env::args().collect();
@@ -272,10 +267,15 @@ pub fn run(allocator: &str) {
             }
             _ => fx.checker,
         };
-        let violations: usize = (0..count)
-            .map(|i| fx.check_str(checker, black_box(i % N)).violations.len())
-            .sum();
-        println!("{count} checks, {violations} violations");
+        let (made, violations) = allocations::counted(|| {
+            (0..count)
+                .map(|i| fx.check_str(checker, black_box(i % N)).violations.len())
+                .sum::<usize>()
+        });
+        println!(
+            "{count} checks, {violations} violations, {:.1} allocations a check",
+            made.count as f64 / count.max(1) as f64
+        );
         return;
     }
     let fx = fixture();

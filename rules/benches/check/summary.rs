@@ -1,5 +1,6 @@
 //! The summary: timed by hand, medians of RUNS runs.
 
+use super::allocations::{Allocations, counted};
 use super::baseline::BManifest;
 use super::fixture::{RuleInfo, fixture};
 use super::{BASELINE_RULES, ITERS, N, RUNS, run_chain};
@@ -79,6 +80,41 @@ fn percentiles(f: &dyn Fn(usize) -> usize) -> (f64, f64) {
     (at(0.5), at(0.99))
 }
 
+/// What `f` allocates per call, the mean over the documents (after a warm-up
+/// pass: the facts index lookups once, on first use); with `only`, over the
+/// documents it holds for. `None` when it holds for none.
+fn allocations_per_call(
+    f: &dyn Fn(usize) -> usize,
+    only: &dyn Fn(usize) -> bool,
+) -> Option<(f64, f64)> {
+    for i in 0..N {
+        black_box(f(i));
+    }
+    let (mut calls, mut total) = (0u64, Allocations::default());
+    for i in (0..N).filter(|&i| only(i)) {
+        let (made, _) = counted(|| black_box(f(black_box(i))));
+        calls += 1;
+        total.count += made.count;
+        total.bytes += made.bytes;
+    }
+    (calls > 0).then(|| {
+        let calls = calls as f64;
+        (total.count as f64 / calls, total.bytes as f64 / calls)
+    })
+}
+
+/// `allocations_per_call` over every document, as text.
+fn allocations(f: &dyn Fn(usize) -> usize) -> String {
+    allocations_where(f, &|_| true)
+}
+
+fn allocations_where(f: &dyn Fn(usize) -> usize, only: &dyn Fn(usize) -> bool) -> String {
+    match allocations_per_call(f, only) {
+        Some((count, bytes)) => format!("{count:6.1} ({bytes:.0} bytes)"),
+        None => "     – (no such document)".to_owned(),
+    }
+}
+
 pub(super) fn us(ns: f64) -> String {
     format!("{:8.2} µs", ns / 1000.0)
 }
@@ -155,6 +191,16 @@ pub(super) fn summary(allocator: &str) {
             (rule, time_diff(ITERS / 4, &alone, &none))
         })
         .collect();
+    // What each rule allocates where it finds nothing (the goal: nothing).
+    let none_allocations = allocations_per_call(&none, &|_| true).map_or(0.0, |(c, _)| c);
+    let rule_allocations = |rule: &RuleInfo| {
+        let alone = |i: usize| run_chain(fx, &rule.alone, i);
+        let silent = |i: usize| alone(i) == 0;
+        match allocations_per_call(&alone, &silent) {
+            Some((count, _)) => format!("{:5.1}", count - none_allocations),
+            None => "    –".to_owned(),
+        }
+    };
     let t_scripts = if fx.script_rules.is_empty() {
         None
     } else {
@@ -303,7 +349,10 @@ pub(super) fn summary(allocator: &str) {
         us(t_dyn_facts).trim()
     );
     println!(
-        "     each rule alone (chain.run, pre-decoded; a script's input conversion included when it runs):"
+        "     each rule alone (chain.run, pre-decoded; a script's input conversion included when it runs),"
+    );
+    println!(
+        "     and its allocations per check on the documents where it finds nothing (goal: none):"
     );
     let mut sorted: Vec<&(&RuleInfo, f64)> = per_rule.iter().collect();
     sorted.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -314,7 +363,12 @@ pub(super) fn summary(allocator: &str) {
         } else {
             "  (not in baseline)"
         };
-        println!("       {tier} {:<42} {}{base}", rule.id, us(*t));
+        println!(
+            "       {tier} {:<42} {}  {} allocations{base}",
+            rule.id,
+            us(*t),
+            rule_allocations(rule)
+        );
     }
     println!(
         "  (check_value, from parsed JSON: {} whole chain, {} no rules)",
@@ -325,6 +379,33 @@ pub(super) fn summary(allocator: &str) {
         "baseline: typed serde parse alone {}, the rest (facts + checks) {}",
         us(t_base_parse).trim(),
         us(t_base - t_base_parse).trim()
+    );
+    println!("allocations per check (mean over the documents; the bytes they asked for):");
+    println!(
+        "  engine   check_str, whole chain                     {}",
+        allocations(&check_str)
+    );
+    println!(
+        "           of which parse, decode and report (no rules) {}",
+        allocations(&bare_str)
+    );
+    println!(
+        "           chain.run, whole chain, pre-decoded         {}",
+        allocations(&full)
+    );
+    println!(
+        "  engine   check_str, the baseline's {} rules           {}",
+        fx.like_rules.len(),
+        allocations(&like)
+    );
+    println!(
+        "           the same, documents without findings        {}",
+        allocations_where(&like, &|i| like(i) == 0)
+    );
+    println!(
+        "  baseline hand-written, the same {} rules             {}",
+        fx.like_rules.len(),
+        allocations(&hand)
     );
     let mean = |script: Option<bool>| {
         let ts: Vec<f64> = per_rule
