@@ -5,6 +5,7 @@
 
 use super::{CheckOptions, Checker, PreparedFacts, legal_date};
 use crate::engine::chain::Chain;
+use crate::engine::kinds::ItemPath;
 use crate::json::Json;
 use crate::json::pointer::{self, Pointer};
 use crate::locale::Bilingual;
@@ -477,7 +478,7 @@ fn undecided_for_fields(
         for (place, path) in &mut places {
             let item = Pointer::parse(path.as_str()).resolve(root);
             if !path.is_empty() {
-                place.item = Some((item, path.as_str()));
+                place.item = Some((item, ItemPath::of(path.as_str())));
             }
             if rule.guard.as_ref().is_some_and(|g| !g.holds(place)) {
                 continue;
@@ -673,9 +674,9 @@ fn vehicle_choices(
     else {
         return Vec::new();
     };
-    let held = crate::engine::kinds::in_force::held_by(&cx, "transport_permits", &carrier)
-        .unwrap_or_default();
-    let mut choices = crate::engine::kinds::in_force::listed_vehicles(&held, date, pointer);
+    let held = crate::engine::kinds::in_force::held_by(&cx, "transport_permits", &carrier);
+    let mut choices =
+        crate::engine::kinds::in_force::listed_vehicles(held.into_iter().flatten(), date, pointer);
     if !cx
         .root
         .member("carrier")

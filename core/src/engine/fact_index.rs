@@ -209,7 +209,7 @@ fn texts_within<'a>(node: Node<'a>, path: &[&str], put: &mut impl FnMut(Cow<'a, 
 }
 
 /// Records an index found, in the order the host gave them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Found<'a> {
     list: &'a dyn ListNode,
     positions: Arc<[usize]>,

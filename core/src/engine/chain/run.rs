@@ -6,7 +6,7 @@ use super::super::fact_index::IndexedFacts;
 use super::super::facts::PreparedFacts;
 #[cfg(test)]
 use super::super::kinds::Check;
-use super::super::kinds::{Finding, Memo, RunCx};
+use super::super::kinds::{Finding, ItemPath, Memo, RunCx};
 use super::super::script::{CompiledScript, ScriptEngine, ScriptError, ScriptInput};
 use super::Chain;
 use super::guard::Guard;
@@ -15,7 +15,7 @@ use super::rule::{Body, CompiledRule};
 use super::scripts::ScriptInputs;
 use crate::interrupt::Interrupt;
 use crate::json::Json;
-use crate::json::pointer::{self, Pointer};
+use crate::json::pointer::Pointer;
 use crate::locale::Locale;
 use crate::model::node::{Node, document_node};
 use crate::model::{Date, Document};
@@ -93,8 +93,6 @@ impl Chain {
             collections: self.script_fact_collections(kind),
         };
 
-        // The items' paths (`/wastes/0`…), made once per check for every rule.
-        let mut item_paths: Vec<(&str, Vec<String>)> = Vec::new();
         let key = CacheKey {
             chain: std::ptr::from_ref(self) as usize,
             kind,
@@ -153,12 +151,11 @@ impl Chain {
             if interrupt.is_raised() {
                 break;
             }
-            let mut run = |out: &Findings| {
+            let run = |out: &Findings| {
                 self.run_rule(
                     rule,
                     &cx,
                     &script_inputs,
-                    &mut item_paths,
                     as_of,
                     locale,
                     interrupt,
@@ -219,35 +216,17 @@ impl Chain {
         rule: &'r CompiledRule,
         cx: &RunCx<'_>,
         script_inputs: &ScriptInputs<'_, '_>,
-        item_paths: &mut Vec<(&'r str, Vec<String>)>,
         as_of: Option<Date>,
         locale: Locale,
         interrupt: &Interrupt,
         room: usize,
     ) -> RuleOutcome {
-        let root = cx.root;
         let mut findings = Vec::new();
         let lists: Option<&[Pointer]> = rule.each.as_ref().map(|each| {
             each.iter()
                 .find(|(k, _)| *k == cx.kind)
                 .map_or(&[][..], |(_, lists)| lists.as_slice())
         });
-        for list in lists.unwrap_or_default() {
-            if !item_paths.iter().any(|(p, _)| *p == list.as_str()) {
-                let count = match list.resolve(root) {
-                    Node::List(items) => items.len(),
-                    _ => 0,
-                };
-                let paths = (0..count).map(|i| pointer::item(list.as_str(), i));
-                item_paths.push((list.as_str(), paths.collect()));
-            }
-        }
-        let paths_of = |list: &Pointer| {
-            item_paths
-                .iter()
-                .find(|(p, _)| *p == list.as_str())
-                .map(|(_, paths)| paths.as_slice())
-        };
         let mut run_on = |cx: &RunCx<'_>, index: Option<usize>| match &rule.body {
             Body::Native(check) => check.run(cx, &mut findings),
             Body::Script(script) => {
@@ -261,7 +240,7 @@ impl Chain {
         let outcome = match lists {
             None => run_once(rule.guard.as_ref(), cx, |cx| run_on(cx, None)),
             Some(lists) => lists.iter().try_for_each(|list| {
-                for_each_item(list, paths_of(list), rule.guard.as_ref(), cx, |cx, i| {
+                for_each_item(list, rule.guard.as_ref(), cx, |cx, i| {
                     if interrupt.is_raised() {
                         return Ok(());
                     }
@@ -320,13 +299,13 @@ impl Chain {
         }
         let (doc, facts) = inputs.get();
         let base = match (index, cx.item) {
-            (Some(_), Some((_, path))) => path,
-            _ => "",
+            (Some(_), Some((_, at))) => at.pointer_to(""),
+            _ => String::new(),
         };
         // A view into the document converted once per check, not a copy.
         let item = match index {
             None => None,
-            Some(index) => match ScriptEngine::pointer(doc, base) {
+            Some(index) => match ScriptEngine::pointer(doc, &base) {
                 Some(view) => Some((index, view)),
                 None => return Ok(()),
             },
@@ -494,11 +473,10 @@ fn run_once<'a>(
 
 /// Runs `f` on each record of the list at `pointer` whose guard holds, with the
 /// item's context and index — or once, as item 0, on the record `pointer` names
-/// (`""`, the document). `paths` are the items' pointers when the caller made them.
+/// (`""`, the document).
 /// Every rule's `each`, native or script, is iterated here.
 fn for_each_item(
     pointer: &Pointer,
-    paths: Option<&[String]>,
     guard: Option<&Guard>,
     cx: &RunCx<'_>,
     mut f: impl FnMut(&RunCx<'_>, usize) -> Result<(), Unevaluable>,
@@ -507,7 +485,7 @@ fn for_each_item(
         Node::List(list) => list,
         record @ Node::Record(_) => {
             let item_cx = RunCx {
-                item: Some((record, pointer.as_str())),
+                item: Some((record, ItemPath::of(pointer.as_str()))),
                 ..*cx
             };
             return run_once(guard, &item_cx, |cx| f(cx, 0));
@@ -519,16 +497,8 @@ fn for_each_item(
         if !matches!(item, Node::Record(_)) {
             continue;
         }
-        let made;
-        let path = match paths.and_then(|p| p.get(index)) {
-            Some(path) => path.as_str(),
-            None => {
-                made = pointer::item(pointer.as_str(), index);
-                made.as_str()
-            }
-        };
         let item_cx = RunCx {
-            item: Some((item, path)),
+            item: Some((item, ItemPath::in_list(pointer.as_str(), index))),
             ..*cx
         };
         run_once(guard, &item_cx, |cx| f(cx, index))?;
@@ -547,6 +517,6 @@ pub(crate) fn run_native(
 ) -> Result<(), Unevaluable> {
     match each {
         None => run_once(guard, cx, |cx| check.run(cx, out)),
-        Some(pointer) => for_each_item(pointer, None, guard, cx, |cx, _| check.run(cx, out)),
+        Some(pointer) => for_each_item(pointer, guard, cx, |cx, _| check.run(cx, out)),
     }
 }

@@ -203,7 +203,6 @@ impl Check for Age {
                 };
                 let numbers: Vec<String> = held_by(cx, fact, &holder)
                     .ok_or_else(|| Unevaluable::facts_missing(fact))?
-                    .iter()
                     .filter(|f| in_force_on(f, until))
                     .filter_map(|f| f.member("number").text().map(|t| t.into_owned()))
                     .collect();
@@ -239,7 +238,7 @@ impl Check for Age {
         if breached {
             out.push(Finding::new(
                 cx.path(&self.since),
-                &[
+                [
                     ("since", since.to_string().into()),
                     ("until", until.to_string().into()),
                     ("days", days.into()),

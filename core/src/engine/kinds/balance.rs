@@ -76,7 +76,7 @@ impl Check for Balance {
         if difference.abs() > self.tolerance {
             out.push(Finding::new(
                 cx.path(&self.equals),
-                &[
+                [
                     ("expected", expected.normalize().to_string().into()),
                     ("found", found.normalize().to_string().into()),
                     ("difference", difference.normalize().to_string().into()),

@@ -54,7 +54,7 @@ impl Check for CatalogueCategory {
             let name = cx.catalogue()?.category_name(expected).unwrap_or_default();
             out.push(Finding::new(
                 cx.path(&self.category),
-                &[
+                [
                     ("code", code.as_str().into()),
                     ("declared", declared.to_string().into()),
                     ("expected", expected.to_string().into()),

@@ -74,7 +74,7 @@ impl Check for CatalogueCode {
         let checked = catalogue.edition();
         let mut finding = Finding::new(
             cx.path(&self.code),
-            &[
+            [
                 ("code", code.as_str().into()),
                 (
                     "edition",

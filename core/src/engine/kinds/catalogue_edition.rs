@@ -37,7 +37,7 @@ impl Check for CatalogueEdition {
             let checked = table.edition();
             out.push(Finding::new(
                 String::new(),
-                &[
+                [
                     (
                         "in_force",
                         json!({"zh-CN": edition.title_zh, "en": edition.title_en}),

@@ -101,7 +101,7 @@ impl Check for CatalogueExemption {
         let params = |path: String| {
             Finding::new(
                 path,
-                &[
+                [
                     ("code", code.as_str().into()),
                     ("item", item.into()),
                     ("stage", stage_name(&stage_node)),

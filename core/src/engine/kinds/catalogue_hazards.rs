@@ -120,7 +120,7 @@ impl Check for CatalogueHazards {
             out.push(
                 Finding::new(
                     cx.path(&self.hazards),
-                    &[
+                    [
                         ("code", code.as_str().into()),
                         ("declared", declared.join(",").into()),
                         ("listed", entry.hazards.raw.clone().into()),

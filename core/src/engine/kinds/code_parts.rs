@@ -242,7 +242,7 @@ impl Check for CodeParts {
             out.push(
                 Finding::new(
                     path.clone(),
-                    &[
+                    [
                         ("value", value.as_ref().into()),
                         ("digits", digits.into()),
                         ("found", found.into()),

@@ -104,7 +104,7 @@ impl Check for Deadline {
         if done > deadline {
             out.push(Finding::new(
                 cx.path(&self.date),
-                &[
+                [
                     ("date", done.to_string().into()),
                     ("deadline", deadline.to_string().into()),
                     ("year", year.to_string().into()),

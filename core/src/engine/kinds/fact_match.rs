@@ -182,7 +182,7 @@ impl Check for FactMatch {
         let mut push = |member: &str, path: String, (found, document): (String, String)| {
             out.push(Finding::new(
                 path,
-                &[
+                [
                     ("what", what(member)),
                     ("document", document.into()),
                     ("found", found.into()),

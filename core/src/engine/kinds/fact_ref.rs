@@ -459,7 +459,6 @@ fn cap(
     let held = super::in_force::held_by(cx, collection, &holder)
         .ok_or_else(|| Unevaluable::facts_missing(collection))?;
     let in_force: Vec<_> = held
-        .iter()
         .filter(|f| super::in_force::in_force_on(f, first))
         .collect();
     // An open-ended fact does not cap.
@@ -655,7 +654,7 @@ impl Check for FactRef {
         if self.used.is_some() {
             params.push(("used", used_nearest));
         }
-        out.push(Finding::new(cx.path(at), &params));
+        out.push(Finding::new(cx.path(at), params));
         Ok(())
     }
 }

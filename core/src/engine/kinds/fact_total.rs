@@ -212,7 +212,7 @@ impl Check for FactTotal {
         if difference.abs() > self.tolerance {
             out.push(Finding::new(
                 cx.path(&self.value),
-                &[
+                [
                     ("value", plain(value)),
                     ("total", plain(total)),
                     ("difference", plain(difference)),

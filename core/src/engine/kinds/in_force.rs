@@ -25,6 +25,7 @@
 
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable, text};
 use super::{Param as P, ParamType as T};
+use crate::engine::fact_index::Found;
 use crate::locale::Bilingual;
 use crate::model::node::Node;
 use crate::report::Choice;
@@ -99,12 +100,8 @@ pub(crate) fn holder_member(fact: &str) -> &'static str {
 pub(crate) use super::in_force_on;
 
 /// The facts of `collection` held by `holder`, or `None` when the host passed none.
-pub(crate) fn held_by<'a>(cx: &RunCx<'a>, collection: &str, holder: &str) -> Option<Vec<Node<'a>>> {
-    Some(
-        cx.facts
-            .find(collection, holder_member(collection), holder)?
-            .collect(),
-    )
+pub(crate) fn held_by<'a>(cx: &RunCx<'a>, collection: &str, holder: &str) -> Option<Found<'a>> {
+    cx.facts.find(collection, holder_member(collection), holder)
 }
 
 impl Check for InForce {
@@ -137,7 +134,7 @@ impl InForce {
         let vehicle = self.vehicle.as_ref().map(|v| cx.get(v));
         let vehicle_text = vehicle.as_ref().and_then(Node::text);
         let ok =
-            held.iter()
+            held.clone()
                 .filter(|fact| in_force_on(fact, date))
                 .any(|fact| match &vehicle_text {
                     None => true,
@@ -151,13 +148,13 @@ impl InForce {
         if !ok {
             let path = cx.path(holder_ref);
             let vehicles = match &self.vehicle {
-                Some(reference) => listed_vehicles(&held, date, &cx.path(reference)),
+                Some(reference) => listed_vehicles(held.clone(), date, &cx.path(reference)),
                 None => Vec::new(),
             };
             out.push(
                 Finding::new(
                     path.clone(),
-                    &[
+                    [
                         ("holder", text(&holder_node)),
                         ("role", role(&path)),
                         ("date", date.to_string().into()),
@@ -165,7 +162,7 @@ impl InForce {
                             "vehicle",
                             vehicle.as_ref().map_or(serde_json::Value::Null, text),
                         ),
-                        ("found", held.len().into()),
+                        ("found", held.count().into()),
                     ],
                 )
                 .offering(vehicles),
@@ -176,13 +173,13 @@ impl InForce {
 }
 
 /// The vehicles the facts in force on `date` list, each a choice put at `path`.
-pub(crate) fn listed_vehicles(
-    held: &[Node<'_>],
+pub(crate) fn listed_vehicles<'a>(
+    held: impl Iterator<Item = Node<'a>>,
     date: crate::model::Date,
     path: &str,
 ) -> Vec<Choice> {
     let mut out: Vec<Choice> = Vec::new();
-    for fact in held.iter().filter(|fact| in_force_on(fact, date)) {
+    for fact in held.filter(|fact| in_force_on(fact, date)) {
         let Node::List(list) = fact.member("vehicles") else {
             continue;
         };

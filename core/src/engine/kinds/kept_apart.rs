@@ -208,7 +208,7 @@ impl Check for KeptApart {
                 }
                 out.push(Finding::new(
                     format!("{}/{at}{}", self.lines.as_str(), at_member.as_str()),
-                    &params,
+                    params,
                 ));
             }
         }

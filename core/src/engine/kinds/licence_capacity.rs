@@ -104,25 +104,24 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 
 /// The annual scale (t) of the licences in force on `date`: the sum of their scope
 /// lines' `capacity_t` (`None` when it overflows).
-fn licensed_scale(licences: &[Node<'_>], date: crate::model::Date) -> Option<Decimal> {
-    checked_sum(
-        licences
-            .iter()
-            .filter(|l| in_force_on(l, date))
-            .flat_map(|l| match l.member("scope") {
-                Node::List(list) => (0..list.len())
-                    .filter_map(|i| list.item(i).member("capacity_t").decimal())
-                    .collect(),
-                _ => Vec::new(),
-            }),
-    )
+fn licensed_scale<'a>(
+    licences: impl Iterator<Item = Node<'a>>,
+    date: crate::model::Date,
+) -> Option<Decimal> {
+    checked_sum(licences.filter(|l| in_force_on(l, date)).flat_map(|l| {
+        match l.member("scope") {
+            Node::List(list) => (0..list.len())
+                .filter_map(move |i| list.item(i).member("capacity_t").decimal())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }))
 }
 
 /// What the `receipts` facts say was accepted in `year` (t).
-fn received_in(receipts: &[Node<'_>], year: i32) -> Option<Decimal> {
+fn received_in<'a>(receipts: impl Iterator<Item = Node<'a>>, year: i32) -> Option<Decimal> {
     checked_sum(
         receipts
-            .iter()
             .filter(|r| matches!(r.member("year"), Node::Year(y) if y.get() == year))
             .filter_map(|r| r.member("quantity").decimal()),
     )
@@ -140,14 +139,14 @@ pub(crate) fn has_room(
     let Some(licences) = held_by(cx, "licences", holder) else {
         return true;
     };
-    let capacity = licensed_scale(&licences, date);
+    let capacity = licensed_scale(licences, date);
     let Some(capacity) = capacity.filter(|c| !c.is_zero()) else {
         return false;
     };
     let Some(receipts) = held_by(cx, "receipts", holder) else {
         return true;
     };
-    let received = received_in(&receipts, date.year());
+    let received = received_in(receipts, date.year());
     received
         .and_then(|r| r.checked_add(this))
         .is_some_and(|total| total <= capacity)
@@ -162,7 +161,7 @@ impl Check for LicenceCapacity {
         let licences = held_by(cx, "licences", &holder)
             .ok_or_else(|| Unevaluable::facts_missing("licences"))?;
         // Sums that overflow are figures no real document has: skipped.
-        let Some(capacity) = licensed_scale(&licences, date) else {
+        let Some(capacity) = licensed_scale(licences, date) else {
             return Ok(());
         };
         if capacity.is_zero() {
@@ -170,7 +169,7 @@ impl Check for LicenceCapacity {
         }
         let receipts = held_by(cx, "receipts", &holder)
             .ok_or_else(|| Unevaluable::facts_missing("receipts"))?;
-        let received = received_in(&receipts, date.year());
+        let received = received_in(receipts, date.year());
         let this = match self.lines.resolve(cx.root) {
             Node::List(list) => checked_sum(
                 (0..list.len()).filter_map(|i| self.quantity.resolve(list.item(i)).decimal()),
@@ -198,7 +197,7 @@ impl Check for LicenceCapacity {
         if let Some(severity) = severity {
             let mut finding = Finding::new(
                 cx.path(&self.holder),
-                &[
+                [
                     ("received", received.normalize().to_string().into()),
                     ("this", this.normalize().to_string().into()),
                     ("capacity", capacity.normalize().to_string().into()),

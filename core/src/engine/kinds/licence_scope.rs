@@ -179,10 +179,8 @@ impl Check for LicenceScope {
         {
             return Ok(());
         }
-        let licences = held_by(cx, "licences", &holder)
-            .ok_or_else(|| Unevaluable::facts_missing("licences"))?;
-        let in_force: Vec<Node<'_>> = licences
-            .into_iter()
+        let in_force: Vec<Node<'_>> = held_by(cx, "licences", &holder)
+            .ok_or_else(|| Unevaluable::facts_missing("licences"))?
             .filter(|l| in_force_on(l, date))
             .collect();
         if in_force.is_empty() {
@@ -202,7 +200,7 @@ impl Check for LicenceScope {
             if all_of_kind && !allowed.iter().any(|c| c == code.as_str()) {
                 out.push(Finding::new(
                     cx.path(&self.code),
-                    &[
+                    [
                         ("code", code.as_str().into()),
                         ("holder", holder.as_ref().into()),
                         ("licences", listed(&numbers())),
@@ -218,7 +216,7 @@ impl Check for LicenceScope {
         let params = |path: String| {
             Finding::new(
                 path,
-                &[
+                [
                     ("code", code.as_str().into()),
                     (
                         "method",
@@ -276,7 +274,7 @@ impl LicenceScope {
             return Vec::new();
         };
         // The lines: the items of the list the finding's item is in.
-        let list_path = item_path.rsplit_once('/').map_or("", |(list, _)| list);
+        let list_path = item_path.parent();
         let Some(memo) = cx.memo else {
             return self.receivers_for(cx, list_path, current, date);
         };
@@ -357,8 +355,8 @@ pub(crate) fn lawful_receivers(
     let mut lawful = Vec::new();
     for holder in candidate_holders(cx, all, lines.first(), current) {
         let in_force: Vec<Node<'_>> = held_by(cx, "licences", &holder)
-            .unwrap_or_default()
             .into_iter()
+            .flatten()
             .filter(|l| in_force_on(l, date))
             .collect();
         let covered = !in_force.is_empty()
@@ -439,7 +437,7 @@ pub(crate) fn licensed_methods(
     date: Date,
 ) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for licence in held_by(cx, "licences", holder).unwrap_or_default() {
+    for licence in held_by(cx, "licences", holder).into_iter().flatten() {
         if !in_force_on(&licence, date) {
             continue;
         }

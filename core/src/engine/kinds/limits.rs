@@ -495,7 +495,7 @@ impl Check for Limits {
                 let stop = limit.stop;
                 let mut finding = Finding::new(
                     path,
-                    &[
+                    [
                         ("reason", serde_json::json!({"zh-CN": zh, "en": en})),
                         ("clause", limit.clause.clone()),
                         ("value", value.into()),

@@ -51,8 +51,8 @@ pub struct RunCx<'a> {
     pub kind: DocumentKind,
     /// The document's root.
     pub root: Node<'a>,
-    /// The item bound by `each`, and its JSON Pointer.
-    pub item: Option<(Node<'a>, &'a str)>,
+    /// The item bound by `each`, and where it is.
+    pub item: Option<(Node<'a>, ItemPath<'a>)>,
     /// The facts the host passed.
     pub facts: &'a IndexedFacts,
     /// The legal date.
@@ -65,6 +65,49 @@ pub struct RunCx<'a> {
     /// What checks of this document worked out once for all its items (none: work
     /// everything out each time).
     pub memo: Option<&'a Memo>,
+}
+
+/// Where the item bound by `each` is: an item of a list, or a record named by its
+/// own pointer. Its JSON Pointer is written out only for a finding, so that
+/// running a rule over the items of a list allocates nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ItemPath<'a> {
+    at: &'a str,
+    index: Option<usize>,
+}
+
+impl<'a> ItemPath<'a> {
+    /// The record at the pointer `at`.
+    pub fn of(at: &'a str) -> ItemPath<'a> {
+        ItemPath { at, index: None }
+    }
+
+    /// Item `index` of the list at the pointer `list`.
+    pub fn in_list(list: &'a str, index: usize) -> ItemPath<'a> {
+        ItemPath {
+            at: list,
+            index: Some(index),
+        }
+    }
+
+    /// The pointer of what holds the item: its list (`/wastes` for `/wastes/2`).
+    pub fn parent(&self) -> &'a str {
+        match self.index {
+            Some(_) => self.at,
+            None => self.at.rsplit_once('/').map_or("", |(parent, _)| parent),
+        }
+    }
+
+    /// The item's JSON Pointer, with `then` appended (`/wastes/2` + `/code`).
+    pub fn pointer_to(&self, then: &str) -> String {
+        let mut path = String::with_capacity(self.at.len() + 4 + then.len());
+        path.push_str(self.at);
+        if let Some(index) = self.index {
+            crate::json::pointer::push_index(&mut path, index);
+        }
+        path.push_str(then);
+        path
+    }
 }
 
 /// What a check of one document works out once and reuses on the document's other
@@ -108,7 +151,7 @@ impl<'a> RunCx<'a> {
     /// The JSON Pointer of a reference in the submitted document.
     pub fn path(&self, reference: &Ref) -> String {
         match (&self.item, reference.absolute) {
-            (Some((_, base)), false) => format!("{base}{}", reference.pointer.as_str()),
+            (Some((_, at)), false) => at.pointer_to(reference.pointer.as_str()),
             _ => reference.pointer.as_str().to_owned(),
         }
     }
@@ -130,12 +173,10 @@ pub struct Finding {
 
 impl Finding {
     /// A finding at `path` with `params`.
-    pub fn new(path: String, params: &[(&str, Value)]) -> Self {
+    pub fn new<'k>(path: String, params: impl IntoIterator<Item = (&'k str, Value)>) -> Self {
         Finding {
             path,
-            params: crate::sorting::map_from(
-                params.iter().map(|(k, v)| ((*k).to_owned(), v.clone())),
-            ),
+            params: crate::sorting::map_from(params.into_iter().map(|(k, v)| (k.to_owned(), v))),
             severity: None,
             offered: Guidance::default(),
         }

@@ -71,7 +71,7 @@ impl Check for RegionRelation {
         if !holds {
             out.push(Finding::new(
                 cx.path(&self.b),
-                &[
+                [
                     ("a", a.to_string().into()),
                     ("b", b.to_string().into()),
                     ("a_name", name(&a).into()),

@@ -105,7 +105,7 @@ impl Check for Required {
                 out.push(
                     Finding::new(
                         path.clone(),
-                        &[
+                        [
                             ("field", field_name(&path)),
                             ("path", path.into()),
                             ("stage", stage_name(stage)),

@@ -149,7 +149,7 @@ impl Check for SameParty {
         };
         out.push(Finding::new(
             path,
-            &[
+            [
                 (
                     "value",
                     value.map_or(Value::Null, |v| v.into_owned().into()),

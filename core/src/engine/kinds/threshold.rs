@@ -163,7 +163,7 @@ impl Check for Threshold {
             };
             let mut finding = Finding::new(
                 cx.path(&self.value),
-                &[
+                [
                     ("value", value.normalize().to_string().into()),
                     (
                         "base",

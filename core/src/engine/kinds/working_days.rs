@@ -258,7 +258,7 @@ impl Check for WorkingDays {
                 return Ok(());
             };
             if let Some(params) = self.judge(cx, from, to)? {
-                out.push(Finding::new(cx.path(&self.to), &params));
+                out.push(Finding::new(cx.path(&self.to), params));
             }
             return Ok(());
         };
@@ -272,10 +272,10 @@ impl Check for WorkingDays {
         let held = held_by(cx, facts.fact, &holder)
             .ok_or_else(|| Unevaluable::facts_missing(facts.fact))?;
         let named = facts.named_by.as_ref().map(|r| (r, cx.get(r).text()));
-        for fact in held.iter().filter(|f| in_force_on(f, date)) {
+        for fact in held.filter(|f| in_force_on(f, date)) {
             let (Some(from), Some(to)) = (
-                self.from.pointer.resolve(*fact).date(),
-                self.to.pointer.resolve(*fact).date(),
+                self.from.pointer.resolve(fact).date(),
+                self.to.pointer.resolve(fact).date(),
             ) else {
                 continue;
             };
@@ -293,7 +293,7 @@ impl Check for WorkingDays {
                 "number",
                 number.map_or(Value::Null, |n| Value::from(n.as_ref())),
             ));
-            out.push(Finding::new(path, &params));
+            out.push(Finding::new(path, params));
         }
         Ok(())
     }

@@ -172,7 +172,7 @@ impl Check for YearlyTarget {
         };
         out.push(Finding::new(
             cx.path(first),
-            &[
+            [
                 ("value", plain(total).into()),
                 ("of", of.map_or(Value::Null, |o| plain(o).into())),
                 ("ratio", ratio),
