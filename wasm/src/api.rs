@@ -579,37 +579,7 @@ pub fn get(checker: &Checker, code: &str) -> Option<CatalogueEntry> {
 /// [`tests::schemas_are_the_generated_ones`]), without their indentation
 /// (`build.rs`). Embedding the text rather than generating it keeps schemars' code
 /// out of the module.
-const SCHEMAS: [(&str, &str); 8] = [
-    (
-        "manifest",
-        include_str!(concat!(env!("OUT_DIR"), "/manifest.json")),
-    ),
-    (
-        "declaration",
-        include_str!(concat!(env!("OUT_DIR"), "/declaration.json")),
-    ),
-    ("plan", include_str!(concat!(env!("OUT_DIR"), "/plan.json"))),
-    (
-        "ledger",
-        include_str!(concat!(env!("OUT_DIR"), "/ledger.json")),
-    ),
-    (
-        "storage",
-        include_str!(concat!(env!("OUT_DIR"), "/storage.json")),
-    ),
-    (
-        "district_report",
-        include_str!(concat!(env!("OUT_DIR"), "/district_report.json")),
-    ),
-    (
-        "facts",
-        include_str!(concat!(env!("OUT_DIR"), "/facts.json")),
-    ),
-    (
-        "report",
-        include_str!(concat!(env!("OUT_DIR"), "/report.json")),
-    ),
-];
+const SCHEMAS: [(&str, &str); 8] = include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
 
 /// The JSON Schema (as JSON text) of a document kind, or of `facts` or `report`.
 pub fn schema(kind: &str) -> Result<&'static str, Failure> {
@@ -618,12 +588,11 @@ pub fn schema(kind: &str) -> Result<&'static str, Failure> {
         .find(|(name, _)| *name == kind)
         .map(|(_, text)| *text)
         .ok_or_else(|| {
+            let names: Vec<&str> = SCHEMAS.iter().map(|(name, _)| *name).collect();
+            let (last, rest) = names.split_last().unwrap_or((&"", &[]));
             Failure::new(
                 "schema.kind",
-                format!(
-                    "no schema `{kind}`: use manifest, declaration, plan, ledger, storage, \
-                     district_report, facts or report"
-                ),
+                format!("no schema `{kind}`: use {} or {last}", rest.join(", ")),
             )
         })
 }
@@ -800,7 +769,13 @@ mod tests {
         assert!(rules.iter().any(|r| r.id == "cn.catalogue.unknown-code"));
         assert!(packs(builtin()).iter().any(|p| p.id == "cn"));
         assert!(schema("manifest").unwrap().contains("\"$schema\""));
-        assert_eq!(schema("nonsense").unwrap_err().error.code, "schema.kind");
+        let unknown = schema("nonsense").unwrap_err().error;
+        assert_eq!(unknown.code, "schema.kind");
+        assert_eq!(
+            unknown.message,
+            "no schema `nonsense`: use manifest, declaration, plan, ledger, storage, \
+             district_report, facts or report"
+        );
     }
 
     #[test]

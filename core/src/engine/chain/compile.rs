@@ -349,18 +349,16 @@ impl Chain {
             }
             let needs: Vec<Vec<kinds::Ref>> = needs.into_iter().map(|(_, r)| r).collect();
             let lists: Vec<&Pointer> = each.iter().flatten().flat_map(|(_, l)| l).collect();
-            let mut declared_refs: Vec<kinds::Ref> = Vec::new();
-            let fields = |declared_refs: &[kinds::Ref]| {
+            // What the check names and its guard reads, and what a script declares.
+            let fields = |declared: &[kinds::Ref]| {
                 let named = named.iter().map(|(_, r)| r);
                 let when = guard.iter().flat_map(Guard::fields);
-                Arc::new(Reads::declared(
-                    named.chain(when).chain(declared_refs),
-                    &lists,
-                ))
+                Arc::new(Reads::declared(named.chain(when).chain(declared), &lists))
             };
             let offers = || Arc::new(Reads::declared(offer_refs, &lists).fields_only());
             let (reads, offer_reads) = match (&spec.reads, check_kind) {
                 (Some(declared), None) => {
+                    let mut declared_refs: Vec<kinds::Ref> = Vec::new();
                     let mut bad = Vec::new();
                     for text in declared {
                         let absolute = text.starts_with('/');
