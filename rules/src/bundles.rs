@@ -402,7 +402,10 @@ mod tests {
             locale: Locale::En,
             ..CheckOptions::default()
         };
-        checker.check_value(&manifest, None, &options).packs
+        checker
+            .check_value(&manifest, None, &options)
+            .packs
+            .to_vec()
     }
 
     #[test]

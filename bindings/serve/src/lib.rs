@@ -908,7 +908,7 @@ pub fn describe_packs(loaded: &Loaded, refused: &[Refusal]) -> PacksResponse {
                 .get(&pack.digest)
                 .cloned()
                 .unwrap_or_else(|| packs::BUILT_IN.to_owned()),
-            chain: chain.packs.clone(),
+            chain: chain.packs.to_vec(),
         })
         .collect();
     let bundles = loaded

@@ -316,7 +316,7 @@ impl Checker {
         report
     }
 
-    fn packs(&self) -> Vec<PackRef> {
+    fn packs(&self) -> std::sync::Arc<[PackRef]> {
         self.registry
             .select(None, None)
             .map(|c| c.packs.clone())

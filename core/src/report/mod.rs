@@ -173,7 +173,8 @@ pub struct Report {
     /// The legal date the document was checked at (`YYYY-MM-DD`), when known.
     pub as_of: Option<String>,
     /// Packs and data editions used, most specific first.
-    pub packs: Vec<PackRef>,
+    // Shared with the chain that checked: a report does not copy them.
+    pub packs: std::sync::Arc<[PackRef]>,
     /// No errors (warnings and infos do not make a document invalid).
     pub valid: bool,
     /// Every check could be evaluated.
@@ -303,7 +304,7 @@ impl Report {
     pub fn new(
         kind: Option<DocumentKind>,
         as_of: Option<String>,
-        packs: Vec<PackRef>,
+        packs: impl Into<std::sync::Arc<[PackRef]>>,
         mut violations: Vec<Violation>,
         complete: bool,
     ) -> Self {
@@ -326,7 +327,7 @@ impl Report {
         Report {
             kind,
             as_of,
-            packs,
+            packs: packs.into(),
             valid: counts.error == 0,
             complete,
             violations,
@@ -342,7 +343,7 @@ impl Report {
     pub fn from_findings(
         kind: Option<DocumentKind>,
         as_of: Option<String>,
-        packs: Vec<PackRef>,
+        packs: impl Into<std::sync::Arc<[PackRef]>>,
         findings: Findings,
         complete: bool,
     ) -> Self {

@@ -37,8 +37,8 @@ use std::sync::Arc;
 /// A compiled chain.
 #[derive(Debug)]
 pub struct Chain {
-    /// The packs, most specific first.
-    pub packs: Vec<PackRef>,
+    /// The packs, most specific first (each report of the chain shares them).
+    pub packs: Arc<[PackRef]>,
     /// The rules, national first, in declaration order.
     pub rules: Vec<CompiledRule>,
     /// The catalogue editions its packs declare, by date.
