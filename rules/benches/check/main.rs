@@ -38,7 +38,9 @@
 //! After criterion's groups a summary is printed: checks per second per core for
 //! the engine and the baseline, their ratio, the rhai tier's µs per script rule, and
 //! a breakdown of the engine's time (parse, decode, facts, each rule), each the
-//! median of 5 timed runs of 20,000 checks (5,000 per rule) on one thread.
+//! median of 5 timed runs of 20,000 checks (5,000 per rule) on one thread; and
+//! the allocations per check (`allocations.rs` counts them), each rule's on the
+//! documents where it finds nothing.
 //!
 //! After the summary, the peers table: per-check medians of interleaved runs and
 //! each ratio to the engine (`--peers` prints it alone, after the agreement); then
@@ -47,7 +49,8 @@
 //!
 //! `--summary` prints the summary alone, without criterion's groups.
 //!
-//! `--count N` runs N whole-chain checks and exits, for an instruction count that
+//! `--count N` runs N whole-chain checks, prints their allocations, and exits,
+//! for an instruction count that
 //! the machine's other work cannot change:
 //! `valgrind --tool=callgrind target/release/deps/check-… --count 2000`;
 //! `--loads N` runs N loads of the built-in packs (`wastecheck_rules::load` and
