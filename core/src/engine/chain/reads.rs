@@ -8,7 +8,8 @@
 //! [`Args::reads`]: crate::engine::kinds::Args::reads
 
 use super::super::kinds::Ref;
-use crate::json::pointer::Pointer;
+use crate::json::pointer::{self, Pointer};
+use std::borrow::Cow;
 
 /// What a rule reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,12 +18,14 @@ pub enum Reads {
     Everything,
     /// Fields and lists.
     Fields {
-        /// Pointer patterns (token lists; `*` is any list index), with what lies
-        /// under them.
-        fields: Vec<Vec<String>>,
+        /// Pointer patterns (`/wastes/*/code`; `*` is any list index), with what
+        /// lies under them. Kept as pointers rather than token lists: a load
+        /// declares what every rule reads, and a token list cost an allocation a
+        /// token (a tenth of loading the built-in packs).
+        fields: Vec<String>,
         /// The lists `each` iterates: their items, not what lies in the items
         /// (which `fields` name).
-        lists: Vec<Vec<String>>,
+        lists: Vec<String>,
     },
 }
 
@@ -33,27 +36,29 @@ impl Reads {
         fields: impl IntoIterator<Item = &'a Ref>,
         lists: &[&Pointer],
     ) -> Reads {
-        // Borrowed tokens until sorted and deduplicated: a load compiles every rule.
-        let mut patterns: Vec<Vec<&str>> = Vec::new();
+        // In the order first declared, without repeats: a rule names a few fields,
+        // and looking for a repeat costs less than sorting them.
+        let mut patterns: Vec<String> = Vec::new();
+        let mut add = |parts: &[&str]| {
+            if !patterns.iter().any(|p| is_joined(p, parts)) {
+                patterns.push(parts.concat());
+            }
+        };
         for field in fields {
-            let tokens = field.pointer.tokens().iter().map(String::as_str);
+            let field_text = field.pointer.as_str();
             if field.absolute || lists.is_empty() {
-                patterns.push(tokens.collect());
+                add(&[field_text]);
             } else {
                 // Relative to each item of a list, or to the record `each` names.
                 for list in lists {
-                    let list = list.tokens().iter().map(String::as_str);
-                    patterns.push(list.clone().chain(tokens.clone()).collect());
-                    patterns.push(list.chain(["*"]).chain(tokens.clone()).collect());
+                    add(&[list.as_str(), field_text]);
+                    add(&[list.as_str(), "/*", field_text]);
                 }
             }
         }
-        crate::sorting::sort_by(&mut patterns, |a, b| a.cmp(b));
-        patterns.dedup();
-        let owned = |tokens: &[&str]| tokens.iter().map(|t| (*t).to_owned()).collect();
         Reads::Fields {
-            fields: patterns.iter().map(|p| owned(p)).collect(),
-            lists: lists.iter().map(|l| l.tokens().to_vec()).collect(),
+            fields: patterns,
+            lists: lists.iter().map(|l| l.as_str().to_owned()).collect(),
         }
     }
 
@@ -74,10 +79,19 @@ impl Reads {
         match self {
             Reads::Everything => false,
             Reads::Fields { fields, .. } => fields.iter().any(|pattern| {
-                pattern.len() == field.len()
-                    && pattern.iter().zip(field).all(|(p, f)| {
-                        p == f || p == "*" && !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit())
-                    })
+                let mut pattern = tokens(pattern);
+                let mut field = field.iter();
+                loop {
+                    match (pattern.next(), field.next()) {
+                        (None, None) => return true,
+                        (Some(p), Some(f))
+                            if p == f.as_str()
+                                || p == "*"
+                                    && !f.is_empty()
+                                    && f.bytes().all(|b| b.is_ascii_digit()) => {}
+                        _ => return false,
+                    }
+                }
             }),
         }
     }
@@ -89,19 +103,40 @@ impl Reads {
             Reads::Everything => true,
             Reads::Fields { fields, lists } => {
                 fields.iter().any(|pattern| {
-                    pattern.iter().zip(changed).all(|(p, c)| {
-                        p == c
+                    tokens(pattern).zip(changed).all(|(p, c)| {
+                        p == c.as_str()
                             || p == "*"
                                 && (c == "-"
                                     || !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()))
                     })
                 }) || lists.iter().any(|list| {
                     // The list itself, or over it, or one of its items whole.
-                    changed.len() <= list.len() + 1 && list.iter().zip(changed).all(|(l, c)| l == c)
+                    changed.len() <= tokens(list).count() + 1
+                        && tokens(list).zip(changed).all(|(l, c)| l == c.as_str())
                 })
             }
         }
     }
+}
+
+/// Whether `whole` is `parts` joined.
+fn is_joined(whole: &str, parts: &[&str]) -> bool {
+    if whole.len() != parts.iter().map(|p| p.len()).sum::<usize>() {
+        return false;
+    }
+    let mut rest = whole;
+    for part in parts {
+        match rest.strip_prefix(part) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// The unescaped tokens of a pattern (none for the whole document).
+fn tokens(pattern: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    pointer::tokens(pattern).into_iter().flatten()
 }
 
 #[cfg(test)]
@@ -112,6 +147,30 @@ mod tests {
 
     fn tokens(pointer: &str) -> Vec<String> {
         Pointer::parse(pointer).tokens().to_vec()
+    }
+
+    #[test]
+    fn patterns_are_kept_once_in_the_order_declared() {
+        let field = |text: &str, absolute| Ref {
+            pointer: Pointer::parse(text),
+            absolute,
+        };
+        let wastes = Pointer::parse("/wastes");
+        let reads = Reads::declared(
+            &[
+                field("code", false),
+                field("/dispatched_at", true),
+                field("code", false),
+                field("/dispatched_at", true),
+            ],
+            &[&wastes],
+        );
+        let Reads::Fields { fields, lists } = reads else {
+            panic!("fields expected")
+        };
+        assert_eq!(fields, ["/wastes/code", "/wastes/*/code", "/dispatched_at"]);
+        assert_eq!(lists, ["/wastes"]);
+        assert!(Reads::declared(&[field("a~1b", false)], &[]).names(&["a/b".to_owned()]));
     }
 
     #[test]
