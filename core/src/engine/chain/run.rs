@@ -211,9 +211,9 @@ impl Chain {
     /// holds): its findings rendered up to `room`, the severities of the rest, and
     /// why it could not decide.
     #[allow(clippy::too_many_arguments)]
-    fn run_rule<'r>(
-        &'r self,
-        rule: &'r CompiledRule,
+    fn run_rule(
+        &self,
+        rule: &CompiledRule,
         cx: &RunCx<'_>,
         script_inputs: &ScriptInputs<'_, '_>,
         as_of: Option<Date>,

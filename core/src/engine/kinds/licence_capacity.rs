@@ -109,12 +109,13 @@ fn licensed_scale<'a>(
     date: crate::model::Date,
 ) -> Option<Decimal> {
     checked_sum(licences.filter(|l| in_force_on(l, date)).flat_map(|l| {
-        match l.member("scope") {
-            Node::List(list) => (0..list.len())
-                .filter_map(move |i| list.item(i).member("capacity_t").decimal())
-                .collect(),
-            _ => Vec::new(),
-        }
+        let scope = match l.member("scope") {
+            Node::List(list) => Some(list),
+            _ => None,
+        };
+        scope.into_iter().flat_map(|list| {
+            (0..list.len()).filter_map(move |i| list.item(i).member("capacity_t").decimal())
+        })
     }))
 }
 

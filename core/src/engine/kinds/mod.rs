@@ -100,11 +100,10 @@ impl<'a> ItemPath<'a> {
 
     /// The item's JSON Pointer, with `then` appended (`/wastes/2` + `/code`).
     pub fn pointer_to(&self, then: &str) -> String {
-        let mut path = String::with_capacity(self.at.len() + 4 + then.len());
-        path.push_str(self.at);
-        if let Some(index) = self.index {
-            crate::json::pointer::push_index(&mut path, index);
-        }
+        let mut path = match self.index {
+            Some(index) => crate::json::pointer::item(self.at, index),
+            None => self.at.to_owned(),
+        };
         path.push_str(then);
         path
     }
@@ -566,6 +565,19 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::run;
     use serde_json::json;
+
+    #[test]
+    fn an_item_path_is_written_out_with_its_list_or_as_its_record() {
+        let line = super::ItemPath::in_list("/wastes", 12);
+        assert_eq!(line.parent(), "/wastes");
+        assert_eq!(line.pointer_to(""), "/wastes/12");
+        assert_eq!(line.pointer_to("/code"), "/wastes/12/code");
+        // A record `each` names is offered what holds it.
+        let record = super::ItemPath::of("/receiver");
+        assert_eq!(record.parent(), "");
+        assert_eq!(record.pointer_to("/credit_code"), "/receiver/credit_code");
+        assert_eq!(super::ItemPath::of("/a/b").parent(), "/a");
+    }
 
     #[test]
     fn a_memo_works_out_each_key_once() {
