@@ -22,6 +22,7 @@
 use crate::model::Date;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use std::fmt;
+use std::sync::Arc;
 
 /// Something wrong with calendar data (a pack's CSV), naming its 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,10 +125,11 @@ pub struct Exception {
     pub date: Date,
     /// Off or worked.
     pub kind: DayKind,
-    /// The holiday period it belongs to, in English (`Spring Festival`).
-    pub festival_en: String,
+    /// The holiday period it belongs to, in English (`Spring Festival`). Shared by
+    /// the rows of one period: a name per row was a sixth of a load's allocations.
+    pub festival_en: Arc<str>,
     /// The holiday period it belongs to, in Chinese (`春节`).
-    pub festival_zh: String,
+    pub festival_zh: Arc<str>,
 }
 
 /// The working-day calendar over a covered period.
@@ -195,6 +197,8 @@ impl Calendar {
         let mut first_row: Option<Date> = None;
         let mut seen: foldhash::HashMap<NaiveDate, u64> = foldhash::HashMap::default();
         let mut exceptions = Vec::new();
+        // The last row's festival names, for the next rows of the same period.
+        let mut festival: (Arc<str>, Arc<str>) = (Arc::from(""), Arc::from(""));
         // One record read into again and again: a row costs no allocation.
         let mut record = csv::StringRecord::new();
         while reader.read_record(&mut record).map_err(csv_error)? {
@@ -238,11 +242,18 @@ impl Calendar {
                 });
             }
             first_row.get_or_insert(date);
+            let (en, zh) = (cell(en_column), cell(zh_column));
+            if *festival.0 != *en {
+                festival.0 = Arc::from(en);
+            }
+            if *festival.1 != *zh {
+                festival.1 = Arc::from(zh);
+            }
             exceptions.push(Exception {
                 date,
                 kind,
-                festival_en: cell(en_column).to_owned(),
-                festival_zh: cell(zh_column).to_owned(),
+                festival_en: Arc::clone(&festival.0),
+                festival_zh: Arc::clone(&festival.1),
             });
         }
 
@@ -399,8 +410,8 @@ mod tests {
         assert_eq!(calendar.covers_until(), d("2026-12-31"));
         let spring = calendar.exception(d("2026-02-14")).unwrap();
         assert_eq!(spring.kind, DayKind::Workday);
-        assert_eq!(spring.festival_en, "Spring Festival");
-        assert_eq!(spring.festival_zh, "春节");
+        assert_eq!(&*spring.festival_en, "Spring Festival");
+        assert_eq!(&*spring.festival_zh, "春节");
     }
 
     #[test]
@@ -651,7 +662,7 @@ mod tests {
         .unwrap();
         assert_eq!(spaced.is_working_day(d("2026-01-03")), Some(false));
         assert_eq!(
-            spaced.exceptions().first().map(|e| e.festival_en.as_str()),
+            spaced.exceptions().first().map(|e| &*e.festival_en),
             Some("New Year")
         );
         // A holiday may fall on a weekend; festival columns are optional.

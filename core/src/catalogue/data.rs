@@ -202,32 +202,54 @@ pub struct Sources<'a> {
     pub general: &'a str,
 }
 
-struct Table {
+/// One CSV file, read a row at a time into the same record: a row costs no
+/// allocation (keeping every record was a fifth of reading the catalogue).
+struct Table<'a> {
     file: &'static str,
+    reader: csv::Reader<&'a [u8]>,
     headers: csv::StringRecord,
-    rows: Vec<(u64, csv::StringRecord)>,
+    row: csv::StringRecord,
 }
 
-impl Table {
-    fn read(file: &'static str, text: &str) -> Result<Self, CatalogueError> {
+impl<'a> Table<'a> {
+    fn open(file: &'static str, text: &'a str) -> Result<Self, CatalogueError> {
         let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let csv_error = |e: csv::Error| CatalogueError::Csv {
+        let headers = reader
+            .headers()
+            .map_err(|e| Self::csv_error(file, e))?
+            .clone();
+        Ok(Table {
+            file,
+            reader,
+            headers,
+            row: csv::StringRecord::new(),
+        })
+    }
+
+    fn csv_error(file: &'static str, e: csv::Error) -> CatalogueError {
+        CatalogueError::Csv {
             file,
             line: e.position().map_or(0, |p| p.line()),
             message: e.to_string(),
-        };
-        let headers = reader.headers().map_err(csv_error)?.clone();
-        let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(csv_error)?;
-            let line = record.position().map_or(0, |p| p.line());
-            rows.push((line, record));
         }
-        Ok(Table {
-            file,
-            headers,
-            rows,
-        })
+    }
+
+    /// Reads the next row into `self.row`; its line, or `None` at the end.
+    fn next_row(&mut self) -> Result<Option<u64>, CatalogueError> {
+        let file = self.file;
+        if !self
+            .reader
+            .read_record(&mut self.row)
+            .map_err(|e| Self::csv_error(file, e))?
+        {
+            return Ok(None);
+        }
+        Ok(Some(self.row.position().map_or(0, |p| p.line())))
+    }
+
+    /// Cell `index` of the current row (empty if the row is short).
+    fn cell(&self, index: usize) -> &str {
+        self.row.get(index).unwrap_or_default()
     }
 
     fn column(&self, name: &'static str) -> Result<usize, CatalogueError> {
@@ -249,27 +271,22 @@ impl Table {
     }
 }
 
-fn cell(record: &csv::StringRecord, index: usize) -> &str {
-    record.get(index).unwrap_or_default()
-}
-
-fn read_categories(table: &Table) -> Result<Vec<CategoryInfo>, CatalogueError> {
+fn read_categories(mut table: Table<'_>) -> Result<Vec<CategoryInfo>, CatalogueError> {
     let (code, name) = (
         table.column("category_code")?,
         table.column("category_name")?,
     );
-    table
-        .rows
-        .iter()
-        .map(|(line, row)| {
-            Ok(CategoryInfo {
-                category: cell(row, code)
-                    .parse()
-                    .map_err(|e: crate::model::Problem| table.bad(*line, e.to_string()))?,
-                name: cell(row, name).to_owned(),
-            })
-        })
-        .collect()
+    let mut categories = Vec::new();
+    while let Some(line) = table.next_row()? {
+        categories.push(CategoryInfo {
+            category: table
+                .cell(code)
+                .parse()
+                .map_err(|e: crate::model::Problem| table.bad(line, e.to_string()))?,
+            name: table.cell(name).to_owned(),
+        });
+    }
+    Ok(categories)
 }
 
 fn exemption_stages(text: &str) -> Option<Vec<ExemptionStage>> {
@@ -309,55 +326,55 @@ impl Catalogue {
     /// characteristics only T, C, I, R, In, exemption codes all in the list.
     #[inline(never)] // see `pack::load::read_digested_pack`
     pub fn from_csv(edition: Edition, sources: Sources<'_>) -> Result<Self, CatalogueError> {
-        let categories = read_categories(&Table::read("categories", sources.categories)?)?;
-        let general = read_categories(&Table::read("general", sources.general)?)?;
+        let categories = read_categories(Table::open("categories", sources.categories)?)?;
+        let general = read_categories(Table::open("general", sources.general)?)?;
 
-        let list = Table::read("list", sources.list)?;
-        let columns = (
+        let mut list = Table::open("list", sources.list)?;
+        let (category, industry, code, description, hazards) = (
             list.column("category_code")?,
             list.column("industry")?,
             list.column("waste_code")?,
             list.column("description")?,
             list.column("hazard_characteristics_raw")?,
         );
-        let mut entries = Vec::with_capacity(list.rows.len());
-        let mut by_code =
-            foldhash::HashMap::with_capacity_and_hasher(list.rows.len(), Default::default());
-        for (line, row) in &list.rows {
-            let (category, industry, code, description, hazards) = columns;
-            let code: WasteCode = cell(row, code)
+        let mut entries = Vec::new();
+        let mut by_code = foldhash::HashMap::default();
+        while let Some(line) = list.next_row()? {
+            let code: WasteCode = list
+                .cell(code)
                 .parse()
-                .map_err(|e: crate::model::Problem| list.bad(*line, e.to_string()))?;
-            let category: Category = cell(row, category)
+                .map_err(|e: crate::model::Problem| list.bad(line, e.to_string()))?;
+            let category: Category = list
+                .cell(category)
                 .parse()
-                .map_err(|e: crate::model::Problem| list.bad(*line, e.to_string()))?;
+                .map_err(|e: crate::model::Problem| list.bad(line, e.to_string()))?;
             if code.category() != category {
-                return Err(list.bad(*line, format!("{code} is not in {category}")));
+                return Err(list.bad(line, format!("{code} is not in {category}")));
             }
-            let hazards = HazardSpec::parse(cell(row, hazards)).ok_or_else(|| {
+            let hazards = HazardSpec::parse(list.cell(hazards)).ok_or_else(|| {
                 list.bad(
-                    *line,
-                    format!("bad hazard characteristics `{}`", cell(row, hazards)),
+                    line,
+                    format!("bad hazard characteristics `{}`", list.cell(hazards)),
                 )
             })?;
             if by_code.insert(code.clone(), entries.len()).is_some() {
                 return Err(CatalogueError::Duplicate {
                     file: "list",
-                    line: *line,
+                    line,
                     code: code.to_string(),
                 });
             }
             entries.push(Entry {
                 code,
                 category,
-                industry: cell(row, industry).to_owned(),
-                description: cell(row, description).to_owned(),
+                industry: list.cell(industry).to_owned(),
+                description: list.cell(description).to_owned(),
                 hazards,
             });
         }
 
-        let table = Table::read("exemptions", sources.exemptions)?;
-        let columns = (
+        let mut table = Table::open("exemptions", sources.exemptions)?;
+        let (item, subject, description, stage, condition, content) = (
             table.column("row")?,
             table.column("waste_code_or_category")?,
             table.column("description")?,
@@ -365,27 +382,28 @@ impl Catalogue {
             table.column("exempt_condition")?,
             table.column("exempt_content")?,
         );
-        let mut exemptions = Vec::with_capacity(table.rows.len());
-        for (line, row) in &table.rows {
-            let (item, subject, description, stage, condition, content) = columns;
-            let subject = exemption_subject(cell(row, subject))
-                .map_err(|e| table.bad(*line, e.to_string()))?;
+        let mut exemptions = Vec::new();
+        while let Some(line) = table.next_row()? {
+            let subject = exemption_subject(table.cell(subject))
+                .map_err(|e| table.bad(line, e.to_string()))?;
             if let ExemptionSubject::Codes(codes) = &subject
                 && let Some(unknown) = codes.iter().find(|c| !by_code.contains_key(*c))
             {
-                return Err(table.bad(*line, format!("{unknown} is not in the list")));
+                return Err(table.bad(line, format!("{unknown} is not in the list")));
             }
+            let stage_text = table.cell(stage);
             exemptions.push(Exemption {
-                item: cell(row, item)
+                item: table
+                    .cell(item)
                     .parse()
-                    .map_err(|_| table.bad(*line, format!("bad item `{}`", cell(row, item))))?,
+                    .map_err(|_| table.bad(line, format!("bad item `{}`", table.cell(item))))?,
                 subject,
-                description: cell(row, description).to_owned(),
-                stage_text: cell(row, stage).to_owned(),
-                stages: exemption_stages(cell(row, stage))
-                    .ok_or_else(|| table.bad(*line, format!("bad stage `{}`", cell(row, stage))))?,
-                condition: cell(row, condition).to_owned(),
-                content: cell(row, content).to_owned(),
+                description: table.cell(description).to_owned(),
+                stage_text: stage_text.to_owned(),
+                stages: exemption_stages(stage_text)
+                    .ok_or_else(|| table.bad(line, format!("bad stage `{stage_text}`")))?,
+                condition: table.cell(condition).to_owned(),
+                content: table.cell(content).to_owned(),
             });
         }
 

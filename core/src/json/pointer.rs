@@ -120,7 +120,11 @@ impl Pointer {
         let absolute = if text.starts_with('/') || text.is_empty() {
             Cow::Borrowed(text)
         } else {
-            Cow::Owned(format!("/{text}"))
+            // Not `format!`: its machinery, for every relative pointer of a load.
+            let mut absolute = String::with_capacity(text.len() + 1);
+            absolute.push('/');
+            absolute.push_str(text);
+            Cow::Owned(absolute)
         };
         let tokens = tokens(&absolute)
             .map(|t| t.map(Cow::into_owned).collect())
