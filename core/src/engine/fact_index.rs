@@ -12,8 +12,7 @@
 
 use crate::engine::track::PreparedTrack;
 use crate::model::Facts;
-use crate::model::node::{ListNode, Node, Record};
-use std::borrow::Cow;
+use crate::model::node::{ListNode, Node, NodeText, Record};
 use std::collections::BTreeMap;
 use std::ops::Deref;
 use std::sync::{Arc, OnceLock, PoisonError, RwLock};
@@ -145,7 +144,7 @@ impl IndexedFacts {
         let mut positions = BTreeMap::<String, Vec<usize>>::new();
         let path: Vec<&str> = key.split('/').collect();
         for position in 0..list.len() {
-            let mut put = |text: Cow<'_, str>| {
+            let mut put = |text: NodeText<'_>| {
                 let at = positions.entry(text.into_owned()).or_default();
                 if at.last() != Some(&position) {
                     at.push(position);
@@ -196,7 +195,7 @@ enum Reading {
 }
 
 /// Every text at `path` from `node`, looking into each item of every list met.
-fn texts_within<'a>(node: Node<'a>, path: &[&str], put: &mut impl FnMut(Cow<'a, str>)) {
+fn texts_within<'a>(node: Node<'a>, path: &[&str], put: &mut impl FnMut(NodeText<'a>)) {
     match (node, path.split_first()) {
         (Node::List(list), _) => {
             for i in 0..list.len() {

@@ -12,6 +12,7 @@ mod facts;
 pub(crate) mod field;
 pub mod labels;
 pub mod node;
+mod node_text;
 mod patch;
 mod problem;
 pub mod schema;

@@ -1,12 +1,12 @@
 //! Typed access to documents by JSON Pointer, for checks compiled from pack data.
 //! Each record answers for its members by name; nothing is copied or re-parsed.
 
+pub use super::node_text::NodeText;
 use crate::json::pointer::{self, Pointer};
 use crate::model::{
     Amount, Category, Count, CreditCode, Date, DateTime, Decimal, Document, Field, Hazard, Invalid,
     ManifestNumber, Quantity, RegionCode, Text, VehiclePlate, WasteCode, Year,
 };
-use std::borrow::Cow;
 
 /// A value in a document, as a check sees it.
 #[derive(Debug, Clone, Copy)]
@@ -162,26 +162,27 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// The value's text, for comparing keys and for messages.
-    pub fn text(&self) -> Option<Cow<'a, str>> {
+    /// The value's text, for comparing keys and for messages: borrowed, or written
+    /// on the stack for a value kept typed (a date, a quantity, a region code).
+    pub fn text(&self) -> Option<NodeText<'a>> {
         Some(match *self {
-            Node::Text(t) => Cow::Borrowed(t),
-            Node::Enum(t) => Cow::Borrowed(t),
-            Node::WasteCode(c) => Cow::Borrowed(c.as_str()),
-            Node::CreditCode(c) => Cow::Borrowed(c.as_str()),
-            Node::ManifestNumber(n) => Cow::Borrowed(n.as_str()),
-            Node::Plate(p) => Cow::Borrowed(p.as_str()),
-            Node::Category(c) => Cow::Owned(c.to_string()),
-            Node::Hazard(h) => Cow::Borrowed(h.symbol()),
-            Node::Region(r) => Cow::Owned(r.to_string()),
-            Node::Quantity(q) => Cow::Owned(q.to_string()),
-            Node::Amount(a) => Cow::Owned(a.to_string()),
-            Node::Date(d) => Cow::Owned(d.to_string()),
-            Node::DateTime(t) => Cow::Owned(t.to_string()),
-            Node::Count(n) => Cow::Owned(n.to_string()),
-            Node::Year(y) => Cow::Owned(y.get().to_string()),
-            Node::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
-            Node::Number(n) => Cow::Owned(n.to_string()),
+            Node::Text(t) => NodeText::Borrowed(t),
+            Node::Enum(t) => NodeText::Borrowed(t),
+            Node::WasteCode(c) => NodeText::Borrowed(c.as_str()),
+            Node::CreditCode(c) => NodeText::Borrowed(c.as_str()),
+            Node::ManifestNumber(n) => NodeText::Borrowed(n.as_str()),
+            Node::Plate(p) => NodeText::Borrowed(p.as_str()),
+            Node::Category(c) => NodeText::written(&c),
+            Node::Hazard(h) => NodeText::Borrowed(h.symbol()),
+            Node::Region(r) => NodeText::written(&r),
+            Node::Quantity(q) => NodeText::written(&q),
+            Node::Amount(a) => NodeText::written(&a),
+            Node::Date(d) => NodeText::written(&d),
+            Node::DateTime(t) => NodeText::written(&t),
+            Node::Count(n) => NodeText::written(&n),
+            Node::Year(y) => NodeText::written(&y.get()),
+            Node::Bool(b) => NodeText::Borrowed(if b { "true" } else { "false" }),
+            Node::Number(n) => NodeText::written(&n),
             Node::Absent | Node::Invalid | Node::Record(_) | Node::List(_) => return None,
         })
     }

@@ -48,6 +48,9 @@
 //! lines, fact records, pack load.
 //!
 //! `--summary` prints the summary alone, without criterion's groups.
+//! `--allocations` prints what each manifest rule allocates, alone, on the
+//! documents where it finds nothing; in test mode (`cargo test --benches`) every
+//! rule must allocate nothing there.
 //!
 //! `--count N` runs N whole-chain checks, prints their allocations, and exits,
 //! for an instruction count that
@@ -281,6 +284,13 @@ pub fn run(allocator: &str) {
         );
         return;
     }
+    if args.iter().any(|a| a == "--allocations") {
+        for (rule, count) in summary::silent_allocations(fixture()) {
+            let count = count.map_or("–".to_owned(), |c| format!("{c:.1}"));
+            println!("{count:>6}  {}", rule.id);
+        }
+        return;
+    }
     let fx = fixture();
     let mean_bytes = fx.texts.iter().map(String::len).sum::<usize>() as f64 / N as f64;
     println!("generated {N} manifests, mean document size {mean_bytes:.0} bytes");
@@ -316,5 +326,25 @@ pub fn run(allocator: &str) {
         summary(allocator);
         peers::table(fx, &peers);
         scaling::table(fx);
+    } else {
+        silent_rules_allocate_nothing(fx);
     }
+}
+
+/// In test mode: a rule allocates nothing on a document where it finds nothing
+/// (issue 22), each manifest rule alone, counted over the documents it is silent on.
+fn silent_rules_allocate_nothing(fx: &Fixture) {
+    let allocating: Vec<String> = summary::silent_allocations(fx)
+        .into_iter()
+        .filter_map(|(rule, count)| {
+            count
+                .filter(|&c| c > 0.0)
+                .map(|c| format!("{} ({c:.2} a check)", rule.id))
+        })
+        .collect();
+    assert!(
+        allocating.is_empty(),
+        "these rules allocate on documents where they find nothing: {allocating:?}"
+    );
+    println!("no rule allocates on a document where it finds nothing");
 }

@@ -2,9 +2,10 @@
 
 use super::allocations::{Allocations, counted};
 use super::baseline::BManifest;
-use super::fixture::{RuleInfo, fixture};
+use super::fixture::{Fixture, RuleInfo, fixture};
 use super::{BASELINE_RULES, ITERS, N, RUNS, run_chain};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::hint::black_box;
 use std::time::Instant;
 use wastecheck::engine::script::ScriptEngine;
@@ -119,6 +120,24 @@ pub(super) fn us(ns: f64) -> String {
     format!("{:8.2} µs", ns / 1000.0)
 }
 
+/// What each manifest rule, run alone on the pre-decoded documents, allocates per
+/// check on the documents where it finds nothing (the goal: nothing), less what the
+/// chain without rules allocates; `None` for a rule that finds something in every
+/// document.
+pub(super) fn silent_allocations(fx: &Fixture) -> Vec<(&RuleInfo, Option<f64>)> {
+    let none = |i: usize| run_chain(fx, &fx.no_rules, i);
+    let none_allocations = allocations_per_call(&none, &|_| true).map_or(0.0, |(c, _)| c);
+    fx.manifest_rules
+        .iter()
+        .map(|rule| {
+            let alone = |i: usize| run_chain(fx, &rule.alone, i);
+            let silent = |i: usize| alone(i) == 0;
+            let count = allocations_per_call(&alone, &silent).map(|(c, _)| c - none_allocations);
+            (rule, count)
+        })
+        .collect()
+}
+
 pub(super) fn per_second(ns: f64) -> String {
     format!("{:>9.0}", 1e9 / ns)
 }
@@ -192,14 +211,13 @@ pub(super) fn summary(allocator: &str) {
         })
         .collect();
     // What each rule allocates where it finds nothing (the goal: nothing).
-    let none_allocations = allocations_per_call(&none, &|_| true).map_or(0.0, |(c, _)| c);
-    let rule_allocations = |rule: &RuleInfo| {
-        let alone = |i: usize| run_chain(fx, &rule.alone, i);
-        let silent = |i: usize| alone(i) == 0;
-        match allocations_per_call(&alone, &silent) {
-            Some((count, _)) => format!("{:5.1}", count - none_allocations),
-            None => "    –".to_owned(),
-        }
+    let silent: HashMap<&str, Option<f64>> = silent_allocations(fx)
+        .into_iter()
+        .map(|(rule, count)| (rule.id.as_str(), count))
+        .collect();
+    let rule_allocations = |rule: &RuleInfo| match silent.get(rule.id.as_str()) {
+        Some(Some(count)) => format!("{count:5.1}"),
+        _ => "    –".to_owned(),
     };
     let t_scripts = if fx.script_rules.is_empty() {
         None

@@ -23,6 +23,7 @@ use crate::locale::Bilingual;
 use crate::model::Hazard;
 use crate::model::node::Node;
 use crate::report::{Choice, PatchOp};
+use arrayvec::ArrayVec;
 
 pub const KIND: Kind = Kind {
     name: "catalogue-hazards",
@@ -61,12 +62,15 @@ impl Check for CatalogueHazards {
         let Some(entry) = cx.catalogue()?.get(code) else {
             return Ok(());
         };
-        let declared: Vec<Hazard> = (0..list.len())
-            .filter_map(|i| match list.item(i) {
-                Node::Hazard(h) => Some(h),
-                _ => None,
-            })
-            .collect();
+        // Each of the five at most once: a set without an allocation.
+        let mut declared = ArrayVec::<Hazard, { Hazard::ALL.len() }>::new();
+        for i in 0..list.len() {
+            if let Node::Hazard(h) = list.item(i)
+                && !declared.contains(&h)
+            {
+                declared.push(h);
+            }
+        }
         if !entry.hazards.is_satisfied_by(&declared) {
             let separator = match entry.hazards.rule {
                 HazardRule::FirstListed => ",",
@@ -116,7 +120,13 @@ impl Check for CatalogueHazards {
                     .map(|h| add(std::slice::from_ref(h)))
                     .collect(),
             };
-            let declared: Vec<&str> = declared.iter().map(|h| h.symbol()).collect();
+            // As written, repeats included.
+            let declared: Vec<&str> = (0..list.len())
+                .filter_map(|i| match list.item(i) {
+                    Node::Hazard(h) => Some(h.symbol()),
+                    _ => None,
+                })
+                .collect();
             out.push(
                 Finding::new(
                     cx.path(&self.hazards),

@@ -32,10 +32,9 @@
 use super::{Args, Check, Finding, Kind, Ref, RunCx, Unevaluable};
 use super::{Param as P, ParamType as T};
 use crate::locale::Bilingual;
-use crate::model::node::Node;
+use crate::model::node::{Node, NodeText};
 use crate::report::Choice;
 use serde_json::{Map, Value};
-use std::borrow::Cow;
 
 pub const KIND: Kind = Kind {
     name: "code-parts",
@@ -189,9 +188,9 @@ fn slice(text: &str, (first, last): (usize, usize)) -> Option<&str> {
 }
 
 /// A field's text; a date or date-time as its `YYYY-MM-DD` date.
-fn text_of<'a>(node: &Node<'a>) -> Option<Cow<'a, str>> {
+fn text_of<'a>(node: &Node<'a>) -> Option<NodeText<'a>> {
     match node {
-        Node::Date(_) | Node::DateTime(_) => node.date().map(|d| Cow::Owned(d.to_string())),
+        Node::Date(_) | Node::DateTime(_) => node.date().map(|d| NodeText::written(&d)),
         _ => node.text(),
     }
 }

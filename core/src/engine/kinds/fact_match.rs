@@ -145,7 +145,6 @@ fn what(member: &str) -> Value {
 
 /// Whether two values differ, and their texts for the message.
 fn differs(found: &Node<'_>, document: &Node<'_>, tolerance: Decimal) -> Option<(String, String)> {
-    let shown = |n: &Node<'_>| n.text().map(|t| t.into_owned());
     if let (Some(a), Some(b)) = (found.decimal(), document.decimal()) {
         let allowed = (b * tolerance).abs();
         return ((a - b).abs() > allowed).then(|| {
@@ -161,8 +160,9 @@ fn differs(found: &Node<'_>, document: &Node<'_>, tolerance: Decimal) -> Option<
     if let (Some(a), Node::Date(b)) = (found.date(), document) {
         return (a != *b).then(|| (a.to_string(), b.to_string()));
     }
-    let (a, b) = (shown(found)?, shown(document)?);
-    (a != b).then_some((a, b))
+    // Copied only when they differ.
+    let (a, b) = (found.text()?, document.text()?);
+    (a != b).then(|| (a.into_owned(), b.into_owned()))
 }
 
 impl Check for FactMatch {

@@ -491,7 +491,7 @@ impl FactRef {
 }
 
 impl Check for FactRef {
-    fn run(&self, cx: &RunCx<'_>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
+    fn run<'a>(&self, cx: &RunCx<'a>, out: &mut Vec<Finding>) -> Result<(), Unevaluable> {
         let Some(at) = self.field.iter().find(|r| cx.get(r).is_present()) else {
             return Ok(());
         };
@@ -519,13 +519,14 @@ impl Check for FactRef {
                 None => return Ok(()),
             },
         };
-        let candidates: Vec<Node<'_>> = cx
+        // The candidates are walked again rather than collected: a document that
+        // one of them answers allocates nothing here.
+        let candidates = cx
             .facts
             .find_having(self.fact, &self.key, &value)
             .ok_or_else(|| Unevaluable::facts_missing(self.fact))?
-            .filter(|f| wanted.iter().all(|(m, v)| has(f.member(m), v)))
-            .collect();
-        if candidates.is_empty() && !self.unknown_evaluates {
+            .filter(|f| wanted.iter().all(|(m, v)| has(f.member(m), v)));
+        if candidates.clone().next().is_none() && !self.unknown_evaluates {
             return Err(Unevaluable::fact_not_found(format!(
                 "no `{}` fact has {} {value}",
                 self.fact, self.key
@@ -538,17 +539,13 @@ impl Check for FactRef {
                 same.push((member.as_str(), text));
             }
         }
-        let candidates: Vec<Node<'_>> = candidates
-            .into_iter()
-            .filter(|f| {
-                same.iter()
-                    .all(|(m, v)| !f.member(m).is_present() || has(f.member(m), v))
-            })
-            .collect();
-        // Each candidate with what it has moved already and the last day its capping
+        let candidates = candidates.filter(|f| {
+            same.iter()
+                .all(|(m, v)| !f.member(m).is_present() || has(f.member(m), v))
+        });
+        // A candidate with what it has moved already and the last day its capping
         // fact allows.
-        let mut weighed = Vec::with_capacity(candidates.len());
-        for fact in candidates {
+        let weigh = |fact: Node<'a>| -> Result<Candidate<'a>, Unevaluable> {
             let used = match &self.used {
                 None => Some(Decimal::ZERO),
                 Some(spec) => spec.moved(cx, &fact)?,
@@ -557,8 +554,8 @@ impl Check for FactRef {
                 None => None,
                 Some((collection, holder)) => cap(cx, collection, holder, &fact)?,
             };
-            weighed.push(Candidate { fact, used, cap });
-        }
+            Ok(Candidate { fact, used, cap })
+        };
         // (first day, last day within the months allowed and the cap) of a candidate.
         let window = |c: &Candidate<'_>| {
             let from = c.fact.member("valid_from").date();
@@ -590,9 +587,17 @@ impl Check for FactRef {
                     && until.is_none_or(|u| date <= u)
             }
         };
-        if weighed.iter().any(|c| covers(c) && dated(c)) {
+        // Every candidate is weighed, so that one that cannot be still leaves the
+        // rule not evaluated.
+        let mut answered = false;
+        for fact in candidates.clone() {
+            let candidate = weigh(fact)?;
+            answered |= covers(&candidate) && dated(&candidate);
+        }
+        if answered {
             return Ok(());
         }
+        let weighed = candidates.map(weigh).collect::<Result<Vec<_>, _>>()?;
         let nearest = weighed.iter().rev().find(|c| covers(c)).or(weighed.first());
         let day = |d: Option<Date>| d.map_or(Value::Null, |d| d.to_string().into());
         let used_nearest = nearest

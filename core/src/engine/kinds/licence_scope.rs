@@ -44,10 +44,9 @@ use super::{Param as P, ParamType as T};
 use crate::engine::fact_index::Found;
 use crate::json::pointer::Pointer;
 use crate::locale::Bilingual;
-use crate::model::node::{ListNode, Node, Record};
+use crate::model::node::{ListNode, Node, NodeText, Record};
 use crate::model::{Category, Date, Decimal, WasteCode};
 use crate::report::{Choice, PatchOp};
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 pub const KIND: Kind = Kind {
@@ -179,23 +178,24 @@ impl Check for LicenceScope {
         {
             return Ok(());
         }
-        let in_force: Vec<Node<'_>> = held_by(cx, "licences", &holder)
+        // Walked again rather than collected: a document the licences cover
+        // allocates nothing here.
+        let in_force = held_by(cx, "licences", &holder)
             .ok_or_else(|| Unevaluable::facts_missing("licences"))?
-            .filter(|l| in_force_on(l, date))
-            .collect();
-        if in_force.is_empty() {
+            .filter(move |l| in_force_on(l, date));
+        if in_force.clone().next().is_none() {
             return Ok(());
         }
         // Only a finding needs them.
         let numbers = || -> Vec<String> {
             in_force
-                .iter()
+                .clone()
                 .filter_map(|l| l.member("number").text().map(|t| t.into_owned()))
                 .collect()
         };
         if let Some((kind, allowed)) = &self.limited {
             let all_of_kind = in_force
-                .iter()
+                .clone()
                 .all(|l| l.member("kind").text().as_deref() == Some(*kind));
             if all_of_kind && !allowed.iter().any(|c| c == code.as_str()) {
                 out.push(Finding::new(
@@ -212,7 +212,7 @@ impl Check for LicenceScope {
         }
         let method = self.method.as_ref().map(|m| (m, cx.get(m)));
         let method_text = method.as_ref().and_then(|(_, n)| n.text());
-        let (code_covered, method_covered) = covers(&in_force, code, method_text.as_deref());
+        let (code_covered, method_covered) = covers(in_force.clone(), code, method_text.as_deref());
         let params = |path: String| {
             Finding::new(
                 path,
@@ -241,7 +241,11 @@ impl Check for LicenceScope {
 
 /// Whether licences cover a code (by code or category), and the method when given:
 /// `(code covered, method covered by a scope line covering the code)`.
-fn covers(in_force: &[Node<'_>], code: &WasteCode, method: Option<&str>) -> (bool, bool) {
+fn covers<'a>(
+    in_force: impl Iterator<Item = Node<'a>>,
+    code: &WasteCode,
+    method: Option<&str>,
+) -> (bool, bool) {
     let category = code.category();
     let mut code_covered = false;
     let mut method_covered = method.is_none();
@@ -361,7 +365,7 @@ pub(crate) fn lawful_receivers(
             .collect();
         let covered = !in_force.is_empty()
             && lines.iter().all(|(code, method, _)| {
-                covers(&in_force, code, method.as_deref()) == (true, true)
+                covers(in_force.iter().copied(), code, method.as_deref()) == (true, true)
             })
             && super::licence_capacity::has_room(cx, &holder, date, total);
         if covered {
@@ -390,7 +394,7 @@ fn candidate_holders<'a>(
     all: &'a dyn ListNode,
     first_line: Option<&Line>,
     current: &str,
-) -> Vec<Cow<'a, str>> {
+) -> Vec<NodeText<'a>> {
     let licences: Vec<Node<'a>> = match first_line {
         None => (0..all.len()).map(|i| all.item(i)).collect(),
         Some((code, ..)) => {
@@ -408,8 +412,8 @@ fn candidate_holders<'a>(
             positions.into_iter().map(|i| all.item(i)).collect()
         }
     };
-    let mut holders: Vec<(usize, Cow<'a, str>)> = Vec::new();
-    let mut seen: HashSet<Cow<'a, str>> = HashSet::from([Cow::Owned(current.to_owned())]);
+    let mut holders: Vec<(usize, NodeText<'a>)> = Vec::new();
+    let mut seen: HashSet<NodeText<'a>> = HashSet::from([NodeText::Owned(current.to_owned())]);
     for licence in licences {
         let Some(holder) = licence.member("holder").text() else {
             continue;

@@ -193,71 +193,68 @@ fn plain(d: Decimal) -> Value {
 }
 
 impl PlanLists {
-    /// The lines to check: (index, code, quantity).
+    /// The lines to check: (index, code, quantity). An iterator to walk again, not
+    /// a list: a document its plans cover allocates nothing here.
     fn lines<'a>(
         &self,
         cx: &RunCx<'a>,
-    ) -> Vec<(usize, &'a crate::model::WasteCode, Option<Decimal>)> {
-        let Node::List(lines) = self.lines.resolve(cx.root) else {
-            return Vec::new();
+    ) -> impl Iterator<Item = (usize, &'a crate::model::WasteCode, Option<Decimal>)> + Clone {
+        let lines = match self.lines.resolve(cx.root) {
+            Node::List(lines) => Some(lines),
+            _ => None,
         };
-        (0..lines.len())
-            .filter_map(|index| {
-                let line = lines.item(index);
-                let Node::WasteCode(code) = self.code.resolve(line) else {
-                    return None;
-                };
-                match &self.quantity {
-                    None => Some((index, code, None)),
-                    Some(q) => q
-                        .resolve(line)
-                        .decimal()
-                        .filter(|q| !q.is_zero() || self.exceeds.is_some())
-                        .map(|q| (index, code, Some(q))),
-                }
-            })
-            .collect()
+        (0..lines.map_or(0, |l| l.len())).filter_map(move |index| {
+            let lines = lines?;
+            let line = lines.item(index);
+            let Node::WasteCode(code) = self.code.resolve(line) else {
+                return None;
+            };
+            match &self.quantity {
+                None => Some((index, code, None)),
+                Some(q) => q
+                    .resolve(line)
+                    .decimal()
+                    .filter(|q| !q.is_zero() || self.exceeds.is_some())
+                    .map(|q| (index, code, Some(q))),
+            }
+        })
     }
 
-    /// The holder's plans for the year (only the last filed with `latest`).
+    /// The holder's plans for the year (only the last filed with `latest`). An
+    /// iterator to walk again, not a list: a document its plans cover allocates
+    /// nothing here.
     fn plans<'a>(
         &self,
         cx: &RunCx<'a>,
         holder: &str,
         year: i32,
-    ) -> Result<Vec<Node<'a>>, Unevaluable> {
+    ) -> Result<impl Iterator<Item = Node<'a>> + Clone + use<'a>, Unevaluable> {
         let site = self.site.as_ref().and_then(|s| cx.get(s).text());
         let Some(held) = cx.facts.find("plans", "enterprise/credit_code", holder) else {
             return Err(Unevaluable::facts_missing("plans"));
         };
-        let mut found = Vec::new();
-        for plan in held {
-            let enterprise = plan.member("enterprise");
-            if !matches!(plan.member("year"), Node::Year(y) if y.get() == year) {
-                continue;
-            }
-            if let (Some(site), Some(plan_site)) = (&site, enterprise.member("site_id").text())
-                && *site != plan_site
-            {
-                continue;
-            }
-            found.push(plan);
-        }
-        if found.is_empty() {
+        let found = held.filter(move |plan| {
+            matches!(plan.member("year"), Node::Year(y) if y.get() == year)
+                && match (&site, plan.member("enterprise").member("site_id").text()) {
+                    (Some(site), Some(plan_site)) => *site == plan_site,
+                    _ => true,
+                }
+        });
+        if found.clone().next().is_none() {
             return Err(Unevaluable::fact_not_found(format!(
                 "no management plan of {holder} for {year} among the plans facts"
             )));
         }
-        if self.latest {
-            // The last filed; of equal dates, the later in the list.
-            let filed = |p: &Node<'_>| p.member("filed_at").date();
-            let last = found
-                .iter()
-                .copied()
-                .reduce(|best, p| if filed(&p) >= filed(&best) { p } else { best });
-            found = last.into_iter().collect();
-        }
-        Ok(found)
+        // With `latest`, the last filed (of equal dates, the later in the list)
+        // alone; otherwise all of them.
+        let filed = |p: &Node<'_>| p.member("filed_at").date();
+        let last = self.latest.then(|| {
+            found
+                .clone()
+                .reduce(|best, p| if filed(&p) >= filed(&best) { p } else { best })
+        });
+        let all = found.take(if self.latest { 0 } else { usize::MAX });
+        Ok(all.chain(last.flatten()))
     }
 }
 
@@ -275,7 +272,7 @@ impl Check for PlanLists {
             .receiver
             .as_ref()
             .and_then(|r| Some((r, cx.get(r).text()?)));
-        if lines.is_empty() && receiver.is_none() {
+        if lines.clone().next().is_none() && receiver.is_none() {
             return Ok(());
         }
         let plans = self.plans(cx, &holder, year)?;
@@ -283,7 +280,7 @@ impl Check for PlanLists {
         // its plans cover allocates nothing here.
         let filing = || {
             let filings: Vec<_> = plans
-                .iter()
+                .clone()
                 .filter_map(|plan| plan.member("filing_number").text())
                 .collect();
             if filings.is_empty() {
@@ -301,7 +298,7 @@ impl Check for PlanLists {
                 let mut planned = Decimal::ZERO;
                 let mut listed = false;
                 let mut all_given = true;
-                for plan in &plans {
+                for plan in plans.clone() {
                     let Node::List(items) = plan.member("production") else {
                         continue;
                     };
@@ -362,7 +359,7 @@ impl Check for PlanLists {
             }
         };
         for (index, code, quantity) in lines {
-            let planned = plans.iter().any(|plan| {
+            let planned = plans.clone().any(|plan| {
                 self.listed_in
                     .iter()
                     .any(|list| lists(plan.member(list), "code", code.as_str()))
@@ -383,7 +380,7 @@ impl Check for PlanLists {
         }
         if let Some((receiver_ref, receiver)) = receiver
             && !plans
-                .iter()
+                .clone()
                 .any(|plan| lists(plan.member("transfers"), "receiver_credit_code", &receiver))
         {
             out.push(Finding::new(

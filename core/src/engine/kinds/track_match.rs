@@ -45,7 +45,7 @@ use super::{Param as P, ParamType as T};
 use crate::engine::fact_index::Found;
 use crate::engine::track::distance_km;
 use crate::model::Decimal;
-use crate::model::node::{Node, Record};
+use crate::model::node::{Node, NodeText, Record};
 use serde_json::{Value, json};
 
 pub const KIND: Kind = Kind {
@@ -214,7 +214,7 @@ impl TrackMatch {
         if site_id.is_none() && holder.is_none() {
             return Ok(None);
         }
-        let by = |key: &str, value: &Option<std::borrow::Cow<'_, str>>| {
+        let by = |key: &str, value: &Option<NodeText<'_>>| {
             let value = value.as_deref()?;
             cx.facts.find("sites", key, value).and_then(Found::first)
         };
@@ -251,7 +251,8 @@ impl Check for TrackMatch {
                 "track {track_id} is not among the `tracks` facts"
             )));
         };
-        let track_path = cx.path(&self.track);
+        // Written out only for a finding.
+        let track_path = || cx.path(&self.track);
         let finding = |path: String, test: Value, measured: Value, limit: Value| Finding {
             path,
             params: crate::sorting::map_from([
@@ -309,7 +310,7 @@ impl Check for TrackMatch {
                 let d = distance_km(fix.at, site);
                 if d > max_end {
                     out.push(finding(
-                        track_path.clone(),
+                        track_path(),
                         both(zh, en),
                         Value::String(km(d)),
                         Value::String(km(max_end)),
@@ -346,7 +347,7 @@ impl Check for TrackMatch {
             && gap > max
         {
             out.push(finding(
-                track_path.clone(),
+                track_path(),
                 both("信号中断", "gap"),
                 duration(gap),
                 duration(max),
@@ -369,7 +370,7 @@ impl Check for TrackMatch {
                 .fold(0, i64::max);
             if longest > max {
                 out.push(finding(
-                    track_path.clone(),
+                    track_path(),
                     both("途中停留", "stop"),
                     duration(longest),
                     duration(max),
@@ -389,7 +390,7 @@ impl Check for TrackMatch {
                 if ratio > max {
                     let r = |x: f64| format!("{:.2}", x);
                     out.push(finding(
-                        track_path,
+                        track_path(),
                         both("绕行", "detour"),
                         json!({
                             "zh-CN": format!("{}（轨迹 {}，直线 {}）", r(ratio), km(length), km(straight)),
