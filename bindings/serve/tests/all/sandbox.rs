@@ -337,7 +337,21 @@ async fn queued_checks_whose_clients_left_are_never_run() {
         ..Config::default()
     })
     .await;
-    let long = long_manifest(30_000);
+    // The queue must form while the long check runs. On an idle machine a check
+    // of 30,000 lines once ended before six more requests were counted (CI,
+    // 2026-12-07); then the same again with twice the lines.
+    for lines in [30_000, 60_000, 120_000] {
+        if clients_leave_a_queue(addr, lines).await {
+            return;
+        }
+    }
+    panic!("the long check always ended before the queue formed");
+}
+
+/// One long check holding the only instance, six more queued whose clients hang
+/// up; `false` when the long check ended before the six were queued.
+async fn clients_leave_a_queue(addr: SocketAddr, lines: usize) -> bool {
+    let long = long_manifest(lines);
     let started = Instant::now();
     let (status, _) = request(addr, "POST", "/v1/check", &long).await;
     assert_eq!(status, 200);
@@ -368,6 +382,14 @@ async fn queued_checks_whose_clients_left_are_never_run() {
     }
     let started = Instant::now();
     while metric(addr, "wastecheck_checks_running").await < 7.0 {
+        if holder.is_finished() {
+            // Too fast to queue behind: let the six finish, and say so.
+            drop(waiting);
+            while metric(addr, "wastecheck_checks_running").await > 0.0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            return false;
+        }
         assert!(started.elapsed() < Duration::from_secs(60), "never queued");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -386,4 +408,5 @@ async fn queued_checks_whose_clients_left_are_never_run() {
         "the instance was busy {idle:?} after the waiting clients left; one check takes {slow:?}"
     );
     assert!(metric(addr, "wastecheck_checks_abandoned_total").await >= 6.0);
+    true
 }
