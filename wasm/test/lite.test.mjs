@@ -40,6 +40,16 @@ test("the first module is the smaller download", () => {
   assert.ok(fs.statSync(liteWasm).size < fullBytes * 0.9, "the module without scripts is not smaller");
 });
 
+test("no module names a directory of the machine that built it (./x remaps the paths of panic locations)", () => {
+  const leaks = [os.homedir(), "/.cargo/registry/", "/lib/rustlib/src/rust/"].filter((p) => p !== "/");
+  for (const build of ["web", "web-lite", "node"]) {
+    const bytes = fs.readFileSync(path.join(root, "wasm", "dist", build, "wastecheck_bg.wasm"));
+    for (const leak of leaks) assert.equal(bytes.indexOf(leak), -1, `${build} names ${leak}`);
+    // The remapped form is there, so the check looks where such paths are.
+    assert.notEqual(bytes.indexOf("crates/index.crates.io-"), -1, `${build}: no remapped crate path found`);
+  }
+});
+
 test("the same findings outside script rules, and every script rule that would run said not evaluated", () => {
   let unavailableSeen = 0;
   let scriptFindings = 0;

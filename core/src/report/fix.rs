@@ -3,11 +3,13 @@
 
 use crate::locale::Bilingual;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::de::{Error as _, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
+use std::fmt;
 
 /// One operation of a JSON Patch (RFC 6902), on the submitted document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(tag = "op", rename_all = "lowercase", deny_unknown_fields)]
 pub enum PatchOp {
     /// Adds a member, or inserts into a list (`…/-` appends).
@@ -29,6 +31,62 @@ pub enum PatchOp {
         /// RFC 6901 JSON Pointer.
         path: String,
     },
+}
+
+/// Read member by member and then matched on `op`, rather than as serde's
+/// internally tagged enum: that buffers the object and reads it again, and was the
+/// largest function of the browser's first module (16 KB). An operation is an
+/// object: a list is refused, as is a member given twice.
+impl<'de> Deserialize<'de> for PatchOp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(OpVisitor)
+    }
+}
+
+struct OpVisitor;
+
+impl<'de> Visitor<'de> for OpVisitor {
+    type Value = PatchOp;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON Patch operation: an object with `op` and `path`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PatchOp, A::Error> {
+        const MEMBERS: &[&str] = &["op", "path", "value"];
+        fn once<T, E: serde::de::Error>(
+            slot: &mut Option<T>,
+            name: &'static str,
+            value: T,
+        ) -> Result<(), E> {
+            match slot.replace(value) {
+                Some(_) => Err(E::duplicate_field(name)),
+                None => Ok(()),
+            }
+        }
+        let (mut op, mut path, mut value) = (None::<String>, None::<String>, None::<Value>);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "op" => once(&mut op, "op", map.next_value()?)?,
+                "path" => once(&mut path, "path", map.next_value()?)?,
+                "value" => once(&mut value, "value", map.next_value()?)?,
+                other => return Err(A::Error::unknown_field(other, MEMBERS)),
+            }
+        }
+        let op = op.ok_or_else(|| A::Error::missing_field("op"))?;
+        let path = path.ok_or_else(|| A::Error::missing_field("path"))?;
+        match (op.as_str(), value) {
+            ("add", Some(value)) => Ok(PatchOp::Add { path, value }),
+            ("replace", Some(value)) => Ok(PatchOp::Replace { path, value }),
+            ("remove", None) => Ok(PatchOp::Remove { path }),
+            ("add" | "replace", None) => Err(A::Error::missing_field("value")),
+            ("remove", Some(_)) => Err(A::Error::unknown_field("value", &["op", "path"])),
+            (other, _) => Err(A::Error::unknown_variant(
+                other,
+                &["add", "replace", "remove"],
+            )),
+        }
+    }
 }
 
 impl PatchOp {
@@ -139,5 +197,59 @@ impl Guidance {
     /// Nothing to offer.
     pub fn is_empty(&self) -> bool {
         self.fix.is_empty() && self.choices.is_empty() && self.hint.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PatchOp;
+    use serde_json::json;
+
+    fn read(value: serde_json::Value) -> Result<PatchOp, String> {
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn every_operation_reads_back_what_it_writes() {
+        for op in [
+            PatchOp::add("/wastes/-", json!({"code": "900-041-49"})),
+            PatchOp::add("/note", serde_json::Value::Null),
+            PatchOp::replace("/stage", "confirmed"),
+            PatchOp::Remove {
+                path: "/note".into(),
+            },
+        ] {
+            assert_eq!(read(serde_json::to_value(&op).unwrap()), Ok(op));
+        }
+    }
+
+    #[test]
+    fn a_malformed_operation_is_refused_with_its_reason() {
+        let refused = |value| read(value).unwrap_err();
+        assert!(refused(json!({"op": "add", "path": "/a"})).contains("missing field `value`"));
+        assert!(
+            refused(json!({"op": "remove", "path": "/a", "value": 1}))
+                .contains("unknown field `value`")
+        );
+        assert!(
+            refused(json!({"op": "move", "path": "/a", "from": "/b"}))
+                .contains("unknown field `from`")
+        );
+        assert!(
+            serde_json::from_str::<PatchOp>(
+                r#"{"op": "add", "path": "/a", "path": "/b", "value": 1}"#
+            )
+            .unwrap_err()
+            .to_string()
+            .contains("duplicate field `path`")
+        );
+        assert!(refused(json!({"op": "move", "path": "/a"})).contains("unknown variant `move`"));
+        assert!(refused(json!({"path": "/a", "value": 1})).contains("missing field `op`"));
+        assert!(refused(json!({"op": "add", "value": 1})).contains("missing field `path`"));
+        assert!(
+            refused(json!({"op": "add", "path": "/a", "value": 1, "extra": 2}))
+                .contains("unknown field `extra`")
+        );
+        assert!(refused(json!(["add", "/a"])).contains("invalid type"));
     }
 }

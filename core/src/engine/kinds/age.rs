@@ -140,7 +140,9 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
         }
     };
     let judged_from = args.optional_string("judged_from").and_then(|text| {
-        let date = text.parse::<chrono::NaiveDate>().ok();
+        // The documents' own reading (YYYY-MM-DD exactly), not chrono's
+        // `FromStr`: that one brings its pattern parser into the browser module.
+        let date = text.parse::<crate::model::Date>().ok().map(|d| d.0);
         if date.is_none() {
             args.problems.push(format!(
                 "`judged_from` = \"{text}\" is not a date (YYYY-MM-DD)"

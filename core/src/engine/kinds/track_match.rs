@@ -182,10 +182,34 @@ fn compile(args: &mut Args<'_>) -> Option<Box<dyn Check>> {
 }
 
 fn km(value: f64) -> String {
-    let rounded = Decimal::from_f64_retain((value * 100.0).round() / 100.0)
-        .map(|d| d.round_dp(2).normalize().to_string())
-        .unwrap_or_else(|| format!("{value:.2}"));
+    let rounded = match Decimal::from_f64_retain((value * 100.0).round() / 100.0) {
+        Some(d) => d.round_dp(2).normalize().to_string(),
+        None => beyond_decimal(value).to_owned(),
+    };
     format!("{rounded} km")
+}
+
+/// `value` to two decimal places, as `format!("{:.2}")` writes it (ties to even),
+/// but through `Decimal`: a float written with a precision brings the standard
+/// library's float formatting (≈ 15 KB) into the browser module for this message
+/// alone.
+fn two_places(value: f64) -> String {
+    match Decimal::from_f64_retain(value) {
+        Some(d) => format!("{:.2}", d.round_dp(2)),
+        None => beyond_decimal(value).to_owned(),
+    }
+}
+
+/// What a distance or ratio beyond `Decimal` (NaN, infinite, over 7.9e28) is
+/// written as: never a measured one, since distances on the Earth are bounded.
+fn beyond_decimal(value: f64) -> &'static str {
+    if value.is_nan() {
+        "NaN"
+    } else if value < 0.0 {
+        "-∞"
+    } else {
+        "∞"
+    }
 }
 
 fn duration(seconds: i64) -> Value {
@@ -388,7 +412,7 @@ impl Check for TrackMatch {
             if straight >= MIN_STRAIGHT_KM {
                 let ratio = length / straight;
                 if ratio > max {
-                    let r = |x: f64| format!("{:.2}", x);
+                    let r = two_places;
                     out.push(finding(
                         track_path(),
                         both("绕行", "detour"),
@@ -431,6 +455,29 @@ slack_minutes = 10
 max_gap_minutes = 30
 max_stop_minutes = 40
 max_detour = 1.2"#;
+
+    #[test]
+    fn two_places_writes_what_the_float_formatting_writes() {
+        let mut values = vec![
+            0.0,
+            0.125,
+            0.135,
+            1.005,
+            2.675,
+            0.5,
+            1.5,
+            2.5,
+            1e10 / 3.0,
+            12_345.678_9,
+        ];
+        values.extend((0..2000).map(|i| f64::from(i) * 0.001 + 1.0));
+        values.extend((1..200).map(|i| 40_000.0 / f64::from(i)));
+        for value in values {
+            assert_eq!(super::two_places(value), format!("{value:.2}"), "{value}");
+        }
+        assert_eq!(super::two_places(f64::INFINITY), "∞");
+        assert_eq!(super::two_places(f64::NAN), "NaN");
+    }
 
     fn doc(plate: &str) -> Value {
         json!({"kind": "manifest", "track_id": "T1",
