@@ -9,7 +9,7 @@ use crate::model::{
 };
 
 /// A value in a document, as a check sees it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub enum Node<'a> {
     /// Not given.
     Absent,
@@ -55,14 +55,45 @@ pub enum Node<'a> {
     Number(f64),
 }
 
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Node::Absent => f.write_str("Absent"),
+            Node::Invalid => f.write_str("Invalid"),
+            Node::Record(_) => f.write_str("Record(..)"),
+            Node::List(list) => write!(f, "List(len {})", list.len()),
+            Node::Text(t) => f.debug_tuple("Text").field(t).finish(),
+            Node::Enum(t) => f.debug_tuple("Enum").field(t).finish(),
+            Node::WasteCode(c) => f.debug_tuple("WasteCode").field(c).finish(),
+            Node::Category(c) => f.debug_tuple("Category").field(c).finish(),
+            Node::Hazard(h) => f.debug_tuple("Hazard").field(h).finish(),
+            Node::CreditCode(c) => f.debug_tuple("CreditCode").field(c).finish(),
+            Node::Region(r) => f.debug_tuple("Region").field(r).finish(),
+            Node::ManifestNumber(n) => f.debug_tuple("ManifestNumber").field(n).finish(),
+            Node::Plate(p) => f.debug_tuple("Plate").field(p).finish(),
+            Node::Quantity(q) => f.debug_tuple("Quantity").field(q).finish(),
+            Node::Amount(a) => f.debug_tuple("Amount").field(a).finish(),
+            Node::Date(d) => f.debug_tuple("Date").field(d).finish(),
+            Node::DateTime(t) => f.debug_tuple("DateTime").field(t).finish(),
+            Node::Count(n) => f.debug_tuple("Count").field(n).finish(),
+            Node::Year(y) => f.debug_tuple("Year").field(y).finish(),
+            Node::Bool(b) => f.debug_tuple("Bool").field(b).finish(),
+            Node::Number(n) => f.debug_tuple("Number").field(n).finish(),
+        }
+    }
+}
+
 /// A record of the model, answering for its members by JSON name.
-pub trait Record: std::fmt::Debug + Sync {
+// Neither `Record` nor `ListNode` requires `Debug`: a trait object's vtable keeps
+// its `Debug`, and with it every model type's `Debug` code was in the browser
+// module. `Node`'s own `Debug` shows a record or list by its shape alone.
+pub trait Record: Sync {
     /// The member `name`, or [`Node::Absent`] for a name the record does not have.
     fn member(&self, name: &str) -> Node<'_>;
 }
 
 /// A list of the model.
-pub trait ListNode: std::fmt::Debug + Sync {
+pub trait ListNode: Sync {
     /// Number of items.
     fn len(&self) -> usize;
     /// Whether the list is empty.
@@ -89,7 +120,7 @@ impl<T: AsNode> AsNode for Field<T> {
     }
 }
 
-impl<T: AsNode + std::fmt::Debug + Sync> ListNode for Vec<Field<T>> {
+impl<T: AsNode + Sync> ListNode for Vec<Field<T>> {
     fn len(&self) -> usize {
         Vec::len(self)
     }
@@ -99,7 +130,7 @@ impl<T: AsNode + std::fmt::Debug + Sync> ListNode for Vec<Field<T>> {
     }
 }
 
-impl<T: AsNode + std::fmt::Debug + Sync> AsNode for Vec<Field<T>> {
+impl<T: AsNode + Sync> AsNode for Vec<Field<T>> {
     fn as_node(&self) -> Node<'_> {
         Node::List(self)
     }
