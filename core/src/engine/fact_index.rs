@@ -208,21 +208,11 @@ fn texts_within<'a>(node: Node<'a>, path: &[&str], put: &mut impl FnMut(NodeText
 }
 
 /// Records an index found, in the order the host gave them.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Found<'a> {
     list: &'a dyn ListNode,
     positions: Arc<[usize]>,
     next: usize,
-}
-
-// By hand: the list is not `Debug` (see `model::node::Record`).
-impl std::fmt::Debug for Found<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Found")
-            .field("positions", &self.positions)
-            .field("next", &self.next)
-            .finish_non_exhaustive()
-    }
 }
 
 impl<'a> Found<'a> {

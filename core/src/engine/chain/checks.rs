@@ -13,6 +13,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 /// A rule's check compiled without problems, and what compiling it found out.
+#[derive(Debug)]
 pub(crate) struct CompiledCheck {
     pub(crate) check: Arc<dyn Check>,
     /// The fields its parameters name, by parameter.
@@ -24,17 +25,6 @@ pub(crate) struct CompiledCheck {
     /// What the rule reads, and reads for offers: the same for the same rule, so
     /// every chain that has it shares them.
     pub(crate) reads: OnceCell<(Arc<Reads>, Arc<Reads>)>,
-}
-
-// By hand: a check is not `Debug` (see `kinds::Check`).
-impl std::fmt::Debug for CompiledCheck {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CompiledCheck")
-            .field("refs", &self.refs)
-            .field("offer_refs", &self.offer_refs)
-            .field("provides", &self.provides)
-            .finish_non_exhaustive()
-    }
 }
 
 /// The parameter values a check table names: each `"$name"` string anywhere in

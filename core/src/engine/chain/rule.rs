@@ -12,21 +12,12 @@ use crate::pack::spec::{FixSpec, LegalBasis, Status};
 use crate::report::Severity;
 
 /// How a rule checks.
+#[derive(Debug)]
 pub enum Body {
     /// A declarative check compiled to native code.
     Native(std::sync::Arc<dyn Check>),
     /// A sandboxed script.
     Script(CompiledScript),
-}
-
-// By hand: a check is not `Debug` (see `kinds::Check`).
-impl std::fmt::Debug for Body {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Body::Native(_) => f.write_str("Native(..)"),
-            Body::Script(script) => f.debug_tuple("Script").field(script).finish(),
-        }
-    }
 }
 
 /// A severity override limited to legal dates from `from` and to findings at `at`.

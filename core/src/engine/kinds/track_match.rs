@@ -412,15 +412,14 @@ impl Check for TrackMatch {
             if straight >= MIN_STRAIGHT_KM {
                 let ratio = length / straight;
                 if ratio > max {
-                    let r = two_places;
                     out.push(finding(
                         track_path(),
                         both("绕行", "detour"),
                         json!({
-                            "zh-CN": format!("{}（轨迹 {}，直线 {}）", r(ratio), km(length), km(straight)),
-                            "en": format!("{} (track {}, straight {})", r(ratio), km(length), km(straight)),
+                            "zh-CN": format!("{}（轨迹 {}，直线 {}）", two_places(ratio), km(length), km(straight)),
+                            "en": format!("{} (track {}, straight {})", two_places(ratio), km(length), km(straight)),
                         }),
-                        Value::String(r(max)),
+                        Value::String(two_places(max)),
                     ));
                 }
             }
