@@ -41,16 +41,39 @@ impl Registry {
         sources: &[PackFiles],
         options: &CompileOptions,
     ) -> Result<Registry, PackError> {
-        Registry::from_digested_sources(sources, &[], options)
+        Registry::load(
+            sources,
+            &|_, files| bundle::pack_digest(files).map_err(|e| e.to_string()),
+            options,
+        )
     }
 
     /// [`Registry::from_sources`] of packs whose digests are already known:
     /// `digests[i]` is taken as [`bundle::pack_digest`] of `sources[i]` rather than
-    /// computed again (a quarter of loading); a pack past the end of `digests` is
-    /// hashed. The built-in packs' digests are computed when they are embedded.
+    /// computed again (a quarter of loading), and a pack past the end of `digests`
+    /// is a problem. The built-in packs' digests are computed when they are
+    /// embedded.
     pub fn from_digested_sources(
         sources: &[PackFiles],
         digests: &[String],
+        options: &CompileOptions,
+    ) -> Result<Registry, PackError> {
+        Registry::load(
+            sources,
+            &|at, _| {
+                digests
+                    .get(at)
+                    .cloned()
+                    .ok_or_else(|| "no digest was given for this pack".to_owned())
+            },
+            options,
+        )
+    }
+
+    /// Loads packs, `digest(i, sources[i])` giving each one's digest.
+    fn load(
+        sources: &[PackFiles],
+        digest: &dyn Fn(usize, &PackFiles) -> Result<String, String>,
         options: &CompileOptions,
     ) -> Result<Registry, PackError> {
         let mut problems = Vec::new();
@@ -60,8 +83,7 @@ impl Registry {
         // only repeat that.
         let mut unread = BTreeSet::new();
         for (at, files) in sources.iter().enumerate() {
-            let digest = digests.get(at).map(String::as_str);
-            let (pack, mut read) = read_digested_pack(files, digest);
+            let (pack, mut read) = read_digested_pack(files, &|files| digest(at, files));
             problems.append(&mut read);
             let Some(pack) = pack else {
                 unread.insert(files.name.clone());

@@ -17,7 +17,7 @@ pub use history::{Downgrade, History};
 
 use std::sync::OnceLock;
 use wastecheck::engine::chain::CompileOptions;
-use wastecheck::pack::bundle::{self, PackFiles};
+use wastecheck::pack::bundle::PackFiles;
 use wastecheck::registry::Registry;
 use wastecheck::{Catalogue, Checker};
 
@@ -54,17 +54,21 @@ mod embedded_packs {
 }
 
 /// The built-in bundle: the canonical bytes of every embedded pack (encoded on
-/// first use: the packs are embedded as their files, [`packs`]).
+/// first use: the packs are embedded as their files, [`packs`]). Only with the
+/// feature `scripts`: without it the scripts' text is not embedded.
+#[cfg(feature = "scripts")]
 pub fn bundle() -> &'static [u8] {
     static BUNDLE: OnceLock<Vec<u8>> = OnceLock::new();
-    BUNDLE.get_or_init(|| match bundle::encode(&packs()) {
+    BUNDLE.get_or_init(|| match wastecheck::pack::bundle::encode(&packs()) {
         Ok(bytes) => bytes,
         Err(error) => panic!("the built-in packs cannot be bundled: {error}"),
     })
 }
 
 /// The built-in packs as the bundle carries them (`pack.json`, `*/rule.json`), one
-/// entry per pack, sorted by name.
+/// entry per pack, sorted by name. Without the feature `scripts` (the browser's
+/// first module), which cannot run a script, each script's text is empty
+/// (`build.rs`); [`digests`] are still the whole packs'.
 pub fn packs() -> Vec<PackFiles> {
     embedded_packs::PACKS
         .iter()
@@ -91,7 +95,7 @@ pub fn rereleased(name: &str, version: &str) -> Option<PackFiles> {
     Some(pack)
 }
 
-/// The digest ([`bundle::pack_digest`]) of each built-in pack, parallel to
+/// The digest ([`wastecheck::pack::bundle::pack_digest`]) of each built-in pack, parallel to
 /// [`packs`]: computed when the packs were embedded, so that loading them does not
 /// hash them again.
 pub fn digests() -> Vec<String> {
@@ -139,6 +143,8 @@ pub fn catalogue() -> &'static Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(feature = "scripts")]
+    use wastecheck::pack::bundle;
 
     #[test]
     fn the_embedded_packs_load() {
@@ -174,6 +180,7 @@ mod tests {
         assert_eq!(scripted.len(), files, "{scripted:?}");
     }
 
+    #[cfg(feature = "scripts")]
     #[test]
     fn the_embedded_digests_are_the_packs_digests() {
         let computed: Vec<String> = packs()
@@ -186,6 +193,7 @@ mod tests {
         assert_eq!(loaded, computed);
     }
 
+    #[cfg(feature = "scripts")]
     #[test]
     fn the_bundle_carries_json_manifests_and_is_canonical() {
         let packs = packs();
@@ -202,7 +210,7 @@ mod tests {
         assert_eq!(bundle(), built.as_slice());
     }
 
-    #[cfg(feature = "toml-sources")]
+    #[cfg(all(feature = "toml-sources", feature = "scripts"))]
     #[test]
     fn the_bundle_is_the_sources_encoded() {
         assert_eq!(bundle::encode(&sources()).unwrap(), bundle());

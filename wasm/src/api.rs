@@ -15,6 +15,7 @@ use wastecheck::Checker;
 use wastecheck::catalogue::Catalogue;
 use wastecheck::check::check_json;
 use wastecheck::model::{Date, RegionCode};
+#[cfg(feature = "bundles")]
 use wastecheck::pack::bundle::{PublicKey, Signature, Trust};
 
 /// The largest JSON text accepted for one argument (a document, the facts, a
@@ -32,7 +33,9 @@ pub struct ErrorValue {
     /// Stable code: `request.json`, `request.locale`, `request.as_of`,
     /// `request.kind`, `request.options`, `request.document`, `request.pointer`,
     /// `request.too_large`, `bundle.signature`, `bundle.keys`, `bundle.invalid`,
-    /// `bundle.packs`, `schema.kind`.
+    /// `bundle.packs`, `bundle.rollback`, `bundle.conflict`, `schema.kind`; from
+    /// the browser's first module (`wastecheck/web-lite`) also
+    /// `bundle.unavailable` and `schema.unavailable`.
     pub code: String,
     /// What is wrong, in English.
     pub message: String,
@@ -442,10 +445,25 @@ pub fn check_field(
     Value::Object(report).to_string()
 }
 
+/// What a module built without one of the crate's features (`bundles`, `schemas`:
+/// the browser's first module, `wastecheck/web-lite`) answers where the full
+/// module would serve: `code` and where to go instead.
+#[cfg(not(all(feature = "bundles", feature = "schemas")))]
+pub fn unavailable(code: &str, what: &str) -> Failure {
+    Failure::new(
+        code,
+        format!(
+            "{what} is not in this module: wastecheck/web-lite checks with the built-in \
+             packs only, at once; the full module (wastecheck/web) does it"
+        ),
+    )
+}
+
 /// Loads a checker from bundle bytes, verifying the signature against the trusted
 /// keys (`wastecheck-ed25519-public:…`), by the one bundle policy of every face
 /// ([`wastecheck_rules::load_bundle`]): over the built-in packs, or alone with
 /// [`BundleOptions::replace`]. Returns the checker and the bundle's digest.
+#[cfg(feature = "bundles")]
 pub fn from_bundle(
     bytes: &[u8],
     trusted_keys: &[String],
@@ -579,9 +597,17 @@ pub fn get(checker: &Checker, code: &str) -> Option<CatalogueEntry> {
 /// [`tests::schemas_are_the_generated_ones`]), without their indentation
 /// (`build.rs`). Embedding the text rather than generating it keeps schemars' code
 /// out of the module.
+#[cfg(feature = "schemas")]
 const SCHEMAS: [(&str, &str); 8] = include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
 
 /// The JSON Schema (as JSON text) of a document kind, or of `facts` or `report`.
+#[cfg(not(feature = "schemas"))]
+pub fn schema(_kind: &str) -> Result<&'static str, Failure> {
+    Err(unavailable("schema.unavailable", "a JSON Schema"))
+}
+
+/// The JSON Schema (as JSON text) of a document kind, or of `facts` or `report`.
+#[cfg(feature = "schemas")]
 pub fn schema(kind: &str) -> Result<&'static str, Failure> {
     SCHEMAS
         .iter()
@@ -617,8 +643,11 @@ mod tests {
         assert!(answer.contains("request.too_large"), "{answer}");
         let answer = check(checker, "{}", Some(&over), &CheckOptions::default());
         assert!(answer.contains("the facts"), "{answer}");
-        let refused = from_bundle(over.as_bytes(), &[], &BundleOptions::default()).unwrap_err();
-        assert_eq!(refused.error.code, "request.too_large");
+        #[cfg(feature = "bundles")]
+        {
+            let refused = from_bundle(over.as_bytes(), &[], &BundleOptions::default()).unwrap_err();
+            assert_eq!(refused.error.code, "request.too_large");
+        }
     }
 
     use super::*;
@@ -716,6 +745,7 @@ mod tests {
         assert!(!is_at_or_under("/wastes/10/code", "/wastes/1"));
     }
 
+    #[cfg(feature = "bundles")]
     #[test]
     fn bundles_need_a_trusted_signature() {
         let bytes = wastecheck_rules::bundle();
@@ -759,7 +789,7 @@ mod tests {
     }
 
     #[test]
-    fn catalogue_rules_packs_schema() {
+    fn catalogue_rules_packs() {
         let hits = search(builtin(), "9000414", Some(5));
         assert_eq!(hits[0].entry.code, "900-041-49");
         assert_eq!(hits[0].matched, "code_prefix");
@@ -768,6 +798,11 @@ mod tests {
         let rules = rules(builtin(), &RulesOptions::default()).unwrap();
         assert!(rules.iter().any(|r| r.id == "cn.catalogue.unknown-code"));
         assert!(packs(builtin()).iter().any(|p| p.id == "cn"));
+    }
+
+    #[cfg(feature = "schemas")]
+    #[test]
+    fn schema_by_kind() {
         assert!(schema("manifest").unwrap().contains("\"$schema\""));
         let unknown = schema("nonsense").unwrap_err().error;
         assert_eq!(unknown.code, "schema.kind");
@@ -778,6 +813,7 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "schemas")]
     #[test]
     fn schemas_are_the_generated_ones() {
         for kind in DocumentKind::KINDS {

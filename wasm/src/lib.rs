@@ -87,6 +87,7 @@ fn string_arg(value: &JsValue) -> Option<String> {
 }
 
 /// The bytes of a `Uint8Array` (a Node.js `Buffer` is one) or an `ArrayBuffer`.
+#[cfg(feature = "bundles")]
 fn bytes_arg(value: &JsValue) -> Option<Vec<u8>> {
     if let Some(array) = value.dyn_ref::<js_sys::Uint8Array>() {
         Some(array.to_vec())
@@ -134,6 +135,12 @@ impl Checker {
         trusted_keys: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "BundleOptions")] options: JsValue,
     ) -> JsValue {
+        #[cfg(not(feature = "bundles"))]
+        let result: Result<(wastecheck::Checker, String), Failure> = {
+            let _ = (bytes, trusted_keys, options);
+            Err(api::unavailable("bundle.unavailable", "loading a bundle"))
+        };
+        #[cfg(feature = "bundles")]
         let result = (|| {
             let bytes = bytes_arg(&bytes).ok_or_else(|| {
                 Failure::new(

@@ -364,7 +364,9 @@ export interface ErrorValue {
    * Stable code: `request.json`, `request.locale`, `request.as_of`,
    * `request.kind`, `request.options`, `request.document`, `request.pointer`,
    * `request.too_large`, `bundle.signature`, `bundle.keys`, `bundle.invalid`,
-   * `bundle.packs`, `schema.kind`.
+   * `bundle.packs`, `bundle.rollback`, `bundle.conflict`, `schema.kind`; from
+   * the browser's first module (`wastecheck/web-lite`) also
+   * `bundle.unavailable` and `schema.unavailable`.
    */
   code: string;
   /**

@@ -73,18 +73,21 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
 /// (compiling, linting) can report theirs too and an author sees every problem at
 /// once. A pack with problems is never served: only [`load_pack`]'s `Ok` is.
 pub fn read_pack(files: &PackFiles) -> (Option<SourcePack>, Vec<PackProblem>) {
-    read_digested_pack(files, None)
+    read_digested_pack(files, &|files| {
+        pack_digest(files).map_err(|e| e.to_string())
+    })
 }
 
-/// [`read_pack`] of a pack whose digest ([`pack_digest`]) is already known, as the
-/// built-in packs' are from build time: `digest` is taken as given rather than
-/// computed again (hashing a pack's canonical encoding is a quarter of loading it).
+/// [`read_pack`] with the pack's digest ([`pack_digest`]) given by `digest`, asked
+/// only of a pack that read well. The built-in packs' are known from build time:
+/// hashing a pack's canonical encoding is a quarter of loading it, and a module
+/// that only loads them (the browser's first) then carries no encoder or hash.
 // Not inlined into the registry's loading: one huge function is what the
 // browser's optimising compiler spends longest on (`x`, WASM_OPT).
 #[inline(never)]
 pub fn read_digested_pack(
     files: &PackFiles,
-    digest: Option<&str>,
+    digest: &dyn Fn(&PackFiles) -> Result<String, String>,
 ) -> (Option<SourcePack>, Vec<PackProblem>) {
     let name = files.name.as_str();
     let mut problems = Vec::new();
@@ -333,16 +336,11 @@ pub fn read_digested_pack(
     // Only for a pack that read well: encoding converts its TOML again, and would
     // report the same syntax errors twice. A pack with problems is never served,
     // so it needs no digest.
-    let digest = if let Some(known) = digest.filter(|_| problems.is_empty()) {
-        known.to_owned()
-    } else if problems.is_empty() {
-        match pack_digest(files) {
-            Ok(digest) => digest,
-            Err(e) => {
-                problems.push(problem("", None, e.to_string()));
-                String::new()
-            }
-        }
+    let digest = if problems.is_empty() {
+        digest(files).unwrap_or_else(|e| {
+            problems.push(problem("", None, e));
+            String::new()
+        })
     } else {
         String::new()
     };

@@ -75,7 +75,16 @@ impl ScriptCache {
     /// The fact collections `source` reads (see
     /// [`fact_collections`](super::super::script::fact_collections)), found once
     /// per source rather than once per chain and document kind.
+    ///
+    /// `None` (cannot be told) in a build without the feature `scripts`: it never
+    /// converts facts for a script, and may carry no script's text at all (the
+    /// built-in packs of the browser's first module, `rules/build.rs`). Such a build
+    /// therefore does not check that a script reads what its `needs_facts` lists;
+    /// every build with scripts, and `wastecheck pack lint`, does.
     pub(crate) fn fact_collections(&mut self, source: &str) -> Option<Vec<String>> {
+        if !cfg!(feature = "scripts") {
+            return None;
+        }
         if let Some(read) = self.facts_read.get(source) {
             return read.clone();
         }
