@@ -24,7 +24,7 @@ impl Keys {
         Keys {
             digits: code.as_str().replace('-', ""),
             category: category.to_string(),
-            text: format!("{description}\u{1f}{industry}").to_lowercase(),
+            text: format!("{description}\u{1f}{industry}").to_ascii_lowercase(),
             description_chars: description.chars().count(),
             code_order: code.as_str().replace('-', "").parse().unwrap_or(usize::MAX),
         }

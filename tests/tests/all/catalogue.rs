@@ -448,3 +448,23 @@ fn search_ranks_codes_then_categories_then_text() {
     assert!(catalogue.search("no such waste", 10).is_empty());
     assert_eq!(catalogue.search("废", 7).len(), 7, "limit is respected");
 }
+
+/// Search folds case in ASCII only (`Catalogue::search`): the same as Unicode's
+/// folding as long as the catalogue has no other capital letter (it has lower-case
+/// `α`, as in `α-氯甲苯`, which a query finds as typed).
+#[test]
+fn search_folds_the_case_of_every_capital_in_the_catalogue() {
+    let catalogue = wastecheck_rules::catalogue();
+    for entry in catalogue.entries() {
+        for text in [&entry.description, &entry.industry] {
+            let other: Vec<char> = text
+                .chars()
+                .filter(|c| !c.is_ascii() && c.is_uppercase())
+                .collect();
+            assert!(other.is_empty(), "{}: {other:?}", entry.code);
+        }
+    }
+    let upper = catalogue.search("PCBS", 50);
+    assert!(!upper.is_empty());
+    assert_eq!(upper.len(), catalogue.search("pcbs", 50).len());
+}
