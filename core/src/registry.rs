@@ -8,7 +8,6 @@ use crate::pack::bundle::{self, PackFiles, PublicKey, Signature, Trust};
 use crate::pack::load::{SourcePack, read_digested_pack};
 use crate::pack::spec::{PackError, PackProblem};
 use crate::sorting::sort_by;
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Loaded packs and their compiled chains.
@@ -78,18 +77,23 @@ impl Registry {
     ) -> Result<Registry, PackError> {
         let mut problems = Vec::new();
         let mut packs = Vec::new();
-        let mut seen = BTreeSet::new();
         // Packs whose manifest could not be read: their children's "not loaded" would
-        // only repeat that.
-        let mut unread = BTreeSet::new();
+        // only repeat that. A list, as the check for a pack loaded twice below: a
+        // registry holds a handful of packs, and each set type was a B-tree's code
+        // in the browser's first module.
+        let mut unread: Vec<&str> = Vec::new();
         for (at, files) in sources.iter().enumerate() {
             let (pack, mut read) = read_digested_pack(files, &|files| digest(at, files));
             problems.append(&mut read);
             let Some(pack) = pack else {
-                unread.insert(files.name.clone());
+                unread.push(&files.name);
                 continue;
             };
-            if !seen.insert((pack.manifest.id.clone(), pack.manifest.version.clone())) {
+            let (id, version) = (&pack.manifest.id, &pack.manifest.version);
+            if packs
+                .iter()
+                .any(|p: &Arc<SourcePack>| (&p.manifest.id, &p.manifest.version) == (id, version))
+            {
                 problems.push(PackProblem {
                     pack: files.name.clone(),
                     file: "pack.toml".into(),
@@ -211,18 +215,14 @@ impl Registry {
 /// The pack with its ancestors, root first, following `extends` to the newest
 /// version that meets each requirement.
 /// Whether an ancestor `pack` extends is one whose manifest could not be read.
-fn ancestor_unread(
-    packs: &[Arc<SourcePack>],
-    pack: &Arc<SourcePack>,
-    unread: &BTreeSet<String>,
-) -> bool {
+fn ancestor_unread(packs: &[Arc<SourcePack>], pack: &Arc<SourcePack>, unread: &[&str]) -> bool {
     let mut current = pack;
     // At most one step per pack: a cycle of extends cannot loop.
     for _ in 0..=packs.len() {
         let Some(extends) = &current.manifest.extends else {
             return false;
         };
-        if unread.contains(&extends.id) {
+        if unread.contains(&extends.id.as_str()) {
             return true;
         }
         match packs.iter().find(|p| p.manifest.id == extends.id) {
