@@ -532,6 +532,69 @@ fn duplicate_ids_and_extends_cycles_are_refused() {
     assert!(twice.contains("cn@1.0.0 is loaded twice"), "{twice}");
 }
 
+/// A child pack's `[overrides]` and `[disable]` name rules of its parents: an
+/// override may only raise a severity, and naming a rule no parent has is a problem.
+#[test]
+fn overrides_and_disabling_are_checked_against_the_parents() {
+    let wrong = registry(vec![zj(
+        "1.0.0",
+        "2020-01-01",
+        "()",
+        r#"
+[overrides."cn.no-such-rule"]
+severity = "error"
+[overrides."cn.transfer.uninsured"]
+severity = "info"
+[disable]
+"cn.no-such-rule" = "not ours"
+"#,
+    )])
+    .unwrap_err()
+    .to_string();
+    for problem in [
+        "override of `cn.no-such-rule`, which no parent pack has",
+        "override may only raise the severity of `cn.transfer.uninsured`",
+        "`cn.no-such-rule` is disabled, but no parent pack has it",
+    ] {
+        assert!(wrong.contains(problem), "{problem}: {wrong}");
+    }
+
+    let registry = registry(vec![zj(
+        "1.0.0",
+        "2020-01-01",
+        "()",
+        r#"
+[overrides."cn.transfer.uninsured"]
+severity = "error"
+[overrides."cn.transfer.receiver-unlicensed"]
+severity = "error"
+effective_from = "2024-01-01"
+[disable]
+"cn.transfer.number-format" = "the province's system numbers manifests itself"
+"#,
+    )])
+    .unwrap();
+    let chain = registry
+        .select(Some("330100".parse().unwrap()), None)
+        .unwrap();
+    let rule = |id: &str| chain.rules.iter().find(|r| r.id == id);
+    assert_eq!(
+        rule("cn.transfer.uninsured").unwrap().severity,
+        wastecheck::Severity::Error
+    );
+    let dated = rule("cn.transfer.receiver-unlicensed").unwrap();
+    assert_eq!(dated.raised_from.len(), 1);
+    assert!(rule("cn.transfer.number-format").is_none());
+    // The national chain keeps its own.
+    let national = registry.select(None, None).unwrap();
+    assert!(
+        national
+            .rules
+            .iter()
+            .any(|r| r.id == "cn.transfer.number-format")
+    );
+}
+
 #[test]
 fn when_guards_a_rule_natively() {
     let guarded_each = |each: &str, when: &str| {

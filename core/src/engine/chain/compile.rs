@@ -58,10 +58,7 @@ impl Chain {
         let mut problems = Vec::new();
         let mut params: BTreeMap<String, serde_json::Value> = BTreeMap::new();
         let mut strictness: BTreeMap<String, Stricter> = BTreeMap::new();
-        let mut severities: BTreeMap<String, Severity> = BTreeMap::new();
-        // Overrides that apply from a date: (from, severity), per rule.
-        let mut raised: BTreeMap<String, Vec<super::rule::Raise>> = BTreeMap::new();
-        let mut disabled: BTreeMap<String, String> = BTreeMap::new();
+        let mut by_rule: BTreeMap<String, RuleState> = BTreeMap::new();
         let mut declared: Vec<(&SourcePack, &crate::pack::load::SourceRule)> = Vec::new();
 
         for pack in packs {
@@ -99,7 +96,7 @@ impl Chain {
                 }
             }
             for (rule, change) in &m.overrides {
-                let Some(current) = severities.get(rule).copied() else {
+                let Some(current) = by_rule.get(rule).and_then(|r| r.severity) else {
                     problems.push(at(format!(
                         "override of `{rule}`, which no parent pack has"
                     )));
@@ -110,32 +107,29 @@ impl Chain {
                         "override may only raise the severity of `{rule}`"
                     )));
                 }
+                let state = by_rule.entry(rule.clone()).or_default();
                 if change.effective_from.is_none() && change.at.is_empty() {
-                    severities.insert(rule.clone(), change.severity);
+                    state.severity = Some(change.severity);
                 } else {
-                    raised
-                        .entry(rule.clone())
-                        .or_default()
-                        .push(super::rule::Raise {
-                            from: change.effective_from,
-                            at: change.at.clone(),
-                            severity: change.severity,
-                        });
+                    state.raised.push(super::rule::Raise {
+                        from: change.effective_from,
+                        at: change.at.clone(),
+                        severity: change.severity,
+                    });
                 }
             }
-            for (rule, reason) in &m.disable {
-                if !severities.contains_key(rule) {
+            for rule in m.disable.keys() {
+                let state = by_rule.entry(rule.clone()).or_default();
+                if state.severity.is_none() {
                     problems.push(at(format!(
                         "`{rule}` is disabled, but no parent pack has it"
                     )));
                 }
-                disabled.insert(rule.clone(), reason.clone());
+                state.disabled = true;
             }
             for rule in &pack.rules {
-                if severities
-                    .insert(rule.spec.id.clone(), rule.spec.severity)
-                    .is_some()
-                {
+                let state = by_rule.entry(rule.spec.id.clone()).or_default();
+                if state.severity.replace(rule.spec.severity).is_some() {
                     problems.push(at(format!(
                         "rule `{}` is already defined by a parent pack",
                         rule.spec.id
@@ -192,7 +186,7 @@ impl Chain {
         let mut rules = Vec::new();
         for (pack, rule) in declared {
             let spec = &rule.spec;
-            if disabled.contains_key(&spec.id)
+            if by_rule.get(&spec.id).is_some_and(|r| r.disabled)
                 || options
                     .only
                     .as_ref()
@@ -409,8 +403,14 @@ impl Chain {
                 id: spec.id.clone(),
                 pack: pack.label(),
                 title: spec.title.clone(),
-                severity: severities.get(&spec.id).copied().unwrap_or(spec.severity),
-                raised_from: raised.remove(&spec.id).unwrap_or_default(),
+                severity: by_rule
+                    .get(&spec.id)
+                    .and_then(|r| r.severity)
+                    .unwrap_or(spec.severity),
+                raised_from: by_rule
+                    .get_mut(&spec.id)
+                    .map(|r| std::mem::take(&mut r.raised))
+                    .unwrap_or_default(),
                 applies_to: spec.applies_to.clone(),
                 stages: spec.stage.clone(),
                 effective_from: spec.effective_from,
@@ -475,6 +475,20 @@ impl Chain {
             script_facts,
         })
     }
+}
+
+/// What the chain's packs say of one rule, from the root pack down: one map of
+/// these rather than one per setting (each map type was a B-tree's code in the
+/// browser's first module).
+#[derive(Default)]
+struct RuleState {
+    /// Its severity: as declared, then as overridden without a date or a place.
+    /// `None` while no pack has declared it.
+    severity: Option<Severity>,
+    /// Overrides that apply from a date or at some places.
+    raised: Vec<super::rule::Raise>,
+    /// A pack disabled it.
+    disabled: bool,
 }
 
 /// What is wrong with a script rule's `needs_facts`: a name that is no fact
