@@ -5,7 +5,7 @@
 use crate::engine::chain::{Chain, CompileOptions, ScriptCache};
 use crate::model::{Date, RegionCode};
 use crate::pack::bundle::{self, PackFiles, PublicKey, Signature, Trust};
-use crate::pack::load::{SourcePack, read_digested_pack};
+use crate::pack::load::{SourcePack, computed_digest, read_digested_pack};
 use crate::pack::spec::{PackError, PackProblem};
 use crate::sorting::sort_by;
 use std::sync::Arc;
@@ -40,11 +40,7 @@ impl Registry {
         sources: &[PackFiles],
         options: &CompileOptions,
     ) -> Result<Registry, PackError> {
-        Registry::load(
-            sources,
-            &|_, files| bundle::pack_digest(files).map_err(|e| e.to_string()),
-            options,
-        )
+        Registry::load(sources, &|_, files| computed_digest(files), options)
     }
 
     /// [`Registry::from_sources`] of packs whose digests are already known:

@@ -180,6 +180,22 @@ mod tests {
         assert_eq!(scripted.len(), files, "{scripted:?}");
     }
 
+    /// Known digests are taken as given, never computed: one missing is a problem.
+    #[test]
+    fn a_pack_without_its_digest_is_refused() {
+        let packs = packs();
+        let mut digests = digests();
+        digests.pop();
+        let refused = Registry::from_digested_sources(&packs, &digests, &CompileOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("no digest was given for this pack"),
+            "{refused}"
+        );
+        assert!(Registry::from_digested_sources(&packs, &[], &CompileOptions::default()).is_err());
+    }
+
     #[cfg(feature = "scripts")]
     #[test]
     fn the_embedded_digests_are_the_packs_digests() {

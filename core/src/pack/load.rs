@@ -73,9 +73,13 @@ pub fn load_pack(files: &PackFiles) -> Result<SourcePack, Vec<PackProblem>> {
 /// (compiling, linting) can report theirs too and an author sees every problem at
 /// once. A pack with problems is never served: only [`load_pack`]'s `Ok` is.
 pub fn read_pack(files: &PackFiles) -> (Option<SourcePack>, Vec<PackProblem>) {
-    read_digested_pack(files, &|files| {
-        pack_digest(files).map_err(|e| e.to_string())
-    })
+    read_digested_pack(files, &computed_digest)
+}
+
+/// A pack's digest computed from its files ([`pack_digest`]), as
+/// [`read_digested_pack`] asks for it: the error as the pack's problem.
+pub fn computed_digest(files: &PackFiles) -> Result<String, String> {
+    pack_digest(files).map_err(|e| e.to_string())
 }
 
 /// [`read_pack`] with the pack's digest ([`pack_digest`]) given by `digest`, asked
