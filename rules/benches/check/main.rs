@@ -47,7 +47,12 @@
 //! the scaling table (`scaling.rs`; `--scaling` prints it alone): threads, waste
 //! lines, fact records, pack load.
 //!
-//! `--summary` prints the summary alone, without criterion's groups.
+//! The summary ends with instruction counts (`instructions.rs`): this binary's own
+//! count modes below, run under `valgrind --tool=callgrind` when valgrind is
+//! installed, per check less the set-up, with where the whole chain's go.
+//!
+//! `--summary` prints the summary alone, without criterion's groups;
+//! `--instructions` the instruction counts alone.
 //! `--allocations` prints what each manifest rule allocates, alone, on the
 //! documents where it finds nothing; in test mode (`cargo test --benches`) every
 //! rule must allocate nothing there.
@@ -66,6 +71,7 @@ mod baseline;
 mod dates;
 mod fixture;
 mod generate;
+mod instructions;
 mod peers;
 mod scaling;
 mod summary;
@@ -282,6 +288,10 @@ pub fn run(allocator: &str) {
             "{count} checks, {violations} violations, {:.1} allocations a check",
             made.count as f64 / count.max(1) as f64
         );
+        return;
+    }
+    if args.iter().any(|a| a == "--instructions") {
+        instructions::print();
         return;
     }
     if args.iter().any(|a| a == "--allocations") {

@@ -456,5 +456,6 @@ pub(super) fn summary(allocator: &str) {
             .collect::<Vec<_>>()
             .join(" ")
     );
+    super::instructions::print();
     println!("{line}");
 }
