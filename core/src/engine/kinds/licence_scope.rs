@@ -264,6 +264,10 @@ fn covers<'a>(
                 {
                     method_covered = true;
                 }
+                // Both only ever turn true: nothing further can change the answer.
+                if method_covered {
+                    return (true, true);
+                }
             }
         }
     }
