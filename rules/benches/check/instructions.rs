@@ -8,7 +8,7 @@
 //! allocator. Without valgrind the summary says so and goes on.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Whole-chain checks counted (a run takes a few seconds under valgrind).
@@ -69,7 +69,7 @@ impl Profile {
         profile
     }
 
-    fn run(exe: &Path, args: &[&str], out: &PathBuf) -> Result<Profile, String> {
+    fn run(exe: &Path, args: &[&str], out: &Path) -> Result<Profile, String> {
         let status = Command::new("valgrind")
             .arg("--tool=callgrind")
             .arg(format!("--callgrind-out-file={}", out.display()))
@@ -95,11 +95,10 @@ impl Profile {
         })
     }
 
-    /// What `name` costs per unit of work: this run's count less `zero`'s, over `n`.
+    /// What `name` costs per unit of work, inclusive: this run's count less
+    /// `zero`'s, over `n`.
     fn per(&self, zero: &Profile, name: &str, n: usize) -> Option<f64> {
-        let here = *self.inclusive.get(name)?;
-        let there = zero.inclusive.get(name).copied().unwrap_or(0);
-        Some(here.saturating_sub(there) as f64 / n as f64)
+        per_unit(&self.inclusive, &zero.inclusive, name, n)
     }
 }
 
@@ -114,32 +113,11 @@ fn annotate(out: &Path, inclusive: bool) -> Result<HashMap<String, u64>, String>
         .arg(out)
         .output()
         .map_err(|e| format!("callgrind_annotate did not start: {e}"))?;
-    let text = String::from_utf8_lossy(&output.stdout);
     let mut counts = HashMap::new();
-    for line in text.lines() {
-        // `  1,234 (12.3%)  file:function [object]`
-        let Some((count, rest)) = line.trim_start().split_once(' ') else {
-            continue;
-        };
-        let Ok(count) = count.replace(',', "").parse::<u64>() else {
-            continue;
-        };
-        let Some((_, located)) = rest.split_once(")  ") else {
-            continue;
-        };
-        let located = match located.rsplit_once(" [") {
-            Some((name, _)) if located.ends_with(']') => name,
-            _ => located,
-        };
-        let Some((file, function)) = located.split_once(':') else {
-            continue;
-        };
-        // The allocator's functions count together, by their file.
-        let key = if file.ends_with("malloc.c") {
-            "malloc.c".to_owned()
-        } else {
-            function.trim().to_owned()
-        };
+    for (key, count) in String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(counted)
+    {
         *counts.entry(key).or_insert(0) += count;
     }
     if counts.is_empty() {
@@ -148,7 +126,59 @@ fn annotate(out: &Path, inclusive: bool) -> Result<HashMap<String, u64>, String>
     Ok(counts)
 }
 
-/// Per-check counts: `count` less `zero`, over `n`.
+/// A line of `callgrind_annotate`'s table, `  1,234 (12.3%)  file:function [object]`,
+/// as its function and count; the allocator's functions under one key, `malloc.c`.
+fn counted(line: &str) -> Option<(String, u64)> {
+    let (count, rest) = line.trim_start().split_once(' ')?;
+    let count = count.replace(',', "").parse().ok()?;
+    let (_, located) = rest.split_once(")  ")?;
+    let located = match located.rsplit_once(" [") {
+        Some((name, _)) if located.ends_with(']') => name,
+        _ => located,
+    };
+    let (file, function) = located.split_once(':')?;
+    let key = if file.ends_with("malloc.c") {
+        "malloc.c"
+    } else {
+        function.trim()
+    };
+    Some((key.to_owned(), count))
+}
+
+/// In test mode: `counted` reads the lines `callgrind_annotate` prints.
+pub fn reads_callgrind_lines() {
+    let line = "  6,595,030 ( 1.52%)  ???:<wastecheck::model::documents::manifest::Manifest as wastecheck::model::node::Record>::member [/bench/check-1]";
+    assert_eq!(
+        counted(line),
+        Some((
+            "<wastecheck::model::documents::manifest::Manifest as wastecheck::model::node::Record>::member".to_owned(),
+            6_595_030
+        ))
+    );
+    let allocator =
+        "16,537,172 ( 3.82%)  ./malloc/./malloc/malloc.c:_int_malloc [/usr/lib/libc.so.6]";
+    assert_eq!(
+        counted(allocator),
+        Some(("malloc.c".to_owned(), 16_537_172))
+    );
+    assert_eq!(counted("Ir                   file:function"), None);
+    assert_eq!(counted("433,064,615 (100.0%)  PROGRAM TOTALS"), None);
+}
+
+/// `key`'s count in `here` less its count in `zero`, over `n`; `None` when `here`
+/// has no such key.
+fn per_unit(
+    here: &HashMap<String, u64>,
+    zero: &HashMap<String, u64>,
+    key: &str,
+    n: usize,
+) -> Option<f64> {
+    let count = *here.get(key)?;
+    let less = zero.get(key).copied().unwrap_or(0);
+    Some(count.saturating_sub(less) as f64 / n as f64)
+}
+
+/// Per-check counts of a whole run: `count` less `zero`, over `n`.
 fn per_check(count: &Profile, zero: &Profile, n: usize) -> f64 {
     count.total.saturating_sub(zero.total) as f64 / n as f64
 }
@@ -196,9 +226,7 @@ fn measure() -> Result<Vec<String>, String> {
     };
     lines.push(part(&rest, total - counted));
     // Across the parts: the allocator's own instructions.
-    if let Some(&here) = whole.exclusive.get("malloc.c") {
-        let there = zero.exclusive.get("malloc.c").copied().unwrap_or(0);
-        let allocator = here.saturating_sub(there) as f64 / WHOLE as f64;
+    if let Some(allocator) = per_unit(&whole.exclusive, &zero.exclusive, "malloc.c", WHOLE) {
         lines.push(part("of all of it, malloc and free (glibc)", allocator));
     }
     let mut kinds: Vec<(String, f64)> = whole
@@ -208,11 +236,11 @@ fn measure() -> Result<Vec<String>, String> {
             let kind = name
                 .strip_prefix("<wastecheck::engine::kinds::")?
                 .strip_suffix(" as wastecheck::engine::kinds::Check>::run")?;
-            let kind = kind.rsplit("::").next().unwrap_or(kind).to_owned();
-            // `Shown` wraps another kind's check: listing it would count that twice.
-            (kind != "Shown").then_some(())?;
-            Some((kind, whole.per(&zero, name, WHOLE)?))
+            let kind = kind.rsplit("::").next().unwrap_or(kind);
+            Some((kind.to_owned(), whole.per(&zero, name, WHOLE)?))
         })
+        // `Shown` wraps another kind's check: listing it would count that twice.
+        .filter(|(kind, _)| kind != "Shown")
         .collect();
     kinds.sort_by(|a, b| b.1.total_cmp(&a.1));
     let dearest: Vec<String> = kinds

@@ -338,6 +338,7 @@ pub fn run(allocator: &str) {
         scaling::table(fx);
     } else {
         silent_rules_allocate_nothing(fx);
+        instructions::reads_callgrind_lines();
     }
 }
 
