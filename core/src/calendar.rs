@@ -19,6 +19,7 @@
 //! [`Calendar::add_working_days`] binary-searches the answer over the covered days
 //! with that count, `O(log d · log e)` for `d` covered days.
 
+use crate::csv_rows::{Rows, UnequalLengths};
 use crate::model::Date;
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use std::fmt;
@@ -184,12 +185,11 @@ impl Calendar {
     pub fn from_csv(text: &str, covers_until: Date) -> Result<Calendar, CalendarError> {
         // Cells are trimmed as they are read: the reader's own `Trim::All` copied
         // every record again and was most of reading the calendar.
-        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let csv_error = |e: csv::Error| CalendarError::Csv {
-            line: e.position().map_or(0, csv::Position::line),
+        let csv_error = |e: UnequalLengths| CalendarError::Csv {
+            line: e.line,
             message: e.to_string(),
         };
-        let headers = reader.headers().map_err(csv_error)?.clone();
+        let (headers, mut rows) = Rows::open(text).map_err(csv_error)?;
         let column = |name: &'static str| headers.iter().position(|h| h.trim() == name);
         let date_column = column("date").ok_or(CalendarError::MissingColumn { column: "date" })?;
         let kind_column = column("kind").ok_or(CalendarError::MissingColumn { column: "kind" })?;
@@ -201,11 +201,8 @@ impl Calendar {
         // The last row's festival names, for the next rows of the same period.
         let mut festival: (Arc<str>, Arc<str>) = (Arc::from(""), Arc::from(""));
         // One record read into again and again: a row costs no allocation.
-        let mut record = csv::StringRecord::new();
-        while reader.read_record(&mut record).map_err(csv_error)? {
-            let line = record.position().map_or(0, csv::Position::line);
-            let cell =
-                |index: Option<usize>| index.and_then(|i| record.get(i)).unwrap_or_default().trim();
+        while let Some(line) = rows.next().map_err(csv_error)? {
+            let cell = |index: Option<usize>| index.map_or("", |i| rows.cell(i)).trim();
             let date_text = cell(Some(date_column));
             let date: Date = date_text.parse().map_err(|_| CalendarError::BadDate {
                 line,

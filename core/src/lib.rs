@@ -30,6 +30,7 @@
 pub mod calendar;
 pub mod catalogue;
 pub mod check;
+pub(crate) mod csv_rows;
 pub mod engine;
 pub mod info;
 pub mod interrupt;
