@@ -49,14 +49,19 @@ thread_local! {
 fn parser() -> csv_core::Reader {
     // `new`, not `default`: `default` leaves the state machine unbuilt.
     #[allow(clippy::unwrap_or_default)]
-    PARSER.take().unwrap_or_else(csv_core::Reader::new)
+    PARSER
+        .try_with(Cell::take)
+        .ok()
+        .flatten()
+        .unwrap_or_else(csv_core::Reader::new)
 }
 
 impl Drop for Rows<'_> {
     fn drop(&mut self) {
         let mut parser = std::mem::take(&mut self.reader);
         parser.reset();
-        PARSER.set(Some(parser));
+        // Not kept while the thread's locals are being destroyed.
+        let _ = PARSER.try_with(|kept| kept.set(Some(parser)));
     }
 }
 
@@ -194,6 +199,24 @@ mod tests {
             rows.next().unwrap_err().to_string(),
             "found record with 3 fields, but the previous record has 2 fields"
         );
+    }
+
+    /// The parser is lent to one text at a time: a second text open beside the
+    /// first gets one of its own, and a text put down before its end leaves the
+    /// next one to start at line 1.
+    #[test]
+    fn texts_read_side_by_side_and_one_after_another() {
+        let text = "a,b\n1,\"2\n";
+        let (_, mut left) = Rows::open(text).unwrap();
+        let (_, mut right) = Rows::open("x\ny\n").unwrap();
+        assert_eq!(right.next(), Ok(Some(2)));
+        assert_eq!(right.cell(0), "y");
+        drop(right);
+        assert_eq!(left.next(), Ok(Some(2)));
+        assert_eq!((left.cell(0), left.cell(1)), ("1", "2\n"));
+        drop(left);
+        assert_eq!(by_rows(text), by_csv(text));
+        assert_eq!(by_rows("a\n\"x\n"), by_csv("a\n\"x\n"));
     }
 
     proptest! {
