@@ -49,10 +49,12 @@
 //!
 //! The summary ends with instruction counts (`instructions.rs`): this binary's own
 //! count modes below, run under `valgrind --tool=callgrind` when valgrind is
-//! installed, per check less the set-up, with where the whole chain's go.
+//! installed, per check less the set-up, with where the whole chain's go; then the
+//! wasm budget table (`budget.rs`): each built module's size, raw and gzipped.
 //!
 //! `--summary` prints the summary alone, without criterion's groups;
-//! `--instructions` the instruction counts alone.
+//! `--instructions` the instruction counts alone; `--budget` the wasm budget table
+//! alone.
 //! `--allocations` prints what each manifest rule allocates, alone, on the
 //! documents where it finds nothing; in test mode (`cargo test --benches`) every
 //! rule must allocate nothing there.
@@ -68,6 +70,7 @@
 
 pub mod allocations;
 mod baseline;
+mod budget;
 mod dates;
 mod fixture;
 mod generate;
@@ -292,6 +295,10 @@ pub fn run(allocator: &str) {
     }
     if args.iter().any(|a| a == "--instructions") {
         instructions::print();
+        return;
+    }
+    if args.iter().any(|a| a == "--budget") {
+        budget::table();
         return;
     }
     if args.iter().any(|a| a == "--allocations") {

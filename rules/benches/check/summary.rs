@@ -457,5 +457,6 @@ pub(super) fn summary(allocator: &str) {
             .join(" ")
     );
     super::instructions::print();
+    super::budget::table();
     println!("{line}");
 }
