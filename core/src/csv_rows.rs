@@ -32,8 +32,6 @@ pub(crate) struct Rows<'a> {
     ends: Vec<usize>,
     /// How many of `ends` the current record has.
     len: usize,
-    /// The line the current record starts on.
-    line: u64,
     /// The header's fields, once read.
     width: Option<usize>,
 }
@@ -75,7 +73,6 @@ impl<'a> Rows<'a> {
             fields: vec![0; 1024],
             ends: vec![0; 32],
             len: 0,
-            line: 1,
             width: None,
         };
         let header = match rows.next()? {
@@ -88,7 +85,7 @@ impl<'a> Rows<'a> {
     /// Reads the next record; its line, or `None` at the end.
     pub fn next(&mut self) -> Result<Option<u64>, UnequalLengths> {
         use csv_core::ReadRecordResult as R;
-        self.line = self.reader.line();
+        let line = self.reader.line();
         let (mut out, mut end) = (0, 0);
         loop {
             let fields = self.fields.get_mut(out..).unwrap_or_default();
@@ -107,12 +104,12 @@ impl<'a> Rows<'a> {
                     let expected = *self.width.get_or_insert(end);
                     if end != expected {
                         return Err(UnequalLengths {
-                            line: self.line,
+                            line,
                             found: end,
                             expected,
                         });
                     }
-                    return Ok(Some(self.line));
+                    return Ok(Some(line));
                 }
                 R::End => {
                     self.len = 0;
