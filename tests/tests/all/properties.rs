@@ -246,4 +246,39 @@ proptest! {
             prop_assert!(v.path.is_empty() || v.path.starts_with('/'), "{}", v.path);
         }
     }
+
+    /// Text gets the report its parsed value gets: with the kind named by the
+    /// document, first or last, or given by the host, and with facts.
+    #[test]
+    fn text_gets_the_report_its_value_gets(
+        document in prop_oneof![
+            wastecheck::strategies::hostile(manifests()),
+            wastecheck::strategies::mistake(manifests()).prop_map(|m| m.document),
+        ],
+        kind_first in any::<bool>(),
+        given in any::<bool>(),
+    ) {
+        let checker = wastecheck_rules::checker();
+        // Serialised keys are sorted; a form's often name the kind first.
+        let text = match document.as_object() {
+            Some(members) if kind_first => {
+                let mut rest = members.clone();
+                rest.remove("kind");
+                let rest = Value::Object(rest).to_string();
+                let rest = rest.get(1..).unwrap_or_default();
+                let comma = if rest == "}" { "" } else { "," };
+                format!("{{\"kind\":\"manifest\"{comma}{rest}")
+            }
+            _ => document.to_string(),
+        };
+        let document: Value = serde_json::from_str(&text).unwrap();
+        let options = CheckOptions {
+            kind: given.then_some(DocumentKind::Manifest),
+            ..CheckOptions::default()
+        };
+        let facts = json!({ "licences": [] });
+        let by_text = checker.check_str(&text, Some(&facts), &options);
+        let by_value = checker.check_value(&document, Some(&facts), &options);
+        prop_assert_eq!(by_text, by_value);
+    }
 }
