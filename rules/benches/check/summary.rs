@@ -16,6 +16,36 @@ pub(super) fn median(mut runs: Vec<f64>) -> f64 {
     runs[runs.len() / 2]
 }
 
+/// The ratio of two functions' times, round by round: the VM's speed drifts
+/// between the rounds of interleaved runs, which a ratio of the two medians would
+/// not cancel.
+pub(super) struct RoundRatio {
+    pub(super) median: f64,
+    least: f64,
+    most: f64,
+}
+
+/// [`RoundRatio`] of the runs `a` and `b` of the same rounds.
+pub(super) fn round_ratio(a: &[f64], b: &[f64]) -> RoundRatio {
+    let mut ratios: Vec<f64> = a.iter().zip(b).map(|(a, b)| a / b).collect();
+    ratios.sort_by(f64::total_cmp);
+    RoundRatio {
+        least: ratios.first().copied().unwrap_or(f64::NAN),
+        most: ratios.last().copied().unwrap_or(f64::NAN),
+        median: median(ratios),
+    }
+}
+
+impl std::fmt::Display for RoundRatio {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the median of each round's ratio, {:.2}–{:.2}",
+            self.least, self.most
+        )
+    }
+}
+
 /// Nanoseconds per call of each of `fs`: RUNS interleaved runs of `iters` calls.
 pub(super) fn time_runs<const K: usize>(
     iters: usize,
@@ -158,7 +188,10 @@ pub(super) fn summary(allocator: &str) {
     let check_value = |i: usize| fx.check_value(fx.checker, i).violations.len();
     let like = |i: usize| fx.check_str(&fx.like_checker, i).violations.len();
     let hand = |i: usize| fx.hand(i).map_or(0, |o| o.findings.len());
-    let [t_str, t_value, t_like, t_base] = time_all([&check_str, &check_value, &like, &hand]);
+    let [r_str, r_value, r_like, r_base] =
+        time_runs(ITERS, [&check_str, &check_value, &like, &hand]);
+    let like_ratio = round_ratio(&r_like, &r_base);
+    let [t_str, t_value, t_like, t_base] = [r_str, r_value, r_like, r_base].map(median);
     let [t_str_raw_facts] = time_all([&check_str_raw_facts]);
     let (p50, p99) = percentiles(&check_str);
     let bare_str = |i: usize| fx.check_str(&fx.no_rules_checker, i).violations.len();
@@ -294,8 +327,8 @@ pub(super) fn summary(allocator: &str) {
         per_second(t_base)
     );
     println!(
-        "RATIO engine/baseline, like for like        {:8.2}                (goal ≤ 1.5)",
-        t_like / t_base
+        "RATIO engine/baseline, like for like        {:8.2}                (goal ≤ 1.5; {like_ratio})",
+        like_ratio.median,
     );
     if !fx.missing.is_empty() {
         println!(
