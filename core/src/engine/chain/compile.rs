@@ -4,6 +4,7 @@
 use super::super::kinds::{self, Kind};
 use super::super::script::ScriptEngine;
 use super::checks;
+use super::gate::Applicability;
 use super::guard::Guard;
 use super::reads::Reads;
 use super::rule::{Body, CompiledRule};
@@ -394,6 +395,14 @@ impl Chain {
                 (None, None) => (Arc::new(Reads::Everything), offers()),
             };
             rules.push(CompiledRule {
+                gate: Applicability {
+                    applies_to: &spec.applies_to,
+                    stages: &spec.stage,
+                    status: spec.status,
+                    window: (spec.effective_from, spec.effective_until),
+                    basis: &spec.legal_basis,
+                }
+                .gate(),
                 check_kind: check_kind.map(|k| k.name),
                 needs,
                 needs_facts: spec.needs_facts.clone(),

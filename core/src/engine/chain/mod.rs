@@ -2,7 +2,8 @@
 //! in the chain with parameters, severities and disabled rules resolved, compiled
 //! once and run over many documents.
 //!
-//! - [`rule`]: a rule ready to run; [`guard`]: its `when`, compiled;
+//! - [`rule`]: a rule ready to run; [`guard`]: its `when`, compiled; [`gate`]:
+//!   whether it applies to a document, from a few bytes kept inline;
 //! - `compile`: layering a chain's packs (parameters, overrides, disabled rules) and
 //!   compiling each rule's check or script; [`scripts`]: engines, compiled
 //!   scripts and (`checks`) native checks shared by the chains of one registry;
@@ -12,6 +13,7 @@
 
 mod checks;
 mod compile;
+pub mod gate;
 pub mod guard;
 pub mod reads;
 mod render;

@@ -3,6 +3,7 @@
 
 use super::super::kinds::Check;
 use super::super::script::CompiledScript;
+use super::gate::{Applicability, Gate, Subject};
 use super::guard::Guard;
 use super::template::Templates;
 use crate::json::pointer::Pointer;
@@ -100,6 +101,9 @@ pub struct CompiledRule {
     /// The fact collections a script cannot decide without (`needs_facts`):
     /// without one of them it is not started.
     pub needs_facts: Vec<String>,
+    /// Its kinds, stages, window and bases' windows, inline, for
+    /// [`CompiledRule::admits`]: made from the fields above.
+    pub gate: Gate,
 }
 
 impl CompiledRule {
@@ -127,28 +131,33 @@ impl CompiledRule {
             .fold(self.severity, |a, b| if rank(b) > rank(a) { b } else { a })
     }
 
+    /// [`CompiledRule::applies`] to a subject found once per check, from the rule's
+    /// inline gate where it can tell.
+    pub(crate) fn admits(&self, subject: &Subject<'_>) -> bool {
+        self.gate.admits(subject).unwrap_or_else(|| {
+            let (kind, stage, as_of) = subject.parts();
+            self.applies(kind, stage, as_of)
+        })
+    }
+
+    /// Whether it applies to a document of `kind` at `stage` on the legal date.
     pub(crate) fn applies(
         &self,
         kind: DocumentKind,
         stage: Option<&str>,
         as_of: Option<Date>,
     ) -> bool {
-        // A rule runs only while it and at least one of its bases are in force.
-        let in_window = match as_of {
-            None => true,
-            Some(date) => {
-                self.effective_from.is_none_or(|from| from <= date)
-                    && self.effective_until.is_none_or(|until| date <= until)
-                    && self.basis.iter().any(|b| b.in_force_on(date))
-            }
-        };
-        self.status != Status::Removed
-            && in_window
-            && self.applies_to.contains(&kind)
-            && (self.stages.is_empty()
-                || self
-                    .stages
-                    .iter()
-                    .any(|s| Some(s.as_str()) == stage.or(Some("draft"))))
+        self.applicability().applies(kind, stage, as_of)
+    }
+
+    /// The settings its applicability is decided by.
+    pub fn applicability(&self) -> Applicability<'_> {
+        Applicability {
+            applies_to: &self.applies_to,
+            stages: &self.stages,
+            status: self.status,
+            window: (self.effective_from, self.effective_until),
+            basis: &self.basis,
+        }
     }
 }

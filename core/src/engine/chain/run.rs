@@ -9,6 +9,7 @@ use super::super::kinds::Check;
 use super::super::kinds::{Finding, ItemPath, Memo, RunCx};
 use super::super::script::{CompiledScript, ScriptEngine, ScriptError, ScriptInput};
 use super::Chain;
+use super::gate::Subject;
 use super::guard::Guard;
 use super::render::render;
 use super::rule::{Body, CompiledRule};
@@ -93,6 +94,7 @@ impl Chain {
             collections: self.script_fact_collections(kind),
         };
 
+        let subject = Subject::new(kind, stage.as_deref(), as_of);
         let key = CacheKey {
             chain: std::ptr::from_ref(self) as usize,
             kind,
@@ -114,7 +116,7 @@ impl Chain {
             cache.applies = self
                 .rules
                 .iter()
-                .map(|rule| rule.applies(kind, stage.as_deref(), as_of))
+                .map(|rule| rule.admits(&subject))
                 .collect();
             cache.changed = None;
             cache.touched = None;
@@ -143,7 +145,7 @@ impl Chain {
         for (index, rule) in self.rules.iter().enumerate() {
             let applies = match cache.as_deref().and_then(|c| c.applies.get(index)) {
                 Some(applies) => *applies,
-                None => rule.applies(kind, stage.as_deref(), as_of),
+                None => rule.admits(&subject),
             };
             if !applies {
                 continue;
