@@ -63,6 +63,11 @@ impl<'a> Subject<'a> {
     }
 }
 
+/// Whether `date` is inside the days from `from` to `until` (open where `None`).
+fn within(from: Option<Date>, until: Option<Date>, date: Date) -> bool {
+    from.is_none_or(|from| from <= date) && until.is_none_or(|until| date <= until)
+}
+
 fn kind_bit(kind: DocumentKind) -> u8 {
     DocumentKind::KINDS
         .iter()
@@ -92,14 +97,9 @@ impl Applicability<'_> {
     pub fn applies(&self, kind: DocumentKind, stage: Option<&str>, as_of: Option<Date>) -> bool {
         let (from, until) = self.window;
         // A rule runs only while it and at least one of its bases are in force.
-        let in_window = match as_of {
-            None => true,
-            Some(date) => {
-                from.is_none_or(|from| from <= date)
-                    && until.is_none_or(|until| date <= until)
-                    && self.basis.iter().any(|b| b.in_force_on(date))
-            }
-        };
+        let in_window = as_of.is_none_or(|date| {
+            within(from, until, date) && self.basis.iter().any(|b| b.in_force_on(date))
+        });
         self.status != Status::Removed
             && in_window
             && self.applies_to.contains(&kind)
@@ -139,18 +139,14 @@ impl Gate {
         if self.ask_rule {
             return None;
         }
-        let in_window = match subject.as_of {
-            None => true,
-            Some(date) => {
-                self.from.is_none_or(|from| from <= date)
-                    && self.until.is_none_or(|until| date <= until)
-                    && self
-                        .bases
-                        .iter()
-                        .flatten()
-                        .any(|(from, until)| *from <= date && until.is_none_or(|u| date <= u))
-            }
-        };
+        let in_window = subject.as_of.is_none_or(|date| {
+            within(self.from, self.until, date)
+                && self
+                    .bases
+                    .iter()
+                    .flatten()
+                    .any(|(from, until)| within(Some(*from), *until, date))
+        });
         Some(
             !self.removed
                 && in_window
