@@ -3,8 +3,9 @@
 use crate::json::Json;
 use crate::model::field::{Decode, Decoder};
 use crate::model::problem::{JsonType, Problem, Reason, Subject, malformed, whole_number};
+use compact_str::CompactString;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
@@ -25,10 +26,23 @@ fn is_js_whitespace(c: char) -> bool {
     )
 }
 
-/// Free text that is not blank, kept exactly as written (no trimming).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct Text(pub String);
+/// Free text that is not blank, kept exactly as written (no trimming). Up to 24
+/// bytes it is held inline, without an allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Text(CompactString);
+
+impl Text {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
 
 impl Deref for Text {
     type Target = str;
@@ -45,7 +59,7 @@ impl fmt::Display for Text {
 
 impl From<&str> for Text {
     fn from(text: &str) -> Self {
-        Text(text.to_owned())
+        Text(CompactString::from(text))
     }
 }
 
@@ -55,7 +69,7 @@ impl Decode for Text {
             Json::String(text) if text.chars().all(is_js_whitespace) => {
                 Err(malformed(Subject::Text, text, Reason::Blank))
             }
-            Json::String(text) => Ok(Text(text.as_ref().to_owned())),
+            Json::String(text) => Ok(Text(CompactString::from(text.as_ref()))),
             other => Err(Problem::WrongType {
                 expected: JsonType::String,
                 found: JsonType::of(other),
