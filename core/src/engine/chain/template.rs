@@ -7,6 +7,7 @@
 
 use crate::locale::{Bilingual, Locale};
 use serde_json::{Map, Value};
+use std::fmt::Write as _;
 use std::sync::OnceLock;
 
 /// A template: `{name}` is replaced by the finding's parameter `name` (a localised
@@ -76,7 +77,10 @@ impl Template {
                         match value {
                             Some(Value::String(s)) => out.push_str(s),
                             Some(Value::Null) | None => out.push('—'),
-                            Some(other) => out.push_str(&other.to_string()),
+                            // Written in place: no string of its own per number.
+                            Some(other) => {
+                                let _ = write!(out, "{other}");
+                            }
                         }
                     }
                 },
