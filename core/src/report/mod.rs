@@ -214,6 +214,10 @@ impl Default for FindingLimits {
     }
 }
 
+/// How many violations fit in a block glibc serves from its small bins.
+const SMALL_BLOCK: usize = 1000 / std::mem::size_of::<Violation>();
+const _: () = assert!(SMALL_BLOCK >= 1, "a violation alone fits a small block");
+
 /// Findings as a check makes them, each rule's kept within
 /// [`FindingLimits::per_rule`] as they come and the rest only counted, so that a
 /// flood of findings (a million repeated keys, a hundred thousand bad lines) never
@@ -266,6 +270,13 @@ impl Findings {
         match self.kept_by_rule.get_mut(at) {
             Some((_, kept)) if *kept < self.per_rule => {
                 *kept += 1;
+                // A violation is about 320 B, and a vector's first step is 4 of them:
+                // a block of 1,008 B or more makes glibc sort every small block freed
+                // so far (`malloc_consolidate`, most of a thousand instructions and
+                // their cache misses a check). The first few grow one at a time.
+                if self.kept.len() == self.kept.capacity() && self.kept.len() < SMALL_BLOCK {
+                    self.kept.reserve_exact(1);
+                }
                 self.kept.push(violation);
             }
             _ => self.omit(&violation.rule, violation.severity),
@@ -456,6 +467,20 @@ mod tests {
         assert_eq!(findings.omitted_counts.warning, 2);
         let kept: Vec<String> = findings.into_kept().into_iter().map(|v| v.rule).collect();
         assert_eq!(kept, ["a", "b", "a", "c"]);
+    }
+
+    #[test]
+    fn the_first_findings_are_kept_in_small_blocks() {
+        let mut findings = Findings::new(FindingLimits::default());
+        let small = |findings: &Findings| {
+            findings.kept.capacity() * std::mem::size_of::<Violation>() < 1008
+        };
+        for i in 0..SMALL_BLOCK {
+            findings.push(finding(&format!("r{i}")));
+            assert!(small(&findings), "{} kept", i + 1);
+        }
+        findings.extend((0..40).map(|i| finding(&format!("s{i}"))));
+        assert_eq!(findings.into_kept().len(), SMALL_BLOCK + 40);
     }
 
     #[test]
